@@ -1,0 +1,28 @@
+// colormap: a float Plane -> 8-bit RGB pixels for PNG export (the app's shaders in shaders/
+// compute the same mappings on the GPU).
+//
+//   gray       per-map min -> black, max -> white: matplotlib's imshow(cmap='gray') with its
+//              default Normalize (256 levels, value index = floor(t * 256), 1.0 -> 255)
+//   diverging  0 -> white, negative -> blue, positive -> red, scaled by the largest |value|
+//   abs        |value| from 0 (black) to the largest |value| (white)
+#pragma once
+
+#include <string>
+
+#include "image.h"
+#include "result.h"
+
+namespace filterlens {
+
+enum class Colormap { gray, diverging, abs };
+
+const char* colormap_name(Colormap c);
+Result<Colormap> parse_colormap(const std::string& name);
+
+// The 8-bit level (0-255) matplotlib's gray colormap gives `v` under Normalize(lo, hi).
+int gray_level(float v, float lo, float hi);
+
+// RGB, 3 channels, same size as the plane.
+Image apply_colormap(const Plane& plane, Colormap colormap);
+
+}  // namespace filterlens

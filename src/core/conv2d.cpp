@@ -1,0 +1,118 @@
+// conv2d_bank: parameter checks (torch's rules and messages), output sizing, dispatch.
+#include "conv2d.h"
+
+namespace filterlens {
+
+const char* padding_mode_name(PaddingMode mode) {
+  switch (mode) {
+    case PaddingMode::zeros: return "zeros";
+    case PaddingMode::reflect: return "reflect";
+    case PaddingMode::replicate: return "replicate";
+    case PaddingMode::circular: return "circular";
+  }
+  return "?";
+}
+
+Result<PaddingMode> parse_padding_mode(const std::string& name) {
+  for (PaddingMode m : {PaddingMode::zeros, PaddingMode::reflect, PaddingMode::replicate,
+                        PaddingMode::circular}) {
+    if (name == padding_mode_name(m)) return Result<PaddingMode>::ok(m);
+  }
+  return Result<PaddingMode>::fail("unknown padding mode '" + name +
+                                   "' (use zeros, reflect, replicate or circular)");
+}
+
+int padded_index(int i, int size, PaddingMode mode) {
+  if (i >= 0 && i < size) return i;
+  switch (mode) {
+    case PaddingMode::zeros: return -1;
+    case PaddingMode::reflect: {
+      // Mirror around the edge samples; the period 2(size-1) also covers padding >= size,
+      // which conv2d refuses but the inspector may still ask about.
+      if (size == 1) return 0;
+      const int period = 2 * (size - 1);
+      int m = i % period;
+      if (m < 0) m += period;
+      return m < size ? m : period - m;
+    }
+    case PaddingMode::replicate: return i < 0 ? 0 : size - 1;
+    case PaddingMode::circular: {
+      const int m = i % size;
+      return m < 0 ? m + size : m;
+    }
+  }
+  return -1;
+}
+
+float padded_value(const Plane& plane, int x, int y, PaddingMode mode) {
+  const int ix = padded_index(x, plane.width, mode);
+  const int iy = padded_index(y, plane.height, mode);
+  return ix < 0 || iy < 0 ? 0.0f : plane.at(ix, iy);
+}
+
+Result<OutputSize> conv2d_output_size(int in_w, int in_h, int k_w, int k_h, const ConvParams& p) {
+  using R = Result<OutputSize>;
+  if (in_w < 1 || in_h < 1) return R::fail("the input image is empty");
+  if (p.padding < 0) return R::fail("padding must be 0 or more (got " + std::to_string(p.padding) + ")");
+  if (p.stride < 1) return R::fail("stride must be 1 or more (got " + std::to_string(p.stride) + ")");
+  if (p.dilation < 1)
+    return R::fail("dilation must be 1 or more (got " + std::to_string(p.dilation) + ")");
+  const int min_side = in_w < in_h ? in_w : in_h;
+  if (p.padding_mode == PaddingMode::reflect && p.padding >= min_side) {
+    return R::fail("reflect padding of " + std::to_string(p.padding) +
+                   " needs an image larger than that on both sides (this one is " +
+                   std::to_string(in_w) + " x " + std::to_string(in_h) + ")");
+  }
+  if (p.padding_mode == PaddingMode::circular && p.padding > min_side) {
+    return R::fail("circular padding of " + std::to_string(p.padding) +
+                   " would wrap around more than once (image is " + std::to_string(in_w) + " x " +
+                   std::to_string(in_h) + ")");
+  }
+  const long long span_w = static_cast<long long>(p.dilation) * (k_w - 1) + 1;
+  const long long span_h = static_cast<long long>(p.dilation) * (k_h - 1) + 1;
+  const long long pw = in_w + 2LL * p.padding, ph = in_h + 2LL * p.padding;
+  if (span_w > pw || span_h > ph) {
+    return R::fail("the kernel (" + std::to_string(k_h) + " x " + std::to_string(k_w) +
+                   ", dilation " + std::to_string(p.dilation) +
+                   ") is larger than the padded image (" + std::to_string(ph) + " x " +
+                   std::to_string(pw) + ")");
+  }
+  OutputSize out;
+  out.width = static_cast<int>((pw - span_w) / p.stride + 1);
+  out.height = static_cast<int>((ph - span_h) / p.stride + 1);
+  return R::ok(out);
+}
+
+Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
+                   ConvImpl impl, std::vector<Plane>& outputs) {
+  if (input.empty()) return Status::fail("there is no image to filter");
+  if (input.data.size() != static_cast<std::size_t>(input.width) * input.height)
+    return Status::fail("the input plane's size does not match its pixel count");
+  std::vector<Kernel> kernels;
+  std::vector<OutputSize> sizes;
+  kernels.reserve(bank.size());
+  for (const Kernel& k : bank) {
+    Result<Kernel> valid = validate_kernel(params.flip ? flipped(k) : k);
+    if (!valid) return Status::fail(valid.error());
+    Result<OutputSize> size =
+        conv2d_output_size(input.width, input.height, k.width, k.height, params);
+    if (!size) return Status::fail(size.error());
+    kernels.push_back(std::move(valid).value());
+    sizes.push_back(size.value());
+  }
+  outputs.resize(bank.size());
+  for (std::size_t i = 0; i < bank.size(); ++i) {
+    Plane& o = outputs[i];
+    o.width = sizes[i].width;
+    o.height = sizes[i].height;
+    o.data.resize(static_cast<std::size_t>(o.width) * o.height);
+  }
+  if (impl == ConvImpl::reference) {
+    detail::conv2d_bank_f32__scalar(input, kernels, params, outputs);
+  } else {
+    detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs);
+  }
+  return Status::ok();
+}
+
+}  // namespace filterlens

@@ -1,0 +1,42 @@
+// decode: encoded image bytes (in memory) -> Image, or an error message a person understands.
+//
+// Formats are those of stb_image: PNG (8/16-bit, gray, gray+alpha, palette, RGB, RGBA), JPEG
+// (baseline and progressive, EXIF orientation applied so phone photos come out upright), BMP, GIF
+// (first frame), TGA, PSD (the composite image), HDR (tone-mapped to 8 bit) and PNM. 16-bit
+// samples keep their high byte.
+//
+// Never throws, never aborts: empty, truncated and garbage input, formats stb_image cannot read
+// (WebP, AVIF, TIFF, ...), and images larger than `DecodeLimits::max_pixels` (checked from the
+// header, before any pixel is allocated) all come back as Result::fail with a message.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "image.h"
+#include "result.h"
+
+namespace filterlens {
+
+struct DecodeLimits {
+  // 64 MP: the RGBA decode (256 MB) plus the float planes of a 3-filter bank (4 x 256 MB) fit in
+  // 32-bit WebAssembly's 4 GB address space with room for the decoder's own buffers.
+  std::int64_t max_pixels = 64'000'000;
+};
+
+// Decodes `size` bytes at `data`. Channels are as stored (1-4); see Image.
+Result<Image> decode_image(const std::uint8_t* data, std::size_t size,
+                           const DecodeLimits& limits = {});
+
+// "JPEG", "PNG", ... from the leading bytes, or "" when unknown. Knows some formats stb_image
+// cannot decode too (WebP, AVIF, HEIC, TIFF, ...), so errors can name them.
+std::string sniff_format(const std::uint8_t* data, std::size_t size);
+
+// The EXIF orientation (1-8) stored in a JPEG's APP1 segment, or 1 when there is none.
+int jpeg_exif_orientation(const std::uint8_t* data, std::size_t size);
+
+// Applies an EXIF orientation (1-8) to an image, as PIL's ImageOps.exif_transpose does.
+Image apply_exif_orientation(const Image& image, int orientation);
+
+}  // namespace filterlens

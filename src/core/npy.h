@@ -1,0 +1,19 @@
+// NumPy .npy (format version 1.0) encoding of a Plane: little-endian float32, C order, shape
+// (height, width). The bytes are what numpy.save writes and numpy.load reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "image.h"
+#include "result.h"
+
+namespace filterlens {
+
+std::vector<std::uint8_t> encode_npy(const Plane& plane);
+
+// Reads back a 2-D '<f4' C-order array (what encode_npy writes); anything else is an error.
+Result<Plane> decode_npy(const std::uint8_t* data, std::size_t size);
+
+}  // namespace filterlens

@@ -1,0 +1,76 @@
+// filterlens-bench: times the notebook's 3-filter bank (edge, sharpen, blur; 3x3, zero padding 1,
+// float32, one thread) at 1080p and 2160p for the scalar reference, the SIMD kernel run once per
+// filter, and the fused SIMD bank. Prints medians; asserts nothing (see tests/ for correctness).
+//
+//   filterlens-bench [--quick]     (--quick: fewer repetitions, for smoke runs)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "conv2d.h"
+
+using namespace filterlens;
+
+namespace {
+
+double median_ms(const std::function<void()>& fn, int reps) {
+  fn();  // warm up: page in the outputs, JIT tier-up under node
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    const auto a = std::chrono::steady_clock::now();
+    fn();
+    const auto b = std::chrono::steady_clock::now();
+    t.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+#if defined(__wasm__)
+  const char* target = "wasm (SIMD128)";
+#else
+  const char* target = "native (SIMD128 via SIMDe)";
+#endif
+  std::printf("filterlens-bench: %s, notebook bank (edge, sharpen, blur), 3x3, zeros, padding 1\n",
+              target);
+  std::printf("%-10s %-22s %10s %16s %10s\n", "size", "variant", "median ms", "Mpix*filter/s",
+              "vs scalar");
+  const std::vector<Kernel> bank = default_bank();
+  const ConvParams params;
+  for (auto [w, h] : {std::pair{1920, 1080}, std::pair{3840, 2160}}) {
+    Plane in(w, h);
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> dist(0.0f, 1.0f);
+    for (float& v : in.data) v = dist(rng);
+    std::vector<Plane> out;
+    std::vector<std::vector<Plane>> per_filter(bank.size());
+    const double work = double(w) * h * bank.size() / 1e6;
+
+    const int slow_reps = quick ? 1 : 3, fast_reps = quick ? 3 : 21;
+    const double scalar = median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::reference, out); }, slow_reps);
+    const double single = median_ms(
+        [&] {
+          for (std::size_t f = 0; f < bank.size(); ++f)
+            conv2d_bank(in, {bank[f]}, params, ConvImpl::simd, per_filter[f]);
+        },
+        fast_reps);
+    const double fused = median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::simd, out); }, fast_reps);
+    char size[32];
+    std::snprintf(size, sizeof size, "%dx%d", w, h);
+    const struct { const char* name; double ms; } rows[] = {
+        {"scalar reference", scalar}, {"simd, per filter", single}, {"simd, fused bank", fused}};
+    for (const auto& r : rows)
+      std::printf("%-10s %-22s %10.2f %16.1f %9.1fx\n", size, r.name, r.ms, work / (r.ms / 1e3),
+                  scalar / r.ms);
+    std::printf("%-10s fused bank vs per-filter SIMD: %.2fx\n", size, single / fused);
+  }
+  return 0;
+}

@@ -17,7 +17,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   chromium chromium-driver xvfb xauth libgl1-mesa-dri imagemagick
   python3 python3-numpy python3-torch python3-torchvision python3-pil python3-scipy
-  python3-opencv dataset-fashion-mnist
+  python3-opencv python3-matplotlib dataset-fashion-mnist fonts-dejavu-core
 )
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

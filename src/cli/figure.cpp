@@ -1,0 +1,88 @@
+// compose_figure: panel scaling, layout and title text.
+#include "figure.h"
+
+#include <algorithm>
+#include <cmath>
+
+#define STB_TRUETYPE_IMPLEMENTATION
+#include <stb/stb_truetype.h>
+
+namespace filterlens {
+namespace {
+
+constexpr int kMargin = 16;
+constexpr int kTitleHeight = 34;
+constexpr float kFontPixels = 22.0f;
+
+void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
+  for (int y = 0; y < h; ++y) {
+    const int sy = std::min(src.height - 1, y * src.height / h);
+    for (int x = 0; x < w; ++x) {
+      const int sx = std::min(src.width - 1, x * src.width / w);
+      const std::uint8_t* s =
+          &src.pixels[(static_cast<std::size_t>(sy) * src.width + sx) * src.channels];
+      std::uint8_t* d = &dst.pixels[(static_cast<std::size_t>(y0 + y) * dst.width + x0 + x) * 3];
+      for (int c = 0; c < 3; ++c) d[c] = src.channels >= 3 ? s[c] : s[0];
+    }
+  }
+}
+
+// Draws `text` centred on column cx with its baseline at y, black on white.
+void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, int cx, int y) {
+  const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
+  int width = 0;
+  for (char ch : text) {
+    int advance = 0, lsb = 0;
+    stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
+    width += static_cast<int>(std::lround(advance * scale));
+  }
+  int pen = cx - width / 2;
+  for (char ch : text) {
+    int advance = 0, lsb = 0, gw = 0, gh = 0, xoff = 0, yoff = 0;
+    stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
+    unsigned char* glyph = stbtt_GetCodepointBitmap(&font, 0, scale, ch, &gw, &gh, &xoff, &yoff);
+    for (int gy = 0; gy < gh; ++gy) {
+      for (int gx = 0; gx < gw; ++gx) {
+        const int px = pen + xoff + gx, py = y + yoff + gy;
+        if (px < 0 || py < 0 || px >= dst.width || py >= dst.height) continue;
+        const int coverage = glyph[gy * gw + gx];
+        std::uint8_t* d = &dst.pixels[(static_cast<std::size_t>(py) * dst.width + px) * 3];
+        for (int c = 0; c < 3; ++c) d[c] = static_cast<std::uint8_t>(d[c] * (255 - coverage) / 255);
+      }
+    }
+    stbtt_FreeBitmap(glyph, nullptr);
+    pen += static_cast<int>(std::lround(advance * scale));
+  }
+}
+
+}  // namespace
+
+Image compose_figure(const std::vector<FigurePanel>& panels,
+                     const std::vector<unsigned char>& font_bytes, int panel_height) {
+  std::vector<int> widths;
+  int total_w = kMargin;
+  for (const FigurePanel& p : panels) {
+    const int w = std::max(1, static_cast<int>(std::lround(double(p.pixels.width) * panel_height /
+                                                           std::max(1, p.pixels.height))));
+    widths.push_back(w);
+    total_w += w + kMargin;
+  }
+  Image fig{total_w, kMargin + kTitleHeight + panel_height + kMargin, 3, {}};
+  fig.pixels.assign(static_cast<std::size_t>(fig.width) * fig.height * 3, 255);
+
+  stbtt_fontinfo font;
+  const bool have_font =
+      !font_bytes.empty() &&
+      stbtt_InitFont(&font, font_bytes.data(), stbtt_GetFontOffsetForIndex(font_bytes.data(), 0));
+  int x = kMargin;
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    if (!panels[i].pixels.empty())
+      blit_scaled(panels[i].pixels, fig, x, kMargin + kTitleHeight, widths[i], panel_height);
+    if (have_font)
+      draw_text(font, panels[i].title, fig, x + widths[i] / 2, kMargin + kTitleHeight - 10);
+    x += widths[i] + kMargin;
+  }
+  return fig;
+}
+
+}  // namespace filterlens

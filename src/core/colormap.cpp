@@ -8,9 +8,12 @@ namespace filterlens {
 
 const char* colormap_name(Colormap c) {
   switch (c) {
-    case Colormap::gray: return "gray";
-    case Colormap::diverging: return "diverging";
-    case Colormap::abs: return "abs";
+    case Colormap::gray:
+      return "gray";
+    case Colormap::diverging:
+      return "diverging";
+    case Colormap::abs:
+      return "abs";
   }
   return "?";
 }
@@ -33,6 +36,17 @@ int gray_level(float v, float lo, float hi) {
   return static_cast<int>(scaled);
 }
 
+namespace {
+
+// matplotlib's gray lookup table as bytes: entry i is int((i * (1 / 255)) * 255) in double (its
+// table holds np.linspace(0, 1, 256) and bytes=True truncates), which is i - 1 for 24 entries.
+std::uint8_t matplotlib_gray_byte(int level) {
+  if (level >= 255) return 255;
+  return static_cast<std::uint8_t>(static_cast<int>(level * (1.0 / 255.0) * 255.0));
+}
+
+}  // namespace
+
 Image apply_colormap(const Plane& plane, Colormap colormap) {
   Image out{plane.width, plane.height, 3, {}};
   out.pixels.resize(plane.data.size() * 3);
@@ -50,7 +64,7 @@ Image apply_colormap(const Plane& plane, Colormap colormap) {
   for (float v : plane.data) {
     std::uint8_t r, g, b;
     if (colormap == Colormap::gray) {
-      r = g = b = static_cast<std::uint8_t>(gray_level(v, lo, hi));
+      r = g = b = matplotlib_gray_byte(gray_level(v, lo, hi));
     } else if (colormap == Colormap::abs) {
       r = g = b = amax > 0.0f ? unit(std::fabs(v) / amax) : 0;
     } else {

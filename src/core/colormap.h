@@ -2,7 +2,8 @@
 // compute the same mappings on the GPU).
 //
 //   gray       per-map min -> black, max -> white: matplotlib's imshow(cmap='gray') with its
-//              default Normalize (256 levels, value index = floor(t * 256), 1.0 -> 255)
+//              default Normalize (256 levels, value index = floor(t * 256), 1.0 -> 255), byte
+//              for byte as matplotlib's cm.gray(..., bytes=True) gives them
 //   diverging  0 -> white, negative -> blue, positive -> red, scaled by the largest |value|
 //   abs        |value| from 0 (black) to the largest |value| (white)
 #pragma once

@@ -5,17 +5,21 @@ namespace filterlens {
 
 const char* padding_mode_name(PaddingMode mode) {
   switch (mode) {
-    case PaddingMode::zeros: return "zeros";
-    case PaddingMode::reflect: return "reflect";
-    case PaddingMode::replicate: return "replicate";
-    case PaddingMode::circular: return "circular";
+    case PaddingMode::zeros:
+      return "zeros";
+    case PaddingMode::reflect:
+      return "reflect";
+    case PaddingMode::replicate:
+      return "replicate";
+    case PaddingMode::circular:
+      return "circular";
   }
   return "?";
 }
 
 Result<PaddingMode> parse_padding_mode(const std::string& name) {
-  for (PaddingMode m : {PaddingMode::zeros, PaddingMode::reflect, PaddingMode::replicate,
-                        PaddingMode::circular}) {
+  for (PaddingMode m :
+       {PaddingMode::zeros, PaddingMode::reflect, PaddingMode::replicate, PaddingMode::circular}) {
     if (name == padding_mode_name(m)) return Result<PaddingMode>::ok(m);
   }
   return Result<PaddingMode>::fail("unknown padding mode '" + name +
@@ -25,7 +29,8 @@ Result<PaddingMode> parse_padding_mode(const std::string& name) {
 int padded_index(int i, int size, PaddingMode mode) {
   if (i >= 0 && i < size) return i;
   switch (mode) {
-    case PaddingMode::zeros: return -1;
+    case PaddingMode::zeros:
+      return -1;
     case PaddingMode::reflect: {
       // Mirror around the edge samples; the period 2(size-1) also covers padding >= size,
       // which conv2d refuses but the inspector may still ask about.
@@ -35,7 +40,8 @@ int padded_index(int i, int size, PaddingMode mode) {
       if (m < 0) m += period;
       return m < size ? m : period - m;
     }
-    case PaddingMode::replicate: return i < 0 ? 0 : size - 1;
+    case PaddingMode::replicate:
+      return i < 0 ? 0 : size - 1;
     case PaddingMode::circular: {
       const int m = i % size;
       return m < 0 ? m + size : m;
@@ -53,8 +59,10 @@ float padded_value(const Plane& plane, int x, int y, PaddingMode mode) {
 Result<OutputSize> conv2d_output_size(int in_w, int in_h, int k_w, int k_h, const ConvParams& p) {
   using R = Result<OutputSize>;
   if (in_w < 1 || in_h < 1) return R::fail("the input image is empty");
-  if (p.padding < 0) return R::fail("padding must be 0 or more (got " + std::to_string(p.padding) + ")");
-  if (p.stride < 1) return R::fail("stride must be 1 or more (got " + std::to_string(p.stride) + ")");
+  if (p.padding < 0)
+    return R::fail("padding must be 0 or more (got " + std::to_string(p.padding) + ")");
+  if (p.stride < 1)
+    return R::fail("stride must be 1 or more (got " + std::to_string(p.stride) + ")");
   if (p.dilation < 1)
     return R::fail("dilation must be 1 or more (got " + std::to_string(p.dilation) + ")");
   const int min_side = in_w < in_h ? in_w : in_h;

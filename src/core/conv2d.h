@@ -5,8 +5,8 @@
 // where pad() is nn.Conv2d's padding_mode: "zeros" pads with 0, "reflect" mirrors without
 // repeating the edge (needs padding < that side's size), "replicate" repeats the edge,
 // "circular" wraps around (needs padding <= that side's size). Like torch this is
-// cross-correlation: out(x, y) = sum over (kx, ky) of w(kx, ky) * in(x*s + kx*d - p, y*s + ky*d - p).
-// `flip` rotates the kernel by 180 degrees first, which turns it into true convolution.
+// cross-correlation: out(x, y) = sum over (kx, ky) of w(kx, ky) * in(x*s + kx*d - p, y*s + ky*d -
+// p). `flip` rotates the kernel by 180 degrees first, which turns it into true convolution.
 //
 // Output size per axis (torch's formula): floor((in + 2p - d * (k - 1) - 1) / s) + 1, which must
 // be at least 1. Input and output are Planes (float32, row-major).

@@ -4,8 +4,8 @@
 
 namespace filterlens::detail {
 
-void conv2d_bank_f32__scalar(const Plane& in, const std::vector<Kernel>& bank,
-                             const ConvParams& p, std::vector<Plane>& outputs) {
+void conv2d_bank_f32__scalar(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
+                             std::vector<Plane>& outputs) {
   for (std::size_t f = 0; f < bank.size(); ++f) {
     const Kernel& k = bank[f];
     Plane& out = outputs[f];

@@ -122,7 +122,8 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
   }
   for (; x < width; x += kLanes) {  // tail: one vector at a time, a partial store at the end
     v128_t a = wasm_f32x4_splat(0.0f);
-    for (int t = 0; t < n; ++t) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(src(t) + x), weight(t)));
+    for (int t = 0; t < n; ++t)
+      a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(src(t) + x), weight(t)));
     if (width - x >= kLanes) {
       wasm_v128_store(out + x, a);
     } else {
@@ -130,7 +131,6 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
     }
   }
 }
-
 
 // 3x3 kernels with the square's symmetry, [a b a; b c b; a b a], are a 3-parameter family: the
 // output is a * (sum of corners) + b * (sum of edge neighbours) + c * centre. Edge, sharpen, blur,
@@ -140,8 +140,8 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
 constexpr int kMaxSymmetricFusedCap = 4;
 
 template <int NF>
-void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef,
-                                     float* const* out, int width) {
+void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef, float* const* out,
+                                     int width) {
   // Splatted coefficients stay in memory: held in registers they crowd out the window sums in
   // V8's register allocator, which then spills (measured: 5.4 ms vs 3 ms at 1080p).
   float splat[kMaxSymmetricFusedCap * 3 * kLanes];
@@ -150,8 +150,8 @@ void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef,
   auto ca = [&](int f) { return wasm_v128_load(splat + (3 * f) * kLanes); };
   auto cb = [&](int f) { return wasm_v128_load(splat + (3 * f + 1) * kLanes); };
   auto cc = [&](int f) { return wasm_v128_load(splat + (3 * f + 2) * kLanes); };
-  const float *p0 = tap[0], *p1 = tap[1], *p2 = tap[2], *p3 = tap[3], *p4 = tap[4],
-              *p5 = tap[5], *p6 = tap[6], *p7 = tap[7], *p8 = tap[8];
+  const float *p0 = tap[0], *p1 = tap[1], *p2 = tap[2], *p3 = tap[3], *p4 = tap[4], *p5 = tap[5],
+              *p6 = tap[6], *p7 = tap[7], *p8 = tap[8];
   // a * corners + b * edges + c * centre for the window whose top-left tap is at column x.
   auto window_sums = [&](int x, v128_t& corners, v128_t& edges, v128_t& centre) {
     corners = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(p0 + x), wasm_v128_load(p2 + x)),
@@ -193,10 +193,14 @@ constexpr int kMaxSymmetricFused = 4;
 
 SymmetricRowFn pick_symmetric_row_fn(int nf) {
   switch (nf) {
-    case 1: return row_3x3_symmetric_f32__wasmsimd<1>;
-    case 2: return row_3x3_symmetric_f32__wasmsimd<2>;
-    case 3: return row_3x3_symmetric_f32__wasmsimd<3>;
-    default: return row_3x3_symmetric_f32__wasmsimd<4>;
+    case 1:
+      return row_3x3_symmetric_f32__wasmsimd<1>;
+    case 2:
+      return row_3x3_symmetric_f32__wasmsimd<2>;
+    case 3:
+      return row_3x3_symmetric_f32__wasmsimd<3>;
+    default:
+      return row_3x3_symmetric_f32__wasmsimd<4>;
   }
 }
 
@@ -217,7 +221,9 @@ RowFn pick_row_fn(int taps, std::integer_sequence<int, N...>) {
 }
 
 // Specialised tap counts: every kernel up to 3x3 and 5x1/1x5 shapes after zero-dropping.
-RowFn pick_row_fn(int taps) { return pick_row_fn(taps, std::make_integer_sequence<int, 12>{}); }
+RowFn pick_row_fn(int taps) {
+  return pick_row_fn(taps, std::make_integer_sequence<int, 12>{});
+}
 
 // A kernel reduced to its non-zero taps: (row ky, offset kx * dilation) and weight.
 struct SparseKernel {
@@ -282,8 +288,10 @@ void run_group(const Plane& in, const std::vector<Kernel>& bank, const ConvParam
       const float* window[9];
       for (int t = 0; t < 9; ++t) window[t] = tap_ptr(t / 3, (t % 3) * d);
       for (std::size_t f0 = 0; f0 < symmetric.size(); f0 += kMaxSymmetricFused) {
-        const int nf = static_cast<int>(std::min<std::size_t>(kMaxSymmetricFused, symmetric.size() - f0));
-        for (int f = 0; f < nf; ++f) out_rows[f] = outputs[symmetric[f0 + static_cast<std::size_t>(f)]].row(y);
+        const int nf =
+            static_cast<int>(std::min<std::size_t>(kMaxSymmetricFused, symmetric.size() - f0));
+        for (int f = 0; f < nf; ++f)
+          out_rows[f] = outputs[symmetric[f0 + static_cast<std::size_t>(f)]].row(y);
         pick_symmetric_row_fn(nf)(window, symmetric_coef.data() + 3 * f0, out_rows, out_w);
       }
     }

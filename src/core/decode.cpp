@@ -24,12 +24,19 @@ bool starts_with(const std::uint8_t* d, std::size_t n, const char (&magic)[N], s
   return n >= at + m && std::memcmp(d + at, magic, m) == 0;
 }
 
-unsigned be16(const std::uint8_t* p) { return (p[0] << 8) | p[1]; }
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
+unsigned be16(const std::uint8_t* p) {
+  return (p[0] << 8) | p[1];
 }
-std::uint32_t le16(const std::uint8_t* p) { return p[0] | (std::uint32_t(p[1]) << 8); }
-std::uint32_t le32(const std::uint8_t* p) { return le16(p) | (le16(p + 2) << 16); }
+std::uint32_t be32(const std::uint8_t* p) {
+  return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) |
+         p[3];
+}
+std::uint32_t le16(const std::uint8_t* p) {
+  return p[0] | (std::uint32_t(p[1]) << 8);
+}
+std::uint32_t le32(const std::uint8_t* p) {
+  return le16(p) | (le16(p + 2) << 16);
+}
 
 // Width and height as the header declares them. stb_image's own info call refuses sizes it
 // considers too large without saying how large, so the formats whose headers can declare huge
@@ -107,15 +114,17 @@ bool jpeg_is_complete(const std::uint8_t* d, std::size_t n) {
     while (pos < n && d[pos] == 0xFF) ++pos;  // fill bytes
     if (pos >= n) return false;
     const std::uint8_t marker = d[pos++];
-    if (marker == 0xD9) return true;                                       // EOI
-    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) continue;  // no length
+    if (marker == 0xD9) return true;  // EOI
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8))
+      continue;  // no length
     if (pos + 2 > n) return false;
     const std::size_t len = be16(d + pos);
     if (len < 2 || pos + len > n) return false;
     pos += len;
     if (marker == 0xDA) {  // SOS: skip the scan up to the next real marker
       while (pos + 1 < n) {
-        if (d[pos] == 0xFF && d[pos + 1] != 0x00 && !(d[pos + 1] >= 0xD0 && d[pos + 1] <= 0xD7)) break;
+        if (d[pos] == 0xFF && d[pos + 1] != 0x00 && !(d[pos + 1] >= 0xD0 && d[pos + 1] <= 0xD7))
+          break;
         ++pos;
       }
       if (pos + 1 >= n) return false;
@@ -207,13 +216,32 @@ Image apply_exif_orientation(const Image& in, int orientation) {
     for (int x = 0; x < out.width; ++x) {
       int sx = x, sy = y;
       switch (orientation) {
-        case 2: sx = w - 1 - x; break;                  // mirror left-right
-        case 3: sx = w - 1 - x; sy = h - 1 - y; break;  // rotate 180
-        case 4: sy = h - 1 - y; break;                  // mirror top-bottom
-        case 5: sx = y; sy = x; break;                  // transpose
-        case 6: sx = y; sy = h - 1 - x; break;          // rotate 90 clockwise
-        case 7: sx = w - 1 - y; sy = h - 1 - x; break;  // transverse
-        case 8: sx = w - 1 - y; sy = x; break;          // rotate 90 counter-clockwise
+        case 2:
+          sx = w - 1 - x;
+          break;  // mirror left-right
+        case 3:
+          sx = w - 1 - x;
+          sy = h - 1 - y;
+          break;  // rotate 180
+        case 4:
+          sy = h - 1 - y;
+          break;  // mirror top-bottom
+        case 5:
+          sx = y;
+          sy = x;
+          break;  // transpose
+        case 6:
+          sx = y;
+          sy = h - 1 - x;
+          break;  // rotate 90 clockwise
+        case 7:
+          sx = w - 1 - y;
+          sy = h - 1 - x;
+          break;  // transverse
+        case 8:
+          sx = w - 1 - y;
+          sy = x;
+          break;  // rotate 90 counter-clockwise
       }
       std::memcpy(&out.pixels[(static_cast<std::size_t>(y) * out.width + x) * c],
                   &in.pixels[(static_cast<std::size_t>(sy) * w + sx) * c], c);
@@ -246,9 +274,11 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
                                  "JPEG (in the browser, FilterLens asks the browser to decode it)");
     }
     if (format.empty())
-      return Result<Image>::fail("it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, "
-                                 "TGA, PSD, HDR or PNM)");
-    return Result<Image>::fail("its " + format + " header is " + friendly_stb_error(stbi_failure_reason()));
+      return Result<Image>::fail(
+          "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, "
+          "TGA, PSD, HDR or PNM)");
+    return Result<Image>::fail("its " + format + " header is " +
+                               friendly_stb_error(stbi_failure_reason()));
   }
   if (w <= 0 || h <= 0) return Result<Image>::fail("its header declares an empty image");
   const std::int64_t pixels = static_cast<std::int64_t>(w) * h;
@@ -258,15 +288,16 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
                                megapixels(limits.max_pixels));
   }
   if (format == "JPEG" && !jpeg_is_complete(data, size))
-    return Result<Image>::fail("the JPEG data is truncated (it ends before the end-of-image marker)");
+    return Result<Image>::fail(
+        "the JPEG data is truncated (it ends before the end-of-image marker)");
 
   int channels = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels_ptr(
       stbi_load_from_memory(data, n, &w, &h, &channels, 0), stbi_image_free);
   if (!pixels_ptr) {
     const std::string what = format.empty() ? std::string("image") : format + " image";
-    return Result<Image>::fail("the " + what + " could not be decoded: " +
-                               friendly_stb_error(stbi_failure_reason()));
+    return Result<Image>::fail(
+        "the " + what + " could not be decoded: " + friendly_stb_error(stbi_failure_reason()));
   }
   if (format != "PNG" && format != "JPEG" &&
       reads_past_end(data, size, pixels_ptr.get(), w, h, channels)) {

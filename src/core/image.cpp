@@ -90,7 +90,8 @@ Plane resize_bilinear_aa(const Plane& in, int width, int height) {
       for (int x = 0; x < width; ++x) {
         const Taps& t = taps[static_cast<std::size_t>(x)];
         double s = 0.0;
-        for (int k = 0; k < t.count; ++k) s += src[t.first + k] * t.weights[static_cast<std::size_t>(k)];
+        for (int k = 0; k < t.count; ++k)
+          s += src[t.first + k] * t.weights[static_cast<std::size_t>(k)];
         dst[x] = static_cast<float>(s);
       }
     }
@@ -103,7 +104,8 @@ Plane resize_bilinear_aa(const Plane& in, int width, int height) {
     float* dst = out.row(y);
     for (int x = 0; x < width; ++x) {
       double s = 0.0;
-      for (int k = 0; k < t.count; ++k) s += mid.at(x, t.first + k) * t.weights[static_cast<std::size_t>(k)];
+      for (int k = 0; k < t.count; ++k)
+        s += mid.at(x, t.first + k) * t.weights[static_cast<std::size_t>(k)];
       dst[x] = static_cast<float>(s);
     }
   }

@@ -24,14 +24,14 @@ std::vector<Kernel> build_presets() {
            {0, -1, 0, -1, 5, -1, 0, -1, 0}),
       make("blur", "3x3 box average: smooths noise and fine texture away", 3, 3,
            {1, 1, 1, 1, 1, 1, 1, 1, 1}, 1.0f / 9.0f),
-      make("identity", "copies the input: the do-nothing filter", 3, 3, {0, 0, 0, 0, 1, 0, 0, 0, 0}),
+      make("identity", "copies the input: the do-nothing filter", 3, 3,
+           {0, 0, 0, 0, 1, 0, 0, 0, 0}),
       make("laplacian4", "4-neighbour Laplacian: edges and points, blind to diagonals' extra pull",
            3, 3, {0, 1, 0, 1, -4, 1, 0, 1, 0}),
       make("gaussian3", "3x3 Gaussian (1-2-1): gentle blur that keeps edges softer than a box", 3,
            3, {1, 2, 1, 2, 4, 2, 1, 2, 1}, 1.0f / 16.0f),
       make("gaussian5", "5x5 Gaussian (1-4-6-4-1): stronger, smooth blur", 5, 5,
-           {1, 4,  6,  4,  1, 4, 16, 24, 16, 4, 6, 24, 36,
-            24, 6, 4, 16, 24, 16, 4, 1, 4,  6,  4,  1},
+           {1, 4, 6, 4, 1, 4, 16, 24, 16, 4, 6, 24, 36, 24, 6, 4, 16, 24, 16, 4, 1, 4, 6, 4, 1},
            1.0f / 256.0f),
       make("sobel_x", "Sobel x: vertical edges (brightness rising to the right)", 3, 3,
            {-1, 0, 1, -2, 0, 2, -1, 0, 1}),
@@ -47,15 +47,14 @@ std::vector<Kernel> build_presets() {
            {-1, -1, -1, 0, 0, 0, 1, 1, 1}),
       make("emboss", "diagonal relief: edges lit from the top left stand out like stamped metal", 3,
            3, {-2, -1, 0, -1, 1, 1, 0, 1, 2}),
-      make("outline", "Laplacian of Gaussian 5x5: outlines of blobs, less noisy than edge", 5, 5,
-           {0,  0,  -1, 0,  0,  0,  -1, -2, -1, 0,  -1, -2, 16,
-            -2, -1, 0,  -1, -2, -1, 0,  0,  0,  -1, 0,  0}),
+      make(
+          "outline", "Laplacian of Gaussian 5x5: outlines of blobs, less noisy than edge", 5, 5,
+          {0, 0, -1, 0, 0, 0, -1, -2, -1, 0, -1, -2, 16, -2, -1, 0, -1, -2, -1, 0, 0, 0, -1, 0, 0}),
       make("motion_blur", "5x5 diagonal streak: the blur of a camera moving diagonally", 5, 5,
            {1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1},
            1.0f / 5.0f),
       make("unsharp_mask", "5x5 unsharp mask: sharpens by subtracting a Gaussian blur", 5, 5,
-           {1, 4,  6,    4,  1, 4, 16, 24, 16, 4, 6, 24, -476,
-            24, 6, 4, 16, 24, 16, 4, 1, 4,  6,  4,  1},
+           {1, 4, 6, 4, 1, 4, 16, 24, 16, 4, 6, 24, -476, 24, 6, 4, 16, 24, 16, 4, 1, 4, 6, 4, 1},
            -1.0f / 256.0f),
   };
 }
@@ -93,7 +92,8 @@ Result<Kernel> validate_kernel(Kernel k) {
                                 std::to_string(k.width) + " shape");
   for (float v : k.weights) {
     if (!std::isfinite(v))
-      return Result<Kernel>::fail("kernel '" + k.name + "' has a weight that is not a finite number");
+      return Result<Kernel>::fail("kernel '" + k.name +
+                                  "' has a weight that is not a finite number");
   }
   return Result<Kernel>::ok(std::move(k));
 }

@@ -55,17 +55,22 @@ int main(int argc, char** argv) {
     const double work = double(w) * h * bank.size() / 1e6;
 
     const int slow_reps = quick ? 1 : 3, fast_reps = quick ? 3 : 21;
-    const double scalar = median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::reference, out); }, slow_reps);
+    const double scalar =
+        median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::reference, out); }, slow_reps);
     const double single = median_ms(
         [&] {
           for (std::size_t f = 0; f < bank.size(); ++f)
             conv2d_bank(in, {bank[f]}, params, ConvImpl::simd, per_filter[f]);
         },
         fast_reps);
-    const double fused = median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::simd, out); }, fast_reps);
+    const double fused =
+        median_ms([&] { conv2d_bank(in, bank, params, ConvImpl::simd, out); }, fast_reps);
     char size[32];
     std::snprintf(size, sizeof size, "%dx%d", w, h);
-    const struct { const char* name; double ms; } rows[] = {
+    const struct {
+      const char* name;
+      double ms;
+    } rows[] = {
         {"scalar reference", scalar}, {"simd, per filter", single}, {"simd, fused bank", fused}};
     for (const auto& r : rows)
       std::printf("%-10s %-22s %10.2f %16.1f %9.1fx\n", size, r.name, r.ms, work / (r.ms / 1e3),

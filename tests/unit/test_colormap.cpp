@@ -20,7 +20,7 @@ TEST(Colormap, GrayStretchesEachMapToFullRange) {
   Image im = apply_colormap(p, Colormap::gray);
   ASSERT_EQ(im.channels, 3);
   EXPECT_EQ(im.pixels[0], 0);
-  EXPECT_EQ(im.pixels[3], 64);  // t = 0.25
+  EXPECT_EQ(im.pixels[3], 64);  // t = 0.25: level 64, which matplotlib's table keeps as 64
   EXPECT_EQ(im.pixels[6], 255);
 }
 

@@ -41,8 +41,8 @@ TEST_P(Conv2dBothImpls, NotebookEdgeOnA3x3ByHand) {
 
 TEST_P(Conv2dBothImpls, IdentityKeepsTheImageInEveryMode) {
   const Plane in = test::random_plane(11, 7, 3);
-  for (PaddingMode m : {PaddingMode::zeros, PaddingMode::reflect, PaddingMode::replicate,
-                        PaddingMode::circular}) {
+  for (PaddingMode m :
+       {PaddingMode::zeros, PaddingMode::reflect, PaddingMode::replicate, PaddingMode::circular}) {
     ConvParams p;
     p.padding_mode = m;
     Plane out = run(in, find_preset("identity").value(), p);
@@ -176,7 +176,8 @@ TEST(Conv2dBank, FailureLeavesOutputsAlone) {
   EXPECT_NE(s.error().find("sizes from 1 to 15"), std::string::npos);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].data[0], 42.0f);
-  EXPECT_FALSE(conv2d_bank(Plane(), {find_preset("edge").value()}, ConvParams{}, ConvImpl::simd, out));
+  EXPECT_FALSE(
+      conv2d_bank(Plane(), {find_preset("edge").value()}, ConvParams{}, ConvImpl::simd, out));
 }
 
 TEST(PaddedIndex, EveryModeAtBothEnds) {

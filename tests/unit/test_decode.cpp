@@ -19,24 +19,28 @@ using Bytes = std::vector<std::uint8_t>;
 
 void append(void* ctx, void* data, int size) {
   auto* out = static_cast<Bytes*>(ctx);
-  out->insert(out->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
+  out->insert(out->end(), static_cast<std::uint8_t*>(data),
+              static_cast<std::uint8_t*>(data) + size);
 }
 
 Image pattern(int w, int h, int c) {
   Image im{w, h, c, {}};
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
-      for (int k = 0; k < c; ++k) im.pixels.push_back(static_cast<std::uint8_t>((x * 7 + y * 13 + k * 50) & 255));
+      for (int k = 0; k < c; ++k)
+        im.pixels.push_back(static_cast<std::uint8_t>((x * 7 + y * 13 + k * 50) & 255));
   return im;
 }
 
 Bytes encode(const Image& im, const std::string& format) {
   Bytes out;
   const void* px = im.pixels.data();
-  if (format == "png") stbi_write_png_to_func(append, &out, im.width, im.height, im.channels, px, 0);
+  if (format == "png")
+    stbi_write_png_to_func(append, &out, im.width, im.height, im.channels, px, 0);
   if (format == "bmp") stbi_write_bmp_to_func(append, &out, im.width, im.height, im.channels, px);
   if (format == "tga") stbi_write_tga_to_func(append, &out, im.width, im.height, im.channels, px);
-  if (format == "jpg") stbi_write_jpg_to_func(append, &out, im.width, im.height, im.channels, px, 95);
+  if (format == "jpg")
+    stbi_write_jpg_to_func(append, &out, im.width, im.height, im.channels, px, 95);
   return out;
 }
 
@@ -94,7 +98,8 @@ TEST(Decode, PnmAndPsd) {
   ASSERT_TRUE(s) << s.error();
   EXPECT_EQ(s.value().width, 4);
   EXPECT_EQ(s.value().height, 2);
-  EXPECT_EQ(s.value().pixels[static_cast<std::size_t>(s.value().channels) * 5 + 1], 10);  // pixel 5, green = 5 * 2
+  EXPECT_EQ(s.value().pixels[static_cast<std::size_t>(s.value().channels) * 5 + 1],
+            10);  // pixel 5, green = 5 * 2
 }
 
 TEST(Decode, JpegIsCloseToTheOriginal) {
@@ -124,7 +129,11 @@ TEST(Decode, UnsupportedFormatsAreNamed) {
   auto r = decode(Bytes(webp.begin(), webp.end()));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("WebP"), std::string::npos) << r.error();
-  const std::string avif = std::string("\0\0\0\x1c" "ftypavif", 12) + std::string(40, '\0');
+  const std::string avif = std::string(
+                               "\0\0\0\x1c"
+                               "ftypavif",
+                               12) +
+                           std::string(40, '\0');
   r = decode(Bytes(avif.begin(), avif.end()));
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("AVIF"), std::string::npos) << r.error();
@@ -187,11 +196,11 @@ TEST(Decode, ExifOrientationIsApplied) {
   for (int y = 0; y < 16; ++y)
     for (int x = 0; x < 16; ++x) im.pixels[static_cast<std::size_t>(y) * 48 + x] = 250;
   Bytes jpg = encode(im, "jpg");
-  const std::uint8_t exif[] = {0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
-                               'M', 'M', 0, 42, 0, 0, 0, 8,                   // TIFF header
-                               0, 1,                                          // 1 entry
-                               0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0,    // orientation = 6
-                               0, 0, 0, 0};                                   // no next IFD
+  const std::uint8_t exif[] = {
+      0xFF, 0xE1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8,  // TIFF header
+      0,    1,                                                                        // 1 entry
+      0x01, 0x12, 0,    3,    0,   0,   0,   1,   0, 6, 0,   0,  // orientation = 6
+      0,    0,    0,    0};                                      // no next IFD
   ASSERT_EQ(jpeg_exif_orientation(jpg.data(), jpg.size()), 1);
   jpg.insert(jpg.begin() + 2, std::begin(exif), std::end(exif));
   ASSERT_EQ(jpeg_exif_orientation(jpg.data(), jpg.size()), 6);
@@ -203,7 +212,8 @@ TEST(Decode, ExifOrientationIsApplied) {
   auto mean = [&](int x0, int y0) {
     int sum = 0;
     for (int y = y0 + 4; y < y0 + 12; ++y)
-      for (int x = x0 + 4; x < x0 + 12; ++x) sum += out.pixels[(static_cast<std::size_t>(y) * 32 + x) * out.channels];
+      for (int x = x0 + 4; x < x0 + 12; ++x)
+        sum += out.pixels[(static_cast<std::size_t>(y) * 32 + x) * out.channels];
     return sum / 64;
   };
   EXPECT_GT(mean(16, 0), 240);  // top right

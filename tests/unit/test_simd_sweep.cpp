@@ -70,8 +70,8 @@ TEST(SimdSweep, SmallImagesEverySizeModeStrideDilation) {
               p.dilation = dil;
               p.padding = std::min((k / 2) * dil, std::min(w, h) - (mode == PaddingMode::reflect));
               const Plane in = test::random_plane(w, h, seed++);
-              valid += expect_same(in, {test::random_kernel(k, k, seed++)}, p,
-                                   describe(w, h, k, k, p));
+              valid +=
+                  expect_same(in, {test::random_kernel(k, k, seed++)}, p, describe(w, h, k, k, p));
               ++compared;
             }
           }

@@ -1,0 +1,23 @@
+// figure: the notebook's plot as one RGB image: panels side by side, each under its title, on
+// white. Titles are drawn with stb_truetype from a TrueType font file (DejaVu Sans from Debian's
+// fonts-dejavu-core by default); without a font the panels are drawn untitled.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "image.h"
+
+namespace filterlens {
+
+struct FigurePanel {
+  std::string title;
+  Image pixels;  // 1 or 3 channels
+};
+
+// Lays the panels out in one row. Each is scaled (nearest neighbour, so pixels stay crisp) to a
+// common height of `panel_height`, keeping its aspect ratio. `font_bytes` may be empty.
+Image compose_figure(const std::vector<FigurePanel>& panels,
+                     const std::vector<unsigned char>& font_bytes, int panel_height = 320);
+
+}  // namespace filterlens

@@ -11,6 +11,11 @@
 // Let stb_image report any header's true size; our own pixel limit below is the one that counts.
 #define STBI_MAX_DIMENSIONS (1 << 30)
 #define STBI_NO_STDIO
+// Zeroed allocations: some stb readers leave rows they could not read untouched, and the
+// truncation check below must compare deterministic pixels, not leftover heap contents.
+#define STBI_MALLOC(size) std::calloc(1, size)
+#define STBI_REALLOC(p, size) std::realloc(p, size)
+#define STBI_FREE(p) std::free(p)
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
@@ -79,14 +84,18 @@ bool header_dimensions(const std::string& format, const std::uint8_t* d, std::si
   return false;
 }
 
-// stb_image's BMP, TGA, PNM, PSD, HDR and GIF readers fill missing bytes with zeros and report
-// success. Decoding again with extra bytes appended tells: a complete file never reads them, a
-// truncated one does and comes out different.
+// stb_image's BMP, TGA, PNM, PSD, HDR and GIF readers report success on a truncated file: they
+// read zeros past the end or leave the rest of the image zero. Decoding again with enough extra
+// bytes appended to cover every pixel tells them apart: a complete file never reads the extra
+// bytes, a truncated one does and comes out different.
 bool reads_past_end(const std::uint8_t* d, std::size_t n, const stbi_uc* first, int w, int h,
                     int channels) {
+  // Raw samples may be 16 or 32 bits (PSD, PNM, HDR): 4 bytes per channel bounds them all.
+  const std::size_t enough = static_cast<std::size_t>(w) * h * 4 * 4 + 1024;
   std::vector<std::uint8_t> padded(d, d + n);
-  padded.insert(padded.end(), 64, 0xA5);
+  padded.insert(padded.end(), enough, 0xA5);
   int w2 = 0, h2 = 0, c2 = 0;
+  if (padded.size() > static_cast<std::size_t>(INT32_MAX)) return false;
   stbi_uc* second =
       stbi_load_from_memory(padded.data(), static_cast<int>(padded.size()), &w2, &h2, &c2, 0);
   const bool differs = second == nullptr || w2 != w || h2 != h || c2 != channels ||

@@ -8,8 +8,6 @@
 
 #include "decode.h"
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#define STBI_WRITE_NO_STDIO
 #include <stb/stb_image_write.h>
 
 namespace filterlens {

@@ -2,9 +2,11 @@
 //
 // Schedule (the algorithm is conv2d.h's; only the order of work differs from the reference):
 //  - Kernels are grouped by size; each group makes one pass over the output rows.
-//  - A padded input row is prepared once (padding mode applied, and for stride s split into s
-//    phase rows so that every tap becomes a contiguous vector load) and kept in a ring of
-//    (kh - 1) * dilation + 1 rows; every kernel of the group reads it from there.
+//  - Stride 1: taps read the input rows in place; the edge columns whose window leaves the image
+//    are computed one by one. Other strides: a padded input row is prepared once (padding mode
+//    applied, split into s phase rows so every tap becomes a contiguous vector load) and kept
+//    in a ring of (kh - 1) * dilation + 1 rows. Either way every kernel of the group reads a row
+//    while it is in cache.
 //  - Each kernel is reduced to its non-zero taps; small kernels get a row function with the tap
 //    count fixed at compile time, so weights and row pointers stay in registers across the row.
 #include <algorithm>
@@ -137,22 +139,28 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
 // Laplacian-4, Gaussian-3 and identity all have this form, so a bank of them shares the nine loads
 // and both sums, and each kernel costs 3 multiplies and 2 adds per vector instead of 9 and 8.
 // tap[0..8] are the window's rows top to bottom; coef[3 * f + {0,1,2}] = (a, b, c) of kernel f.
-constexpr int kMaxSymmetricFusedCap = 4;
+constexpr int kMaxSymmetricFused = 4;  // kernels sharing one sweep of window sums
 
 template <int NF>
 void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef, float* const* out,
                                      int width) {
-  // Splatted coefficients stay in memory: held in registers they crowd out the window sums in
-  // V8's register allocator, which then spills (measured: 5.4 ms vs 3 ms at 1080p).
-  float splat[kMaxSymmetricFusedCap * 3 * kLanes];
-  for (int i = 0; i < 3 * NF; ++i)
-    for (int l = 0; l < kLanes; ++l) splat[i * kLanes + l] = coef[i];
+  // Coefficients are re-read from this local array at each use rather than held in registers:
+  // with two vectors in flight, 3 * NF splats in registers crowd out the window sums and V8's
+  // register allocator spills (measured slower, both in V8 and natively). Output and tap pointers
+  // are copied into locals: the compiler cannot keep out[f] in a register across the stores
+  // otherwise (they might alias) and would reload it every iteration.
+  float splat[kMaxSymmetricFused * 3 * kLanes];
+  float* o[NF];
+  for (int f = 0; f < NF; ++f) {
+    o[f] = out[f];
+    for (int i = 0; i < 3; ++i)
+      for (int l = 0; l < kLanes; ++l) splat[(3 * f + i) * kLanes + l] = coef[3 * f + i];
+  }
   auto ca = [&](int f) { return wasm_v128_load(splat + (3 * f) * kLanes); };
   auto cb = [&](int f) { return wasm_v128_load(splat + (3 * f + 1) * kLanes); };
   auto cc = [&](int f) { return wasm_v128_load(splat + (3 * f + 2) * kLanes); };
   const float *p0 = tap[0], *p1 = tap[1], *p2 = tap[2], *p3 = tap[3], *p4 = tap[4], *p5 = tap[5],
               *p6 = tap[6], *p7 = tap[7], *p8 = tap[8];
-  // a * corners + b * edges + c * centre for the window whose top-left tap is at column x.
   auto window_sums = [&](int x, v128_t& corners, v128_t& edges, v128_t& centre) {
     corners = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(p0 + x), wasm_v128_load(p2 + x)),
                              wasm_f32x4_add(wasm_v128_load(p6 + x), wasm_v128_load(p8 + x)));
@@ -171,8 +179,8 @@ void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef,
     window_sums(x, c0, e0, m0);
     window_sums(x + kLanes, c1, e1, m1);
     for (int f = 0; f < NF; ++f) {
-      wasm_v128_store(out[f] + x, combine(f, c0, e0, m0));
-      wasm_v128_store(out[f] + x + kLanes, combine(f, c1, e1, m1));
+      wasm_v128_store(o[f] + x, combine(f, c0, e0, m0));
+      wasm_v128_store(o[f] + x + kLanes, combine(f, c1, e1, m1));
     }
   }
   for (; x < width; x += kLanes) {
@@ -180,16 +188,15 @@ void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef,
     window_sums(x, c, e, m);
     for (int f = 0; f < NF; ++f) {
       if (width - x >= kLanes) {
-        wasm_v128_store(out[f] + x, combine(f, c, e, m));
+        wasm_v128_store(o[f] + x, combine(f, c, e, m));
       } else {
-        store_partial(out[f] + x, combine(f, c, e, m), width - x);
+        store_partial(o[f] + x, combine(f, c, e, m), width - x);
       }
     }
   }
 }
 
 using SymmetricRowFn = void (*)(const float* const*, const float*, float* const*, int);
-constexpr int kMaxSymmetricFused = 4;
 
 SymmetricRowFn pick_symmetric_row_fn(int nf) {
   switch (nf) {
@@ -245,68 +252,143 @@ SparseKernel sparse(const Kernel& k, int dilation) {
   return s;
 }
 
-// One pass over the output rows for the kernels of one size (indices `group` into bank/outputs):
-// the padded rows a kernel-height window needs are prepared once per output row, then every
-// kernel of the group runs over them while they are in cache. Symmetric 3x3 kernels run fused
-// (see row_3x3_symmetric_f32__wasmsimd); the others one at a time on their non-zero taps.
-void run_group(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
-               const std::vector<std::size_t>& group, std::vector<Plane>& outputs) {
-  const Kernel& k0 = bank[group[0]];
-  const int s = p.stride, d = p.dilation;
-  const int out_w = outputs[group[0]].width, out_h = outputs[group[0]].height;
-  PaddedRows rows(in, p, (k0.height - 1) * d + 1, ((k0.width - 1) * d) / s);
-
-  std::vector<std::size_t> symmetric;
-  std::vector<float> symmetric_coef;  // (corner, edge, centre) per kernel
-  std::vector<std::size_t> general;
-  std::vector<SparseKernel> sparse_kernels;
-  for (std::size_t g : group) {
-    const Kernel& k = bank[g];
-    if (is_3x3_symmetric(k)) {
-      symmetric.push_back(g);
-      symmetric_coef.insert(symmetric_coef.end(), {k.weights[0], k.weights[1], k.weights[4]});
-    } else {
-      general.push_back(g);
-      sparse_kernels.push_back(sparse(k, d));
+// The kernels of one size, split into the fused symmetric 3x3 set and the rest, able to compute
+// a span of one output row from tap pointers.
+class KernelSet {
+ public:
+  KernelSet(const std::vector<Kernel>& bank, const std::vector<std::size_t>& group, int dilation)
+      : bank_(bank), dilation_(dilation) {
+    for (std::size_t g : group) {
+      const Kernel& k = bank[g];
+      if (is_3x3_symmetric(k)) {
+        symmetric_.push_back(g);
+        symmetric_coef_.insert(symmetric_coef_.end(), {k.weights[0], k.weights[1], k.weights[4]});
+      } else {
+        general_.push_back(g);
+        sparse_.push_back(sparse(k, dilation));
+      }
     }
   }
 
-  std::vector<const float*> row_ptr(static_cast<std::size_t>(k0.height) * s);
-  // Pointer to padded row (y * s + ky * d), column offset kx * d, at output pixel 0.
-  auto tap_ptr = [&](int ky, int kx_offset) {
-    return row_ptr[static_cast<std::size_t>(ky) * s + kx_offset % s] + kx_offset / s;
-  };
-  std::vector<const float*> tap;
-  float* out_rows[kMaxSymmetricFused] = {};
-
-  for (int y = 0; y < out_h; ++y) {
-    for (int ky = 0; ky < k0.height; ++ky)
-      for (int q = 0; q < s; ++q)
-        row_ptr[static_cast<std::size_t>(ky) * s + q] = rows.phase(y * s + ky * d, q);
-
-    if (!symmetric.empty()) {
+  // Output row y, pixels [x, x + count): tap_ptr(ky, kx * dilation) must return the input that
+  // tap reads for output pixel x.
+  template <class TapPtr>
+  void run(TapPtr tap_ptr, std::vector<Plane>& outputs, int y, int x, int count) {
+    if (!symmetric_.empty()) {
       const float* window[9];
-      for (int t = 0; t < 9; ++t) window[t] = tap_ptr(t / 3, (t % 3) * d);
-      for (std::size_t f0 = 0; f0 < symmetric.size(); f0 += kMaxSymmetricFused) {
+      for (int t = 0; t < 9; ++t) window[t] = tap_ptr(t / 3, (t % 3) * dilation_);
+      float* out_rows[kMaxSymmetricFused] = {};
+      for (std::size_t f0 = 0; f0 < symmetric_.size(); f0 += kMaxSymmetricFused) {
         const int nf =
-            static_cast<int>(std::min<std::size_t>(kMaxSymmetricFused, symmetric.size() - f0));
+            static_cast<int>(std::min<std::size_t>(kMaxSymmetricFused, symmetric_.size() - f0));
         for (int f = 0; f < nf; ++f)
-          out_rows[f] = outputs[symmetric[f0 + static_cast<std::size_t>(f)]].row(y);
-        pick_symmetric_row_fn(nf)(window, symmetric_coef.data() + 3 * f0, out_rows, out_w);
+          out_rows[f] = outputs[symmetric_[f0 + static_cast<std::size_t>(f)]].row(y) + x;
+        pick_symmetric_row_fn(nf)(window, symmetric_coef_.data() + 3 * f0, out_rows, count);
       }
     }
-
-    for (std::size_t f = 0; f < general.size(); ++f) {
-      const SparseKernel& k = sparse_kernels[f];
-      float* out = outputs[general[f]].row(y);
+    for (std::size_t f = 0; f < general_.size(); ++f) {
+      const SparseKernel& k = sparse_[f];
+      float* out = outputs[general_[f]].row(y) + x;
       if (k.w.empty()) {  // all-zero kernel
-        std::fill(out, out + out_w, 0.0f);
+        std::fill(out, out + count, 0.0f);
         continue;
       }
-      tap.resize(k.w.size());
-      for (std::size_t t = 0; t < k.w.size(); ++t) tap[t] = tap_ptr(k.ky[t], k.kx_offset[t]);
-      k.fn(tap.data(), k.w.data(), static_cast<int>(k.w.size()), out, out_w);
+      tap_.resize(k.w.size());
+      for (std::size_t t = 0; t < k.w.size(); ++t) tap_[t] = tap_ptr(k.ky[t], k.kx_offset[t]);
+      k.fn(tap_.data(), k.w.data(), static_cast<int>(k.w.size()), out, count);
     }
+  }
+
+  // Output row y, pixels [x0, x1), one at a time through padded_value(): for the few columns
+  // near the left and right edges where a window leaves the image.
+  void run_scalar(const Plane& in, const ConvParams& p, std::vector<Plane>& outputs, int y, int x0,
+                  int x1) const {
+    auto one = [&](std::size_t g) {
+      const Kernel& k = bank_[g];
+      float* out = outputs[g].row(y);
+      for (int x = x0; x < x1; ++x) {
+        float sum = 0.0f;
+        for (int ky = 0; ky < k.height; ++ky)
+          for (int kx = 0; kx < k.width; ++kx)
+            sum += k.at(kx, ky) * padded_value(in, x + kx * p.dilation - p.padding,
+                                               y + ky * p.dilation - p.padding, p.padding_mode);
+        out[x] = sum;
+      }
+    };
+    for (std::size_t g : symmetric_) one(g);
+    for (std::size_t g : general_) one(g);
+  }
+
+ private:
+  const std::vector<Kernel>& bank_;
+  int dilation_;
+  std::vector<std::size_t> symmetric_;
+  std::vector<float> symmetric_coef_;  // (corner, edge, centre) per kernel
+  std::vector<std::size_t> general_;
+  std::vector<SparseKernel> sparse_;
+  std::vector<const float*> tap_;
+};
+
+// Stride 1: no row is copied. Input rows are read in place (above and below the image: the row
+// the padding mode names, or a row of zeros), and the SIMD kernels compute the columns whose
+// window lies inside the image, in whole vectors; the few columns left at either edge go through
+// KernelSet::run_scalar.
+void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, int kh, int kw,
+                      std::vector<Plane>& outputs, int out_w, int out_h) {
+  const int d = p.dilation, pad = p.padding;
+  const int x0 = std::min(pad, out_w);
+  const int x_end = std::max(x0, std::min(out_w, in.width + pad - (kw - 1) * d));
+  const int x1 = x0 + (x_end - x0) / kLanes * kLanes;  // whole vectors only: no reads past rows
+  const std::vector<float> zero_row(static_cast<std::size_t>(in.width), 0.0f);
+  std::vector<const float*> rows(static_cast<std::size_t>(kh));
+  for (int y = 0; y < out_h; ++y) {
+    for (int ky = 0; ky < kh; ++ky) {
+      const int iy = padded_index(y + ky * d - pad, in.height, p.padding_mode);
+      rows[static_cast<std::size_t>(ky)] = iy < 0 ? zero_row.data() : in.row(iy);
+    }
+    if (x1 > x0) {
+      kernels.run(
+          [&](int ky, int kx_offset) {
+            return rows[static_cast<std::size_t>(ky)] + x0 + kx_offset - pad;
+          },
+          outputs, y, x0, x1 - x0);
+    }
+    kernels.run_scalar(in, p, outputs, y, 0, x0);
+    kernels.run_scalar(in, p, outputs, y, x1, out_w);
+  }
+}
+
+// Any stride: each padded row is prepared once in the PaddedRows ring (split into stride phases),
+// and the kernels read every tap as a contiguous vector from there.
+void run_group_phased(const Plane& in, const ConvParams& p, KernelSet& kernels, int kh, int kw,
+                      std::vector<Plane>& outputs, int out_w, int out_h) {
+  const int s = p.stride, d = p.dilation;
+  PaddedRows rows(in, p, (kh - 1) * d + 1, ((kw - 1) * d) / s);
+  std::vector<const float*> row_ptr(static_cast<std::size_t>(kh) * s);
+  for (int y = 0; y < out_h; ++y) {
+    for (int ky = 0; ky < kh; ++ky)
+      for (int q = 0; q < s; ++q)
+        row_ptr[static_cast<std::size_t>(ky) * s + q] = rows.phase(y * s + ky * d, q);
+    kernels.run(
+        [&](int ky, int kx_offset) {
+          return row_ptr[static_cast<std::size_t>(ky) * s + kx_offset % s] + kx_offset / s;
+        },
+        outputs, y, 0, out_w);
+  }
+}
+
+// One pass over the output rows for the kernels of one size (indices `group` into bank/outputs):
+// the input rows a window needs are visited once per output row, and every kernel of the group
+// reads them while they are in cache.
+void run_group(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
+               const std::vector<std::size_t>& group, std::vector<Plane>& outputs) {
+  const Kernel& k0 = bank[group[0]];
+  const Plane& out0 = outputs[group[0]];
+  KernelSet kernels(bank, group, p.dilation);
+  if (p.stride == 1) {
+    run_group_direct(in, p, kernels, k0.height, k0.width, outputs, out0.width, out0.height);
+  } else {
+    run_group_phased(in, p, kernels, k0.height, k0.width, outputs, out0.width, out0.height);
   }
 }
 

@@ -23,6 +23,7 @@
 #include "image.h"
 #include "kernel.h"
 #include "npy.h"
+#include "pytorch_code.h"
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
@@ -54,7 +55,9 @@ const char kUsage[] =
     "  --flip                  rotate kernels 180 degrees: true convolution\n"
     "  --resize N              first resize the shorter side to N pixels (antialiased)\n"
     "  --colormap C            PNG colours: gray (per-map min..max, like imshow(cmap='gray')),\n"
-    "                          diverging (0 white, negative blue, positive red), abs\n"
+    "                          diverging (0 white, negative blue, positive red), abs (|v|),\n"
+    "                          clamp (values clamped to 0..1)\n"
+    "  --print-pytorch         print the bank as runnable PyTorch code and exit\n"
     "  --list-filters          print the preset filters and exit\n"
     "  --help                  print this help and exit\n"
     "\n"
@@ -74,6 +77,7 @@ struct Options {
   int resize = 0;
   Colormap colormap = Colormap::gray;
   bool list = false;
+  bool print_pytorch = false;
   bool help = false;
 };
 
@@ -123,6 +127,8 @@ Options parse_args(int argc, char** argv) {
       o.help = true;
     } else if (arg == "--list-filters") {
       o.list = true;
+    } else if (arg == "--print-pytorch") {
+      o.print_pytorch = true;
     } else if (arg == "--out") {
       o.out_dir = next();
     } else if (arg == "--filters") {
@@ -337,6 +343,10 @@ int main(int argc, char** argv) {
     }
     if (o.list) {
       list_filters();
+      return 0;
+    }
+    if (o.print_pytorch) {
+      std::fputs(pytorch_code(build_bank(o), o.params).c_str(), stdout);
       return 0;
     }
     return run(o);

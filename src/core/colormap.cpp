@@ -14,15 +14,18 @@ const char* colormap_name(Colormap c) {
       return "diverging";
     case Colormap::abs:
       return "abs";
+    case Colormap::clamp:
+      return "clamp";
   }
   return "?";
 }
 
 Result<Colormap> parse_colormap(const std::string& name) {
-  for (Colormap c : {Colormap::gray, Colormap::diverging, Colormap::abs}) {
+  for (Colormap c : {Colormap::gray, Colormap::diverging, Colormap::abs, Colormap::clamp}) {
     if (name == colormap_name(c)) return Result<Colormap>::ok(c);
   }
-  return Result<Colormap>::fail("unknown colormap '" + name + "' (use gray, diverging or abs)");
+  return Result<Colormap>::fail("unknown colormap '" + name +
+                                "' (use gray, diverging, abs or clamp)");
 }
 
 int gray_level(float v, float lo, float hi) {
@@ -47,16 +50,23 @@ std::uint8_t matplotlib_gray_byte(int level) {
 
 }  // namespace
 
+ColorRange colormap_range(const Plane& plane, Colormap colormap) {
+  if (plane.data.empty()) return {};
+  const auto [mn, mx] = std::minmax_element(plane.data.begin(), plane.data.end());
+  if (colormap == Colormap::gray) return {*mn, *mx};
+  const float amax = std::max(std::fabs(*mn), std::fabs(*mx));
+  return {-amax, amax};
+}
+
 Image apply_colormap(const Plane& plane, Colormap colormap) {
+  return apply_colormap(plane, colormap, colormap_range(plane, colormap));
+}
+
+Image apply_colormap(const Plane& plane, Colormap colormap, ColorRange range) {
   Image out{plane.width, plane.height, 3, {}};
   out.pixels.resize(plane.data.size() * 3);
-  float lo = 0.0f, hi = 0.0f, amax = 0.0f;
-  if (!plane.data.empty()) {
-    const auto [mn, mx] = std::minmax_element(plane.data.begin(), plane.data.end());
-    lo = *mn;
-    hi = *mx;
-    amax = std::max(std::fabs(lo), std::fabs(hi));
-  }
+  const float lo = range.lo, hi = range.hi;
+  const float amax = std::max(std::fabs(lo), std::fabs(hi));
   auto unit = [](float t) {
     return static_cast<std::uint8_t>(std::lround(std::clamp(t, 0.0f, 1.0f) * 255.0f));
   };
@@ -67,6 +77,8 @@ Image apply_colormap(const Plane& plane, Colormap colormap) {
       r = g = b = matplotlib_gray_byte(gray_level(v, lo, hi));
     } else if (colormap == Colormap::abs) {
       r = g = b = amax > 0.0f ? unit(std::fabs(v) / amax) : 0;
+    } else if (colormap == Colormap::clamp) {
+      r = g = b = unit(v);
     } else {
       const float t = amax > 0.0f ? v / amax : 0.0f;  // -1 .. 1
       const float fade = 1.0f - std::fabs(t);

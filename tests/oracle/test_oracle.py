@@ -186,6 +186,21 @@ class OracleTest(unittest.TestCase):
             got = np.asarray(Image.open(os.path.join(out, name + ".png")).convert("RGB"))[..., 0]
             np.testing.assert_array_equal(got, want, err_msg=name)
 
+    def test_printed_pytorch_code_reproduces_the_maps(self):
+        path = save(synthetic_rgb(33, 21, 11), ".png")
+        gray = pil_gray(path)
+        for args in (["--filters", "edge,sharpen,blur,gaussian5"],
+                     ["--filters", "sobel_x", "--kernel", "1,2;3,4.5", "--padding", "2",
+                      "--padding-mode", "circular", "--stride", "2", "--dilation", "2", "--flip"]):
+            proc = run_cli("--print-pytorch", *args)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            scope = {"img": torch.from_numpy(np.array(gray))[None, None]}
+            exec(proc.stdout, scope)  # the code a user copies out of the app
+            out = self.run_ok(path, *args)
+            for name, tensor in scope["maps"].items():
+                self.assert_close(np.load(os.path.join(out, name + ".npy")), tensor[0, 0].numpy(),
+                                  f"pytorch code {args} {name}")
+
     def test_figure_has_every_panel(self):
         out = self.run_ok(DEFAULT_IMAGE)
         fig = np.asarray(Image.open(os.path.join(out, "figure.png")).convert("L")).astype(int)

@@ -46,3 +46,22 @@ TEST(Colormap, NamesParse) {
 
 }  // namespace
 }  // namespace filterlens
+
+namespace filterlens {
+namespace {
+
+TEST(Colormap, ClampAndSharedRange) {
+  Plane p(3, 1);
+  p.data = {-0.5f, 0.5f, 2.0f};
+  Image c = apply_colormap(p, Colormap::clamp);
+  EXPECT_EQ(c.pixels[0], 0);
+  EXPECT_EQ(c.pixels[3], 128);
+  EXPECT_EQ(c.pixels[6], 255);
+  // A shared range wider than this map's own: 2.0 is no longer white.
+  Image shared = apply_colormap(p, Colormap::gray, ColorRange{-0.5f, 4.5f});
+  EXPECT_EQ(gray_level(2.0f, -0.5f, 4.5f), 128);  // t = 0.5
+  EXPECT_EQ(shared.pixels[6], 128);               // matplotlib keeps level 128 as byte 128
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -1,0 +1,150 @@
+// Texture upload, the colour-mapping pass and shader compilation.
+#include "map_view.h"
+
+#include <vector>
+
+#include "shader_sources.h"
+
+namespace filterlens::gfx {
+namespace {
+
+GLuint compile(GLenum type, const std::string& source, std::string& error) {
+  const GLuint shader = glCreateShader(type);
+  const char* text = source.c_str();
+  glShaderSource(shader, 1, &text, nullptr);
+  glCompileShader(shader);
+  GLint ok = 0;
+  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetShaderInfoLog(shader, sizeof log, nullptr, log);
+    error = std::string(type == GL_VERTEX_SHADER ? "vertex" : "fragment") +
+            " shader failed to compile: " + log;
+    glDeleteShader(shader);
+    return 0;
+  }
+  return shader;
+}
+
+void set_nearest(GLenum target) {
+  glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(target, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+}  // namespace
+
+bool ColormapProgram::init(const std::string& version_line, std::string& error) {
+  // ES needs default precisions; desktop GLSL 3.30 accepts the qualifiers and ignores them.
+  const std::string prefix = version_line + "\nprecision highp float;\nprecision highp int;\n";
+  const GLuint vs = compile(GL_VERTEX_SHADER, prefix + kFullscreenVert, error);
+  if (!vs) return false;
+  const GLuint fs = compile(GL_FRAGMENT_SHADER, prefix + kColormapFrag, error);
+  if (!fs) {
+    glDeleteShader(vs);
+    return false;
+  }
+  program_ = glCreateProgram();
+  glAttachShader(program_, vs);
+  glAttachShader(program_, fs);
+  glLinkProgram(program_);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint ok = 0;
+  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    char log[2048] = {};
+    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
+    error = std::string("colour-map shader failed to link: ") + log;
+    destroy();
+    return false;
+  }
+  mode_ = glGetUniformLocation(program_, "u_mode");
+  lo_ = glGetUniformLocation(program_, "u_lo");
+  hi_ = glGetUniformLocation(program_, "u_hi");
+  map_ = glGetUniformLocation(program_, "u_map");
+  glGenVertexArrays(1, &vao_);
+  return true;
+}
+
+void ColormapProgram::destroy() {
+  if (program_) glDeleteProgram(program_);
+  if (vao_) glDeleteVertexArrays(1, &vao_);
+  program_ = vao_ = 0;
+}
+
+void MapTexture::upload(const Plane& plane) {
+  if (plane.width != width_ || plane.height != height_ || !float_tex_) {
+    destroy();
+    width_ = plane.width;
+    height_ = plane.height;
+    glGenTextures(1, &float_tex_);
+    glBindTexture(GL_TEXTURE_2D, float_tex_);
+    set_nearest(GL_TEXTURE_2D);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width_, height_, 0, GL_RED, GL_FLOAT, nullptr);
+    glGenTextures(1, &rgba_);
+    glBindTexture(GL_TEXTURE_2D, rgba_);
+    set_nearest(GL_TEXTURE_2D);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width_, height_, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                 nullptr);
+    glGenFramebuffers(1, &fbo_);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, rgba_, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
+  glBindTexture(GL_TEXTURE_2D, float_tex_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width_, height_, GL_RED, GL_FLOAT, plane.data.data());
+}
+
+void MapTexture::colorize(const ColormapProgram& program, MapMode mode, float lo, float hi) {
+  if (!fbo_) return;
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glViewport(0, 0, width_, height_);
+  glDisable(GL_BLEND);
+  glDisable(GL_SCISSOR_TEST);
+  glUseProgram(program.program());
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, float_tex_);
+  glUniform1i(program.mode_location(), static_cast<int>(mode));
+  glUniform1f(program.lo_location(), lo);
+  glUniform1f(program.hi_location(), hi);
+  glBindVertexArray(program.vao());
+  glDrawArrays(GL_TRIANGLES, 0, 3);
+  glBindVertexArray(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void MapTexture::destroy() {
+  if (fbo_) glDeleteFramebuffers(1, &fbo_);
+  if (rgba_) glDeleteTextures(1, &rgba_);
+  if (float_tex_) glDeleteTextures(1, &float_tex_);
+  fbo_ = rgba_ = float_tex_ = 0;
+  width_ = height_ = 0;
+}
+
+void ImageTexture::upload(const Image& image) {
+  std::vector<std::uint8_t> rgba(static_cast<std::size_t>(image.width) * image.height * 4);
+  const std::uint8_t* s = image.pixels.data();
+  for (std::size_t i = 0; i < rgba.size(); i += 4, s += image.channels) {
+    const bool colour = image.channels >= 3;
+    rgba[i] = s[0];
+    rgba[i + 1] = colour ? s[1] : s[0];
+    rgba[i + 2] = colour ? s[2] : s[0];
+    rgba[i + 3] = 255;
+  }
+  if (!tex_) glGenTextures(1, &tex_);
+  glBindTexture(GL_TEXTURE_2D, tex_);
+  set_nearest(GL_TEXTURE_2D);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA,
+               GL_UNSIGNED_BYTE, rgba.data());
+}
+
+void ImageTexture::destroy() {
+  if (tex_) glDeleteTextures(1, &tex_);
+  tex_ = 0;
+}
+
+}  // namespace filterlens::gfx

@@ -1,0 +1,68 @@
+// GPU side of the panels: a feature map is uploaded once as an R32F texture and colour-mapped by
+// shaders/colormap.frag into an RGBA8 texture that ImGui draws (nearest filtering: zoomed pixels
+// stay crisp squares). Also plain RGBA8 textures for the original image.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "gl.h"
+#include "image.h"
+
+namespace filterlens::gfx {
+
+enum class MapMode { automatic = 0, diverging = 1, abs = 2, clamp01 = 3 };
+
+// The colour-mapping program (shaders/fullscreen.vert + shaders/colormap.frag).
+class ColormapProgram {
+ public:
+  // `version_line` is "#version 330 core" or "#version 300 es"; false and a message on failure.
+  bool init(const std::string& version_line, std::string& error);
+  void destroy();
+  GLuint program() const { return program_; }
+  GLint mode_location() const { return mode_; }
+  GLint lo_location() const { return lo_; }
+  GLint hi_location() const { return hi_; }
+  GLuint vao() const { return vao_; }
+
+ private:
+  GLuint program_ = 0, vao_ = 0;
+  GLint mode_ = -1, lo_ = -1, hi_ = -1, map_ = -1;
+};
+
+// One feature map on the GPU: the float data and its colour-mapped image.
+class MapTexture {
+ public:
+  MapTexture() = default;
+  MapTexture(const MapTexture&) = delete;
+  MapTexture& operator=(const MapTexture&) = delete;
+  ~MapTexture() { destroy(); }
+
+  void upload(const Plane& plane);  // (re)allocates when the size changes
+  void colorize(const ColormapProgram& program, MapMode mode, float lo, float hi);
+  void destroy();
+  GLuint display_texture() const { return rgba_; }
+  int width() const { return width_; }
+  int height() const { return height_; }
+
+ private:
+  GLuint float_tex_ = 0, rgba_ = 0, fbo_ = 0;
+  int width_ = 0, height_ = 0;
+};
+
+// An 8-bit image (1-4 channels) as an RGBA8 texture with nearest filtering.
+class ImageTexture {
+ public:
+  ImageTexture() = default;
+  ImageTexture(const ImageTexture&) = delete;
+  ImageTexture& operator=(const ImageTexture&) = delete;
+  ~ImageTexture() { destroy(); }
+  void upload(const Image& image);
+  void destroy();
+  GLuint texture() const { return tex_; }
+
+ private:
+  GLuint tex_ = 0;
+};
+
+}  // namespace filterlens::gfx

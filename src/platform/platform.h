@@ -1,0 +1,35 @@
+// The platform layer's one header: what the UI may ask of the machine it runs on. Implemented
+// once per platform (platform_desktop.cpp: GLFW + OpenGL 3.3, files; platform_web.cpp:
+// Emscripten, WebGL2, the page's JavaScript) and picked by CMake at link time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace filterlens::platform {
+
+// "desktop" or "web".
+const char* name();
+
+// Saves `bytes` as `file_name`: a file in the export folder on the desktop, a download in the
+// browser. Returns a message for the status line ("saved to ...", or why it failed).
+std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes);
+
+// Puts text on the system clipboard.
+void copy_text(const std::string& text);
+
+// The browser's file dialog (web); false where there is none (the desktop uses a path field).
+bool open_file_dialog();
+
+// Starts fetching an image from a URL (web); the result arrives later through App::load_bytes
+// or App::report_error. False where unsupported.
+bool fetch_url(const std::string& url);
+
+// Reads a whole file (desktop); false and a message on failure or on the web.
+bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
+
+// TrueType font bytes for figure titles, or empty.
+const std::vector<std::uint8_t>& title_font();
+
+}  // namespace filterlens::platform

@@ -1,0 +1,181 @@
+// Desktop platform: GLFW window with an OpenGL 3.3 core context, files from the command line,
+// drops and the path field, exports written to ./filterlens-export/.
+//
+//   filterlens [IMAGE] [--screenshot FILE.png] [--frames N]
+// --screenshot renders N frames (default 5), saves the window's pixels as PNG and exits (used by
+// the desktop smoke test under Xvfb).
+#include <GLFW/glfw3.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "gl.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_setup.h"
+#include "platform.h"
+#include "stb/stb_image_write.h"
+
+namespace filterlens::platform {
+namespace {
+GLFWwindow* g_window = nullptr;
+const char* kExportDir = "filterlens-export";
+}  // namespace
+
+const char* name() { return "desktop"; }
+
+std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(kExportDir, ec);
+  const std::filesystem::path path = std::filesystem::path(kExportDir) / file_name;
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
+                         static_cast<std::streamsize>(bytes.size())))
+    return "Could not save " + path.string() + ": " + std::strerror(errno);
+  return "Saved " + std::filesystem::absolute(path).string();
+}
+
+void copy_text(const std::string& text) { glfwSetClipboardString(g_window, text.c_str()); }
+
+bool open_file_dialog() { return false; }
+
+bool fetch_url(const std::string&) { return false; }
+
+bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "it is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return false;
+  }
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+const std::vector<std::uint8_t>& title_font() {
+  static const std::vector<std::uint8_t> font = [] {
+    std::vector<std::uint8_t> bytes;
+    std::string ignored;
+    read_file(FILTERLENS_FONT, bytes, ignored);
+    return bytes;
+  }();
+  return font;
+}
+
+}  // namespace filterlens::platform
+
+namespace {
+
+filterlens::App* g_app = nullptr;
+
+void open_path(const std::string& path) {
+  std::vector<std::uint8_t> bytes;
+  std::string error;
+  if (filterlens::platform::read_file(path, bytes, error)) {
+    g_app->load_bytes(bytes.data(), bytes.size(), path);
+  } else {
+    g_app->report_error("Could not open " + path + ": " + error);
+  }
+}
+
+void on_drop(GLFWwindow*, int count, const char** paths) {
+  for (int i = 0; i < count; ++i) open_path(paths[i]);  // the last one stays
+}
+
+bool save_screenshot(const std::string& path, int width, int height) {
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
+  stbi_flip_vertically_on_write(1);  // GL's rows run bottom to top
+  return stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3) != 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string image = FILTERLENS_DEFAULT_IMAGE, screenshot;
+  int frames = 5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--screenshot" && i + 1 < argc) {
+      screenshot = argv[++i];
+    } else if (arg == "--frames" && i + 1 < argc) {
+      frames = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--help") {
+      std::puts("usage: filterlens [IMAGE] [--screenshot FILE.png] [--frames N]");
+      return 0;
+    } else {
+      image = arg;
+    }
+  }
+
+  glfwSetErrorCallback([](int code, const char* text) {
+    std::fprintf(stderr, "filterlens: GLFW error %d: %s\n", code, text);
+  });
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  GLFWwindow* window = glfwCreateWindow(1280, 800, "FilterLens", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "filterlens: could not open a window with OpenGL 3.3\n");
+    glfwTerminate();
+    return 1;
+  }
+  filterlens::platform::g_window = window;
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+
+  filterlens::platform::create_imgui_context(1.0f);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  filterlens::App app;
+  g_app = &app;
+  filterlens::Status gfx = app.init_graphics("#version 330 core");
+  if (!gfx) std::fprintf(stderr, "filterlens: %s\n", gfx.error().c_str());
+  glfwSetDropCallback(window, on_drop);
+  open_path(image);
+
+  int frame = 0;
+  while (!glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(window, &fw, &fh);
+    glViewport(0, 0, fw, fh);
+    glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (!screenshot.empty() && ++frame >= frames) {
+      const bool ok = save_screenshot(screenshot, fw, fh);
+      std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",
+                   screenshot.c_str());
+      if (!app.last_error().empty()) std::fprintf(stderr, "filterlens: %s\n", app.last_error().c_str());
+      glfwSetWindowShouldClose(window, 1);
+    }
+    glfwSwapBuffers(window);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return 0;
+}

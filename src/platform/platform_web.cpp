@@ -1,0 +1,188 @@
+// Web platform: Emscripten's GLFW on a WebGL2 canvas, the main loop driven by the browser, and
+// the bridge to the page's JavaScript (web/filterlens-page.js): images arrive as bytes through
+// fl_load_image (drop, file dialog, paste, URL) and exports leave as downloads. The fl_* functions
+// are what window.FilterLens (the scripting API) calls.
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "bank_spec.h"
+#include "decode.h"
+#include "gl.h"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_setup.h"
+#include "platform.h"
+
+// The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
+EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
+  FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size));
+});
+EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
+EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
+EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
+
+namespace filterlens::platform {
+namespace {
+std::vector<std::uint8_t> g_font;
+}
+
+const char* name() { return "web"; }
+
+std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
+  js_save_file(file_name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
+  return "Downloaded " + file_name;
+}
+
+void copy_text(const std::string& text) { js_copy_text(text.c_str()); }
+
+bool open_file_dialog() {
+  js_open_dialog();
+  return true;
+}
+
+bool fetch_url(const std::string& url) {
+  js_fetch_url(url.c_str());
+  return true;
+}
+
+bool read_file(const std::string&, std::vector<std::uint8_t>&, std::string& error) {
+  error = "the browser version cannot read paths; use Open image..., drop or paste";
+  return false;
+}
+
+const std::vector<std::uint8_t>& title_font() { return g_font; }
+
+void set_title_font(const std::uint8_t* data, int size) { g_font.assign(data, data + size); }
+
+}  // namespace filterlens::platform
+
+namespace {
+
+filterlens::App* g_app = nullptr;
+GLFWwindow* g_window = nullptr;
+std::string g_error;  // what fl_last_error returns
+
+// Keeps the canvas's backing store at CSS size x devicePixelRatio, so it is sharp on HiDPI.
+void follow_canvas_size() {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  const double dpr = emscripten_get_device_pixel_ratio();
+  const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
+  const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
+  int cur_w = 0, cur_h = 0;
+  glfwGetWindowSize(g_window, &cur_w, &cur_h);
+  if (w != cur_w || h != cur_h) glfwSetWindowSize(g_window, w, h);
+}
+
+void main_loop() {
+  follow_canvas_size();
+  glfwPollEvents();
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  g_app->frame();
+  ImGui::Render();
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(g_window, &fw, &fh);
+  glViewport(0, 0, fw, fh);
+  glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+int result(const filterlens::Status& s) {
+  g_error = s ? "" : s.error();
+  return s ? 0 : 1;
+}
+
+bool stb_reads(const std::string& format) {
+  return format == "PNG" || format == "JPEG" || format == "GIF" || format == "BMP" ||
+         format == "PSD" || format == "HDR" || format == "PNM";
+}
+
+}  // namespace
+
+extern "C" {
+
+// 0: loaded. 1: failed (fl_last_error says why). 2: not a format FilterLens decodes itself; the
+// page should try the browser's decoder and call fl_load_rgba.
+EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const char* name) {
+  const std::string format = filterlens::sniff_format(data, static_cast<std::size_t>(size));
+  filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
+  if (!s && size > 0 && !stb_reads(format)) {
+    g_error = s.error();
+    return 2;
+  }
+  return result(s);
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_load_rgba(int width, int height, const std::uint8_t* rgba,
+                                      const char* name) {
+  return result(g_app->load_rgba(width, height, rgba, name));
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_set_filters(const char* spec_text) {
+  filterlens::Result<filterlens::BankSpec> spec = filterlens::parse_bank_spec(spec_text);
+  if (!spec) {
+    g_app->report_error("setFilters: " + spec.error());
+    g_error = "setFilters: " + spec.error();
+    return 1;
+  }
+  return result(g_app->set_bank(spec.value().bank, spec.value().params));
+}
+
+EMSCRIPTEN_KEEPALIVE void fl_report_error(const char* message) {
+  g_app->report_error(message);
+  g_error = message;
+}
+
+EMSCRIPTEN_KEEPALIVE const char* fl_last_error() {
+  return g_error.empty() ? g_app->last_error().c_str() : g_error.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE void fl_set_title_font(const std::uint8_t* data, int size) {
+  filterlens::platform::set_title_font(data, size);
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_map_count() { return static_cast<int>(g_app->maps().size()); }
+EMSCRIPTEN_KEEPALIVE const char* fl_map_name(int i) {
+  return g_app->map_kernels()[static_cast<std::size_t>(i)].name.c_str();
+}
+EMSCRIPTEN_KEEPALIVE int fl_map_width(int i) { return g_app->maps()[static_cast<std::size_t>(i)].width; }
+EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) { return g_app->maps()[static_cast<std::size_t>(i)].height; }
+EMSCRIPTEN_KEEPALIVE const float* fl_map_data(int i) {
+  return g_app->maps()[static_cast<std::size_t>(i)].data.data();
+}
+EMSCRIPTEN_KEEPALIVE int fl_gray_width() { return g_app->gray().width; }
+EMSCRIPTEN_KEEPALIVE int fl_gray_height() { return g_app->gray().height; }
+EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() { return g_app->gray().data.data(); }
+
+}  // extern "C"
+
+int main() {
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  g_window = glfwCreateWindow(1280, 800, "FilterLens", nullptr, nullptr);
+  if (!g_window) return 1;
+  glfwMakeContextCurrent(g_window);
+  filterlens::platform::create_imgui_context(static_cast<float>(emscripten_get_device_pixel_ratio()));
+  ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  static filterlens::App app;
+  g_app = &app;
+  filterlens::Status gfx = app.init_graphics("#version 300 es");
+  if (!gfx) app.report_error(gfx.error());
+  EM_ASM({ FilterLensPage.runtimeReady(); });
+  emscripten_set_main_loop(main_loop, 0, false);
+  return 0;
+}

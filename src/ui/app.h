@@ -1,0 +1,139 @@
+// App: all of FilterLens's UI state in one place, and the frame function that draws it with
+// Dear ImGui. No main loop and no platform calls of its own: the platform layer owns the window
+// and the GL context, calls frame() once per frame, and feeds it images (load_bytes, load_rgba).
+//
+// Data flow (one way): bytes -> decode -> Image -> to_gray -> Plane -> conv2d_bank -> maps ->
+// GPU textures -> panels. A failure anywhere leaves the previous image and maps in place and
+// shows the message.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "colormap.h"
+#include "conv2d.h"
+#include "decode.h"
+#include "image.h"
+#include "kernel.h"
+#include "map_view.h"
+#include "stats.h"
+#include "status.h"
+
+namespace filterlens {
+
+class App {
+ public:
+  App();
+  ~App();
+
+  // GL must be current. `glsl_version` is "#version 330 core" or "#version 300 es".
+  Status init_graphics(const std::string& glsl_version);
+
+  // Encoded image bytes (any format stb_image reads). On failure the current image stays and
+  // the message is shown; it is also returned.
+  Status load_bytes(const std::uint8_t* data, std::size_t size, const std::string& name);
+  // Pixels decoded elsewhere (the browser's decoder, for WebP, AVIF, ...): RGBA, 8 bits.
+  Status load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name);
+  // Replaces the filter bank and parameters; recomputes at once.
+  Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
+  // Shows an error that happened outside the app (a failed download, ...).
+  void report_error(const std::string& message);
+
+  void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
+
+  // What the scripting API reads.
+  const Plane& gray() const { return gray_; }
+  const std::vector<Plane>& maps() const { return maps_; }
+  const std::vector<Kernel>& map_kernels() const { return computed_bank_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  struct Panel;  // one image on screen: the original or a feature map
+  struct View {  // linked zoom and pan, shared by every panel
+    float zoom = 1.0f;           // 1: the whole image fits
+    float cx = 0.5f, cy = 0.5f;  // centre of the view, in [0, 1] image coordinates
+  };
+  struct Hover {  // the pixel under the mouse, in output-map coordinates
+    bool active = false;
+    int x = 0, y = 0;
+    int filter = 0;  // which filter's window the inspector shows
+  };
+  struct Animation {  // the sliding window walking over a region of one map
+    bool playing = false;
+    bool active = false;
+    int filter = 0;
+    int x0 = 0, y0 = 0, w = 0, h = 0;  // region, output coordinates
+    int step = 0;                        // windows done so far, raster order
+    float steps_per_second = 12.0f;
+    double accumulator = 0.0;
+  };
+
+  Status adopt_image(Image image, const std::string& name);
+  Status recompute();  // gray_ + bank_ + params_ -> maps_; keeps the old maps on failure
+  void upload_textures();
+  void colorize_all();
+  ColorRange display_range(int map_index) const;  // what black/white (or blue/red) stand for
+
+  void draw_controls();
+  void draw_image_section();
+  void draw_bank_section();
+  void draw_kernel_editor(Kernel& kernel);
+  void draw_params_section();
+  void draw_display_section();
+  void draw_export_section();
+  void draw_animation_section();
+  void draw_panels();
+  void draw_panel(int index, float width);
+  void draw_inspector();
+  void draw_colour_bar(int map_index, float width);
+  void draw_histogram(int map_index, float width);
+  void advance_animation();
+
+  std::string export_figure();
+  std::string export_map_png(int map_index);
+  std::string export_map_npy(int map_index);
+  std::string export_gray_npy();
+
+  // Document
+  Image source_;
+  std::string source_name_;
+  Plane gray_;
+  std::vector<Kernel> bank_;           // as edited
+  ConvParams params_;                  // as edited
+  std::vector<Kernel> computed_bank_;  // what maps_ were computed with (flip applied by engine)
+  ConvParams computed_params_;
+  std::vector<Plane> maps_;
+  std::vector<MapStats> stats_;
+  bool dirty_ = false;  // bank_ / params_ edited since the last recompute
+
+  // Messages
+  std::string last_error_;
+  std::string status_;  // last success message (saved, copied, loaded)
+
+  // Display
+  gfx::ColormapProgram program_;
+  std::vector<std::unique_ptr<gfx::MapTexture>> map_textures_;
+  gfx::ImageTexture colour_texture_;
+  gfx::MapTexture gray_texture_;
+  bool graphics_ready_ = false;
+  bool textures_dirty_ = true;
+  bool colours_dirty_ = true;
+  int map_mode_ = 0;  // gfx::MapMode
+  bool shared_scale_ = false;
+  bool show_colour_ = false;
+  bool show_histograms_ = true;
+  View view_;
+  Hover hover_;
+  Animation anim_;
+  int selected_ = 0;  // filter selected in the bank editor
+  double last_compute_ms_ = 0.0;
+
+  // Inputs
+  char path_[1024] = {};
+  char url_[1024] = {};
+  int add_preset_ = 0;
+};
+
+}  // namespace filterlens

@@ -138,8 +138,8 @@ void ImageTexture::upload(const Image& image) {
   glBindTexture(GL_TEXTURE_2D, tex_);
   set_nearest(GL_TEXTURE_2D);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA,
-               GL_UNSIGNED_BYTE, rgba.data());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+               rgba.data());
 }
 
 void ImageTexture::destroy() {

@@ -29,7 +29,9 @@ GLFWwindow* g_window = nullptr;
 const char* kExportDir = "filterlens-export";
 }  // namespace
 
-const char* name() { return "desktop"; }
+const char* name() {
+  return "desktop";
+}
 
 std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
   std::error_code ec;
@@ -42,11 +44,17 @@ std::string save_file(const std::string& file_name, const std::vector<std::uint8
   return "Saved " + std::filesystem::absolute(path).string();
 }
 
-void copy_text(const std::string& text) { glfwSetClipboardString(g_window, text.c_str()); }
+void copy_text(const std::string& text) {
+  glfwSetClipboardString(g_window, text.c_str());
+}
 
-bool open_file_dialog() { return false; }
+bool open_file_dialog() {
+  return false;
+}
 
-bool fetch_url(const std::string&) { return false; }
+bool fetch_url(const std::string&) {
+  return false;
+}
 
 bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
   std::error_code ec;
@@ -167,7 +175,8 @@ int main(int argc, char** argv) {
       const bool ok = save_screenshot(screenshot, fw, fh);
       std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",
                    screenshot.c_str());
-      if (!app.last_error().empty()) std::fprintf(stderr, "filterlens: %s\n", app.last_error().c_str());
+      if (!app.last_error().empty())
+        std::fprintf(stderr, "filterlens: %s\n", app.last_error().c_str());
       glfwSetWindowShouldClose(window, 1);
     }
     glfwSwapBuffers(window);

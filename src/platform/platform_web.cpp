@@ -21,9 +21,8 @@
 #include "platform.h"
 
 // The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
-EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
-  FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size));
-});
+EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size),
+      { FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size)); });
 EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
@@ -33,14 +32,18 @@ namespace {
 std::vector<std::uint8_t> g_font;
 }
 
-const char* name() { return "web"; }
+const char* name() {
+  return "web";
+}
 
 std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
   js_save_file(file_name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
   return "Downloaded " + file_name;
 }
 
-void copy_text(const std::string& text) { js_copy_text(text.c_str()); }
+void copy_text(const std::string& text) {
+  js_copy_text(text.c_str());
+}
 
 bool open_file_dialog() {
   js_open_dialog();
@@ -57,9 +60,13 @@ bool read_file(const std::string&, std::vector<std::uint8_t>&, std::string& erro
   return false;
 }
 
-const std::vector<std::uint8_t>& title_font() { return g_font; }
+const std::vector<std::uint8_t>& title_font() {
+  return g_font;
+}
 
-void set_title_font(const std::uint8_t* data, int size) { g_font.assign(data, data + size); }
+void set_title_font(const std::uint8_t* data, int size) {
+  g_font.assign(data, data + size);
+}
 
 }  // namespace filterlens::platform
 
@@ -151,18 +158,30 @@ EMSCRIPTEN_KEEPALIVE void fl_set_title_font(const std::uint8_t* data, int size) 
   filterlens::platform::set_title_font(data, size);
 }
 
-EMSCRIPTEN_KEEPALIVE int fl_map_count() { return static_cast<int>(g_app->maps().size()); }
+EMSCRIPTEN_KEEPALIVE int fl_map_count() {
+  return static_cast<int>(g_app->maps().size());
+}
 EMSCRIPTEN_KEEPALIVE const char* fl_map_name(int i) {
   return g_app->map_kernels()[static_cast<std::size_t>(i)].name.c_str();
 }
-EMSCRIPTEN_KEEPALIVE int fl_map_width(int i) { return g_app->maps()[static_cast<std::size_t>(i)].width; }
-EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) { return g_app->maps()[static_cast<std::size_t>(i)].height; }
+EMSCRIPTEN_KEEPALIVE int fl_map_width(int i) {
+  return g_app->maps()[static_cast<std::size_t>(i)].width;
+}
+EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) {
+  return g_app->maps()[static_cast<std::size_t>(i)].height;
+}
 EMSCRIPTEN_KEEPALIVE const float* fl_map_data(int i) {
   return g_app->maps()[static_cast<std::size_t>(i)].data.data();
 }
-EMSCRIPTEN_KEEPALIVE int fl_gray_width() { return g_app->gray().width; }
-EMSCRIPTEN_KEEPALIVE int fl_gray_height() { return g_app->gray().height; }
-EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() { return g_app->gray().data.data(); }
+EMSCRIPTEN_KEEPALIVE int fl_gray_width() {
+  return g_app->gray().width;
+}
+EMSCRIPTEN_KEEPALIVE int fl_gray_height() {
+  return g_app->gray().height;
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() {
+  return g_app->gray().data.data();
+}
 
 }  // extern "C"
 
@@ -174,7 +193,8 @@ int main() {
   g_window = glfwCreateWindow(1280, 800, "FilterLens", nullptr, nullptr);
   if (!g_window) return 1;
   glfwMakeContextCurrent(g_window);
-  filterlens::platform::create_imgui_context(static_cast<float>(emscripten_get_device_pixel_ratio()));
+  filterlens::platform::create_imgui_context(
+      static_cast<float>(emscripten_get_device_pixel_ratio()));
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
 

@@ -25,10 +25,14 @@ constexpr const char* kModeNames[] = {"auto (min..max, like imshow)", "diverging
 
 Colormap export_colormap(int mode) {
   switch (mode) {
-    case 1: return Colormap::diverging;
-    case 2: return Colormap::abs;
-    case 3: return Colormap::clamp;
-    default: return Colormap::gray;
+    case 1:
+      return Colormap::diverging;
+    case 2:
+      return Colormap::abs;
+    case 3:
+      return Colormap::clamp;
+    default:
+      return Colormap::gray;
   }
 }
 
@@ -261,8 +265,7 @@ void App::draw_image_section() {
   }
   ImGui::SetNextItemWidth(-60.0f);
   const bool enter = ImGui::InputTextWithHint("##path", "path to an image file", path_,
-                                              sizeof path_,
-                                              ImGuiInputTextFlags_EnterReturnsTrue);
+                                              sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Open") || enter) && path_[0]) {
     std::vector<std::uint8_t> bytes;
@@ -281,8 +284,9 @@ void App::draw_image_section() {
     if (platform::fetch_url(url_)) {
       status_ = std::string("Loading ") + url_ + " ...";
     } else {
-      report_error("Loading from a URL works in the browser version; on the desktop, download "
-                   "the file and open it by path.");
+      report_error(
+          "Loading from a URL works in the browser version; on the desktop, download "
+          "the file and open it by path.");
     }
   }
 }
@@ -336,7 +340,8 @@ void App::draw_bank_section() {
     int n = 2;
     const std::string base = k.name;
     auto taken = [&](const std::string& name) {
-      return std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == name; });
+      return std::any_of(bank_.begin(), bank_.end(),
+                         [&](const Kernel& b) { return b.name == name; });
     };
     while (taken(k.name)) k.name = base + std::to_string(n++);
     bank_.push_back(k);
@@ -378,7 +383,8 @@ void App::draw_kernel_editor(Kernel& k) {
       dirty_ = true;
     }
   }
-  const float cell = std::max(34.0f, std::min(60.0f, (ImGui::GetContentRegionAvail().x - 8) / k.width - 4));
+  const float cell =
+      std::max(34.0f, std::min(60.0f, (ImGui::GetContentRegionAvail().x - 8) / k.width - 4));
   for (int y = 0; y < k.height; ++y) {
     for (int x = 0; x < k.width; ++x) {
       ImGui::PushID(y * kMaxKernelSize + x);
@@ -455,9 +461,11 @@ void App::draw_animation_section() {
   if (!ImGui::CollapsingHeader("Slide the window")) return;
   if (maps_.empty()) return;
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::BeginCombo("filter", computed_bank_[static_cast<std::size_t>(anim_.filter)].name.c_str())) {
+  if (ImGui::BeginCombo("filter",
+                        computed_bank_[static_cast<std::size_t>(anim_.filter)].name.c_str())) {
     for (int i = 0; i < static_cast<int>(computed_bank_.size()); ++i)
-      if (ImGui::Selectable(computed_bank_[static_cast<std::size_t>(i)].name.c_str(), anim_.filter == i)) {
+      if (ImGui::Selectable(computed_bank_[static_cast<std::size_t>(i)].name.c_str(),
+                            anim_.filter == i)) {
         anim_.filter = i;
         anim_.active = false;
       }
@@ -469,7 +477,8 @@ void App::draw_animation_section() {
     anim_.w = std::min(m.width, 24);
     anim_.h = std::min(m.height, 24);
     anim_.x0 = std::clamp(static_cast<int>(view_.cx * m.width) - anim_.w / 2, 0, m.width - anim_.w);
-    anim_.y0 = std::clamp(static_cast<int>(view_.cy * m.height) - anim_.h / 2, 0, m.height - anim_.h);
+    anim_.y0 =
+        std::clamp(static_cast<int>(view_.cy * m.height) - anim_.h / 2, 0, m.height - anim_.h);
     anim_.step = 0;
     anim_.active = true;
   };
@@ -530,13 +539,15 @@ void App::draw_export_section() {
 std::string App::export_map_png(int i) {
   const Image colored = apply_colormap(maps_[static_cast<std::size_t>(i)],
                                        export_colormap(map_mode_), display_range(i));
-  return platform::save_file(file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".png",
-                             encode_png(colored));
+  return platform::save_file(
+      file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".png",
+      encode_png(colored));
 }
 
 std::string App::export_map_npy(int i) {
-  return platform::save_file(file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".npy",
-                             encode_npy(maps_[static_cast<std::size_t>(i)]));
+  return platform::save_file(
+      file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".npy",
+      encode_npy(maps_[static_cast<std::size_t>(i)]));
 }
 
 std::string App::export_gray_npy() {
@@ -548,9 +559,8 @@ std::string App::export_figure() {
   Image original = show_colour_ ? source_ : to_gray_u8(source_);
   panels.push_back({"Original", std::move(original)});
   for (std::size_t i = 0; i < maps_.size(); ++i)
-    panels.push_back({computed_bank_[i].name,
-                      apply_colormap(maps_[i], export_colormap(map_mode_),
-                                     display_range(static_cast<int>(i)))});
+    panels.push_back({computed_bank_[i].name, apply_colormap(maps_[i], export_colormap(map_mode_),
+                                                             display_range(static_cast<int>(i)))});
   return platform::save_file(file_stem(source_name_) + "-figure.png",
                              encode_png(compose_figure(panels, platform::title_font())));
 }

@@ -50,8 +50,8 @@ class App {
   const std::string& last_error() const { return last_error_; }
 
  private:
-  struct Panel;  // one image on screen: the original or a feature map
-  struct View {  // linked zoom and pan, shared by every panel
+  struct Panel;                  // one image on screen: the original or a feature map
+  struct View {                  // linked zoom and pan, shared by every panel
     float zoom = 1.0f;           // 1: the whole image fits
     float cx = 0.5f, cy = 0.5f;  // centre of the view, in [0, 1] image coordinates
   };
@@ -65,7 +65,7 @@ class App {
     bool active = false;
     int filter = 0;
     int x0 = 0, y0 = 0, w = 0, h = 0;  // region, output coordinates
-    int step = 0;                        // windows done so far, raster order
+    int step = 0;                      // windows done so far, raster order
     float steps_per_second = 12.0f;
     double accumulator = 0.0;
   };

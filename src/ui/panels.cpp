@@ -35,8 +35,8 @@ struct PanelMapping {
 };
 
 // Pixel rectangle [x0, x1) x [y0, y1) of a w x h image, on screen.
-void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int y0, int x1,
-                int y1, ImU32 colour, bool filled, float thickness = 2.0f) {
+void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int y0, int x1, int y1,
+                ImU32 colour, bool filled, float thickness = 2.0f) {
   const ImVec2 a = m.to_screen(float(x0) / w, float(y0) / h);
   const ImVec2 b = m.to_screen(float(x1) / w, float(y1) / h);
   if (filled) {
@@ -74,7 +74,8 @@ void App::draw_panels() {
     }
   }
   if (!found_fit) {
-    cols = std::max(1, std::min(n, static_cast<int>((avail.x + spacing.x) / (kMinPanelWidth + spacing.x))));
+    cols = std::max(
+        1, std::min(n, static_cast<int>((avail.x + spacing.x) / (kMinPanelWidth + spacing.x))));
     width = std::floor((avail.x - spacing.x * (cols - 1)) / cols);
   }
   for (int i = 0; i < n; ++i) {
@@ -105,15 +106,19 @@ void App::draw_panel(int index, float width) {
     if (ImGui::SmallButton("npy")) status_ = export_map_npy(mi);
   } else {
     ImGui::TextUnformatted("Original");
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(show_colour_ ? "the image as decoded"
+                                     : "the grayscale the filters see (PIL's convert('L'))");
     ImGui::SameLine();
-    ImGui::TextDisabled("%dx%d %s", w, h, show_colour_ ? "colour" : "gray (what the filters see)");
+    ImGui::TextDisabled("%dx%d", w, h);
   }
 
   const ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
   const bool hovered = ImGui::IsItemHovered();
-  const bool dragging = ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f);
+  const bool dragging =
+      ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f);
 
   // Linked zoom and pan: one view for every panel.
   ImGuiIO& io = ImGui::GetIO();
@@ -163,16 +168,20 @@ void App::draw_panel(int index, float width) {
       const Kernel& k = computed_bank_[static_cast<std::size_t>(hover_.filter)];
       const Plane& out = maps_[static_cast<std::size_t>(hover_.filter)];
       const ConvParams& cp = computed_params_;
-      hover_.x = std::clamp((px + cp.padding - (k.width - 1) * cp.dilation / 2) / cp.stride, 0, out.width - 1);
-      hover_.y = std::clamp((py + cp.padding - (k.height - 1) * cp.dilation / 2) / cp.stride, 0, out.height - 1);
+      hover_.x = std::clamp((px + cp.padding - (k.width - 1) * cp.dilation / 2) / cp.stride, 0,
+                            out.width - 1);
+      hover_.y = std::clamp((py + cp.padding - (k.height - 1) * cp.dilation / 2) / cp.stride, 0,
+                            out.height - 1);
     }
   }
 
   // Pixel grid and values when zoomed in far enough.
   const float scale = size.x / ((m.uv1.x - m.uv0.x) * w);
   if (scale >= kGridFromScale) {
-    const int x0 = std::max(0, static_cast<int>(m.uv0.x * w)), x1 = std::min(w, static_cast<int>(m.uv1.x * w) + 1);
-    const int y0 = std::max(0, static_cast<int>(m.uv0.y * h)), y1 = std::min(h, static_cast<int>(m.uv1.y * h) + 1);
+    const int x0 = std::max(0, static_cast<int>(m.uv0.x * w)),
+              x1 = std::min(w, static_cast<int>(m.uv1.x * w) + 1);
+    const int y0 = std::max(0, static_cast<int>(m.uv0.y * h)),
+              y1 = std::min(h, static_cast<int>(m.uv1.y * h) + 1);
     for (int x = x0; x <= x1; ++x) {
       const ImVec2 a = m.to_screen(float(x) / w, 0.0f), b = m.to_screen(float(x) / w, 1.0f);
       dl->AddLine(a, b, IM_COL32(128, 128, 128, 120));
@@ -202,8 +211,10 @@ void App::draw_panel(int index, float width) {
     const int row = done / anim_.w, col = done % anim_.w;
     const ImU32 veil = IM_COL32(20, 20, 30, 235);
     if (row < anim_.h) {
-      pixel_rect(dl, m, w, h, anim_.x0 + col, anim_.y0 + row, anim_.x0 + anim_.w, anim_.y0 + row + 1, veil, true);
-      pixel_rect(dl, m, w, h, anim_.x0, anim_.y0 + row + 1, anim_.x0 + anim_.w, anim_.y0 + anim_.h, veil, true);
+      pixel_rect(dl, m, w, h, anim_.x0 + col, anim_.y0 + row, anim_.x0 + anim_.w,
+                 anim_.y0 + row + 1, veil, true);
+      pixel_rect(dl, m, w, h, anim_.x0, anim_.y0 + row + 1, anim_.x0 + anim_.w, anim_.y0 + anim_.h,
+                 veil, true);
     }
     pixel_rect(dl, m, w, h, anim_.x0, anim_.y0, anim_.x0 + anim_.w, anim_.y0 + anim_.h,
                IM_COL32(120, 200, 255, 255), false, 1.0f);
@@ -279,12 +290,14 @@ void App::draw_histogram(int mi, float width) {
   const MapStats& s = stats_[static_cast<std::size_t>(mi)];
   float values[256];
   const int n = std::min(256, static_cast<int>(s.histogram.size()));
-  for (int i = 0; i < n; ++i) values[i] = static_cast<float>(s.histogram[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < n; ++i)
+    values[i] = static_cast<float>(s.histogram[static_cast<std::size_t>(i)]);
   ImGui::PlotHistogram("##hist", values, n, 0, nullptr, 0.0f, FLT_MAX, ImVec2(width, 36));
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   if (s.min < 0.0f && s.max > 0.0f) {  // the zero line
     const float x = a.x + (0.0f - s.min) / (s.max - s.min) * (b.x - a.x);
-    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), IM_COL32(255, 220, 0, 255), 1.5f);
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), IM_COL32(255, 220, 0, 255),
+                                        1.5f);
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("min %.5g  max %.5g  mean %.5g (yellow line: 0)", s.min, s.max, s.mean);
@@ -306,9 +319,10 @@ void App::draw_inspector() {
     ox = hover_.x;
     oy = hover_.y;
   } else {
-    ImGui::TextWrapped("Hover over any panel: this shows the window of input pixels under the "
-                       "kernel, their element-wise products with the weights, and the sum, which "
-                       "is the output pixel (the activation).");
+    ImGui::TextWrapped(
+        "Hover over any panel: this shows the window of input pixels under the "
+        "kernel, their element-wise products with the weights, and the sum, which "
+        "is the output pixel (the activation).");
     return;
   }
   const ConvParams& p = computed_params_;
@@ -366,11 +380,16 @@ void App::draw_inspector() {
     const int alpha = static_cast<int>(std::fabs(a) * 160);
     return a > 0 ? IM_COL32(220, 60, 40, alpha) : IM_COL32(40, 90, 230, alpha);
   };
-  grid("patch", "input window (ghost cells: padding)", [&](std::size_t t) { return patch[t]; }, ghost_bg);
+  grid(
+      "patch", "input window (ghost cells: padding)", [&](std::size_t t) { return patch[t]; },
+      ghost_bg);
   ImGui::SameLine(0, 18);
-  grid("kernel", p.flip ? "kernel (flipped)" : "kernel", [&](std::size_t t) { return k.weights[t]; }, no_bg);
+  grid(
+      "kernel", p.flip ? "kernel (flipped)" : "kernel", [&](std::size_t t) { return k.weights[t]; },
+      no_bg);
   ImGui::SameLine(0, 18);
-  grid("products", "element-wise products", [&](std::size_t t) { return products[t]; }, sign_bg);
+  grid(
+      "products", "element-wise products", [&](std::size_t t) { return products[t]; }, sign_bg);
 }
 
 }  // namespace filterlens

@@ -71,6 +71,6 @@ echo "setup: ImGui sources in $imgui_dir"
 
 # npm: playwright-core drives Debian's Chromium in the end-to-end tests (no browser download).
 if [ -f "$here/tests/e2e/package.json" ] && [ ! -d "$here/tests/e2e/node_modules/playwright-core" ]; then
-  (cd "$here/tests/e2e" && npm install --no-audit --no-fund --silent)
+  (cd "$here/tests/e2e" && npm ci --no-audit --no-fund --silent)
 fi
 echo "setup: ok"

@@ -115,6 +115,32 @@
     return maps;
   }
 
+  // Where each image panel is on the page, in CSS pixels (for tests and embedders).
+  function panels() {
+    const out = module._malloc(16);
+    const canvas = module.canvas;
+    const scale = canvas.getBoundingClientRect().width / canvas.width;
+    const list = [];
+    for (let i = 0; i < module._fl_panel_count(); ++i) {
+      module._fl_panel_rect(i, out);
+      const r = new Float32Array(module.HEAPF32.buffer, out, 4);
+      list.push({ name: module.UTF8ToString(module._fl_panel_name(i)), x: r[0] * scale,
+                  y: r[1] * scale, width: r[2] * scale, height: r[3] * scale });
+    }
+    module._free(out);
+    return list;
+  }
+
+  // The linked zoom/pan and the pixel the inspector shows (output coordinates of map `filter`).
+  function viewState() {
+    const out = module._malloc(28);
+    module._fl_view_state(out);
+    const v = Array.from(new Float32Array(module.HEAPF32.buffer, out, 7));
+    module._free(out);
+    return { zoom: v[0], centerX: v[1], centerY: v[2],
+             hover: v[3] ? { filter: v[4], x: v[5], y: v[6] } : null };
+  }
+
   // spec: { filters: ['edge', {name: 'mine', weights: [[1, 0], [0, -1]]}, ...], padding: 1,
   //         paddingMode: 'zeros', stride: 1, dilation: 1, flip: false }. Throws on bad specs.
   function setFilters(spec) {
@@ -246,6 +272,8 @@
     getGray: () => getGray(),
     getFeatureMaps: () => getFeatureMaps(),
     lastError: () => lastError(),
+    panels: () => panels(),
+    viewState: () => viewState(),
   };
 
   const missing = missingFeature();

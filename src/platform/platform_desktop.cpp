@@ -101,12 +101,23 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) open_path(paths[i]);  // the last one stays
 }
 
+// The window's pixels as PNG, and next to it (FILE.png -> FILE.json) where each panel is.
 bool save_screenshot(const std::string& path, int width, int height) {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
   stbi_flip_vertically_on_write(1);  // GL's rows run bottom to top
-  return stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3) != 0;
+  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) return false;
+  std::ofstream json(std::filesystem::path(path).replace_extension(".json"));
+  json << "[";
+  const auto& rects = g_app->panel_rects();
+  for (std::size_t i = 0; i < rects.size(); ++i) {
+    json << (i ? ",\n " : "") << "{\"name\": \"" << rects[i].name << "\", \"x\": " << rects[i].x
+         << ", \"y\": " << rects[i].y << ", \"width\": " << rects[i].width
+         << ", \"height\": " << rects[i].height << "}";
+  }
+  json << "]\n";
+  return static_cast<bool>(json);
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -104,6 +106,14 @@ void main_loop() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
+// Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)
+// or lines (3 a notch in Firefox), with the page's sign (positive = down). Native GLFW, which
+// ImGui expects, gives +1 a notch upwards.
+void on_scroll(GLFWwindow* window, double dx, double dy) {
+  auto notches = [](double d) { return -(std::fabs(d) >= 10.0 ? d / 100.0 : d / 3.0); };
+  ImGui_ImplGlfw_ScrollCallback(window, notches(dx), notches(dy));
+}
+
 int result(const filterlens::Status& s) {
   g_error = s ? "" : s.error();
   return s ? 0 : 1;
@@ -173,6 +183,25 @@ EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) {
 EMSCRIPTEN_KEEPALIVE const float* fl_map_data(int i) {
   return g_app->maps()[static_cast<std::size_t>(i)].data.data();
 }
+EMSCRIPTEN_KEEPALIVE int fl_panel_count() { return static_cast<int>(g_app->panel_rects().size()); }
+EMSCRIPTEN_KEEPALIVE const char* fl_panel_name(int i) {
+  return g_app->panel_rects()[static_cast<std::size_t>(i)].name.c_str();
+}
+// x, y, width, height in canvas pixels, into out[0..3].
+EMSCRIPTEN_KEEPALIVE void fl_panel_rect(int i, float* out) {
+  const filterlens::App::PanelRect& r = g_app->panel_rects()[static_cast<std::size_t>(i)];
+  out[0] = r.x;
+  out[1] = r.y;
+  out[2] = r.width;
+  out[3] = r.height;
+}
+// zoom, centre x, centre y, hovering (0/1), filter, x, y into out[0..6].
+EMSCRIPTEN_KEEPALIVE void fl_view_state(float* out) {
+  const filterlens::App::ViewState v = g_app->view_state();
+  const float values[] = {v.zoom, v.center_x, v.center_y, v.hovering ? 1.0f : 0.0f,
+                          static_cast<float>(v.filter), static_cast<float>(v.x), static_cast<float>(v.y)};
+  std::copy(std::begin(values), std::end(values), out);
+}
 EMSCRIPTEN_KEEPALIVE int fl_gray_width() {
   return g_app->gray().width;
 }
@@ -196,6 +225,7 @@ int main() {
   filterlens::platform::create_imgui_context(
       static_cast<float>(emscripten_get_device_pixel_ratio()));
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+  glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   static filterlens::App app;

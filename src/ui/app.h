@@ -43,6 +43,24 @@ class App {
 
   void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
 
+  // Where each image panel was drawn in the last frame (framebuffer pixels): lets tests check
+  // what a person sees, panel by panel.
+  struct PanelRect {
+    std::string name;
+    float x = 0, y = 0, width = 0, height = 0;
+  };
+  const std::vector<PanelRect>& panel_rects() const { return panel_rects_; }
+
+  // The linked view and the inspected pixel, for the scripting API's viewState().
+  struct ViewState {
+    float zoom, center_x, center_y;
+    bool hovering;
+    int filter, x, y;
+  };
+  ViewState view_state() const {
+    return {view_.zoom, view_.cx, view_.cy, hover_.active, hover_.filter, hover_.x, hover_.y};
+  }
+
   // What the scripting API reads.
   const Plane& gray() const { return gray_; }
   const std::vector<Plane>& maps() const { return maps_; }
@@ -129,6 +147,7 @@ class App {
   Animation anim_;
   int selected_ = 0;  // filter selected in the bank editor
   double last_compute_ms_ = 0.0;
+  std::vector<PanelRect> panel_rects_;
 
   // Inputs
   char path_[1024] = {};

@@ -1,0 +1,72 @@
+"""Desktop smoke test: the native app under Xvfb opens an image given on the command line, and a
+screenshot of its window shows that image and a non-blank panel for every feature map."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "oracle"))
+from common import save, synthetic_rgb  # noqa: E402
+
+APP = os.environ.get("FILTERLENS_APP", "")
+ARTIFACTS = os.environ.get("FILTERLENS_ARTIFACTS", "")
+
+
+def screenshot(*args):
+    out = os.path.join(tempfile.mkdtemp(prefix="filterlens-desktop-"), "window.png")
+    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", APP, *args,
+                           "--screenshot", out, "--frames", "6"],
+                          capture_output=True, text=True, timeout=120)
+    return out, proc
+
+
+class DesktopSmokeTest(unittest.TestCase):
+    def setUp(self):
+        if not APP or not os.path.exists(APP):
+            self.fail("FILTERLENS_APP must point at the built desktop app (ctest sets it)")
+        if not shutil.which("xvfb-run"):
+            self.fail("xvfb-run is missing: scripts/setup.sh installs xvfb")
+
+    def test_opens_the_image_from_the_command_line(self):
+        rgb = synthetic_rgb(240, 160, 21)
+        path = save(rgb, ".png")
+        shot, proc = screenshot(path)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        window = np.asarray(Image.open(shot).convert("L")).astype(float)
+        self.assertEqual(window.shape, (800, 1280))
+        with open(os.path.splitext(shot)[0] + ".json") as f:
+            panels = json.load(f)
+        self.assertEqual([p["name"] for p in panels], ["Original", "edge", "sharpen", "blur"])
+        for p in panels:
+            x, y, w, h = (int(round(p[k])) for k in ("x", "y", "width", "height"))
+            crop = window[y:y + h, x:x + w]
+            self.assertGreater(crop.std(), 8.0, f"panel {p['name']} looks blank")
+        # The Original panel shows this image's grayscale (nearest scaling keeps its mean).
+        p = panels[0]
+        crop = window[int(p["y"]):int(p["y"] + p["height"]), int(p["x"]):int(p["x"] + p["width"])]
+        gray = np.asarray(Image.open(path).convert("L")).astype(float)
+        self.assertAlmostEqual(crop.mean(), gray.mean(), delta=4.0)
+        self.assertAlmostEqual(p["width"] / p["height"], 240 / 160, delta=0.02)
+        if ARTIFACTS:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            shutil.copy(shot, os.path.join(ARTIFACTS, "desktop.png"))
+
+    def test_unreadable_file_is_reported_not_fatal(self):
+        bad = os.path.join(tempfile.mkdtemp(), "broken.png")
+        with open(bad, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+        shot, proc = screenshot(bad)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("Could not open", proc.stderr)
+        self.assertIn("broken.png", proc.stderr)
+        self.assertTrue(os.path.exists(shot))
+
+
+if __name__ == "__main__":
+    unittest.main()

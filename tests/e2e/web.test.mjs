@@ -1,0 +1,253 @@
+// End-to-end tests of the web app in Debian's Chromium (headless, SwiftShader WebGL2), driven by
+// playwright-core. Needs the wasm build (build/wasm/web) and the native CLI
+// (build/native/src/cli/filterlens-cli), which scripts/test.sh builds first.
+//
+//   FILTERLENS_WEB=<dir> FILTERLENS_CLI=<cli> FILTERLENS_ARTIFACTS=<dir> node --test tests/e2e/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
+const CLI = process.env.FILTERLENS_CLI || path.join(root, 'build', 'native', 'src', 'cli', 'filterlens-cli');
+const ARTIFACTS = process.env.FILTERLENS_ARTIFACTS || path.join(root, 'build', 'test-artifacts');
+const PYTHON = '/usr/bin/python3';
+const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic'];
+
+let server, base, browser, page;
+const consoleErrors = [];
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'filterlens-e2e-'));
+
+// ---- helpers ------------------------------------------------------------------------------
+
+function python(code, ...args) {
+  return execFileSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8' });
+}
+
+// A test photo stand-in written by PIL (same generator as the oracle tests).
+function makeImage(file, width, height, seed, format = 'PNG', extra = '') {
+  python(`
+import sys; sys.path.insert(0, ${JSON.stringify(path.join(root, 'tests', 'oracle'))})
+from common import synthetic_rgb
+from PIL import Image
+Image.fromarray(synthetic_rgb(${width}, ${height}, ${seed})).save(sys.argv[1], ${JSON.stringify(format)}${extra})
+`, file);
+  return file;
+}
+
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  const headerLen = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + headerLen).toString('latin1');
+  const [h, w] = header.match(/'shape': \((\d+), (\d+)\)/).slice(1).map(Number);
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + buf.length));
+  return { width: w, height: h, data };
+}
+
+function runCli(image, ...args) {
+  const out = fs.mkdtempSync(path.join(tmp, 'cli-'));
+  execFileSync(CLI, [image, '--out', out, ...args]);
+  return out;
+}
+
+function maxAbsDiff(a, b) {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; ++i) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+// Drops a file on the page through a real DataTransfer and drop event, as a person would.
+async function dropFile(file, name) {
+  const bytes = [...fs.readFileSync(file)];
+  await page.evaluate(({ bytes, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      canvas.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { bytes, name });
+}
+
+async function waitFor(fn, what, timeout = 20000) {
+  const start = Date.now();
+  while (Date.now() - start < timeout) {
+    const value = await page.evaluate(fn);
+    if (value) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+// Screenshot plus a per-panel check that each panel shows something (not one flat colour).
+async function screenshotAndCheckPanels(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.waitForTimeout(300);  // a couple of frames
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  const panels = await page.evaluate(() => window.FilterLens.panels());
+  const stats = JSON.parse(python(`
+import json, sys
+import numpy as np
+from PIL import Image
+img = np.asarray(Image.open(sys.argv[1]).convert('L')).astype(float)
+out = []
+for p in json.loads(sys.argv[2]):
+    x, y, w, h = (int(round(p[k])) for k in ('x', 'y', 'width', 'height'))
+    crop = img[y:y + h, x:x + w]
+    out.append({'name': p['name'], 'std': float(crop.std()), 'size': crop.size})
+print(json.dumps(out))
+`, file, JSON.stringify(panels)));
+  return { file, panels, stats };
+}
+
+// ---- fixture --------------------------------------------------------------------------------
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(WEB, 'filterlens.js')), `build the web app first (${WEB})`);
+  assert.ok(fs.existsSync(CLI), `build the CLI first (${CLI})`);
+  server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', WEB]);
+  base = await new Promise((resolve, reject) => {
+    server.stdout.on('data', d => {
+      const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve(m[0]);
+    });
+    server.on('exit', code => reject(new Error('serve.py exited with ' + code)));
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', e => consoleErrors.push(e.message));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill();
+});
+
+// ---- tests ------------------------------------------------------------------------------------
+
+test('the page loads with no console errors and shows the default image', async () => {
+  const state = await page.evaluate(() => ({
+    gray: window.FilterLens.getGray(), maps: window.FilterLens.getFeatureMaps().map(m => m.name),
+    error: window.FilterLens.lastError() }));
+  assert.equal(state.gray.width, 451);
+  assert.equal(state.gray.height, 300);
+  assert.deepEqual(state.maps, ['edge', 'sharpen', 'blur']);
+  assert.equal(state.error, '');
+  const { stats } = await screenshotAndCheckPanels('web-default.png');
+  assert.deepEqual(stats.map(s => s.name), ['Original', 'edge', 'sharpen', 'blur']);
+  for (const s of stats) assert.ok(s.std > 8 && s.size > 10000, `panel ${s.name} looks blank: ${JSON.stringify(s)}`);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('a dropped file gives the same maps as the CLI', async () => {
+  const image = makeImage(path.join(tmp, 'dropped.png'), 97, 61, 5);
+  const out = runCli(image);
+  await dropFile(image, 'dropped.png');
+  await waitFor(() => window.FilterLens.getGray().width === 97, 'the dropped image');
+  const { gray, maps } = await page.evaluate(() => ({
+    gray: Array.from(window.FilterLens.getGray().data),
+    maps: window.FilterLens.getFeatureMaps().map(m => ({ ...m, data: Array.from(m.data) })) }));
+  assert.equal(maxAbsDiff(gray, readNpy(path.join(out, 'gray.npy')).data), 0);
+  assert.equal(maps.length, 3);
+  for (const m of maps) {
+    const want = readNpy(path.join(out, m.name + '.npy'));
+    assert.equal(m.width, want.width);
+    assert.equal(m.height, want.height);
+    assert.ok(maxAbsDiff(m.data, want.data) <= 1e-5, m.name);
+  }
+});
+
+test('a bad file shows its error and leaves the previous maps in place', async () => {
+  const before = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => [m.name, m.width, m.data[17]]));
+  const bad = path.join(tmp, 'broken.png');
+  fs.writeFileSync(bad, Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64)]));
+  await dropFile(bad, 'broken.png');
+  const error = await waitFor(() => window.FilterLens.lastError(), 'the error message');
+  assert.match(error, /broken\.png/);
+  assert.match(error, /PNG/);
+  const afterDrop = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => [m.name, m.width, m.data[17]]));
+  assert.deepEqual(afterDrop, before);
+  await assert.rejects(page.evaluate(() => window.FilterLens.loadImage(new Uint8Array([1, 2, 3]), 'junk.bin')),
+                       /not an image FilterLens can read/);
+  const { stats } = await screenshotAndCheckPanels('web-error.png');
+  for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank after an error`);
+});
+
+test('WebP, which stb_image cannot read, is decoded by the browser', async () => {
+  const webp = makeImage(path.join(tmp, 'photo.webp'), 64, 40, 8, 'WEBP', ', lossless=True');
+  const want = JSON.parse(python(`
+import sys, json
+import numpy as np
+from PIL import Image
+print(json.dumps((np.asarray(Image.open(sys.argv[1]).convert('L')).astype(np.float32) / np.float32(255)).ravel().tolist()))
+`, webp));
+  const bytes = [...fs.readFileSync(webp)];
+  const info = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'photo.webp'), bytes);
+  assert.equal(info.width, 64);
+  const gray = await page.evaluate(() => Array.from(window.FilterLens.getGray().data));
+  assert.ok(maxAbsDiff(gray, want) <= 1e-6);
+});
+
+test('setFilters runs any bank and parameters like the CLI', async () => {
+  const image = makeImage(path.join(tmp, 'bank.png'), 53, 37, 9);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'bank.png'), [...fs.readFileSync(image)]);
+  await page.evaluate(() => window.FilterLens.setFilters({
+    filters: ['sobel_x', { name: 'mine', weights: [[1, 2, 0.5], [-3, 4, 0]] }],
+    padding: 2, paddingMode: 'reflect', stride: 2, dilation: 1, flip: true }));
+  const out = runCli(image, '--filters', 'sobel_x', '--kernel', '1,2,0.5;-3,4,0', '--padding', '2',
+                     '--padding-mode', 'reflect', '--stride', '2', '--flip');
+  const maps = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => ({ ...m, data: Array.from(m.data) })));
+  assert.deepEqual(maps.map(m => m.name), ['sobel_x', 'mine']);
+  assert.ok(maxAbsDiff(maps[0].data, readNpy(path.join(out, 'sobel_x.npy')).data) <= 1e-5);
+  assert.ok(maxAbsDiff(maps[1].data, readNpy(path.join(out, 'custom1.npy')).data) <= 1e-5);
+  await assert.rejects(page.evaluate(() => window.FilterLens.setFilters({ filters: ['nope'] })), /unknown filter 'nope'/);
+  await assert.rejects(page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge'], paddingMode: 'reflect', padding: 99 })),
+                       /reflect padding of 99/);
+  const still = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => m.name));
+  assert.deepEqual(still, ['sobel_x', 'mine']);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 1,
+                                                          paddingMode: 'zeros', stride: 1, flip: false }));
+});
+
+test('loading from a URL: success, a 404 and a network failure each say what happened', async () => {
+  await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'chelsea.png');
+  await waitFor(() => window.FilterLens.getGray().width === 451, 'the image from the URL');
+  await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'missing.png');
+  assert.match(await waitFor(() => window.FilterLens.lastError(), 'the 404 message'), /answered 404/);
+  await page.evaluate(() => window.FilterLensPage.fetchUrl('http://127.0.0.1:9/photo.png'));
+  assert.match(await waitFor(() => /CORS/.test(window.FilterLens.lastError()) && window.FilterLens.lastError(),
+                             'the network message'), /drop it here instead/);
+  assert.equal(await page.evaluate(() => window.FilterLens.getGray().width), 451);  // kept
+  const { stats } = await screenshotAndCheckPanels('web-ui.png');
+  for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank`);
+});
+
+test('hovering inspects a pixel in every panel; the wheel zooms all panels together', async () => {
+  const panels = await page.evaluate(() => window.FilterLens.panels());
+  const edge = panels.find(p => p.name === 'edge');
+  // Hover a quarter of the way into the edge panel: output pixel (451/4, 300/4) at zoom 1.
+  await page.mouse.move(edge.x + edge.width / 4, edge.y + edge.height / 4);
+  const hover = await waitFor(() => { const v = window.FilterLens.viewState(); return v.hover && v; }, 'a hover');
+  assert.equal(hover.hover.filter, 0);
+  assert.ok(Math.abs(hover.hover.x - 451 / 4) <= 2, JSON.stringify(hover));
+  assert.ok(Math.abs(hover.hover.y - 300 / 4) <= 2, JSON.stringify(hover));
+  for (let i = 0; i < 14; ++i) await page.mouse.wheel(0, -100);  // zoom in around the cursor
+  const zoomed = await waitFor(() => { const v = window.FilterLens.viewState(); return v.zoom > 20 && v; }, 'zoom');
+  assert.ok(Math.abs(zoomed.centerX - 0.25) < 0.02 && Math.abs(zoomed.centerY - 0.25) < 0.02, JSON.stringify(zoomed));
+  const { stats } = await screenshotAndCheckPanels('web-inspector.png');
+  for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank when zoomed`);
+  // Zoomed pixels are drawn as crisp squares with their values, in every panel at once.
+  await page.mouse.move(5, 5);
+  for (let i = 0; i < 14; ++i) await page.mouse.wheel(0, 100);
+});

@@ -286,8 +286,8 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
       return Result<Image>::fail(
           "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, "
           "TGA, PSD, HDR or PNM)");
-    return Result<Image>::fail("its " + format + " header is " +
-                               friendly_stb_error(stbi_failure_reason()));
+    return Result<Image>::fail("its " + format +
+                               " header is damaged or truncated, so the image cannot be read");
   }
   if (w <= 0 || h <= 0) return Result<Image>::fail("its header declares an empty image");
   const std::int64_t pixels = static_cast<std::int64_t>(w) * h;

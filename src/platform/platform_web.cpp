@@ -183,7 +183,9 @@ EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) {
 EMSCRIPTEN_KEEPALIVE const float* fl_map_data(int i) {
   return g_app->maps()[static_cast<std::size_t>(i)].data.data();
 }
-EMSCRIPTEN_KEEPALIVE int fl_panel_count() { return static_cast<int>(g_app->panel_rects().size()); }
+EMSCRIPTEN_KEEPALIVE int fl_panel_count() {
+  return static_cast<int>(g_app->panel_rects().size());
+}
 EMSCRIPTEN_KEEPALIVE const char* fl_panel_name(int i) {
   return g_app->panel_rects()[static_cast<std::size_t>(i)].name.c_str();
 }
@@ -198,8 +200,13 @@ EMSCRIPTEN_KEEPALIVE void fl_panel_rect(int i, float* out) {
 // zoom, centre x, centre y, hovering (0/1), filter, x, y into out[0..6].
 EMSCRIPTEN_KEEPALIVE void fl_view_state(float* out) {
   const filterlens::App::ViewState v = g_app->view_state();
-  const float values[] = {v.zoom, v.center_x, v.center_y, v.hovering ? 1.0f : 0.0f,
-                          static_cast<float>(v.filter), static_cast<float>(v.x), static_cast<float>(v.y)};
+  const float values[] = {v.zoom,
+                          v.center_x,
+                          v.center_y,
+                          v.hovering ? 1.0f : 0.0f,
+                          static_cast<float>(v.filter),
+                          static_cast<float>(v.x),
+                          static_cast<float>(v.y)};
   std::copy(std::begin(values), std::end(values), out);
 }
 EMSCRIPTEN_KEEPALIVE int fl_gray_width() {

@@ -117,8 +117,8 @@ void App::draw_panel(int index, float width) {
   const ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
-  panel_rects_.push_back(
-      {is_map ? computed_bank_[static_cast<std::size_t>(mi)].name : "Original", p0.x, p0.y, size.x, size.y});
+  panel_rects_.push_back({is_map ? computed_bank_[static_cast<std::size_t>(mi)].name : "Original",
+                          p0.x, p0.y, size.x, size.y});
   const bool hovered = ImGui::IsItemHovered();
   const bool dragging =
       ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f);

@@ -247,7 +247,60 @@ test('hovering inspects a pixel in every panel; the wheel zooms all panels toget
   assert.ok(Math.abs(zoomed.centerX - 0.25) < 0.02 && Math.abs(zoomed.centerY - 0.25) < 0.02, JSON.stringify(zoomed));
   const { stats } = await screenshotAndCheckPanels('web-inspector.png');
   for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank when zoomed`);
-  // Zoomed pixels are drawn as crisp squares with their values, in every panel at once.
+  // Further in, pixels are crisp squares with a grid and their values written in them.
+  for (let i = 0; i < 8; ++i) await page.mouse.wheel(0, -100);
+  await waitFor(() => window.FilterLens.viewState().zoom > 100, 'zoom past 100x');
+  await screenshotAndCheckPanels('web-pixels.png');
+  // Dragging pans every panel together.
+  const start = await page.evaluate(() => window.FilterLens.viewState());
+  await page.mouse.down();
+  await page.mouse.move(edge.x + edge.width / 4 + 60, edge.y + edge.height / 4 + 30, { steps: 5 });
+  await page.mouse.up();
+  const panned = await page.evaluate(() => window.FilterLens.viewState());
+  assert.ok(panned.centerX < start.centerX && panned.centerY < start.centerY, JSON.stringify([start, panned]));
+  for (let i = 0; i < 30; ++i) await page.mouse.wheel(0, 100);  // still over the edge panel
+  await waitFor(() => window.FilterLens.viewState().zoom === 1, 'zoom back to 1');
   await page.mouse.move(5, 5);
-  for (let i = 0; i < 14; ++i) await page.mouse.wheel(0, 100);
+});
+
+test('the npy button of a panel downloads the same floats the page computed', async () => {
+  const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.mouse.click(edge.x + edge.width - 18, edge.y - 12),  // "npy", right of the panel's title
+  ]);
+  assert.match(download.suggestedFilename(), /-edge\.npy$/);
+  const file = path.join(tmp, 'download.npy');
+  await download.saveAs(file);
+  const got = readNpy(file);
+  const want = await page.evaluate(() => Array.from(window.FilterLens.getFeatureMaps()[0].data));
+  assert.equal(maxAbsDiff(got.data, want), 0);
+});
+
+test('the canvas is sharp on HiDPI screens (backing store = CSS size x devicePixelRatio)', async () => {
+  const hidpi = await browser.newPage({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 2 });
+  await hidpi.goto(base);
+  await hidpi.evaluate(() => window.FilterLens.ready);
+  await hidpi.waitForTimeout(300);
+  const size = await hidpi.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+  });
+  assert.equal(size.w, size.cssW * 2);
+  assert.equal(size.h, size.cssH * 2);
+  await hidpi.screenshot({ path: path.join(ARTIFACTS, 'web-hidpi.png') });
+  await hidpi.close();
+});
+
+test('without WebGL2 the page says so plainly instead of failing', async () => {
+  const plain = await chromium.launch({ executablePath: '/usr/bin/chromium',
+                                        args: [...CHROMIUM_ARGS, '--disable-webgl', '--disable-3d-apis'] });
+  const p = await (await plain.newContext()).newPage();
+  await p.goto(base);
+  const text = await p.waitForFunction(() => {
+    const s = document.getElementById('status');
+    return s && s.className === 'problem' && s.textContent;
+  }, null, { timeout: 20000 });
+  assert.match(await text.jsonValue(), /FilterLens needs WebGL2/);
+  await plain.close();
 });

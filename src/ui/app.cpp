@@ -473,9 +473,11 @@ void App::draw_animation_section() {
   }
   const Plane& m = maps_[static_cast<std::size_t>(anim_.filter)];
   auto start_region = [&] {
-    // The region is what the panels show now, at most 24 x 24 outputs, centred on the view.
-    anim_.w = std::min(m.width, 24);
-    anim_.h = std::min(m.height, 24);
+    // The part of the map the panels show now, at most 24 x 24 outputs, centred on the view.
+    const int visible_w = std::max(1, static_cast<int>(m.width / view_.zoom));
+    const int visible_h = std::max(1, static_cast<int>(m.height / view_.zoom));
+    anim_.w = std::min({m.width, visible_w, 24});
+    anim_.h = std::min({m.height, visible_h, 24});
     anim_.x0 = std::clamp(static_cast<int>(view_.cx * m.width) - anim_.w / 2, 0, m.width - anim_.w);
     anim_.y0 =
         std::clamp(static_cast<int>(view_.cy * m.height) - anim_.h / 2, 0, m.height - anim_.h);

@@ -368,7 +368,7 @@ void App::draw_inspector() {
           const ImU32 bg = background(t);
           if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
           if (ghost[t]) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.6f, 0.6f, 0.75f, 1.0f));
-          ImGui::Text("%.3g", value(t));
+          ImGui::Text("%.3g", value(t) + 0.0f);  // + 0: show -0 (e.g. -1 x 0) as 0
           if (ghost[t]) ImGui::PopStyleColor();
         }
       }

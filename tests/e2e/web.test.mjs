@@ -168,6 +168,19 @@ test('a dropped file gives the same maps as the CLI', async () => {
   }
 });
 
+test('pasting an image from the clipboard loads it', async () => {
+  const image = makeImage(path.join(tmp, 'pasted.png'), 45, 33, 12);
+  await page.evaluate(bytes => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'clip.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, [...fs.readFileSync(image)]);
+  await waitFor(() => window.FilterLens.getGray().width === 45, 'the pasted image');
+  const out = runCli(image);
+  const gray = await page.evaluate(() => Array.from(window.FilterLens.getGray().data));
+  assert.equal(maxAbsDiff(gray, readNpy(path.join(out, 'gray.npy')).data), 0);
+});
+
 test('a bad file shows its error and leaves the previous maps in place', async () => {
   const before = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => [m.name, m.width, m.data[17]]));
   const bad = path.join(tmp, 'broken.png');

@@ -141,6 +141,33 @@
              hover: v[3] ? { filter: v[4], x: v[5], y: v[6] } : null };
   }
 
+  // Trains the CNN from scratch in the page on the shipped Fashion-MNIST subset; resolves with the
+  // test accuracy when done. The UI stays live: the app trains a slice of each frame.
+  function train(options = {}) {
+    const code = module._fl_train(options.epochs || 1, options.seed || 1);
+    if (code !== 0) return Promise.reject(new Error(lastError()));
+    return new Promise(resolve => {
+      const poll = () => {
+        if (module._fl_training_state() === 2) resolve({ testAccuracy: module._fl_test_accuracy() });
+        else setTimeout(poll, 100);
+      };
+      poll();
+    });
+  }
+
+  function getLearnedFilters() {
+    const out = module._malloc(25 * 4 + 12);  // 25 floats, then a double at offset 104 (8-aligned)
+    const list = [];
+    for (let i = 0; i < module._fl_learned_count(); ++i) {
+      const like = module.UTF8ToString(module._fl_learned_filter(i, out, out + 104));
+      list.push({ index: i, width: 5, height: 5,
+                  weights: new Float32Array(module.HEAPF32.buffer, out, 25).slice(),
+                  like, cosine: new Float64Array(module.HEAPF32.buffer, out + 104, 1)[0] });
+    }
+    module._free(out);
+    return list;
+  }
+
   // spec: { filters: ['edge', {name: 'mine', weights: [[1, 0], [0, -1]]}, ...], padding: 1,
   //         paddingMode: 'zeros', stride: 1, dilation: 1, flip: false }. Throws on bad specs.
   function setFilters(spec) {
@@ -195,10 +222,24 @@
   window.FilterLensPage = {
     runtimeReady() {
       overlay.classList.add('hidden');
-      Promise.all([fetch('chelsea.png').then(r => r.arrayBuffer()),
-                   fetch('title-font.ttf').then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null)])
-        .then(([image, font]) => {
+      const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
+      const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']
+        .map(name => optional('fashion/' + name + '-ubyte.gz'));
+      Promise.all([fetch('chelsea.png').then(r => r.arrayBuffer()), optional('title-font.ttf'),
+                   optional('fashion_cnn.weights'), ...subset])
+        .then(([image, font, weights, ...data]) => {
           if (font) withBytes(new Uint8Array(font), ptr => module._fl_set_title_font(ptr, font.byteLength));
+          if (weights) {
+            withBytes(new Uint8Array(weights), ptr => withCString('fashion_cnn.weights',
+              n => module._fl_load_weights(ptr, weights.byteLength, n)));
+          }
+          if (data.every(d => d)) {
+            const arrays = data.map(d => new Uint8Array(d));
+            const ptrs = arrays.map(a => { const p = module._malloc(a.length); module.HEAPU8.set(a, p); return p; });
+            module._fl_set_training_data(ptrs[0], arrays[0].length, ptrs[1], arrays[1].length,
+                                         ptrs[2], arrays[2].length, ptrs[3], arrays[3].length);
+            ptrs.forEach(p => module._free(p));
+          }
           return loadImage(image, 'chelsea.png (default image)');
         })
         .then(() => resolveReady(window.FilterLens), e => resolveReady(window.FilterLens));
@@ -273,6 +314,8 @@
     getFeatureMaps: () => getFeatureMaps(),
     lastError: () => lastError(),
     panels: () => panels(),
+    train: options => ready.then(() => train(options)),
+    getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
   };
 

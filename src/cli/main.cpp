@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cnn_commands.h"
 #include "colormap.h"
 #include "conv2d.h"
 #include "decode.h"
@@ -40,6 +41,8 @@ constexpr int kExitUnwritable = 4;
 
 const char kUsage[] =
     "Usage: filterlens-cli IMAGE --out DIR [options]\n"
+    "       filterlens-cli train --data DIR --out WEIGHTS [--epochs N] [--seed S]\n"
+    "       filterlens-cli eval --weights WEIGHTS --data DIR\n"
     "Filters IMAGE's grayscale (PIL convert('L'), scaled to [0,1]) exactly like\n"
     "torch.nn.functional.conv2d and writes gray.npy, <filter>.npy, <filter>.png and figure.png.\n"
     "\n"
@@ -335,6 +338,10 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "train") == 0)
+    return filterlens::cli::run_train(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "eval") == 0)
+    return filterlens::cli::run_eval(argc - 1, argv + 1);
   try {
     const Options o = parse_args(argc, argv);
     if (o.help) {

@@ -102,6 +102,22 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
 }
 
 // The window's pixels as PNG, and next to it (FILE.png -> FILE.json) where each panel is.
+// The shipped CNN weights and, when Debian's dataset-fashion-mnist is installed, its files for
+// training in the app. Missing files only disable those tabs.
+void load_cnn_files(filterlens::App& app) {
+  std::vector<std::uint8_t> bytes;
+  std::string error;
+  if (filterlens::platform::read_file(FILTERLENS_WEIGHTS, bytes, error))
+    app.load_learned_weights(bytes.data(), bytes.size(), "assets/fashion_cnn.weights");
+  const std::string dir = FILTERLENS_FASHION_DIR;
+  std::vector<std::uint8_t> files[4];
+  const char* names[4] = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                          "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+  for (int i = 0; i < 4; ++i)
+    if (!filterlens::platform::read_file(dir + "/" + names[i], files[i], error)) return;
+  app.set_training_data(files[0], files[1], files[2], files[3]);
+}
+
 bool save_screenshot(const std::string& path, int width, int height) {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -167,6 +183,7 @@ int main(int argc, char** argv) {
   if (!gfx) std::fprintf(stderr, "filterlens: %s\n", gfx.error().c_str());
   glfwSetDropCallback(window, on_drop);
   open_path(image);
+  load_cnn_files(app);
 
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {

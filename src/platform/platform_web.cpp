@@ -164,6 +164,50 @@ EMSCRIPTEN_KEEPALIVE const char* fl_last_error() {
   return g_error.empty() ? g_app->last_error().c_str() : g_error.c_str();
 }
 
+EMSCRIPTEN_KEEPALIVE int fl_load_weights(const std::uint8_t* data, int size, const char* name) {
+  return result(g_app->load_learned_weights(data, static_cast<std::size_t>(size), name));
+}
+
+// The four Fashion-MNIST IDX files (gzip'd) for training in the page.
+EMSCRIPTEN_KEEPALIVE int fl_set_training_data(
+    const std::uint8_t* train_images, int train_images_size, const std::uint8_t* train_labels,
+    int train_labels_size, const std::uint8_t* test_images, int test_images_size,
+    const std::uint8_t* test_labels, int test_labels_size) {
+  auto bytes = [](const std::uint8_t* p, int n) { return std::vector<std::uint8_t>(p, p + n); };
+  return result(g_app->set_training_data(
+      bytes(train_images, train_images_size), bytes(train_labels, train_labels_size),
+      bytes(test_images, test_images_size), bytes(test_labels, test_labels_size)));
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_train(int epochs, int seed) {
+  return result(g_app->start_training(epochs, static_cast<std::uint32_t>(seed)));
+}
+
+// 0 idle, 1 training, 2 finished; fl_test_accuracy after 2.
+EMSCRIPTEN_KEEPALIVE int fl_training_state() {
+  return g_app->training() ? 1 : g_app->has_trained() ? 2 : 0;
+}
+EMSCRIPTEN_KEEPALIVE double fl_test_accuracy() {
+  return g_app->last_test_accuracy();
+}
+
+// The first-layer filters (of the network being trained, else the loaded one).
+EMSCRIPTEN_KEEPALIVE int fl_learned_count() {
+  return static_cast<int>(g_app->learned_filters().size());
+}
+// Copies filter i's 25 weights into out and returns the best-matching preset's name; its cosine
+// goes to *cosine.
+EMSCRIPTEN_KEEPALIVE const char* fl_learned_filter(int i, float* out, double* cosine) {
+  static std::string name;
+  const std::vector<filterlens::Kernel> filters = g_app->learned_filters();
+  const filterlens::Kernel& k = filters[static_cast<std::size_t>(i)];
+  std::copy(k.weights.begin(), k.weights.end(), out);
+  const filterlens::cnn::PresetMatch m = filterlens::cnn::most_similar_preset(k);
+  *cosine = m.cosine;
+  name = m.preset;
+  return name.c_str();
+}
+
 EMSCRIPTEN_KEEPALIVE void fl_set_title_font(const std::uint8_t* data, int size) {
   filterlens::platform::set_title_font(data, size);
 }

@@ -115,6 +115,7 @@ Status App::adopt_image(Image image, const std::string& name) {
   source_ = std::move(image);
   source_name_ = name;
   gray_ = std::move(gray);
+  image_acts_dirty_ = true;
   last_error_.clear();
   status_ = "Opened " + name;
   anim_ = Animation{};
@@ -222,8 +223,25 @@ void App::frame() {
   ImGui::SetNextWindowPos(
       ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + vp->WorkSize.y - inspector_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
-  if (ImGui::Begin("How it works: the sliding window", nullptr, fixed)) draw_inspector();
+  if (ImGui::Begin("Inspector", nullptr, fixed | ImGuiWindowFlags_NoTitleBar)) {
+    if (ImGui::BeginTabBar("bottom")) {
+      if (ImGui::BeginTabItem("How it works: the sliding window")) {
+        draw_inspector();
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Learned filters")) {
+        draw_learned_tab();
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Train a CNN")) {
+        draw_training_tab();
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+  }
   ImGui::End();
+  train_for_this_frame();
 
   advance_animation();
   if (dirty_) recompute();  // edits made this frame show in this frame

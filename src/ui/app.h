@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "cnn/network.h"
+#include "cnn/similarity.h"
+#include "cnn/trainer.h"
 #include "colormap.h"
 #include "conv2d.h"
 #include "decode.h"
@@ -40,6 +43,22 @@ class App {
   Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
   // Shows an error that happened outside the app (a failed download, ...).
   void report_error(const std::string& message);
+
+  // The trained CNN whose first-layer filters the "Learned filters" tab shows (weights file bytes,
+  // see src/core/cnn/weights_file.h). The previous weights stay on failure.
+  Status load_learned_weights(const std::uint8_t* data, std::size_t size, const std::string& name);
+  // Fashion-MNIST IDX files (gzip or not) for training in the app.
+  Status set_training_data(const std::vector<std::uint8_t>& train_images,
+                           const std::vector<std::uint8_t>& train_labels,
+                           const std::vector<std::uint8_t>& test_images,
+                           const std::vector<std::uint8_t>& test_labels);
+  // Starts training from scratch (the Train tab's button does the same).
+  Status start_training(int epochs, std::uint32_t seed);
+  bool training() const { return training_ && trainer_ && !trainer_->done(); }
+  bool has_trained() const { return trainer_ != nullptr && trainer_->done(); }
+  double last_test_accuracy() const { return test_accuracy_; }
+  // First-layer filters: of the network being trained when there is one, else the loaded one.
+  std::vector<Kernel> learned_filters() const;
 
   void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
 
@@ -105,6 +124,13 @@ class App {
   void draw_panels();
   void draw_panel(int index, float width);
   void draw_inspector();
+  void draw_learned_tab();
+  void draw_training_tab();
+  void draw_filter_tiles(const cnn::Network& net, bool clickable);
+  void draw_layer2_activations();
+  void update_image_activations();
+  void train_for_this_frame();
+  const cnn::Network* shown_network() const;
   void draw_colour_bar(int map_index, float width);
   void draw_histogram(int map_index, float width);
   void advance_animation();
@@ -148,6 +174,23 @@ class App {
   int selected_ = 0;  // filter selected in the bank editor
   double last_compute_ms_ = 0.0;
   std::vector<PanelRect> panel_rects_;
+
+  // Learned filters and training
+  std::unique_ptr<cnn::Network> learned_;
+  std::string learned_name_;
+  cnn::Activations image_acts_;  // the CNN on the current image (28 x 28), for layer 2
+  int image_prediction_ = -1;
+  bool image_acts_dirty_ = true;
+  cnn::Dataset train_data_, test_data_, test_preview_;
+  std::unique_ptr<cnn::Trainer> trainer_;
+  bool training_ = false;
+  int train_epochs_ = 2;
+  int train_batch_ = 32;
+  float train_lr_ = 1e-3f;
+  std::uint32_t train_seed_ = 1;
+  std::vector<float> loss_curve_, accuracy_curve_;
+  double test_accuracy_ = 0.0;
+  int images_since_eval_ = 0;
 
   // Inputs
   char path_[1024] = {};

@@ -76,6 +76,17 @@ async function dropFile(file, name) {
   }, { bytes, name });
 }
 
+// A click ImGui 1.86 cannot miss: it samples the mouse once per frame, so press and release
+// must each last a frame or two.
+async function clickUi(x, y) {
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}
+
 async function waitFor(fn, what, timeout = 20000) {
   const start = Date.now();
   while (Date.now() - start < timeout) {
@@ -280,7 +291,7 @@ test('the npy button of a panel downloads the same floats the page computed', as
   const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.mouse.click(edge.x + edge.width - 18, edge.y - 12),  // "npy", right of the panel's title
+    clickUi(edge.x + edge.width - 18, edge.y - 12),  // "npy", right of the panel's title
   ]);
   assert.match(download.suggestedFilename(), /-edge\.npy$/);
   const file = path.join(tmp, 'download.npy');
@@ -316,4 +327,42 @@ test('without WebGL2 the page says so plainly instead of failing', async () => {
   }, null, { timeout: 20000 });
   assert.match(await text.jsonValue(), /FilterLens needs WebGL2/);
   await plain.close();
+});
+
+test('learned filters come with their closest preset; training in the page keeps the UI live', async () => {
+  const shipped = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => ({ ...f, weights: Array.from(f.weights) })));
+  assert.equal(shipped.length, 8);
+  for (const f of shipped) {
+    assert.equal(f.weights.length, 25);
+    assert.ok(f.like.length > 0 && Math.abs(f.cosine) > 0 && Math.abs(f.cosine) <= 1, JSON.stringify(f));
+  }
+  // Frames per second before and while training (requestAnimationFrame callbacks in 2 s).
+  const fps = () => page.evaluate(() => new Promise(resolve => {
+    let frames = 0;
+    const start = performance.now();
+    const tick = () => (performance.now() - start < 2000 ? (frames++, requestAnimationFrame(tick)) : resolve(frames / 2));
+    requestAnimationFrame(tick);
+  }));
+  const idle = await fps();
+  const done = page.evaluate(() => window.FilterLens.train({ epochs: 1, seed: 3 }));
+  const busy = await fps();
+  const result = await done;
+  console.log(`frames per second: ${idle.toFixed(1)} idle, ${busy.toFixed(1)} while training; test accuracy ${result.testAccuracy}`);
+  // Software WebGL here renders ~25 fps idle; training takes at most 8 ms of each frame, so the
+  // rate may drop a little but must not collapse (training in one go would freeze the page).
+  assert.ok(busy >= Math.min(30, 0.6 * idle), `UI fell to ${busy} fps while training (idle ${idle})`);
+  assert.ok(result.testAccuracy > 0.6, JSON.stringify(result));  // 1 epoch on 6000 images; chance 0.1
+  const trained = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => Array.from(f.weights)));
+  assert.notDeepEqual(trained, shipped.map(f => f.weights));  // the tab now shows the new network
+  await clickUi(785, 517);  // the "Train a CNN" tab (default 1280 x 800 layout)
+  await screenshotAndCheckPanels('web-training.png');
+  await clickUi(680, 517);  // the "Learned filters" tab
+  // Clicking the first filter's tile applies it to the image with the same engine as the CLI.
+  const [first] = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => Array.from(f.weights)));
+  await clickUi(410, 635);
+  const learned = await waitFor(() => window.FilterLens.getFeatureMaps().find(m => m.name === 'learned0'), 'learned0 in the bank');
+  const rows = [0, 1, 2, 3, 4].map(r => first.slice(5 * r, 5 * r + 5).join(',')).join(';');
+  const out = runCli(path.join(root, 'assets', 'chelsea.png'), '--kernel', rows, '--filters', 'edge');
+  assert.ok(maxAbsDiff(Array.from(Object.values(learned.data)), readNpy(path.join(out, 'custom1.npy')).data) <= 1e-5);
+  await screenshotAndCheckPanels('web-learned.png');
 });

@@ -1,0 +1,211 @@
+// Forward and backward passes of the CNN in network.h.
+#include "network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "gemm.h"
+
+namespace filterlens::cnn {
+
+const char* const kClassNames[kClasses] = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                           "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                           "Bag",         "Ankle boot"};
+
+namespace {
+
+constexpr int kTaps = kKernel * kKernel;
+constexpr int kPad = kKernel / 2;
+
+// cols[(c * 25 + ky * 5 + kx)][y * size + x] = in[c][y + ky - 2][x + kx - 2] (0 outside).
+void im2col(const float* in, int channels, int size, float* cols) {
+  const int hw = size * size;
+  for (int c = 0; c < channels; ++c)
+    for (int ky = 0; ky < kKernel; ++ky)
+      for (int kx = 0; kx < kKernel; ++kx) {
+        float* row = cols + static_cast<long>((c * kKernel + ky) * kKernel + kx) * hw;
+        for (int y = 0; y < size; ++y) {
+          const int iy = y + ky - kPad;
+          float* out = row + y * size;
+          if (iy < 0 || iy >= size) {
+            std::fill(out, out + size, 0.0f);
+            continue;
+          }
+          const float* src = in + static_cast<long>(c) * hw + iy * size;
+          for (int x = 0; x < size; ++x) {
+            const int ix = x + kx - kPad;
+            out[x] = ix >= 0 && ix < size ? src[ix] : 0.0f;
+          }
+        }
+      }
+}
+
+// The adjoint of im2col: adds each column entry back onto the input position it came from.
+void col2im(const float* cols, int channels, int size, float* in) {
+  const int hw = size * size;
+  for (int c = 0; c < channels; ++c)
+    for (int ky = 0; ky < kKernel; ++ky)
+      for (int kx = 0; kx < kKernel; ++kx) {
+        const float* row = cols + static_cast<long>((c * kKernel + ky) * kKernel + kx) * hw;
+        for (int y = 0; y < size; ++y) {
+          const int iy = y + ky - kPad;
+          if (iy < 0 || iy >= size) continue;
+          float* dst = in + static_cast<long>(c) * hw + iy * size;
+          for (int x = 0; x < size; ++x) {
+            const int ix = x + kx - kPad;
+            if (ix >= 0 && ix < size) dst[ix] += row[y * size + x];
+          }
+        }
+      }
+}
+
+// out = W * cols + b, then ReLU in place of nothing: z keeps the pre-activation.
+void conv_forward(const std::vector<float>& w, const std::vector<float>& b, int out_channels,
+                  int in_channels, int size, const float* in, std::vector<float>& cols,
+                  std::vector<float>& z) {
+  const int hw = size * size;
+  cols.assign(static_cast<std::size_t>(in_channels) * kTaps * hw, 0.0f);
+  im2col(in, in_channels, size, cols.data());
+  z.assign(static_cast<std::size_t>(out_channels) * hw, 0.0f);
+  for (int o = 0; o < out_channels; ++o)
+    std::fill(z.begin() + static_cast<long>(o) * hw, z.begin() + static_cast<long>(o + 1) * hw,
+              b[static_cast<std::size_t>(o)]);
+  gemm_nn(out_channels, hw, in_channels * kTaps, w.data(), cols.data(), z.data());
+}
+
+// 2x2 max-pool of ReLU(z): ReLU and max commute, so pool z and clamp at 0 afterwards.
+void relu_pool(const std::vector<float>& z, int channels, int size, std::vector<float>& p,
+               std::vector<int>& arg) {
+  const int half = size / 2;
+  p.assign(static_cast<std::size_t>(channels) * half * half, 0.0f);
+  arg.assign(p.size(), -1);
+  for (int c = 0; c < channels; ++c)
+    for (int y = 0; y < half; ++y)
+      for (int x = 0; x < half; ++x) {
+        int best = (c * size + 2 * y) * size + 2 * x;
+        for (int dy = 0; dy < 2; ++dy)
+          for (int dx = 0; dx < 2; ++dx) {
+            const int i = (c * size + 2 * y + dy) * size + 2 * x + dx;
+            if (z[static_cast<std::size_t>(i)] > z[static_cast<std::size_t>(best)]) best = i;
+          }
+        const std::size_t o = static_cast<std::size_t>((c * half + y) * half + x);
+        const float v = z[static_cast<std::size_t>(best)];
+        p[o] = v > 0.0f ? v : 0.0f;
+        arg[o] = v > 0.0f ? best : -1;  // -1: ReLU was off, no gradient flows
+      }
+}
+
+std::vector<float> he_normal(std::mt19937& rng, std::size_t count, int fan_in) {
+  std::normal_distribution<float> dist(0.0f, std::sqrt(2.0f / static_cast<float>(fan_in)));
+  std::vector<float> v(count);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+}  // namespace
+
+Network Network::zeros() {
+  Network n;
+  n.w1.assign(kC1 * kTaps, 0.0f);
+  n.b1.assign(kC1, 0.0f);
+  n.w2.assign(static_cast<std::size_t>(kC2) * kC1 * kTaps, 0.0f);
+  n.b2.assign(kC2, 0.0f);
+  n.w3.assign(static_cast<std::size_t>(kHidden) * kFlat, 0.0f);
+  n.b3.assign(kHidden, 0.0f);
+  n.w4.assign(static_cast<std::size_t>(kClasses) * kHidden, 0.0f);
+  n.b4.assign(kClasses, 0.0f);
+  return n;
+}
+
+Network Network::random(std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  Network n = zeros();
+  n.w1 = he_normal(rng, n.w1.size(), kTaps);
+  n.w2 = he_normal(rng, n.w2.size(), kC1 * kTaps);
+  n.w3 = he_normal(rng, n.w3.size(), kFlat);
+  n.w4 = he_normal(rng, n.w4.size(), kHidden);
+  return n;
+}
+
+std::vector<Tensor> Network::tensors() const {
+  return {{"conv1.weight", {kC1, 1, kKernel, kKernel}, w1},
+          {"conv1.bias", {kC1}, b1},
+          {"conv2.weight", {kC2, kC1, kKernel, kKernel}, w2},
+          {"conv2.bias", {kC2}, b2},
+          {"fc1.weight", {kHidden, kFlat}, w3},
+          {"fc1.bias", {kHidden}, b3},
+          {"fc2.weight", {kClasses, kHidden}, w4},
+          {"fc2.bias", {kClasses}, b4}};
+}
+
+std::vector<std::vector<float>*> Network::parameters() {
+  return {&w1, &b1, &w2, &b2, &w3, &b3, &w4, &b4};
+}
+
+int forward(const Network& net, const float* image, Activations& a) {
+  a.x.assign(image, image + kInput * kInput);
+  conv_forward(net.w1, net.b1, kC1, 1, kInput, a.x.data(), a.col1, a.z1);
+  relu_pool(a.z1, kC1, kInput, a.p1, a.arg1);
+  conv_forward(net.w2, net.b2, kC2, kC1, kPool1, a.p1.data(), a.col2, a.z2);
+  relu_pool(a.z2, kC2, kPool1, a.p2, a.arg2);
+  a.hidden.assign(net.b3.begin(), net.b3.end());
+  gemm_nt(1, kHidden, kFlat, a.p2.data(), net.w3.data(), a.hidden.data());
+  for (float& h : a.hidden) h = h > 0.0f ? h : 0.0f;  // ReLU
+  a.logits.assign(net.b4.begin(), net.b4.end());
+  gemm_nt(1, kClasses, kHidden, a.hidden.data(), net.w4.data(), a.logits.data());
+  const float top = *std::max_element(a.logits.begin(), a.logits.end());
+  a.probs.resize(kClasses);
+  double total = 0.0;
+  for (int k = 0; k < kClasses; ++k) total += a.probs[k] = std::exp(a.logits[k] - top);
+  for (float& p : a.probs) p = static_cast<float>(p / total);
+  return static_cast<int>(std::max_element(a.logits.begin(), a.logits.end()) - a.logits.begin());
+}
+
+float backward(const Network& net, Activations& a, int label, Network& g) {
+  // Softmax + cross-entropy: d(loss)/d(logits) = probs - one_hot(label).
+  std::vector<float> dlogits = a.probs;
+  dlogits[static_cast<std::size_t>(label)] -= 1.0f;
+  const float loss = -std::log(std::max(a.probs[static_cast<std::size_t>(label)], 1e-30f));
+
+  // Dense 2, ReLU, dense 1 (the hidden activations were stored after their ReLU).
+  for (int k = 0; k < kClasses; ++k)
+    g.b4[static_cast<std::size_t>(k)] += dlogits[static_cast<std::size_t>(k)];
+  gemm_nn(kClasses, kHidden, 1, dlogits.data(), a.hidden.data(), g.w4.data());  // outer product
+  std::vector<float> dhidden(kHidden, 0.0f);
+  gemm_nn(1, kHidden, kClasses, dlogits.data(), net.w4.data(), dhidden.data());
+  for (int h = 0; h < kHidden; ++h) {
+    if (a.hidden[static_cast<std::size_t>(h)] <= 0.0f) dhidden[static_cast<std::size_t>(h)] = 0.0f;
+    g.b3[static_cast<std::size_t>(h)] += dhidden[static_cast<std::size_t>(h)];
+  }
+  gemm_nn(kHidden, kFlat, 1, dhidden.data(), a.p2.data(), g.w3.data());
+  std::vector<float> dp2(kFlat, 0.0f);
+  gemm_nn(1, kFlat, kHidden, dhidden.data(), net.w3.data(), dp2.data());
+
+  // Pool + ReLU 2, then conv 2.
+  const int hw2 = kPool1 * kPool1;
+  std::vector<float> dz2(static_cast<std::size_t>(kC2) * hw2, 0.0f);
+  for (std::size_t i = 0; i < dp2.size(); ++i)
+    if (a.arg2[i] >= 0) dz2[static_cast<std::size_t>(a.arg2[i])] += dp2[i];
+  for (int o = 0; o < kC2; ++o)
+    for (int i = 0; i < hw2; ++i)
+      g.b2[static_cast<std::size_t>(o)] += dz2[static_cast<std::size_t>(o * hw2 + i)];
+  gemm_nt(kC2, kC1 * kTaps, hw2, dz2.data(), a.col2.data(), g.w2.data());
+  std::vector<float> dcol2(static_cast<std::size_t>(kC1) * kTaps * hw2, 0.0f);
+  gemm_tn(kC1 * kTaps, hw2, kC2, net.w2.data(), dz2.data(), dcol2.data());
+  std::vector<float> dp1(static_cast<std::size_t>(kC1) * hw2, 0.0f);
+  col2im(dcol2.data(), kC1, kPool1, dp1.data());
+
+  // Pool + ReLU 1, then conv 1 (no gradient for the input).
+  const int hw1 = kInput * kInput;
+  std::vector<float> dz1(static_cast<std::size_t>(kC1) * hw1, 0.0f);
+  for (std::size_t i = 0; i < dp1.size(); ++i)
+    if (a.arg1[i] >= 0) dz1[static_cast<std::size_t>(a.arg1[i])] += dp1[i];
+  for (int o = 0; o < kC1; ++o)
+    for (int i = 0; i < hw1; ++i)
+      g.b1[static_cast<std::size_t>(o)] += dz1[static_cast<std::size_t>(o * hw1 + i)];
+  gemm_nt(kC1, kTaps, hw1, dz1.data(), a.col1.data(), g.w1.data());
+  return loss;
+}
+
+}  // namespace filterlens::cnn

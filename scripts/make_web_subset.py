@@ -39,8 +39,17 @@ def main():
         return 0
     os.makedirs(a.out, exist_ok=True)
     for split, n in (("train", a.train), ("t10k", a.test)):
-        subset(f"{a.data}/{split}-images-idx3-ubyte.gz", f"{a.out}/{split}-images-idx3-ubyte.gz", n, 16)
-        subset(f"{a.data}/{split}-labels-idx1-ubyte.gz", f"{a.out}/{split}-labels-idx1-ubyte.gz", n, 8)
+        for kind, header in (("images-idx3", 16), ("labels-idx1", 8)):
+            src = f"{a.data}/{split}-{kind}-ubyte.gz"
+            dst = f"{a.out}/{split}-{kind}-ubyte.gz"
+            stamp = f"{dst}.{n}"  # records the count the file was made with
+            if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(src):
+                continue  # up to date: builds stay fast
+            subset(src, dst, n, header)
+            for old in os.listdir(a.out):
+                if old.startswith(os.path.basename(dst) + "."):
+                    os.remove(os.path.join(a.out, old))
+            open(stamp, "w").close()
     return 0
 
 

@@ -42,34 +42,42 @@ bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
   };
   const std::string images_path = find("images-idx3"), labels_path = find("labels-idx1");
   if (images_path.empty() || labels_path.empty()) {
-    std::fprintf(stderr, "filterlens-cli: %s has no %s-images-idx3-ubyte[.gz] and %s-labels-idx1-ubyte[.gz]\n",
-                 dir.c_str(), stem.c_str(), stem.c_str());
+    std::fprintf(
+        stderr,
+        "filterlens-cli: %s has no %s-images-idx3-ubyte[.gz] and %s-labels-idx1-ubyte[.gz]\n",
+        dir.c_str(), stem.c_str(), stem.c_str());
     return false;
   }
   std::vector<std::uint8_t> raw;
   if (!read_bytes(images_path, raw)) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
+                 std::strerror(errno));
     return false;
   }
   auto images_bytes = gunzip_if_needed(raw.data(), raw.size());
   if (!images_bytes) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(), images_bytes.error().c_str());
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
+                 images_bytes.error().c_str());
     return false;
   }
   auto images = parse_idx_images(images_bytes.value().data(), images_bytes.value().size());
   if (!images) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(), images.error().c_str());
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
+                 images.error().c_str());
     return false;
   }
   if (!read_bytes(labels_path, raw)) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(),
+                 std::strerror(errno));
     return false;
   }
   auto labels_bytes = gunzip_if_needed(raw.data(), raw.size());
-  auto labels = labels_bytes ? parse_idx_labels(labels_bytes.value().data(), labels_bytes.value().size())
-                             : Result<std::vector<std::uint8_t>>::fail(labels_bytes.error());
+  auto labels = labels_bytes
+                    ? parse_idx_labels(labels_bytes.value().data(), labels_bytes.value().size())
+                    : Result<std::vector<std::uint8_t>>::fail(labels_bytes.error());
   if (!labels) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(), labels.error().c_str());
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(),
+                 labels.error().c_str());
     return false;
   }
   auto data = make_dataset(images.value(), labels.value());
@@ -97,26 +105,38 @@ bool parse(int argc, char** argv, Args& a) {
     }
     const char* v = argv[++i];
     char* end = nullptr;
-    if (k == "--data") a.data = v;
-    else if (k == "--out") a.out = v;
-    else if (k == "--weights") a.weights = v;
-    else if (k == "--epochs") a.epochs = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--limit") a.limit = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--test-limit") a.test_limit = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--batch") a.batch = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--seed") a.seed = static_cast<std::uint32_t>(std::strtoul(v, &end, 10));
-    else if (k == "--lr") a.lr = std::strtof(v, &end);
+    if (k == "--data")
+      a.data = v;
+    else if (k == "--out")
+      a.out = v;
+    else if (k == "--weights")
+      a.weights = v;
+    else if (k == "--epochs")
+      a.epochs = static_cast<int>(std::strtol(v, &end, 10));
+    else if (k == "--limit")
+      a.limit = static_cast<int>(std::strtol(v, &end, 10));
+    else if (k == "--test-limit")
+      a.test_limit = static_cast<int>(std::strtol(v, &end, 10));
+    else if (k == "--batch")
+      a.batch = static_cast<int>(std::strtol(v, &end, 10));
+    else if (k == "--seed")
+      a.seed = static_cast<std::uint32_t>(std::strtoul(v, &end, 10));
+    else if (k == "--lr")
+      a.lr = std::strtof(v, &end);
     else {
       std::fprintf(stderr, "filterlens-cli %s: unknown option '%s'\n", argv[0], k.c_str());
       return false;
     }
     if (end && *end) {
-      std::fprintf(stderr, "filterlens-cli %s: %s needs a number (got '%s')\n", argv[0], k.c_str(), v);
+      std::fprintf(stderr, "filterlens-cli %s: %s needs a number (got '%s')\n", argv[0], k.c_str(),
+                   v);
       return false;
     }
   }
   if (a.epochs < 1 || a.batch < 1 || !(a.lr > 0)) {
-    std::fprintf(stderr, "filterlens-cli %s: --epochs and --batch must be 1 or more, --lr above 0\n", argv[0]);
+    std::fprintf(stderr,
+                 "filterlens-cli %s: --epochs and --batch must be 1 or more, --lr above 0\n",
+                 argv[0]);
     return false;
   }
   return true;
@@ -128,8 +148,9 @@ int run_train(int argc, char** argv) {
   Args a;
   if (!parse(argc, argv, a)) return kUsage;
   if (a.data.empty() || a.out.empty()) {
-    std::fprintf(stderr, "usage: filterlens-cli train --data DIR --out FILE [--epochs N] [--seed S] "
-                         "[--lr X] [--batch N] [--limit N] [--test-limit N]\n");
+    std::fprintf(stderr,
+                 "usage: filterlens-cli train --data DIR --out FILE [--epochs N] [--seed S] "
+                 "[--lr X] [--batch N] [--limit N] [--test-limit N]\n");
     return kUsage;
   }
   Dataset train, test;
@@ -149,24 +170,28 @@ int run_train(int argc, char** argv) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Trainer::Progress p = trainer.take_progress();
     const Evaluation e = evaluate(trainer.network(), test);
-    std::printf("epoch %d/%d: train loss %.4f, train accuracy %.2f%%, test accuracy %.2f%% (%d images), "
-                "%.1f s (%.0f images/s)\n",
-                epoch + 1, a.epochs, p.loss, 100.0 * p.accuracy, 100.0 * e.accuracy(), e.count, s,
-                train.count / s);
+    std::printf(
+        "epoch %d/%d: train loss %.4f, train accuracy %.2f%%, test accuracy %.2f%% (%d images), "
+        "%.1f s (%.0f images/s)\n",
+        epoch + 1, a.epochs, p.loss, 100.0 * p.accuracy, 100.0 * e.accuracy(), e.count, s,
+        train.count / s);
     std::fflush(stdout);
   }
   const std::vector<std::uint8_t> bytes = encode_weights(trainer.network());
   const std::string tmp = a.out + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary);
-    if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
-      std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", tmp.c_str(), std::strerror(errno));
+    if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
+                           static_cast<std::streamsize>(bytes.size()))) {
+      std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", tmp.c_str(),
+                   std::strerror(errno));
       std::remove(tmp.c_str());
       return kUnwritable;
     }
   }
   if (std::rename(tmp.c_str(), a.out.c_str()) != 0) {
-    std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", a.out.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", a.out.c_str(),
+                 std::strerror(errno));
     std::remove(tmp.c_str());
     return kUnwritable;
   }
@@ -183,12 +208,14 @@ int run_eval(int argc, char** argv) {
   }
   std::vector<std::uint8_t> bytes;
   if (!read_bytes(a.weights, bytes)) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
+                 std::strerror(errno));
     return kUnreadable;
   }
   Result<Network> net = decode_weights(bytes.data(), bytes.size());
   if (!net) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(), net.error().c_str());
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
+                 net.error().c_str());
     return kUnreadable;
   }
   Dataset test;

@@ -187,18 +187,8 @@ int main(int argc, char** argv) {
 
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {
-    glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    app.frame();
-    ImGui::Render();
     int fw = 0, fh = 0;
-    glfwGetFramebufferSize(window, &fw, &fh);
-    glViewport(0, 0, fw, fh);
-    glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    filterlens::platform::draw_frame(window, app, fw, fh);
     if (!screenshot.empty() && ++frame >= frames) {
       const bool ok = save_screenshot(screenshot, fw, fh);
       std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",

@@ -92,18 +92,8 @@ void follow_canvas_size() {
 
 void main_loop() {
   follow_canvas_size();
-  glfwPollEvents();
-  ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplGlfw_NewFrame();
-  ImGui::NewFrame();
-  g_app->frame();
-  ImGui::Render();
   int fw = 0, fh = 0;
-  glfwGetFramebufferSize(g_window, &fw, &fh);
-  glViewport(0, 0, fw, fh);
-  glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  filterlens::platform::draw_frame(g_window, *g_app, fw, fh);
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)

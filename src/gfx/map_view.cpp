@@ -35,6 +35,12 @@ void set_nearest(GLenum target) {
 
 }  // namespace
 
+int max_texture_size() {
+  GLint size = 0;
+  glGetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
+  return size > 0 ? size : 2048;  // 2048: what every GL ES 3.0 device must support
+}
+
 bool ColormapProgram::init(const std::string& version_line, std::string& error) {
   // ES needs default precisions; desktop GLSL 3.30 accepts the qualifiers and ignores them.
   const std::string prefix = version_line + "\nprecision highp float;\nprecision highp int;\n";

@@ -13,6 +13,9 @@ namespace filterlens::gfx {
 
 enum class MapMode { automatic = 0, diverging = 1, abs = 2, clamp01 = 3 };
 
+// GL_MAX_TEXTURE_SIZE: the largest width or height a texture may have here.
+int max_texture_size();
+
 // The colour-mapping program (shaders/fullscreen.vert + shaders/colormap.frag).
 class ColormapProgram {
  public:

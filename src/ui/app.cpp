@@ -169,6 +169,20 @@ Status App::recompute() {
 
 void App::upload_textures() {
   if (!graphics_ready_) return;
+  textures_dirty_ = false;
+  const int max_side = gfx::max_texture_size();
+  if (gray_.width > max_side || gray_.height > max_side) {
+    // The maps are computed (inspector, exports and the API work); only the GPU cannot hold them.
+    report_error("This image is " + std::to_string(gray_.width) + " x " +
+                 std::to_string(gray_.height) + ", larger than this GPU can show (" +
+                 std::to_string(max_side) +
+                 " pixels a side). Its maps are computed and can be "
+                 "exported; for display, open a smaller version.");
+    for (auto& t : map_textures_) t->destroy();
+    gray_texture_.destroy();
+    colour_texture_.destroy();
+    return;
+  }
   while (map_textures_.size() < maps_.size())
     map_textures_.push_back(std::make_unique<gfx::MapTexture>());
   map_textures_.resize(maps_.size());
@@ -177,7 +191,6 @@ void App::upload_textures() {
     gray_texture_.upload(gray_);
     colour_texture_.upload(source_);
   }
-  textures_dirty_ = false;
   colours_dirty_ = true;
 }
 
@@ -194,7 +207,8 @@ ColorRange App::display_range(int i) const {
 }
 
 void App::colorize_all() {
-  for (int i = 0; i < static_cast<int>(maps_.size()); ++i) {
+  const int n = static_cast<int>(std::min(maps_.size(), map_textures_.size()));
+  for (int i = 0; i < n; ++i) {
     const ColorRange r = display_range(i);
     map_textures_[static_cast<std::size_t>(i)]->colorize(
         program_, static_cast<gfx::MapMode>(map_mode_), r.lo, r.hi);

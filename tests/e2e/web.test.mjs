@@ -208,6 +208,20 @@ test('a bad file shows its error and leaves the previous maps in place', async (
   for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank after an error`);
 });
 
+test('an image wider than the GPU can hold is filtered and says why it is not shown', async () => {
+  const maxSide = await page.evaluate(() => document.createElement('canvas').getContext('webgl2').getParameter(WebGL2RenderingContext.MAX_TEXTURE_SIZE));
+  const wide = makeImage(path.join(tmp, 'wide.png'), maxSide + 16, 12, 13);
+  const info = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'wide.png'), [...fs.readFileSync(wide)]);
+  assert.equal(info.width, maxSide + 16);
+  // The message comes with the next frame, when the app tries to upload the maps.
+  assert.match(await waitFor(() => window.FilterLens.lastError(), 'the GPU-size message'), /larger than this GPU can show/);
+  assert.equal((await page.evaluate(() => window.FilterLens.getFeatureMaps()))[0].width, maxSide + 16);
+  await page.waitForTimeout(200);  // a few frames with no textures must not break anything
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'chelsea.png'),
+                      [...fs.readFileSync(path.join(root, 'assets', 'chelsea.png'))]);
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), '');
+});
+
 test('WebP, which stb_image cannot read, is decoded by the browser', async () => {
   const webp = makeImage(path.join(tmp, 'photo.webp'), 64, 40, 8, 'WEBP', ', lossless=True');
   const want = JSON.parse(python(`

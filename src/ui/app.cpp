@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -94,7 +95,8 @@ Status App::load_rgba(int width, int height, const std::uint8_t* rgba, const std
   }
   if (static_cast<std::int64_t>(width) * height > limits.max_pixels) {
     report_error("Could not open " + name + ": image is " + std::to_string(width) + " x " +
-                 std::to_string(height) + "; the limit is 64 MP");
+                 std::to_string(height) + "; the limit is " +
+                 std::to_string(limits.max_pixels / 1'000'000) + " MP");
     return Status::fail(last_error_);
   }
   Image image{width, height, 4, {}};
@@ -104,9 +106,7 @@ Status App::load_rgba(int width, int height, const std::uint8_t* rgba, const std
 
 Status App::adopt_image(Image image, const std::string& name) {
   Plane gray = to_gray(image);
-  std::vector<Plane> maps;
-  ConvParams params = params_;
-  Status s = conv2d_bank(gray, bank_, params, ConvImpl::simd, maps);
+  Status s = compute_maps(gray);  // on failure nothing changes: the old image and maps stay
   if (!s) {
     const std::string message = "Could not filter " + name + ": " + s.error();
     report_error(message);
@@ -120,7 +120,7 @@ Status App::adopt_image(Image image, const std::string& name) {
   status_ = "Opened " + name;
   anim_ = Animation{};
   view_ = View{};
-  return recompute();
+  return Status::ok();
 }
 
 Status App::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
@@ -140,23 +140,21 @@ Status App::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
 Status App::recompute() {
   dirty_ = false;
   if (gray_.empty()) return Status::ok();
-  if (bank_.empty()) {
-    report_error("The filter bank is empty: add a filter to see feature maps.");
-    return Status::fail(last_error_);
-  }
-  std::vector<Plane> maps = maps_;
+  Status s = compute_maps(gray_);
+  if (!s) report_error(s.error() + " (the maps shown are from the last valid settings)");
+  return s;
+}
+
+Status App::compute_maps(const Plane& gray) {
+  if (bank_.empty())
+    return Status::fail("The filter bank is empty: add a filter to see feature maps.");
   const auto t0 = std::chrono::steady_clock::now();
-  Status s = conv2d_bank(gray_, bank_, params_, ConvImpl::simd, maps);
+  // Straight into maps_: conv2d_bank leaves its outputs untouched when it fails.
+  Status s = conv2d_bank(gray, bank_, params_, ConvImpl::simd, maps_);
   last_compute_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (!s) {
-    report_error(s.error() + " (the maps shown are from the last valid settings)");
-    return Status::fail(s.error());
-  }
-  if (last_error_.find("the maps shown are from") != std::string::npos ||
-      last_error_.find("filter bank is empty") != std::string::npos)
-    last_error_.clear();
-  maps_ = std::move(maps);
+  if (!s) return s;
+  if (last_error_.find("the maps shown are from") != std::string::npos) last_error_.clear();
   computed_bank_ = bank_;
   computed_params_ = params_;
   stats_.clear();

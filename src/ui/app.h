@@ -109,6 +109,7 @@ class App {
 
   Status adopt_image(Image image, const std::string& name);
   Status recompute();  // gray_ + bank_ + params_ -> maps_; keeps the old maps on failure
+  Status compute_maps(const Plane& gray);  // the maps of `gray`; nothing changes on failure
   void upload_textures();
   void colorize_all();
   ColorRange display_range(int map_index) const;  // what black/white (or blue/red) stand for

@@ -173,6 +173,12 @@ std::string sniff_format(const std::uint8_t* d, std::size_t n) {
   return "";
 }
 
+bool is_decodable_format(const std::string& format) {
+  for (const char* f : {"PNG", "JPEG", "GIF", "BMP", "PSD", "HDR", "PNM"})
+    if (format == f) return true;
+  return false;
+}
+
 int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {
   if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return 1;
   std::size_t pos = 2;
@@ -276,8 +282,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     }
   }
   if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
-    if (!format.empty() && format != "PNG" && format != "JPEG" && format != "GIF" &&
-        format != "BMP" && format != "PSD" && format != "HDR" && format != "PNM") {
+    if (!format.empty() && !is_decodable_format(format)) {
       return Result<Image>::fail("it is a " + format +
                                  " image, which FilterLens cannot decode; convert it to PNG or "
                                  "JPEG (in the browser, FilterLens asks the browser to decode it)");

@@ -33,6 +33,9 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size,
 // cannot decode too (WebP, AVIF, HEIC, TIFF, ...), so errors can name them.
 std::string sniff_format(const std::uint8_t* data, std::size_t size);
 
+// Whether decode_image reads this sniff_format() name ("" is false: TGA has no magic to sniff).
+bool is_decodable_format(const std::string& format);
+
 // The EXIF orientation (1-8) stored in a JPEG's APP1 segment, or 1 when there is none.
 int jpeg_exif_orientation(const std::uint8_t* data, std::size_t size);
 

@@ -109,11 +109,6 @@ int result(const filterlens::Status& s) {
   return s ? 0 : 1;
 }
 
-bool stb_reads(const std::string& format) {
-  return format == "PNG" || format == "JPEG" || format == "GIF" || format == "BMP" ||
-         format == "PSD" || format == "HDR" || format == "PNM";
-}
-
 }  // namespace
 
 extern "C" {
@@ -123,7 +118,7 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const char* name) {
   const std::string format = filterlens::sniff_format(data, static_cast<std::size_t>(size));
   filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
-  if (!s && size > 0 && !stb_reads(format)) {
+  if (!s && size > 0 && !filterlens::is_decodable_format(format)) {
     g_error = s.error();
     return 2;
   }

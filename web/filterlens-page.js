@@ -259,7 +259,6 @@
         navigator.clipboard.writeText(text).catch(() => reportError('The browser did not allow ' +
           'copying to the clipboard; click the page first, then try again.'));
       }
-      window.FilterLens.lastCopiedText = text;
     },
     openDialog() { fileInput.click(); },
     fetchUrl(url) { fetchUrl(url); },

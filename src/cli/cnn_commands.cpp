@@ -16,6 +16,7 @@
 #include "cnn/idx.h"
 #include "cnn/trainer.h"
 #include "cnn/weights_file.h"
+#include "file_bytes.h"
 
 namespace filterlens::cli {
 namespace {
@@ -23,13 +24,6 @@ namespace {
 using namespace filterlens::cnn;
 
 constexpr int kUsage = 2, kUnreadable = 3, kUnwritable = 4;
-
-bool read_bytes(const std::string& path, std::vector<std::uint8_t>& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
 
 // Reads DIR/<stem>-idx?-ubyte(.gz); prints the error and returns false on failure.
 bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
@@ -48,13 +42,13 @@ bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
         dir.c_str(), stem.c_str(), stem.c_str());
     return false;
   }
-  std::vector<std::uint8_t> raw;
-  if (!read_bytes(images_path, raw)) {
+  auto raw = read_file_bytes(images_path);
+  if (!raw) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
-                 std::strerror(errno));
+                 raw.error().c_str());
     return false;
   }
-  auto images_bytes = gunzip_if_needed(raw.data(), raw.size());
+  auto images_bytes = gunzip_if_needed(raw.value().data(), raw.value().size());
   if (!images_bytes) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
                  images_bytes.error().c_str());
@@ -66,12 +60,13 @@ bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
                  images.error().c_str());
     return false;
   }
-  if (!read_bytes(labels_path, raw)) {
+  raw = read_file_bytes(labels_path);
+  if (!raw) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(),
-                 std::strerror(errno));
+                 raw.error().c_str());
     return false;
   }
-  auto labels_bytes = gunzip_if_needed(raw.data(), raw.size());
+  auto labels_bytes = gunzip_if_needed(raw.value().data(), raw.value().size());
   auto labels = labels_bytes
                     ? parse_idx_labels(labels_bytes.value().data(), labels_bytes.value().size())
                     : Result<std::vector<std::uint8_t>>::fail(labels_bytes.error());
@@ -206,13 +201,13 @@ int run_eval(int argc, char** argv) {
     std::fprintf(stderr, "usage: filterlens-cli eval --weights FILE --data DIR [--test-limit N]\n");
     return kUsage;
   }
-  std::vector<std::uint8_t> bytes;
-  if (!read_bytes(a.weights, bytes)) {
+  auto bytes = read_file_bytes(a.weights);
+  if (!bytes) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
-                 std::strerror(errno));
+                 bytes.error().c_str());
     return kUnreadable;
   }
-  Result<Network> net = decode_weights(bytes.data(), bytes.size());
+  Result<Network> net = decode_weights(bytes.value().data(), bytes.value().size());
   if (!net) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
                  net.error().c_str());

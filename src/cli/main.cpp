@@ -21,6 +21,7 @@
 #include "conv2d.h"
 #include "decode.h"
 #include "figure.h"
+#include "file_bytes.h"
 #include "image.h"
 #include "kernel.h"
 #include "npy.h"
@@ -193,25 +194,6 @@ void list_filters() {
   }
 }
 
-bool read_file(const std::string& path, std::vector<unsigned char>& bytes, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "it is a directory";
-    return false;
-  }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    error = std::strerror(errno);
-    return false;
-  }
-  bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  if (f.bad()) {
-    error = "read error";
-    return false;
-  }
-  return true;
-}
-
 void append_bytes(void* ctx, void* data, int size) {
   auto* out = static_cast<std::vector<unsigned char>*>(ctx);
   out->insert(out->end(), static_cast<unsigned char*>(data),
@@ -275,14 +257,13 @@ bool write_all(const std::string& dir, const std::vector<OutputFile>& files, std
 }
 
 std::vector<unsigned char> load_font() {
-  std::vector<unsigned char> bytes;
-  std::string ignored;
-  if (!read_file(FILTERLENS_FONT, bytes, ignored)) {
+  Result<std::vector<std::uint8_t>> bytes = read_file_bytes(FILTERLENS_FONT);
+  if (!bytes) {
     std::fprintf(stderr, "filterlens-cli: warning: font %s not found; figure titles left out\n",
                  FILTERLENS_FONT);
-    bytes.clear();
+    return {};
   }
-  return bytes;
+  return std::move(bytes).value();
 }
 
 int run(const Options& o) {
@@ -290,13 +271,13 @@ int run(const Options& o) {
   if (o.image.empty()) throw UsageError{"no IMAGE given"};
   if (o.out_dir.empty()) throw UsageError{"--out DIR is required"};
 
-  std::vector<unsigned char> bytes;
-  std::string error;
-  if (!read_file(o.image, bytes, error)) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", o.image.c_str(), error.c_str());
+  Result<std::vector<std::uint8_t>> bytes = read_file_bytes(o.image);
+  if (!bytes) {
+    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", o.image.c_str(),
+                 bytes.error().c_str());
     return kExitUnreadable;
   }
-  Result<Image> image = decode_image(bytes.data(), bytes.size());
+  Result<Image> image = decode_image(bytes.value().data(), bytes.value().size());
   if (!image) {
     std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", o.image.c_str(),
                  image.error().c_str());
@@ -324,6 +305,7 @@ int run(const Options& o) {
   }
   files.push_back({"figure.png", encode_png(compose_figure(panels, load_font()))});
 
+  std::string error;
   if (!write_all(o.out_dir, files, error)) {
     std::fprintf(stderr, "filterlens-cli: %s\n", error.c_str());
     return kExitUnwritable;

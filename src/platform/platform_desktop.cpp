@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app.h"
+#include "file_bytes.h"
 #include "gl.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -57,17 +58,12 @@ bool fetch_url(const std::string&) {
 }
 
 bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "it is a directory";
+  Result<std::vector<std::uint8_t>> r = read_file_bytes(path);
+  if (!r) {
+    error = r.error();
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return false;
-  }
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  bytes = std::move(r).value();
   return true;
 }
 

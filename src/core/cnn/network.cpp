@@ -96,6 +96,19 @@ void relu_pool(const std::vector<float>& z, int channels, int size, std::vector<
       }
 }
 
+// Backward of relu_pool: each pooled gradient goes to the position that won the max (none when
+// ReLU was off). Each channel's sum is also its conv bias's gradient, added to bias_grad.
+std::vector<float> unpool_relu(const std::vector<float>& dpooled, const std::vector<int>& arg,
+                               int channels, int hw, std::vector<float>& bias_grad) {
+  std::vector<float> dz(static_cast<std::size_t>(channels) * hw, 0.0f);
+  for (std::size_t i = 0; i < dpooled.size(); ++i)
+    if (arg[i] >= 0) dz[static_cast<std::size_t>(arg[i])] += dpooled[i];
+  for (int c = 0; c < channels; ++c)
+    for (int i = 0; i < hw; ++i)
+      bias_grad[static_cast<std::size_t>(c)] += dz[static_cast<std::size_t>(c * hw + i)];
+  return dz;
+}
+
 std::vector<float> he_normal(std::mt19937& rng, std::size_t count, int fan_in) {
   std::normal_distribution<float> dist(0.0f, std::sqrt(2.0f / static_cast<float>(fan_in)));
   std::vector<float> v(count);
@@ -184,12 +197,7 @@ float backward(const Network& net, Activations& a, int label, Network& g) {
 
   // Pool + ReLU 2, then conv 2.
   const int hw2 = kPool1 * kPool1;
-  std::vector<float> dz2(static_cast<std::size_t>(kC2) * hw2, 0.0f);
-  for (std::size_t i = 0; i < dp2.size(); ++i)
-    if (a.arg2[i] >= 0) dz2[static_cast<std::size_t>(a.arg2[i])] += dp2[i];
-  for (int o = 0; o < kC2; ++o)
-    for (int i = 0; i < hw2; ++i)
-      g.b2[static_cast<std::size_t>(o)] += dz2[static_cast<std::size_t>(o * hw2 + i)];
+  const std::vector<float> dz2 = unpool_relu(dp2, a.arg2, kC2, hw2, g.b2);
   gemm_nt(kC2, kC1 * kTaps, hw2, dz2.data(), a.col2.data(), g.w2.data());
   std::vector<float> dcol2(static_cast<std::size_t>(kC1) * kTaps * hw2, 0.0f);
   gemm_tn(kC1 * kTaps, hw2, kC2, net.w2.data(), dz2.data(), dcol2.data());
@@ -198,12 +206,7 @@ float backward(const Network& net, Activations& a, int label, Network& g) {
 
   // Pool + ReLU 1, then conv 1 (no gradient for the input).
   const int hw1 = kInput * kInput;
-  std::vector<float> dz1(static_cast<std::size_t>(kC1) * hw1, 0.0f);
-  for (std::size_t i = 0; i < dp1.size(); ++i)
-    if (a.arg1[i] >= 0) dz1[static_cast<std::size_t>(a.arg1[i])] += dp1[i];
-  for (int o = 0; o < kC1; ++o)
-    for (int i = 0; i < hw1; ++i)
-      g.b1[static_cast<std::size_t>(o)] += dz1[static_cast<std::size_t>(o * hw1 + i)];
+  const std::vector<float> dz1 = unpool_relu(dp1, a.arg1, kC1, hw1, g.b1);
   gemm_nt(kC1, kTaps, hw1, dz1.data(), a.col1.data(), g.w1.data());
   return loss;
 }

@@ -50,12 +50,16 @@ std::uint8_t matplotlib_gray_byte(int level) {
 
 }  // namespace
 
+ColorRange colormap_range(float min, float max, Colormap colormap) {
+  if (colormap == Colormap::gray) return {min, max};
+  const float amax = std::max(std::fabs(min), std::fabs(max));
+  return {-amax, amax};
+}
+
 ColorRange colormap_range(const Plane& plane, Colormap colormap) {
   if (plane.data.empty()) return {};
   const auto [mn, mx] = std::minmax_element(plane.data.begin(), plane.data.end());
-  if (colormap == Colormap::gray) return {*mn, *mx};
-  const float amax = std::max(std::fabs(*mn), std::fabs(*mx));
-  return {-amax, amax};
+  return colormap_range(*mn, *mx, colormap);
 }
 
 Image apply_colormap(const Plane& plane, Colormap colormap) {

@@ -31,6 +31,8 @@ struct ColorRange {
   float hi = 0.0f;
 };
 ColorRange colormap_range(const Plane& plane, Colormap colormap);
+// The same from a plane's known minimum and maximum (no pass over the data).
+ColorRange colormap_range(float min, float max, Colormap colormap);
 Image apply_colormap(const Plane& plane, Colormap colormap);
 Image apply_colormap(const Plane& plane, Colormap colormap, ColorRange range);
 

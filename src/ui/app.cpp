@@ -193,11 +193,13 @@ void App::upload_textures() {
 }
 
 ColorRange App::display_range(int i) const {
+  // From stats_ (min and max per map, computed with the maps): this runs every frame.
   const Colormap c = export_colormap(map_mode_);
-  if (!shared_scale_) return colormap_range(maps_[static_cast<std::size_t>(i)], c);
-  ColorRange r = colormap_range(maps_[0], c);
-  for (const Plane& m : maps_) {
-    const ColorRange mr = colormap_range(m, c);
+  const MapStats& own = stats_[static_cast<std::size_t>(i)];
+  if (!shared_scale_) return colormap_range(own.min, own.max, c);
+  ColorRange r = colormap_range(stats_[0].min, stats_[0].max, c);
+  for (const MapStats& m : stats_) {
+    const ColorRange mr = colormap_range(m.min, m.max, c);
     r.lo = std::min(r.lo, mr.lo);
     r.hi = std::max(r.hi, mr.hi);
   }

@@ -192,6 +192,8 @@ class App {
   std::vector<float> loss_curve_, accuracy_curve_;
   double test_accuracy_ = 0.0;
   int images_since_eval_ = 0;
+  std::vector<int> preview_guesses_;  // the network's classes for test_preview_
+  bool preview_dirty_ = true;
 
   // Inputs
   char path_[1024] = {};

@@ -116,6 +116,7 @@ Status App::start_training(int epochs, std::uint32_t seed) {
   o.batch_size = train_batch_;
   trainer_ = std::make_unique<cnn::Trainer>(train_data_, o);
   training_ = true;
+  preview_dirty_ = true;
   loss_curve_.clear();
   accuracy_curve_.clear();
   test_accuracy_ = 0.0;
@@ -151,6 +152,7 @@ void App::train_for_this_frame() {
     }
   }
   image_acts_dirty_ = true;
+  preview_dirty_ = true;
   if (trainer_->done()) {
     test_accuracy_ = cnn::evaluate(trainer_->network(), test_data_).accuracy();
     training_ = false;
@@ -319,15 +321,24 @@ void App::draw_training_tab() {
     ImGui::PlotLines("##acc", accuracy_curve_.data(), static_cast<int>(accuracy_curve_.size()), 0,
                      "training accuracy", 0.0f, 1.0f, ImVec2(w, 50));
     draw_filter_tiles(trainer_->network(), false);
-    // A few test images with what the network currently predicts.
-    cnn::Activations a;
+    // A few test images with what the network currently predicts (recomputed only after the
+    // network changed, not every frame).
+    if (preview_dirty_) {
+      cnn::Activations a;
+      preview_guesses_.clear();
+      for (int i = 0; i < test_preview_.count; ++i)
+        preview_guesses_.push_back(cnn::forward(
+            trainer_->network(),
+            test_preview_.images.data() + static_cast<long>(i) * cnn::kInput * cnn::kInput, a));
+      preview_dirty_ = false;
+    }
     for (int i = 0; i < test_preview_.count; ++i) {
       if (i) ImGui::SameLine(0, 10);
       ImGui::BeginGroup();
       const float* img =
           test_preview_.images.data() + static_cast<long>(i) * cnn::kInput * cnn::kInput;
       draw_cells(img, cnn::kInput, cnn::kInput, 2.0f, 1.0f, false);
-      const int guess = cnn::forward(trainer_->network(), img, a);
+      const int guess = preview_guesses_[static_cast<std::size_t>(i)];
       const bool right = guess == test_preview_.labels[static_cast<std::size_t>(i)];
       ImGui::TextColored(right ? ImVec4(0.5f, 1, 0.5f, 1) : ImVec4(1, 0.5f, 0.5f, 1), "%s",
                          cnn::kClassNames[guess]);

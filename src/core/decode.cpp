@@ -43,6 +43,22 @@ std::uint32_t le32(const std::uint8_t* p) {
   return le16(p) | (le16(p + 2) << 16);
 }
 
+// Calls fn(marker, segment, segment_length) for each marker segment of a JPEG's header, up to
+// the first scan, until fn returns true. A malformed or truncated length ends the walk.
+template <class Fn>
+void for_each_jpeg_header_segment(const std::uint8_t* d, std::size_t n, Fn fn) {
+  if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return;
+  std::size_t pos = 2;
+  while (pos + 4 <= n && d[pos] == 0xFF) {
+    const std::uint8_t marker = d[pos + 1];
+    if (marker == 0xDA || marker == 0xD9) return;  // image data starts
+    const std::size_t len = be16(d + pos + 2);
+    if (len < 2 || pos + 2 + len > n) return;
+    if (fn(marker, d + pos + 4, len - 2)) return;
+    pos += 2 + len;
+  }
+}
+
 // Width and height as the header declares them. stb_image's own info call refuses sizes it
 // considers too large without saying how large, so the formats whose headers can declare huge
 // images are read here first; the rest fall back to stbi_info.
@@ -69,19 +85,17 @@ bool header_dimensions(const std::string& format, const std::uint8_t* d, std::si
     w = be32(d + 18);
     return true;
   }
-  if (format == "JPEG") {  // the first SOFn segment
-    std::size_t pos = 2;
-    while (pos + 9 <= n && d[pos] == 0xFF) {
-      const std::uint8_t m = d[pos + 1];
-      if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-        h = be16(d + pos + 5);
-        w = be16(d + pos + 7);
-        return true;
-      }
-      pos += 2 + be16(d + pos + 2);
-    }
+  bool found = false;
+  if (format == "JPEG") {  // the first SOFn segment: precision, height, width
+    for_each_jpeg_header_segment(
+        d, n, [&](std::uint8_t m, const std::uint8_t* seg, std::size_t len) {
+          if (m < 0xC0 || m > 0xCF || m == 0xC4 || m == 0xC8 || m == 0xCC || len < 5) return false;
+          h = be16(seg + 1);
+          w = be16(seg + 3);
+          return found = true;
+        });
   }
-  return false;
+  return found;
 }
 
 // stb_image's BMP, TGA, PNM, PSD, HDR and GIF readers report success on a truncated file: they
@@ -180,45 +194,38 @@ bool is_decodable_format(const std::string& format) {
 }
 
 int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {
-  if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return 1;
-  std::size_t pos = 2;
-  while (pos + 4 <= n && d[pos] == 0xFF) {
-    const std::uint8_t marker = d[pos + 1];
-    if (marker == 0xDA || marker == 0xD9) break;  // image data starts: no EXIF after this
-    const std::size_t len = be16(d + pos + 2);
-    if (len < 2 || pos + 2 + len > n) break;
-    const std::uint8_t* seg = d + pos + 4;
-    const std::size_t seg_len = len - 2;
-    if (marker == 0xE1 && seg_len >= 14 && std::memcmp(seg, "Exif\0\0", 6) == 0) {
-      const std::uint8_t* t = seg + 6;  // TIFF header
-      const std::size_t tn = seg_len - 6;
-      const bool le = t[0] == 'I' && t[1] == 'I';
-      if (!le && !(t[0] == 'M' && t[1] == 'M')) return 1;
-      auto u16 = [&](std::size_t o) -> unsigned {
-        return le ? (t[o] | (t[o + 1] << 8)) : ((t[o] << 8) | t[o + 1]);
-      };
-      auto u32 = [&](std::size_t o) -> std::size_t {
-        return le ? (std::size_t(t[o]) | (std::size_t(t[o + 1]) << 8) |
-                     (std::size_t(t[o + 2]) << 16) | (std::size_t(t[o + 3]) << 24))
-                  : ((std::size_t(t[o]) << 24) | (std::size_t(t[o + 1]) << 16) |
-                     (std::size_t(t[o + 2]) << 8) | std::size_t(t[o + 3]));
-      };
-      const std::size_t ifd = u32(4);
-      if (ifd + 2 > tn) return 1;
-      const unsigned count = u16(ifd);
-      for (unsigned i = 0; i < count; ++i) {
-        const std::size_t e = ifd + 2 + 12 * std::size_t(i);
-        if (e + 12 > tn) return 1;
-        if (u16(e) == 0x0112 && u16(e + 2) == 3) {
-          const unsigned v = u16(e + 8);
-          return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+  int orientation = 1;
+  for_each_jpeg_header_segment(
+      d, n, [&](std::uint8_t marker, const std::uint8_t* seg, std::size_t seg_len) {
+        if (marker != 0xE1 || seg_len < 14 || std::memcmp(seg, "Exif\0\0", 6) != 0) return false;
+        const std::uint8_t* t = seg + 6;  // TIFF header
+        const std::size_t tn = seg_len - 6;
+        const bool le = t[0] == 'I' && t[1] == 'I';
+        if (!le && !(t[0] == 'M' && t[1] == 'M')) return true;
+        auto u16 = [&](std::size_t o) -> unsigned {
+          return le ? (t[o] | (t[o + 1] << 8)) : ((t[o] << 8) | t[o + 1]);
+        };
+        auto u32 = [&](std::size_t o) -> std::size_t {
+          return le ? (std::size_t(t[o]) | (std::size_t(t[o + 1]) << 8) |
+                       (std::size_t(t[o + 2]) << 16) | (std::size_t(t[o + 3]) << 24))
+                    : ((std::size_t(t[o]) << 24) | (std::size_t(t[o + 1]) << 16) |
+                       (std::size_t(t[o + 2]) << 8) | std::size_t(t[o + 3]));
+        };
+        const std::size_t ifd = u32(4);
+        if (ifd + 2 > tn) return true;
+        const unsigned count = u16(ifd);
+        for (unsigned i = 0; i < count; ++i) {
+          const std::size_t e = ifd + 2 + 12 * std::size_t(i);
+          if (e + 12 > tn) return true;
+          if (u16(e) == 0x0112 && u16(e + 2) == 3) {
+            const unsigned v = u16(e + 8);
+            if (v >= 1 && v <= 8) orientation = static_cast<int>(v);
+            return true;
+          }
         }
-      }
-      return 1;
-    }
-    pos += 2 + len;
-  }
-  return 1;
+        return true;  // the first EXIF segment decides
+      });
+  return orientation;
 }
 
 Image apply_exif_orientation(const Image& in, int orientation) {

@@ -173,6 +173,20 @@ TEST(Decode, AbsurdDimensionsAreRefusedFromTheHeader) {
   EXPECT_EQ(r.error(), "image is 100000 x 100000 (10000 MP); the limit is 64 MP");
 }
 
+TEST(Decode, AbsurdJpegDimensionsAreRefusedFromTheFrameHeader) {
+  Bytes jpg = encode(pattern(16, 16, 3), "jpg");
+  std::size_t sof = 2;
+  while (sof + 1 < jpg.size() && !(jpg[sof] == 0xFF && jpg[sof + 1] == 0xC0)) ++sof;
+  ASSERT_LT(sof + 9, jpg.size());
+  for (std::size_t at : {sof + 5, sof + 7}) {  // height, then width: 60000 = 0xEA60
+    jpg[at] = 0xEA;
+    jpg[at + 1] = 0x60;
+  }
+  auto r = decode(jpg);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "image is 60000 x 60000 (3600 MP); the limit is 64 MP");
+}
+
 TEST(Decode, LimitIsConfigurableAndStopsDecompressionBombs) {
   // 1000 x 1000 of one colour compresses to a few kilobytes: a small bomb.
   Image flat{1000, 1000, 1, std::vector<std::uint8_t>(1000 * 1000, 0)};

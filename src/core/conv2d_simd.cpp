@@ -3,10 +3,10 @@
 // Schedule (the algorithm is conv2d.h's; only the order of work differs from the reference):
 //  - Kernels are grouped by size; each group makes one pass over the output rows.
 //  - Stride 1: taps read the input rows in place; the edge columns whose window leaves the image
-//    are computed one by one. Other strides: a padded input row is prepared once (padding mode
-//    applied, split into s phase rows so every tap becomes a contiguous vector load) and kept
-//    in a ring of (kh - 1) * dilation + 1 rows. Either way every kernel of the group reads a row
-//    while it is in cache.
+//    read a small strip of padded values built per row, through the same SIMD code. Other strides:
+//    a padded input row is prepared once (padding mode applied, split into s phase rows so every
+//    tap becomes a contiguous vector load) and kept in a ring of (kh - 1) * dilation + 1 rows.
+//    Either way every kernel of the group reads a row while it is in cache.
 //  - Each kernel is reduced to its non-zero taps; small kernels get a row function with the tap
 //    count fixed at compile time, so weights and row pointers stay in registers across the row.
 #include <algorithm>
@@ -138,61 +138,50 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
 // output is a * (sum of corners) + b * (sum of edge neighbours) + c * centre. Edge, sharpen, blur,
 // Laplacian-4, Gaussian-3 and identity all have this form, so a bank of them shares the nine loads
 // and both sums, and each kernel costs 3 multiplies and 2 adds per vector instead of 9 and 8.
-// tap[0..8] are the window's rows top to bottom; coef[3 * f + {0,1,2}] = (a, b, c) of kernel f.
+// row[0..2] are the window's top, middle and bottom rows, each row's three taps contiguous
+// (stride 1, dilation 1), so one address serves a row's three loads through constant offsets.
+// coef[3 * f + {0,1,2}] = (a, b, c) of kernel f.
 constexpr int kMaxSymmetricFused = 4;  // kernels sharing one sweep of window sums
 
 template <int NF>
-void row_3x3_symmetric_f32__wasmsimd(const float* const* tap, const float* coef, float* const* out,
+void row_3x3_symmetric_f32__wasmsimd(const float* const* row, const float* coef, float* const* out,
                                      int width) {
-  // Coefficients are re-read from this local array at each use rather than held in registers:
-  // with two vectors in flight, 3 * NF splats in registers crowd out the window sums and V8's
-  // register allocator spills (measured slower, both in V8 and natively). Output and tap pointers
-  // are copied into locals: the compiler cannot keep out[f] in a register across the stores
-  // otherwise (they might alias) and would reload it every iteration.
-  float splat[kMaxSymmetricFused * 3 * kLanes];
+  // One vector per iteration keeps the 3 * NF splatted coefficients, the three sums and a
+  // temporary within 16 registers; two vectors per iteration made V8 spill (measured slower).
+  // Output pointers are copied into locals: the compiler cannot keep out[f] in a register
+  // across the stores otherwise (they might alias) and would reload it every iteration.
+  v128_t ca[NF], cb[NF], cc[NF];
   float* o[NF];
   for (int f = 0; f < NF; ++f) {
     o[f] = out[f];
-    for (int i = 0; i < 3; ++i)
-      for (int l = 0; l < kLanes; ++l) splat[(3 * f + i) * kLanes + l] = coef[3 * f + i];
+    ca[f] = wasm_f32x4_splat(coef[3 * f]);
+    cb[f] = wasm_f32x4_splat(coef[3 * f + 1]);
+    cc[f] = wasm_f32x4_splat(coef[3 * f + 2]);
   }
-  auto ca = [&](int f) { return wasm_v128_load(splat + (3 * f) * kLanes); };
-  auto cb = [&](int f) { return wasm_v128_load(splat + (3 * f + 1) * kLanes); };
-  auto cc = [&](int f) { return wasm_v128_load(splat + (3 * f + 2) * kLanes); };
-  const float *p0 = tap[0], *p1 = tap[1], *p2 = tap[2], *p3 = tap[3], *p4 = tap[4], *p5 = tap[5],
-              *p6 = tap[6], *p7 = tap[7], *p8 = tap[8];
+  const float *top = row[0], *mid = row[1], *bot = row[2];
   auto window_sums = [&](int x, v128_t& corners, v128_t& edges, v128_t& centre) {
-    corners = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(p0 + x), wasm_v128_load(p2 + x)),
-                             wasm_f32x4_add(wasm_v128_load(p6 + x), wasm_v128_load(p8 + x)));
-    edges = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(p1 + x), wasm_v128_load(p3 + x)),
-                           wasm_f32x4_add(wasm_v128_load(p5 + x), wasm_v128_load(p7 + x)));
-    centre = wasm_v128_load(p4 + x);
+    const float *t = top + x, *m = mid + x, *b = bot + x;
+    corners = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(t), wasm_v128_load(t + 2)),
+                             wasm_f32x4_add(wasm_v128_load(b), wasm_v128_load(b + 2)));
+    edges = wasm_f32x4_add(wasm_f32x4_add(wasm_v128_load(t + 1), wasm_v128_load(m)),
+                           wasm_f32x4_add(wasm_v128_load(m + 2), wasm_v128_load(b + 1)));
+    centre = wasm_v128_load(m + 1);
   };
   auto combine = [&](int f, v128_t corners, v128_t edges, v128_t centre) {
     return wasm_f32x4_add(
-        wasm_f32x4_add(wasm_f32x4_mul(corners, ca(f)), wasm_f32x4_mul(edges, cb(f))),
-        wasm_f32x4_mul(centre, cc(f)));
+        wasm_f32x4_add(wasm_f32x4_mul(corners, ca[f]), wasm_f32x4_mul(edges, cb[f])),
+        wasm_f32x4_mul(centre, cc[f]));
   };
   int x = 0;
-  for (; x + kBlock <= width; x += kBlock) {
-    v128_t c0, e0, m0, c1, e1, m1;
-    window_sums(x, c0, e0, m0);
-    window_sums(x + kLanes, c1, e1, m1);
-    for (int f = 0; f < NF; ++f) {
-      wasm_v128_store(o[f] + x, combine(f, c0, e0, m0));
-      wasm_v128_store(o[f] + x + kLanes, combine(f, c1, e1, m1));
-    }
-  }
-  for (; x < width; x += kLanes) {
+  for (; x + kLanes <= width; x += kLanes) {
     v128_t c, e, m;
     window_sums(x, c, e, m);
-    for (int f = 0; f < NF; ++f) {
-      if (width - x >= kLanes) {
-        wasm_v128_store(o[f] + x, combine(f, c, e, m));
-      } else {
-        store_partial(o[f] + x, combine(f, c, e, m), width - x);
-      }
-    }
+    for (int f = 0; f < NF; ++f) wasm_v128_store(o[f] + x, combine(f, c, e, m));
+  }
+  if (x < width) {
+    v128_t c, e, m;
+    window_sums(x, c, e, m);
+    for (int f = 0; f < NF; ++f) store_partial(o[f] + x, combine(f, c, e, m), width - x);
   }
 }
 
@@ -253,19 +242,21 @@ SparseKernel sparse(const Kernel& k, int dilation) {
 }
 
 // The kernels of one size, split into the fused symmetric 3x3 set and the rest, able to compute
-// a span of one output row from tap pointers.
+// a span of one output row from tap pointers. The symmetric set needs each window row's taps to
+// be contiguous in memory, which holds for stride 1 and dilation 1 (the notebook's case).
 class KernelSet {
  public:
-  KernelSet(const std::vector<Kernel>& bank, const std::vector<std::size_t>& group, int dilation)
-      : bank_(bank), dilation_(dilation) {
+  KernelSet(const std::vector<Kernel>& bank, const std::vector<std::size_t>& group,
+            const ConvParams& p) {
+    const bool contiguous_rows = p.stride == 1 && p.dilation == 1;
     for (std::size_t g : group) {
       const Kernel& k = bank[g];
-      if (is_3x3_symmetric(k)) {
+      if (contiguous_rows && is_3x3_symmetric(k)) {
         symmetric_.push_back(g);
         symmetric_coef_.insert(symmetric_coef_.end(), {k.weights[0], k.weights[1], k.weights[4]});
       } else {
         general_.push_back(g);
-        sparse_.push_back(sparse(k, dilation));
+        sparse_.push_back(sparse(k, p.dilation));
       }
     }
   }
@@ -275,8 +266,7 @@ class KernelSet {
   template <class TapPtr>
   void run(TapPtr tap_ptr, std::vector<Plane>& outputs, int y, int x, int count) {
     if (!symmetric_.empty()) {
-      const float* window[9];
-      for (int t = 0; t < 9; ++t) window[t] = tap_ptr(t / 3, (t % 3) * dilation_);
+      const float* window[3] = {tap_ptr(0, 0), tap_ptr(1, 0), tap_ptr(2, 0)};
       float* out_rows[kMaxSymmetricFused] = {};
       for (std::size_t f0 = 0; f0 < symmetric_.size(); f0 += kMaxSymmetricFused) {
         const int nf =
@@ -299,29 +289,7 @@ class KernelSet {
     }
   }
 
-  // Output row y, pixels [x0, x1), one at a time through padded_value(): for the few columns
-  // near the left and right edges where a window leaves the image.
-  void run_scalar(const Plane& in, const ConvParams& p, std::vector<Plane>& outputs, int y, int x0,
-                  int x1) const {
-    auto one = [&](std::size_t g) {
-      const Kernel& k = bank_[g];
-      float* out = outputs[g].row(y);
-      for (int x = x0; x < x1; ++x) {
-        float sum = 0.0f;
-        for (int ky = 0; ky < k.height; ++ky)
-          for (int kx = 0; kx < k.width; ++kx)
-            sum += k.at(kx, ky) * padded_value(in, x + kx * p.dilation - p.padding,
-                                               y + ky * p.dilation - p.padding, p.padding_mode);
-        out[x] = sum;
-      }
-    };
-    for (std::size_t g : symmetric_) one(g);
-    for (std::size_t g : general_) one(g);
-  }
-
  private:
-  const std::vector<Kernel>& bank_;
-  int dilation_;
   std::vector<std::size_t> symmetric_;
   std::vector<float> symmetric_coef_;  // (corner, edge, centre) per kernel
   std::vector<std::size_t> general_;
@@ -329,10 +297,10 @@ class KernelSet {
   std::vector<const float*> tap_;
 };
 
-// Stride 1: no row is copied. Input rows are read in place (above and below the image: the row
-// the padding mode names, or a row of zeros), and the SIMD kernels compute the columns whose
-// window lies inside the image, in whole vectors; the few columns left at either edge go through
-// KernelSet::run_scalar.
+// Stride 1: input rows are read in place (above and below the image: the row the padding mode
+// names, or a row of zeros) for the columns whose window lies inside the image, in whole vectors.
+// The few columns left at either edge read a small strip of padded values instead, built per
+// output row, so they run through the same SIMD kernels.
 void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, int kh, int kw,
                       std::vector<Plane>& outputs, int out_w, int out_h) {
   const int d = p.dilation, pad = p.padding;
@@ -341,9 +309,32 @@ void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, 
   const int x1 = x0 + (x_end - x0) / kLanes * kLanes;  // whole vectors only: no reads past rows
   const std::vector<float> zero_row(static_cast<std::size_t>(in.width), 0.0f);
   std::vector<const float*> rows(static_cast<std::size_t>(kh));
+  std::vector<int> row_index(static_cast<std::size_t>(kh));
+  // An edge strip covers output columns [a, b): per kernel row, the padded input at columns
+  // a - pad .. b - 1 - pad + (kw - 1) * d, plus slack for the last vector's discarded lanes.
+  const int strip_cap = std::max(x0, out_w - x1) + (kw - 1) * d + kLanes;
+  std::vector<float> strip(static_cast<std::size_t>(kh) * strip_cap, 0.0f);
+  auto run_strip = [&](int y, int a, int b) {
+    if (a >= b) return;
+    const int span = b - a + (kw - 1) * d;
+    for (int ky = 0; ky < kh; ++ky) {
+      float* s = strip.data() + static_cast<std::size_t>(ky) * strip_cap;
+      const int iy = row_index[static_cast<std::size_t>(ky)];
+      for (int j = 0; j < span; ++j) {
+        const int ix = padded_index(a - pad + j, in.width, p.padding_mode);
+        s[j] = iy < 0 || ix < 0 ? 0.0f : in.row(iy)[ix];
+      }
+    }
+    kernels.run(
+        [&](int ky, int kx_offset) {
+          return strip.data() + static_cast<std::size_t>(ky) * strip_cap + kx_offset;
+        },
+        outputs, y, a, b - a);
+  };
   for (int y = 0; y < out_h; ++y) {
     for (int ky = 0; ky < kh; ++ky) {
       const int iy = padded_index(y + ky * d - pad, in.height, p.padding_mode);
+      row_index[static_cast<std::size_t>(ky)] = iy;
       rows[static_cast<std::size_t>(ky)] = iy < 0 ? zero_row.data() : in.row(iy);
     }
     if (x1 > x0) {
@@ -353,8 +344,8 @@ void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, 
           },
           outputs, y, x0, x1 - x0);
     }
-    kernels.run_scalar(in, p, outputs, y, 0, x0);
-    kernels.run_scalar(in, p, outputs, y, x1, out_w);
+    run_strip(y, 0, x0);
+    run_strip(y, x1, out_w);
   }
 }
 
@@ -384,7 +375,7 @@ void run_group(const Plane& in, const std::vector<Kernel>& bank, const ConvParam
                const std::vector<std::size_t>& group, std::vector<Plane>& outputs) {
   const Kernel& k0 = bank[group[0]];
   const Plane& out0 = outputs[group[0]];
-  KernelSet kernels(bank, group, p.dilation);
+  KernelSet kernels(bank, group, p);
   if (p.stride == 1) {
     run_group_direct(in, p, kernels, k0.height, k0.width, outputs, out0.width, out0.height);
   } else {

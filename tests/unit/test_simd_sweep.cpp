@@ -1,6 +1,7 @@
 // The SIMD kernel against the scalar reference over the edges of the parameter space: kernel
 // sizes 1..15 (square and rectangular), every padding mode, stride 1..3, dilation 1..3, widths
-// 1 .. 3 x vector width + 1, heights 1..5 and larger, banks of 1..6 kernels.
+// 1 .. 3 x vector width + 1, heights 1..5 and larger, banks of 1..6 kernels, and banks of
+// symmetric 3x3 kernels (the fused path) mixed with general ones.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -101,6 +102,45 @@ TEST(SimdSweep, RectangularKernelsAndBanks) {
       }
     }
   }
+}
+
+// A random 3x3 kernel with the square's symmetry, [a b a; b c b; a b a]: the SIMD kernel fuses
+// these into one sweep (stride 1, dilation 1) and reads the edge columns from padded strips.
+Kernel random_symmetric_kernel(std::uint32_t seed) {
+  const Kernel r = test::random_kernel(3, 1, seed);
+  const float a = r.weights[0], b = r.weights[1], c = r.weights[2];
+  return Kernel{"s" + std::to_string(seed), "symmetric", 3, 3, {a, b, a, b, c, b, a, b, a}};
+}
+
+TEST(SimdSweep, SymmetricBanksMixedWithGeneralKernels) {
+  std::uint32_t seed = 5000;
+  int compared = 0;
+  for (PaddingMode mode : kModes) {
+    for (int stride = 1; stride <= 2; ++stride) {
+      for (int dil = 1; dil <= 2; ++dil) {
+        for (int nf = 1; nf <= 6; ++nf) {  // up to 4 fused, then a remainder
+          for (int w = 1; w <= 3 * kVectorWidth + 1; ++w) {
+            for (int h : {1, 2, 3, 7}) {
+              for (int pad = 0; pad <= 2; ++pad) {
+                ConvParams p;
+                p.padding_mode = mode;
+                p.stride = stride;
+                p.dilation = dil;
+                p.padding = pad;
+                std::vector<Kernel> bank;
+                for (int f = 0; f < nf; ++f) bank.push_back(random_symmetric_kernel(seed++));
+                if (nf % 2 == 0) bank.insert(bank.begin() + 1, test::random_kernel(3, 3, seed++));
+                const Plane in = test::random_plane(w, h, seed++);
+                expect_same(in, bank, p, describe(w, h, 3, 3, p) + " bank " + std::to_string(nf));
+                ++compared;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 4 * 2 * 2 * 6 * 13 * 4 * 3);  // 14,976 banks
 }
 
 TEST(SimdSweep, LargerImagesWithThePresets) {

@@ -1,4 +1,5 @@
-// conv2d_bank_f32__wasmsimd: the fused filter bank in WebAssembly SIMD128 intrinsics.
+// conv2d_bank_f32__wasmsimd: the fused filter bank in WebAssembly SIMD128 intrinsics, and
+// conv2d_layer_accumulate (conv2d_layer.h), the multi-channel form on the same row kernels.
 //
 // Schedule (the algorithm is conv2d.h's; only the order of work differs from the reference):
 //  - Kernels are grouped by size; each group makes one pass over the output rows.
@@ -10,10 +11,12 @@
 //  - Each kernel is reduced to its non-zero taps; small kernels get a row function with the tap
 //    count fixed at compile time, so weights and row pointers stay in registers across the row.
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <utility>
 
 #include "conv2d.h"
+#include "conv2d_layer.h"
 #include "simd128.h"
 
 namespace filterlens::detail {
@@ -92,11 +95,19 @@ inline void store_partial(float* out, v128_t v, int count) {
   std::memcpy(out, lanes, sizeof(float) * static_cast<std::size_t>(count));
 }
 
-// One output row of one kernel from its taps: out[x] = sum over t of w[t] * tap[t][x].
-// NT > 0 fixes the tap count at compile time, so weights and tap pointers live in registers for
-// the whole row; NT == 0 reads them from memory (large kernels, where registers would not hold
-// them anyway). Taps with zero weight have been dropped by the caller.
-template <int NT>
+// Loads the first `count` (< 4) floats at p, zeros in the other lanes.
+inline v128_t load_partial(const float* p, int count) {
+  float lanes[kLanes] = {};
+  std::memcpy(lanes, p, sizeof(float) * static_cast<std::size_t>(count));
+  return wasm_v128_load(lanes);
+}
+
+// One output row of one kernel from its taps: out[x] = sum over t of w[t] * tap[t][x], or with
+// Acc, out[x] += that sum (the multi-channel layer). NT > 0 fixes the tap count at compile time,
+// so weights and tap pointers live in registers for the whole row; NT == 0 reads them from
+// memory (large kernels, where registers would not hold them anyway). Taps with zero weight have
+// been dropped by the caller.
+template <int NT, bool Acc = false>
 void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float* out, int width) {
   constexpr int kCap = NT ? NT : 1;
   const int n = NT ? NT : taps;
@@ -113,7 +124,8 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
 
   int x = 0;
   for (; x + kBlock <= width; x += kBlock) {
-    v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0;
+    v128_t a0 = Acc ? wasm_v128_load(out + x) : wasm_f32x4_splat(0.0f);
+    v128_t a1 = Acc ? wasm_v128_load(out + x + kLanes) : wasm_f32x4_splat(0.0f);
     for (int t = 0; t < n; ++t) {
       const v128_t wt = weight(t);
       a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load(src(t) + x), wt));
@@ -123,13 +135,16 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
     wasm_v128_store(out + x + kLanes, a1);
   }
   for (; x < width; x += kLanes) {  // tail: one vector at a time, a partial store at the end
-    v128_t a = wasm_f32x4_splat(0.0f);
+    const int lanes = std::min(kLanes, width - x);
+    v128_t a = !Acc              ? wasm_f32x4_splat(0.0f)
+               : lanes == kLanes ? wasm_v128_load(out + x)
+                                 : load_partial(out + x, lanes);
     for (int t = 0; t < n; ++t)
       a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(src(t) + x), weight(t)));
-    if (width - x >= kLanes) {
+    if (lanes == kLanes) {
       wasm_v128_store(out + x, a);
     } else {
-      store_partial(out + x, a, width - x);
+      store_partial(out + x, a, lanes);
     }
   }
 }
@@ -402,3 +417,52 @@ void conv2d_bank_f32__wasmsimd(const Plane& in, const std::vector<Kernel>& bank,
 }
 
 }  // namespace filterlens::detail
+
+namespace filterlens {
+
+void conv2d_layer_accumulate(const PlaneStack& in, const float* w, int kh, int kw,
+                             const MutablePlaneStack& out, ConvLayerWorkspace& ws) {
+  assert(out.width == in.width - kw + 1 && out.height == in.height - kh + 1);
+  const int taps_per_output = in.channels * kh * kw;
+  for (int o = 0; o < out.channels; ++o) {
+    // This output channel's non-zero weights, as offsets from the top-left of the window.
+    const float* wo = w + static_cast<std::ptrdiff_t>(o) * taps_per_output;
+    ws.offsets.clear();
+    ws.weights.clear();
+    for (int c = 0; c < in.channels; ++c)
+      for (int ky = 0; ky < kh; ++ky)
+        for (int kx = 0; kx < kw; ++kx) {
+          const float v = wo[(c * kh + ky) * kw + kx];
+          if (v == 0.0f) continue;
+          ws.offsets.push_back(c * in.channel_stride + static_cast<std::ptrdiff_t>(ky) * in.width +
+                               kx);
+          ws.weights.push_back(v);
+        }
+    const int n = static_cast<int>(ws.weights.size());
+    if (n == 0) continue;
+    ws.taps.resize(ws.offsets.size());
+    float* out_plane = out.data + o * out.channel_stride;
+    for (int y = 0; y < out.height; ++y) {
+      const float* window = in.data + static_cast<std::ptrdiff_t>(y) * in.width;
+      for (int t = 0; t < n; ++t)
+        ws.taps[static_cast<std::size_t>(t)] = window + ws.offsets[static_cast<std::size_t>(t)];
+      detail::row_f32__wasmsimd<0, true>(ws.taps.data(), ws.weights.data(), n,
+                                         out_plane + static_cast<std::ptrdiff_t>(y) * out.width,
+                                         out.width);
+    }
+  }
+}
+
+void pad_planes(const float* planes, int channels, int size, int pad, PaddedPlanes& out) {
+  const int padded = size + 2 * pad;
+  const std::size_t plane = static_cast<std::size_t>(padded) * padded;
+  out.data.assign(plane * channels + kConvLayerSlack, 0.0f);
+  for (int c = 0; c < channels; ++c)
+    for (int y = 0; y < size; ++y)
+      std::memcpy(out.data.data() + c * plane + static_cast<std::size_t>(y + pad) * padded + pad,
+                  planes + (static_cast<std::size_t>(c) * size + y) * size,
+                  sizeof(float) * static_cast<std::size_t>(size));
+  out.view = {out.data.data(), channels, padded, padded, static_cast<std::ptrdiff_t>(plane)};
+}
+
+}  // namespace filterlens

@@ -1,4 +1,4 @@
-// gemm_nn / gemm_nt / gemm_tn: loop orders chosen so the inner loop is a contiguous axpy or dot.
+// gemm_nn / gemm_nt: loop orders chosen so the inner loop is a contiguous axpy or dot.
 #include "gemm.h"
 
 namespace filterlens::cnn {
@@ -31,19 +31,6 @@ void gemm_nt(int m, int n, int k, const float* a, const float* b, float* c) {
       }
       for (; p < k; ++p) s0 += ai[p] * bj[p];
       c[static_cast<long>(i) * n + j] += (s0 + s1) + (s2 + s3);
-    }
-  }
-}
-
-void gemm_tn(int m, int n, int k, const float* a, const float* b, float* c) {
-  for (int p = 0; p < k; ++p) {
-    const float* ap = a + static_cast<long>(p) * m;
-    const float* bp = b + static_cast<long>(p) * n;
-    for (int i = 0; i < m; ++i) {
-      const float api = ap[i];
-      if (api == 0.0f) continue;
-      float* ci = c + static_cast<long>(i) * n;
-      for (int j = 0; j < n; ++j) ci[j] += api * bp[j];
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "conv2d_layer.h"
 #include "gemm.h"
 
 namespace filterlens::cnn {
@@ -18,60 +19,30 @@ namespace {
 constexpr int kTaps = kKernel * kKernel;
 constexpr int kPad = kKernel / 2;
 
-// cols[(c * 25 + ky * 5 + kx)][y * size + x] = in[c][y + ky - 2][x + kx - 2] (0 outside).
-void im2col(const float* in, int channels, int size, float* cols) {
-  const int hw = size * size;
-  for (int c = 0; c < channels; ++c)
-    for (int ky = 0; ky < kKernel; ++ky)
-      for (int kx = 0; kx < kKernel; ++kx) {
-        float* row = cols + static_cast<long>((c * kKernel + ky) * kKernel + kx) * hw;
-        for (int y = 0; y < size; ++y) {
-          const int iy = y + ky - kPad;
-          float* out = row + y * size;
-          if (iy < 0 || iy >= size) {
-            std::fill(out, out + size, 0.0f);
-            continue;
-          }
-          const float* src = in + static_cast<long>(c) * hw + iy * size;
-          for (int x = 0; x < size; ++x) {
-            const int ix = x + kx - kPad;
-            out[x] = ix >= 0 && ix < size ? src[ix] : 0.0f;
-          }
-        }
-      }
-}
-
-// The adjoint of im2col: adds each column entry back onto the input position it came from.
-void col2im(const float* cols, int channels, int size, float* in) {
-  const int hw = size * size;
-  for (int c = 0; c < channels; ++c)
-    for (int ky = 0; ky < kKernel; ++ky)
-      for (int kx = 0; kx < kKernel; ++kx) {
-        const float* row = cols + static_cast<long>((c * kKernel + ky) * kKernel + kx) * hw;
-        for (int y = 0; y < size; ++y) {
-          const int iy = y + ky - kPad;
-          if (iy < 0 || iy >= size) continue;
-          float* dst = in + static_cast<long>(c) * hw + iy * size;
-          for (int x = 0; x < size; ++x) {
-            const int ix = x + kx - kPad;
-            if (ix >= 0 && ix < size) dst[ix] += row[y * size + x];
-          }
-        }
-      }
-}
-
-// out = W * cols + b, then ReLU in place of nothing: z keeps the pre-activation.
+// z = b + conv(in), "same" size: in is the layer's input already padded by kPad (PaddedPlanes).
 void conv_forward(const std::vector<float>& w, const std::vector<float>& b, int out_channels,
-                  int in_channels, int size, const float* in, std::vector<float>& cols,
-                  std::vector<float>& z) {
+                  const PlaneStack& in, int size, std::vector<float>& z, ConvLayerWorkspace& ws) {
   const int hw = size * size;
-  cols.assign(static_cast<std::size_t>(in_channels) * kTaps * hw, 0.0f);
-  im2col(in, in_channels, size, cols.data());
-  z.assign(static_cast<std::size_t>(out_channels) * hw, 0.0f);
+  z.resize(static_cast<std::size_t>(out_channels) * hw);
   for (int o = 0; o < out_channels; ++o)
     std::fill(z.begin() + static_cast<long>(o) * hw, z.begin() + static_cast<long>(o + 1) * hw,
               b[static_cast<std::size_t>(o)]);
-  gemm_nn(out_channels, hw, in_channels * kTaps, w.data(), cols.data(), z.data());
+  conv2d_layer_accumulate(in, w.data(), kKernel, kKernel, {z.data(), out_channels, size, size, hw},
+                          ws);
+}
+
+// d(loss)/d(weights) of a "same" conv layer, added onto dw ([out][in][5][5]):
+// dw[o][c](kx, ky) = sum over (x, y) of dz[o](x, y) * in[c](x + kx, y + ky), in padded. That is a
+// valid correlation of each input channel with the output gradient as the kernel.
+void conv_weight_grad(const PlaneStack& in, const std::vector<float>& dz, int out_channels,
+                      int size, float* dw, ConvLayerWorkspace& ws) {
+  for (int c = 0; c < in.channels; ++c) {
+    const PlaneStack channel{in.data + c * in.channel_stride, 1, in.height, in.width,
+                             in.channel_stride};
+    conv2d_layer_accumulate(channel, dz.data(), size, size,
+                            {dw + c * kTaps, out_channels, kKernel, kKernel, in.channels * kTaps},
+                            ws);
+  }
 }
 
 // 2x2 max-pool of ReLU(z): ReLU and max commute, so pool z and clamp at 0 afterwards.
@@ -157,10 +128,11 @@ std::vector<std::vector<float>*> Network::parameters() {
 }
 
 int forward(const Network& net, const float* image, Activations& a) {
-  a.x.assign(image, image + kInput * kInput);
-  conv_forward(net.w1, net.b1, kC1, 1, kInput, a.x.data(), a.col1, a.z1);
+  pad_planes(image, 1, kInput, kPad, a.x);
+  conv_forward(net.w1, net.b1, kC1, a.x.view, kInput, a.z1, a.workspace);
   relu_pool(a.z1, kC1, kInput, a.p1, a.arg1);
-  conv_forward(net.w2, net.b2, kC2, kC1, kPool1, a.p1.data(), a.col2, a.z2);
+  pad_planes(a.p1.data(), kC1, kPool1, kPad, a.p1_padded);
+  conv_forward(net.w2, net.b2, kC2, a.p1_padded.view, kPool1, a.z2, a.workspace);
   relu_pool(a.z2, kC2, kPool1, a.p2, a.arg2);
   a.hidden.assign(net.b3.begin(), net.b3.end());
   gemm_nt(1, kHidden, kFlat, a.p2.data(), net.w3.data(), a.hidden.data());
@@ -195,19 +167,26 @@ float backward(const Network& net, Activations& a, int label, Network& g) {
   std::vector<float> dp2(kFlat, 0.0f);
   gemm_nn(1, kFlat, kHidden, dhidden.data(), net.w3.data(), dp2.data());
 
-  // Pool + ReLU 2, then conv 2.
+  // Pool + ReLU 2, then conv 2: weights, and the input's gradient, which is the output gradient
+  // (padded) correlated with each kernel rotated by 180 degrees, channels swapped.
   const int hw2 = kPool1 * kPool1;
   const std::vector<float> dz2 = unpool_relu(dp2, a.arg2, kC2, hw2, g.b2);
-  gemm_nt(kC2, kC1 * kTaps, hw2, dz2.data(), a.col2.data(), g.w2.data());
-  std::vector<float> dcol2(static_cast<std::size_t>(kC1) * kTaps * hw2, 0.0f);
-  gemm_tn(kC1 * kTaps, hw2, kC2, net.w2.data(), dz2.data(), dcol2.data());
+  conv_weight_grad(a.p1_padded.view, dz2, kC2, kPool1, g.w2.data(), a.workspace);
+  a.w2_rotated.resize(net.w2.size());
+  for (int o = 0; o < kC2; ++o)
+    for (int c = 0; c < kC1; ++c)
+      for (int t = 0; t < kTaps; ++t)
+        a.w2_rotated[static_cast<std::size_t>((c * kC2 + o) * kTaps + t)] =
+            net.w2[static_cast<std::size_t>((o * kC1 + c) * kTaps + kTaps - 1 - t)];
+  pad_planes(dz2.data(), kC2, kPool1, kPad, a.dz2_padded);
   std::vector<float> dp1(static_cast<std::size_t>(kC1) * hw2, 0.0f);
-  col2im(dcol2.data(), kC1, kPool1, dp1.data());
+  conv2d_layer_accumulate(a.dz2_padded.view, a.w2_rotated.data(), kKernel, kKernel,
+                          {dp1.data(), kC1, kPool1, kPool1, hw2}, a.workspace);
 
-  // Pool + ReLU 1, then conv 1 (no gradient for the input).
+  // Pool + ReLU 1, then conv 1's weights (no gradient for the input).
   const int hw1 = kInput * kInput;
   const std::vector<float> dz1 = unpool_relu(dp1, a.arg1, kC1, hw1, g.b1);
-  gemm_nt(kC1, kTaps, hw1, dz1.data(), a.col1.data(), g.w1.data());
+  conv_weight_grad(a.x.view, dz1, kC1, kInput, g.w1.data(), a.workspace);
   return loss;
 }
 

@@ -4,9 +4,10 @@
 //                 -> conv 5x5, 16 filters, pad 2 -> ReLU -> max-pool 2 -> 16x7x7
 //                 -> dense 784 -> 128 -> ReLU -> dense 128 -> 10 -> softmax cross-entropy
 //
-// Convolutions run as im2col + matrix products (gemm.h): on 28 x 28 images with many channels
-// that beats calling conv2d once per channel pair. The conv2d engine runs the trained first-layer
-// filters on the user's full-size image. Weights are float32, row-major:
+// The convolutions, forward and backward, run on the convolution engine's multi-channel form
+// (conv2d_layer.h: the same SIMD row kernels as conv2d_bank, which runs the trained first-layer
+// filters on the user's full-size image); the dense layers are matrix products (gemm.h).
+// Weights are float32, row-major:
 //   conv1.weight [8][1][5][5], conv1.bias [8], conv2.weight [16][8][5][5], conv2.bias [16],
 //   fc1.weight [128][784] (input index c*49 + y*7 + x), fc1.bias [128], fc2.weight [10][128],
 //   fc2.bias [10].
@@ -16,6 +17,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "conv2d_layer.h"
 
 namespace filterlens::cnn {
 
@@ -49,8 +52,13 @@ struct Network {
 
 // Everything the backward pass needs from the forward pass of one image.
 struct Activations {
-  std::vector<float> x, col1, z1, p1, col2, z2, p2, hidden, logits, probs;
+  PaddedPlanes x, p1_padded;  // the conv layers' inputs, zero-padded by 2
+  std::vector<float> z1, p1, z2, p2, hidden, logits, probs;
   std::vector<int> arg1, arg2;  // which input each max-pool output came from
+  // Scratch of the backward pass and the engine, kept to avoid reallocating per image.
+  PaddedPlanes dz2_padded;
+  std::vector<float> w2_rotated;
+  ConvLayerWorkspace workspace;
 };
 
 // Forward pass of one image (kInput * kInput floats in [0, 1]); fills `a`, returns the class.

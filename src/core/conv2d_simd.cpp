@@ -88,11 +88,12 @@ class PaddedRows {
   std::vector<float> scratch_;
 };
 
-// Stores the first `count` (< 4) lanes of v.
+// Stores the first `count` (1..3) lanes of v. Lane by lane: a variable-length memcpy would be a
+// function call in wasm, and the edge strips end every row with one of these.
 inline void store_partial(float* out, v128_t v, int count) {
-  float lanes[kLanes];
-  wasm_v128_store(lanes, v);
-  std::memcpy(out, lanes, sizeof(float) * static_cast<std::size_t>(count));
+  out[0] = wasm_f32x4_extract_lane(v, 0);
+  if (count > 1) out[1] = wasm_f32x4_extract_lane(v, 1);
+  if (count > 2) out[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
 // Loads the first `count` (< 4) floats at p, zeros in the other lanes.
@@ -335,9 +336,14 @@ void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, 
     for (int ky = 0; ky < kh; ++ky) {
       float* s = strip.data() + static_cast<std::size_t>(ky) * strip_cap;
       const int iy = row_index[static_cast<std::size_t>(ky)];
-      for (int j = 0; j < span; ++j) {
-        const int ix = padded_index(a - pad + j, in.width, p.padding_mode);
-        s[j] = iy < 0 || ix < 0 ? 0.0f : in.row(iy)[ix];
+      if (iy < 0) {
+        std::fill(s, s + span, 0.0f);
+        continue;
+      }
+      const float* src = in.row(iy);
+      for (int j = 0, ix = a - pad; j < span; ++j, ++ix) {
+        const int i = ix >= 0 && ix < in.width ? ix : padded_index(ix, in.width, p.padding_mode);
+        s[j] = i < 0 ? 0.0f : src[i];
       }
     }
     kernels.run(

@@ -115,16 +115,17 @@
     return maps;
   }
 
-  // Where each image panel is on the page, in CSS pixels (for tests and embedders).
-  function panels() {
+  // Named rectangles of the last frame in CSS pixels (for tests and embedders): which 0 = the
+  // image panels, 1 = the controls (see App::control_rects for their ids).
+  function namedRects(which) {
     const out = module._malloc(16);
     const canvas = module.canvas;
     const scale = canvas.getBoundingClientRect().width / canvas.width;
     const list = [];
-    for (let i = 0; i < module._fl_panel_count(); ++i) {
-      module._fl_panel_rect(i, out);
+    for (let i = 0; i < module._fl_rect_count(which); ++i) {
+      module._fl_rect(which, i, out);
       const r = new Float32Array(module.HEAPF32.buffer, out, 4);
-      list.push({ name: module.UTF8ToString(module._fl_panel_name(i)), x: r[0] * scale,
+      list.push({ name: module.UTF8ToString(module._fl_rect_name(which, i)), x: r[0] * scale,
                   y: r[1] * scale, width: r[2] * scale, height: r[3] * scale });
     }
     module._free(out);
@@ -312,7 +313,8 @@
     getGray: () => getGray(),
     getFeatureMaps: () => getFeatureMaps(),
     lastError: () => lastError(),
-    panels: () => panels(),
+    panels: () => namedRects(0),
+    controls: () => namedRects(1),
     train: options => ready.then(() => train(options)),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),

@@ -212,15 +212,19 @@ EMSCRIPTEN_KEEPALIVE int fl_map_height(int i) {
 EMSCRIPTEN_KEEPALIVE const float* fl_map_data(int i) {
   return g_app->maps()[static_cast<std::size_t>(i)].data.data();
 }
-EMSCRIPTEN_KEEPALIVE int fl_panel_count() {
-  return static_cast<int>(g_app->panel_rects().size());
+// Named rectangles of the last frame: which == 0 for the image panels, 1 for the controls.
+static const std::vector<filterlens::App::NamedRect>& named_rects(int which) {
+  return which == 0 ? g_app->panel_rects() : g_app->control_rects();
 }
-EMSCRIPTEN_KEEPALIVE const char* fl_panel_name(int i) {
-  return g_app->panel_rects()[static_cast<std::size_t>(i)].name.c_str();
+EMSCRIPTEN_KEEPALIVE int fl_rect_count(int which) {
+  return static_cast<int>(named_rects(which).size());
+}
+EMSCRIPTEN_KEEPALIVE const char* fl_rect_name(int which, int i) {
+  return named_rects(which)[static_cast<std::size_t>(i)].name.c_str();
 }
 // x, y, width, height in canvas pixels, into out[0..3].
-EMSCRIPTEN_KEEPALIVE void fl_panel_rect(int i, float* out) {
-  const filterlens::App::PanelRect& r = g_app->panel_rects()[static_cast<std::size_t>(i)];
+EMSCRIPTEN_KEEPALIVE void fl_rect(int which, int i, float* out) {
+  const filterlens::App::NamedRect& r = named_rects(which)[static_cast<std::size_t>(i)];
   out[0] = r.x;
   out[1] = r.y;
   out[2] = r.width;

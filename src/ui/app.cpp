@@ -217,7 +217,14 @@ void App::colorize_all() {
   colours_dirty_ = false;
 }
 
+bool App::track(bool result, const std::string& id) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  control_rects_.push_back({id, a.x, a.y, b.x - a.x, b.y - a.y});
+  return result;
+}
+
 void App::frame() {
+  control_rects_.clear();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
   const float inspector_h = std::min(300.0f, vp->WorkSize.y * 0.38f);
@@ -239,15 +246,15 @@ void App::frame() {
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
   if (ImGui::Begin("Inspector", nullptr, fixed | ImGuiWindowFlags_NoTitleBar)) {
     if (ImGui::BeginTabBar("bottom")) {
-      if (ImGui::BeginTabItem("How it works: the sliding window")) {
+      if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
         draw_inspector();
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Learned filters")) {
+      if (track(ImGui::BeginTabItem("Learned filters"), "tab/Learned filters")) {
         draw_learned_tab();
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Train a CNN")) {
+      if (track(ImGui::BeginTabItem("Train a CNN"), "tab/Train a CNN")) {
         draw_training_tab();
         ImGui::EndTabItem();
       }
@@ -271,7 +278,7 @@ void App::draw_controls() {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", last_error_.c_str());
     ImGui::PopStyleColor();
-    if (ImGui::SmallButton("Dismiss")) last_error_.clear();
+    if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) last_error_.clear();
   } else if (!status_.empty()) {
     ImGui::TextDisabled("%s", status_.c_str());
   }
@@ -328,8 +335,9 @@ void App::draw_bank_section() {
   int move_from = -1, move_to = -1, remove = -1;
   for (int i = 0; i < static_cast<int>(bank_.size()); ++i) {
     ImGui::PushID(i);
-    if (ImGui::Selectable(bank_[i].name.c_str(), selected_ == i, 0,
-                          ImVec2(ImGui::GetContentRegionAvail().x - 80, 0)))
+    if (track(ImGui::Selectable(bank_[i].name.c_str(), selected_ == i, 0,
+                                ImVec2(ImGui::GetContentRegionAvail().x - 80, 0)),
+              "bank/" + bank_[i].name))
       selected_ = i;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", bank_[i].description.c_str());
     ImGui::SameLine();
@@ -422,13 +430,14 @@ void App::draw_kernel_editor(Kernel& k) {
       ImGui::PushID(y * kMaxKernelSize + x);
       if (x) ImGui::SameLine(0, 4);
       ImGui::SetNextItemWidth(cell);
-      if (ImGui::DragFloat("##w", &k.weights[static_cast<std::size_t>(y) * k.width + x], 0.01f,
-                           0.0f, 0.0f, "%.3g"))
+      if (track(ImGui::DragFloat("##w", &k.weights[static_cast<std::size_t>(y) * k.width + x],
+                                 0.01f, 0.0f, 0.0f, "%.3g"),
+                "weight/" + std::to_string(x) + "," + std::to_string(y)))
         dirty_ = true;
       ImGui::PopID();
     }
   }
-  if (ImGui::Button("Normalise")) {
+  if (track(ImGui::Button("Normalise"), "Normalise")) {
     Result<Kernel> n = normalized(k);
     if (n) {
       k = n.value();
@@ -438,7 +447,7 @@ void App::draw_kernel_editor(Kernel& k) {
     }
   }
   ImGui::SameLine();
-  if (ImGui::Button("Flip 180")) {
+  if (track(ImGui::Button("Flip 180"), "Flip 180")) {
     k = flipped(k);
     dirty_ = true;
   }
@@ -553,7 +562,7 @@ void App::advance_animation() {
 void App::draw_export_section() {
   if (!ImGui::CollapsingHeader("Export", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (maps_.empty()) return;
-  if (ImGui::Button("Figure (PNG)")) status_ = export_figure();
+  if (track(ImGui::Button("Figure (PNG)"), "Figure (PNG)")) status_ = export_figure();
   ImGui::SameLine();
   if (ImGui::Button("All maps (PNG + .npy)")) {
     for (int i = 0; i < static_cast<int>(maps_.size()); ++i) {
@@ -562,7 +571,7 @@ void App::draw_export_section() {
     }
     status_ = export_gray_npy();
   }
-  if (ImGui::Button("Copy as PyTorch")) {
+  if (track(ImGui::Button("Copy as PyTorch"), "Copy as PyTorch")) {
     platform::copy_text(pytorch_code(computed_bank_, computed_params_));
     status_ = "Copied the bank as PyTorch code to the clipboard";
   }

@@ -62,13 +62,17 @@ class App {
 
   void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
 
-  // Where each image panel was drawn in the last frame (framebuffer pixels): lets tests check
-  // what a person sees, panel by panel.
-  struct PanelRect {
+  // Where things were drawn in the last frame (framebuffer pixels), so tests can check what a
+  // person sees and click what a person clicks.
+  struct NamedRect {
     std::string name;
     float x = 0, y = 0, width = 0, height = 0;
   };
-  const std::vector<PanelRect>& panel_rects() const { return panel_rects_; }
+  // Each image panel, named after its map ("Original", "edge", ...).
+  const std::vector<NamedRect>& panel_rects() const { return panel_rects_; }
+  // Controls, by id: "bank/<filter>" (bank list), "weight/<x>,<y>" (cells of the kernel being
+  // edited), "tab/<label>", "tile/<i>" (learned filters), and buttons by their label.
+  const std::vector<NamedRect>& control_rects() const { return control_rects_; }
 
   // The linked view and the inspected pixel, for the scripting API's viewState().
   struct ViewState {
@@ -123,6 +127,9 @@ class App {
   void draw_export_section();
   void draw_animation_section();
   void draw_panels();
+  // Records the last ImGui item's rectangle under `id` in control_rects_ and passes `result`
+  // through, so a widget call can be wrapped in place: if (track(ImGui::Button("Go"), "Go")).
+  bool track(bool result, const std::string& id);
   void draw_panel(int index, float width);
   void draw_inspector();
   void draw_learned_tab();
@@ -174,7 +181,8 @@ class App {
   Animation anim_;
   int selected_ = 0;  // filter selected in the bank editor
   double last_compute_ms_ = 0.0;
-  std::vector<PanelRect> panel_rects_;
+  std::vector<NamedRect> panel_rects_;
+  std::vector<NamedRect> control_rects_;
 
   // Learned filters and training
   std::unique_ptr<cnn::Network> learned_;

@@ -190,7 +190,9 @@ void App::draw_filter_tiles(const cnn::Network& net, bool clickable) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     draw_cells(k.weights.data(), k.width, k.height, cell, scale, true);
     ImGui::SetCursorScreenPos(p);
-    if (ImGui::InvisibleButton("tile", ImVec2(k.width * cell, k.height * cell)) && clickable) {
+    if (track(ImGui::InvisibleButton("tile", ImVec2(k.width * cell, k.height * cell)),
+              "tile/" + std::to_string(i)) &&
+        clickable) {
       const bool present = std::any_of(bank_.begin(), bank_.end(),
                                        [&](const Kernel& b) { return b.name == k.name; });
       if (!present) {
@@ -252,7 +254,7 @@ void App::draw_learned_tab() {
       "(cosine of the zero-mean weights). Click one to add it to the bank and see "
       "its feature map next to edge, sharpen and blur.",
       trainer_ ? "being trained here" : learned_name_.c_str());
-  if (ImGui::Button("Show all")) {
+  if (track(ImGui::Button("Show all"), "Show all")) {
     for (const Kernel& k : learned_filters())
       if (std::none_of(bank_.begin(), bank_.end(),
                        [&](const Kernel& b) { return b.name == k.name; }))

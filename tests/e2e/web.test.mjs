@@ -87,10 +87,29 @@ async function clickUi(x, y) {
   await page.waitForTimeout(150);
 }
 
-async function waitFor(fn, what, timeout = 20000) {
+// Clicks a control by its id in FilterLens.controls() (where the last frame drew it), with
+// modifier keys held if given (ImGui: Control + click types a value into a drag field).
+async function clickControl(id, modifiers = []) {
+  const rect = await waitFor(i => window.FilterLens.controls().find(c => c.name === i), `control ${id}`, 5000, id);
+  for (const m of modifiers) await page.keyboard.down(m);
+  await clickUi(rect.x + rect.width / 2, rect.y + rect.height / 2);
+  for (const m of modifiers) await page.keyboard.up(m);
+}
+
+// Types a number into a drag field's cell, as a person does: Control + click, the value, Enter.
+async function typeIntoCell(id, value) {
+  await clickControl(id, ['Control']);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(String(value), { delay: 30 });
+  await page.waitForTimeout(100);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+}
+
+async function waitFor(fn, what, timeout = 20000, arg = undefined) {
   const start = Date.now();
   while (Date.now() - start < timeout) {
-    const value = await page.evaluate(fn);
+    const value = await page.evaluate(fn, arg);
     if (value) return value;
     await new Promise(r => setTimeout(r, 100));
   }
@@ -258,6 +277,89 @@ test('setFilters runs any bank and parameters like the CLI', async () => {
                                                           paddingMode: 'zeros', stride: 1, flip: false }));
 });
 
+test('editing a kernel in the sidebar recomputes its map like the CLI; Flip and Normalise too', async () => {
+  const image = makeImage(path.join(tmp, 'edit.png'), 41, 29, 12);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'edit.png'), [...fs.readFileSync(image)]);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+  await clickControl('bank/edge');
+  const edgeMap = () => page.evaluate(() => Array.from(window.FilterLens.getFeatureMaps()[0].data));
+  const expectEdgeLikeCli = async (weights, what) => {
+    const rows = weights.map(r => r.join(',')).join(';');
+    const want = readNpy(path.join(runCli(image, '--kernel', rows), 'custom1.npy')).data;
+    const got = await edgeMap();
+    assert.ok(maxAbsDiff(got, want) <= 1e-5, `${what}: the edge map is not the CLI's for ${rows}`);
+  };
+  // The centre 8 becomes 4 and the top-left -1 becomes 2, typed into the cells.
+  await typeIntoCell('weight/1,1', 4);
+  await typeIntoCell('weight/0,0', 2);
+  let w = [[2, -1, -1], [-1, 4, -1], [-1, -1, -1]];
+  await expectEdgeLikeCli(w, 'typed weights');
+  assert.equal((await page.evaluate(() => window.FilterLens.getFeatureMaps()[0].name)), 'edge');
+  // Flip 180 rotates the kernel (true convolution), Normalise divides by the sum (-1 here).
+  await clickControl('Flip 180');
+  w = w.slice().reverse().map(r => r.slice().reverse());
+  await expectEdgeLikeCli(w, 'flipped');
+  await clickControl('Normalise');
+  const sum = w.flat().reduce((a, b) => a + b, 0);
+  w = w.map(r => r.map(v => v / sum));
+  await expectEdgeLikeCli(w, 'normalised');
+  // A weight that is not a number is not taken: the field keeps its value.
+  await typeIntoCell('weight/2,2', 'abc');
+  await expectEdgeLikeCli(w, 'after typing letters');
+  await screenshotAndCheckPanels('web-edited.png');
+});
+
+test('Copy as PyTorch puts code on the clipboard that reproduces the maps in PyTorch', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.evaluate(() => window.FilterLens.setFilters({
+    filters: ['edge', 'sobel_x', { name: 'mine', weights: [[1, 0.5], [-2, 0.25]] }],
+    padding: 2, paddingMode: 'circular', stride: 2, dilation: 1 }));
+  await clickControl('Copy as PyTorch');
+  const code = await waitFor(() => navigator.clipboard.readText().then(t => t.includes('F.conv2d') && t), 'code on the clipboard');
+  const gray = await page.evaluate(() => { const g = window.FilterLens.getGray(); return { ...g, data: Array.from(g.data) }; });
+  const maps = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => ({ ...m, data: Array.from(m.data) })));
+  const files = { code: path.join(tmp, 'copied.py'), gray: path.join(tmp, 'gray.json'), maps: path.join(tmp, 'maps.json') };
+  fs.writeFileSync(files.code, code);
+  fs.writeFileSync(files.gray, JSON.stringify(gray));
+  fs.writeFileSync(files.maps, JSON.stringify(maps));
+  const worst = python(`
+import json, sys
+import numpy as np
+import torch
+gray = json.load(open(sys.argv[2]))
+img = torch.tensor(gray['data'], dtype=torch.float32).reshape(1, 1, gray['height'], gray['width'])
+scope = {'img': img}
+exec(open(sys.argv[1]).read(), scope)  # exactly what a person pastes
+worst = 0.0
+for m in json.load(open(sys.argv[3])):
+    t = scope['maps'][m['name']][0, 0].numpy()
+    assert t.shape == (m['height'], m['width']), (m['name'], t.shape)
+    worst = max(worst, float(np.abs(t.ravel() - np.array(m['data'], dtype=np.float32)).max()))
+print(worst)
+`, files.code, files.gray, files.maps);
+  assert.ok(Number(worst) <= 1e-5, `PyTorch disagrees by ${worst}`);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 1,
+                                                          paddingMode: 'zeros', stride: 1 }));
+});
+
+test('the Figure button downloads the same figure the CLI writes', async () => {
+  const image = makeImage(path.join(tmp, 'figure.png'), 64, 48, 13);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'figure.png'), [...fs.readFileSync(image)]);
+  const [download] = await Promise.all([page.waitForEvent('download'), clickControl('Figure (PNG)')]);
+  assert.equal(download.suggestedFilename(), 'figure-figure.png');
+  const file = path.join(tmp, 'downloaded-figure.png');
+  await download.saveAs(file);
+  const cli = path.join(runCli(image), 'figure.png');
+  const same = python(`
+import sys
+import numpy as np
+from PIL import Image
+a, b = (np.asarray(Image.open(f).convert('RGB')).astype(int) for f in sys.argv[1:3])
+print('same' if a.shape == b.shape and (a == b).all() else f'differ: {a.shape} {b.shape}')
+`, file, cli);
+  assert.equal(same.trim(), 'same');
+});
+
 test('loading from a URL: success, a 404 and a network failure each say what happened', async () => {
   await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'chelsea.png');
   await waitFor(() => window.FilterLens.getGray().width === 451, 'the image from the URL');
@@ -344,6 +446,8 @@ test('without WebGL2 the page says so plainly instead of failing', async () => {
 });
 
 test('learned filters come with their closest preset; training in the page keeps the UI live', async () => {
+  const chelsea = path.join(root, 'assets', 'chelsea.png');
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'chelsea.png'), [...fs.readFileSync(chelsea)]);
   const shipped = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => ({ ...f, weights: Array.from(f.weights) })));
   assert.equal(shipped.length, 8);
   for (const f of shipped) {
@@ -368,15 +472,15 @@ test('learned filters come with their closest preset; training in the page keeps
   assert.ok(result.testAccuracy > 0.6, JSON.stringify(result));  // 1 epoch on 6000 images; chance 0.1
   const trained = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => Array.from(f.weights)));
   assert.notDeepEqual(trained, shipped.map(f => f.weights));  // the tab now shows the new network
-  await clickUi(785, 517);  // the "Train a CNN" tab (default 1280 x 800 layout)
+  await clickControl('tab/Train a CNN');
   await screenshotAndCheckPanels('web-training.png');
-  await clickUi(680, 517);  // the "Learned filters" tab
+  await clickControl('tab/Learned filters');
   // Clicking the first filter's tile applies it to the image with the same engine as the CLI.
   const [first] = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => Array.from(f.weights)));
-  await clickUi(410, 635);
+  await clickControl('tile/0');
   const learned = await waitFor(() => window.FilterLens.getFeatureMaps().find(m => m.name === 'learned0'), 'learned0 in the bank');
   const rows = [0, 1, 2, 3, 4].map(r => first.slice(5 * r, 5 * r + 5).join(',')).join(';');
-  const out = runCli(path.join(root, 'assets', 'chelsea.png'), '--kernel', rows, '--filters', 'edge');
+  const out = runCli(chelsea, '--kernel', rows, '--filters', 'edge');
   assert.ok(maxAbsDiff(Array.from(Object.values(learned.data)), readNpy(path.join(out, 'custom1.npy')).data) <= 1e-5);
   await screenshotAndCheckPanels('web-learned.png');
 });

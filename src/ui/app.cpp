@@ -227,7 +227,11 @@ void App::frame() {
   control_rects_.clear();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
-  const float inspector_h = std::min(300.0f, vp->WorkSize.y * 0.38f);
+  // The bottom tabs keep at least room for their tab bar, the maps at least 120 pixels.
+  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.38f);
+  inspector_height_ =
+      std::clamp(inspector_height_, 60.0f, std::max(60.0f, vp->WorkSize.y - 120.0f));
+  const float inspector_h = inspector_height_;
   const ImGuiWindowFlags fixed =
       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
@@ -245,6 +249,7 @@ void App::frame() {
       ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + vp->WorkSize.y - inspector_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
   if (ImGui::Begin("Inspector", nullptr, fixed | ImGuiWindowFlags_NoTitleBar)) {
+    draw_split_handle();
     if (ImGui::BeginTabBar("bottom")) {
       if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
         draw_inspector();
@@ -268,6 +273,26 @@ void App::frame() {
   if (dirty_) recompute();  // edits made this frame show in this frame
   if (textures_dirty_) upload_textures();
   if (colours_dirty_ && graphics_ready_) colorize_all();
+}
+
+void App::draw_split_handle() {
+  // A strip along the top edge of the bottom window (over its padding), with a grip drawn in the
+  // middle; dragging it moves the edge.
+  const ImVec2 top_left = ImGui::GetWindowPos();
+  const float width = ImGui::GetWindowWidth();
+  const ImVec2 cursor = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(top_left);
+  track(ImGui::InvisibleButton("split", ImVec2(width, 7.0f)), "split");
+  const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+  if (ImGui::IsItemActive()) inspector_height_ -= ImGui::GetIO().MouseDelta.y;
+  const float mid = top_left.x + width / 2;
+  ImGui::GetWindowDrawList()->AddLine(
+      ImVec2(mid - 24, top_left.y + 3), ImVec2(mid + 24, top_left.y + 3),
+      ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 3.0f);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Drag to give the maps or the tabs below more room");
+  ImGui::SetCursorScreenPos(cursor);
 }
 
 // ----- Controls ---------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ class App {
   // Each image panel, named after its map ("Original", "edge", ...).
   const std::vector<NamedRect>& panel_rects() const { return panel_rects_; }
   // Controls, by id: "bank/<filter>" (bank list), "weight/<x>,<y>" (cells of the kernel being
-  // edited), "tab/<label>", "tile/<i>" (learned filters), and buttons by their label.
+  // edited), "tab/<label>", "tile/<i>" (learned filters), "split" (the bar above the bottom
+  // tabs), and buttons by their label.
   const std::vector<NamedRect>& control_rects() const { return control_rects_; }
 
   // The linked view and the inspected pixel, for the scripting API's viewState().
@@ -130,6 +131,8 @@ class App {
   // Records the last ImGui item's rectangle under `id` in control_rects_ and passes `result`
   // through, so a widget call can be wrapped in place: if (track(ImGui::Button("Go"), "Go")).
   bool track(bool result, const std::string& id);
+  // The bar between the maps and the bottom tabs: dragging it trades their heights.
+  void draw_split_handle();
   void draw_panel(int index, float width);
   void draw_inspector();
   void draw_learned_tab();
@@ -177,6 +180,7 @@ class App {
   bool show_colour_ = false;
   bool show_histograms_ = true;
   View view_;
+  float inspector_height_ = -1.0f;  // the bottom tabs' height in pixels; < 0: the default
   Hover hover_;
   Animation anim_;
   int selected_ = 0;  // filter selected in the bank editor

@@ -360,6 +360,44 @@ print('same' if a.shape == b.shape and (a == b).all() else f'differ: {a.shape} {
   assert.equal(same.trim(), 'same');
 });
 
+test('dragging the bar above the bottom tabs gives the maps more room', async () => {
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur', 'sobel_x', 'sobel_y'] }));
+  await page.waitForTimeout(200);
+  const layout = () => page.evaluate(() => ({
+    panel: window.FilterLens.panels().find(p => p.name === 'edge'),
+    tab: window.FilterLens.controls().find(c => c.name === 'tab/How it works'),
+  }));
+  const drag = async dy => {
+    const bar = await waitFor(() => window.FilterLens.controls().find(c => c.name === 'split'), 'the split bar');
+    const x = bar.x + bar.width / 2, y = bar.y + bar.height / 2;
+    await page.mouse.move(x, y);
+    await page.waitForTimeout(100);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; ++i) {  // in steps: ImGui reads the mouse once per frame
+      await page.mouse.move(x, y + dy * i / 10);
+      await page.waitForTimeout(50);
+    }
+    await page.waitForTimeout(100);
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+  };
+  const before = await layout();
+  await drag(+150);  // down: the tabs get shorter, the maps taller (and here wider: fewer columns)
+  const after = await layout();
+  assert.ok(Math.abs(after.tab.y - (before.tab.y + 150)) <= 4, `tabs moved from ${before.tab.y} to ${after.tab.y}`);
+  assert.ok(after.panel.width > before.panel.width * 1.15, `panel ${before.panel.width} -> ${after.panel.width}`);
+  await screenshotAndCheckPanels('web-split.png');
+  await drag(-150);
+  const restored = await layout();
+  assert.ok(Math.abs(restored.tab.y - before.tab.y) <= 4);
+  // Dragging far past the window's edge stops with the tab bar still on screen.
+  await drag(+800);
+  const low = await layout();
+  assert.ok(low.tab.y < 800 - 20, `tabs at ${low.tab.y}`);
+  await drag(before.tab.y - low.tab.y);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+});
+
 test('loading from a URL: success, a 404 and a network failure each say what happened', async () => {
   await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'chelsea.png');
   await waitFor(() => window.FilterLens.getGray().width === 451, 'the image from the URL');

@@ -9,11 +9,12 @@
 // is the caller's: pad the input with zeros once (PaddedPlanes) and every tap reads it in place.
 // This is torch's F.conv2d(in, w, padding=0) added onto out.
 //
-// It runs on the SIMD row kernels of conv2d_bank (conv2d_simd.cpp): the non-zero weights of one
-// output channel, across all input channels, become one tap list, and each output row is one
-// call that keeps the sum in registers. Zero weights cost nothing, which the CNN's weight
-// gradient uses: there the "kernel" is the output gradient, and max-pooling leaves at least
-// three quarters of it at zero.
+// It is SIMD128 code next to conv2d_bank's (conv2d_simd.cpp): the non-zero weights of one output
+// channel, across all input channels, become one tap list, and each output row is one pass over
+// it with the row's sums in registers (rows up to 32 floats; wider ones go through conv2d_bank's
+// row kernel in blocks). Zero weights cost nothing, which the CNN's weight gradient uses: there
+// the "kernel" is the output gradient, and max-pooling leaves at least three quarters of it at
+// zero.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // conv2d_bank_f32__wasmsimd: the fused filter bank in WebAssembly SIMD128 intrinsics, and
-// conv2d_layer_accumulate (conv2d_layer.h), the multi-channel form on the same row kernels.
+// conv2d_layer_accumulate (conv2d_layer.h), the multi-channel form, for the CNN.
 //
 // Schedule (the algorithm is conv2d.h's; only the order of work differs from the reference):
 //  - Kernels are grouped by size; each group makes one pass over the output rows.
@@ -148,6 +148,46 @@ void row_f32__wasmsimd(const float* const* tap, const float* w, int taps, float*
       store_partial(out + x, a, lanes);
     }
   }
+}
+
+// One output row of at most NV vectors, accumulated: out[x] += sum over t of w[t] * base[off[t] +
+// x]. The whole row stays in NV registers for one pass over the taps (row_f32 makes a pass per
+// block and rebuilds its tap pointers per row), which suits the CNN's short rows and long tap lists
+// (conv2d_layer_accumulate). Lanes past `width` read up to 3 floats past the row, which the
+// layer's inputs allow (kConvLayerSlack); they are not stored.
+template <int NV>
+void row_whole_accumulate_f32__wasmsimd(const float* base, const std::ptrdiff_t* off,
+                                        const float* w, int taps, float* out, int width) {
+  const int last = width - (NV - 1) * kLanes;  // lanes in the last vector, 1..4
+  v128_t acc[NV];
+  for (int v = 0; v + 1 < NV; ++v) acc[v] = wasm_v128_load(out + v * kLanes);
+  acc[NV - 1] = last == kLanes ? wasm_v128_load(out + (NV - 1) * kLanes)
+                               : load_partial(out + (NV - 1) * kLanes, last);
+  for (int t = 0; t < taps; ++t) {
+    const float* p = base + off[t];
+    const v128_t wt = wasm_f32x4_splat(w[t]);
+    for (int v = 0; v < NV; ++v)
+      acc[v] = wasm_f32x4_add(acc[v], wasm_f32x4_mul(wasm_v128_load(p + v * kLanes), wt));
+  }
+  for (int v = 0; v + 1 < NV; ++v) wasm_v128_store(out + v * kLanes, acc[v]);
+  if (last == kLanes) {
+    wasm_v128_store(out + (NV - 1) * kLanes, acc[NV - 1]);
+  } else {
+    store_partial(out + (NV - 1) * kLanes, acc[NV - 1], last);
+  }
+}
+
+using WholeRowFn = void (*)(const float*, const std::ptrdiff_t*, const float*, int, float*, int);
+constexpr int kMaxWholeRowVectors = 8;  // rows up to 32 floats (the CNN's are 28, 14 and 5)
+
+WholeRowFn pick_whole_row_fn(int width) {
+  static const WholeRowFn fns[kMaxWholeRowVectors] = {
+      row_whole_accumulate_f32__wasmsimd<1>, row_whole_accumulate_f32__wasmsimd<2>,
+      row_whole_accumulate_f32__wasmsimd<3>, row_whole_accumulate_f32__wasmsimd<4>,
+      row_whole_accumulate_f32__wasmsimd<5>, row_whole_accumulate_f32__wasmsimd<6>,
+      row_whole_accumulate_f32__wasmsimd<7>, row_whole_accumulate_f32__wasmsimd<8>};
+  const int nv = (width + kLanes - 1) / kLanes;
+  return nv >= 1 && nv <= kMaxWholeRowVectors ? fns[nv - 1] : nullptr;
 }
 
 // 3x3 kernels with the square's symmetry, [a b a; b c b; a b a], are a 3-parameter family: the
@@ -446,15 +486,19 @@ void conv2d_layer_accumulate(const PlaneStack& in, const float* w, int kh, int k
         }
     const int n = static_cast<int>(ws.weights.size());
     if (n == 0) continue;
-    ws.taps.resize(ws.offsets.size());
     float* out_plane = out.data + o * out.channel_stride;
+    const detail::WholeRowFn whole = detail::pick_whole_row_fn(out.width);
+    if (!whole) ws.taps.resize(ws.offsets.size());
     for (int y = 0; y < out.height; ++y) {
       const float* window = in.data + static_cast<std::ptrdiff_t>(y) * in.width;
+      float* out_row = out_plane + static_cast<std::ptrdiff_t>(y) * out.width;
+      if (whole) {
+        whole(window, ws.offsets.data(), ws.weights.data(), n, out_row, out.width);
+        continue;
+      }
       for (int t = 0; t < n; ++t)
         ws.taps[static_cast<std::size_t>(t)] = window + ws.offsets[static_cast<std::size_t>(t)];
-      detail::row_f32__wasmsimd<0, true>(ws.taps.data(), ws.weights.data(), n,
-                                         out_plane + static_cast<std::ptrdiff_t>(y) * out.width,
-                                         out.width);
+      detail::row_f32__wasmsimd<0, true>(ws.taps.data(), ws.weights.data(), n, out_row, out.width);
     }
   }
 }

@@ -85,6 +85,8 @@ TEST(ConvLayer, KernelsLargerThanTheBankAllowsAndRectangular) {
   check({8, 16, 18, 18, 5, 5, 0}, 13, ws);  // conv2's forward pass
   check({2, 3, 9, 20, 3, 7, 5}, 14, ws);
   check({2, 3, 20, 9, 7, 3, 0}, 15, ws);
+  check({2, 3, 5, 40, 3, 4, 0}, 16, ws);  // rows of 37: wider than one pass keeps in registers
+  check({1, 2, 4, 36, 1, 4, 3}, 17, ws);  // 33: one past it
 }
 
 TEST(ConvLayer, AllZeroWeightsLeaveTheOutputAlone) {

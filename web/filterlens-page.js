@@ -109,7 +109,8 @@
     const maps = [];
     for (let i = 0; i < module._fl_map_count(); ++i) {
       const w = module._fl_map_width(i), h = module._fl_map_height(i);
-      maps.push({ name: module.UTF8ToString(module._fl_map_name(i)), width: w, height: h,
+      maps.push({ name: module.UTF8ToString(module._fl_map_name(i)),
+                  description: module.UTF8ToString(module._fl_map_description(i)), width: w, height: h,
                   data: copyFloats(module._fl_map_data(i), w * h) });
     }
     return maps;

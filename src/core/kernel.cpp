@@ -163,6 +163,13 @@ Kernel flipped(const Kernel& kernel) {
   return out;
 }
 
+const char* const kEditedPrefix = "Edited by hand; started as: ";
+
+void mark_edited(Kernel& kernel) {
+  if (kernel.description.rfind(kEditedPrefix, 0) != 0)
+    kernel.description = kEditedPrefix + kernel.description;
+}
+
 std::string format_kernel(const Kernel& kernel) {
   std::string s;
   char buf[32];

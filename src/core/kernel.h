@@ -44,6 +44,11 @@ Result<Kernel> normalized(const Kernel& kernel);
 // Rotated 180 degrees: conv2d with the flipped kernel is true convolution.
 Kernel flipped(const Kernel& kernel);
 
+// For a kernel whose weights were changed by hand: its description no longer describes it, so it
+// is prefixed (once) with kEditedPrefix, keeping what the kernel started as after it.
+extern const char* const kEditedPrefix;
+void mark_edited(Kernel& kernel);
+
 // "a,b,c;d,e,f" with the shortest decimal that reads back exactly.
 std::string format_kernel(const Kernel& kernel);
 

@@ -203,6 +203,9 @@ EMSCRIPTEN_KEEPALIVE int fl_map_count() {
 EMSCRIPTEN_KEEPALIVE const char* fl_map_name(int i) {
   return g_app->map_kernels()[static_cast<std::size_t>(i)].name.c_str();
 }
+EMSCRIPTEN_KEEPALIVE const char* fl_map_description(int i) {
+  return g_app->map_kernels()[static_cast<std::size_t>(i)].description.c_str();
+}
 EMSCRIPTEN_KEEPALIVE int fl_map_width(int i) {
   return g_app->maps()[static_cast<std::size_t>(i)].width;
 }

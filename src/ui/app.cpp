@@ -419,6 +419,8 @@ void App::draw_bank_section() {
 }
 
 void App::draw_kernel_editor(Kernel& k) {
+  const int width_before = k.width;
+  const std::vector<float> weights_before = k.weights;
   ImGui::Separator();
   char name[64];
   std::snprintf(name, sizeof name, "%s", k.name.c_str());
@@ -480,6 +482,7 @@ void App::draw_kernel_editor(Kernel& k) {
   double sum = 0;
   for (float w : k.weights) sum += w;
   ImGui::TextDisabled("sum %.4g", sum);
+  if (k.width != width_before || k.weights != weights_before) mark_edited(k);
 }
 
 void App::draw_params_section() {

@@ -294,7 +294,10 @@ test('editing a kernel in the sidebar recomputes its map like the CLI; Flip and 
   await typeIntoCell('weight/0,0', 2);
   let w = [[2, -1, -1], [-1, 4, -1], [-1, -1, -1]];
   await expectEdgeLikeCli(w, 'typed weights');
-  assert.equal((await page.evaluate(() => window.FilterLens.getFeatureMaps()[0].name)), 'edge');
+  const edited = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => [m.name, m.description]));
+  assert.equal(edited[0][0], 'edge');
+  assert.match(edited[0][1], /^Edited by hand; started as: Laplacian/);  // no longer the preset
+  assert.doesNotMatch(edited[1][1], /^Edited/);  // sharpen was not touched
   // Flip 180 rotates the kernel (true convolution), Normalise divides by the sum (-1 here).
   await clickControl('Flip 180');
   w = w.slice().reverse().map(r => r.slice().reverse());

@@ -99,5 +99,14 @@ TEST(Flip, RotatesBy180) {
   EXPECT_EQ(format_kernel(flipped(k)), "6,5,4;3,2,1");
 }
 
+TEST(MarkEdited, SaysSoOnceAndKeepsWhatItStartedAs) {
+  Kernel k = find_preset("edge").value();
+  const std::string original = k.description;
+  mark_edited(k);
+  EXPECT_EQ(k.description, std::string(kEditedPrefix) + original);
+  mark_edited(k);  // editing again does not stack the prefix
+  EXPECT_EQ(k.description, std::string(kEditedPrefix) + original);
+}
+
 }  // namespace
 }  // namespace filterlens

@@ -14,9 +14,9 @@
 // A bank is many kernels over one image in one call; kernels may differ in size, so each output
 // has its own size. Two implementations answer the same call:
 //   ConvImpl::reference  plain loops, double accumulation: the definition of correct.
-//   ConvImpl::simd       WebAssembly SIMD128 (natively through SIMDe), fused: each padded input
-//                        row is prepared once and every kernel of the same size reads it while it
-//                        is in cache. Agrees with the reference to about 1e-7 relative.
+//   ConvImpl::simd       WebAssembly SIMD128 (natively through SIMDe), fused: every kernel of the
+//                        same size reads an input row while it is in cache (conv2d_simd.cpp has
+//                        the schedule). Agrees with the reference to about 1e-7 relative.
 #pragma once
 
 #include <string>

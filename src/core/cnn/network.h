@@ -5,8 +5,8 @@
 //                 -> dense 784 -> 128 -> ReLU -> dense 128 -> 10 -> softmax cross-entropy
 //
 // The convolutions, forward and backward, run on the convolution engine's multi-channel form
-// (conv2d_layer.h: the same SIMD row kernels as conv2d_bank, which runs the trained first-layer
-// filters on the user's full-size image); the dense layers are matrix products (gemm.h).
+// (conv2d_layer.h: SIMD128 code beside conv2d_bank, which runs the trained first-layer filters on
+// the user's full-size image); the dense layers are matrix products (gemm.h).
 // Weights are float32, row-major:
 //   conv1.weight [8][1][5][5], conv1.bias [8], conv2.weight [16][8][5][5], conv2.bias [16],
 //   fc1.weight [128][784] (input index c*49 + y*7 + x), fc1.bias [128], fc2.weight [10][128],

@@ -97,10 +97,9 @@ inline void store_partial(float* out, v128_t v, int count) {
 }
 
 // Loads the first `count` (< 4) floats at p, zeros in the other lanes.
+// Lane by lane, like store_partial (no memcpy call in wasm).
 inline v128_t load_partial(const float* p, int count) {
-  float lanes[kLanes] = {};
-  std::memcpy(lanes, p, sizeof(float) * static_cast<std::size_t>(count));
-  return wasm_v128_load(lanes);
+  return wasm_f32x4_make(p[0], count > 1 ? p[1] : 0.0f, count > 2 ? p[2] : 0.0f, 0.0f);
 }
 
 // One output row of one kernel from its taps: out[x] = sum over t of w[t] * tap[t][x], or with

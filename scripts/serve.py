@@ -413,14 +413,25 @@ def positive(kind):
     return parse
 
 
+def port_number(text):
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0..65535, got {text}")
+    return value
+
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    # String defaults go through `type` too, so a bad PORT or FILTERLENS_SERVE_TIMEOUT is a
+    # usage error rather than a traceback.
+    parser.add_argument("--port", type=port_number, default=os.environ.get("PORT", "8000"),
+                        help="0 picks a free port (default 8000, or $PORT)")
     parser.add_argument("--dir", default=os.path.join(root, "build", "wasm", "web"))
     parser.add_argument("--timeout", type=positive(float),
-                        default=float(os.environ.get("FILTERLENS_SERVE_TIMEOUT", "20")),
-                        help="seconds a connection may wait for a complete request (default 20)")
+                        default=os.environ.get("FILTERLENS_SERVE_TIMEOUT", "20"),
+                        help="seconds a connection may wait for a complete request, at most 30 "
+                             "(default 20, or $FILTERLENS_SERVE_TIMEOUT)")
     parser.add_argument("--max-connections", type=positive(int), default=512,
                         help="open connections (threads) at most (default 512)")
     args = parser.parse_args()
@@ -432,7 +443,11 @@ def main():
     limit = min(args.max_connections, raise_file_limit(args.max_connections + 64) - 64)
     if limit <= 0:
         sys.exit("serve.py: the open-file limit (ulimit -n) is too low to serve anything")
-    server = Server(("127.0.0.1", args.port), args.dir, args.timeout, limit)
+    try:
+        server = Server(("127.0.0.1", args.port), args.dir, args.timeout, limit)
+    except OSError as e:
+        sys.exit(f"serve.py: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e} "
+                 "(another server there? pick one with --port or PORT=..., 0 for any free port)")
     print(f"FilterLens: http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

@@ -111,9 +111,9 @@ void for_each_jpeg_header_segment(const std::uint8_t* d, std::size_t n, Fn fn) {
 
 // Megapixels with as many decimals as it takes to tell `pixels` from `limit` ("64.01 MP" against
 // "64 MP", never "64 MP; the limit is 64 MP").
-std::string megapixels_against(std::int64_t pixels, std::int64_t limit, std::string& limit_text) {
+std::string megapixels_against(double pixels, std::int64_t limit, std::string& limit_text) {
   char a[40], b[40];
-  for (int decimals = pixels >= 10'000'000 ? 0 : 1;; ++decimals) {
+  for (int decimals = pixels >= 1e7 ? 0 : 1;; ++decimals) {
     std::snprintf(a, sizeof a, "%.*f", decimals, pixels / 1e6);
     std::snprintf(b, sizeof b, "%.*f", decimals, limit / 1e6);
     if (std::strcmp(a, b) != 0 || decimals >= 6) break;
@@ -128,7 +128,8 @@ std::string megapixels_against(std::int64_t pixels, std::int64_t limit, std::str
 
 std::string too_large(std::int64_t w, std::int64_t h, std::int64_t limit) {
   std::string limit_text;
-  const std::string mp = megapixels_against(w * h, limit, limit_text);
+  const std::string mp =
+      megapixels_against(double(w) * double(h), limit, limit_text);  // no overflow
   return "image is " + std::to_string(w) + " x " + std::to_string(h) + " (" + mp +
          " MP); the limit is " + limit_text + " MP";
 }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -85,6 +86,39 @@ TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const Plane ok = resize_shorter_side(Plane(10, 20), 5);
   EXPECT_EQ(ok.width, 5);
   EXPECT_EQ(ok.height, 10);
+}
+
+// gzip of `data` in stored deflate blocks, with `isize` written as the trailer's length.
+std::vector<std::uint8_t> gzip_stored(const std::vector<std::uint8_t>& data, std::uint32_t isize) {
+  std::vector<std::uint8_t> g = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = std::min<std::size_t>(65535, data.size() - pos);
+    const bool last = pos + n == data.size();
+    g.insert(g.end(), {std::uint8_t(last), std::uint8_t(n), std::uint8_t(n >> 8), std::uint8_t(~n),
+                       std::uint8_t(~n >> 8)});
+    g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
+    pos += n;
+  } while (pos < data.size());
+  g.insert(g.end(), {0, 0, 0, 0});  // CRC-32, not checked
+  for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(isize >> s));
+  return g;
+}
+
+TEST(Gunzip, AStreamInflatingPastItsTrailerStopsAtTheBudget) {
+  const std::vector<std::uint8_t> data(1 << 20, 7);
+  auto honest =
+      cnn::gunzip_if_needed(gzip_stored(data, 1 << 20).data(), gzip_stored(data, 1 << 20).size());
+  ASSERT_TRUE(honest) << honest.error();
+  EXPECT_EQ(honest.value(), data);
+  const auto lying = gzip_stored(data, 100);
+  auto r = cnn::gunzip_if_needed(lying.data(), lying.size());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "the gzip data inflates to more than the 100 bytes its trailer declares");
+  const auto huge = gzip_stored({1, 2, 3}, 0xFFFFFFF0u);
+  r = cnn::gunzip_if_needed(huge.data(), huge.size());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("the limit is"), std::string::npos) << r.error();
 }
 
 TEST(Training, AnEmptyDataSetIsRefusedNotLoopedOver) {

@@ -134,7 +134,8 @@ TEST(Training, AnEmptyDataSetIsRefusedNotLoopedOver) {
   auto d = cnn::make_dataset(none, {});
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error(), "the data set holds no images");
-  cnn::Trainer t(cnn::Dataset{}, cnn::TrainOptions{});
+  const cnn::Dataset empty;  // the trainer keeps a reference to its data
+  cnn::Trainer t(empty, cnn::TrainOptions{});
   EXPECT_TRUE(t.done());
 }
 

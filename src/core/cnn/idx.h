@@ -6,6 +6,7 @@
 //   labels: magic 0x00000801, count, then count bytes (0..9)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,8 +20,15 @@ struct IdxImages {
   std::vector<std::uint8_t> pixels;  // count * rows * cols, row-major per image
 };
 
+// Upper bound of a gunzipped file: Fashion-MNIST's largest is 47 MB.
+constexpr std::size_t kMaxGunzipSize = std::size_t{256} << 20;
+
 // gzip (RFC 1952) -> bytes; input that does not start with the gzip magic is returned as is.
-Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* data, std::size_t size);
+// Memory is bounded by what the file can hold: the output buffer is sized from the trailer's
+// length field, which must not exceed `max_size` nor what deflate can make of the compressed
+// bytes (1032:1 at most), and inflating stops there, so a small file cannot claim gigabytes.
+Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* data, std::size_t size,
+                                                   std::size_t max_size = kMaxGunzipSize);
 
 Result<IdxImages> parse_idx_images(const std::uint8_t* data, std::size_t size);
 Result<std::vector<std::uint8_t>> parse_idx_labels(const std::uint8_t* data, std::size_t size);

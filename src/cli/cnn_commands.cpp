@@ -70,12 +70,10 @@ CLI::App* add_train_command(CLI::App& app, TrainArgs& a) {
                          "Train the CNN (2 conv + 2 dense layers, Adam) from scratch on\n"
                          "Fashion-MNIST IDX files and write its weights; prints loss and\n"
                          "accuracy per epoch.");
-  cmd->add_option("--data", a.data, "folder holding train-* and t10k-*-idx?-ubyte[.gz]")
-      ->type_name("DIR")
-      ->required();
-  cmd->add_option("--out", a.out, "weights file to write (replaced atomically)")
-      ->type_name("WEIGHTS")
-      ->required();
+  cmd->add_option("--data", a.data, "folder holding train-* and t10k-*-idx?-ubyte[.gz] (required)")
+      ->type_name("DIR");
+  cmd->add_option("--out", a.out, "weights file to write, replaced atomically (required)")
+      ->type_name("WEIGHTS");
   cmd->add_option("--epochs", a.epochs, "passes over the training set, 1-1000 (default 3)")
       ->type_name("N")
       ->check(whole_number(1, kMaxEpochs));
@@ -102,19 +100,21 @@ CLI::App* add_train_command(CLI::App& app, TrainArgs& a) {
 CLI::App* add_eval_command(CLI::App& app, EvalArgs& a) {
   CLI::App* cmd = app.add_subcommand(
       "eval", "Print the test accuracy and mean loss of a weights file on\nFashion-MNIST.");
-  cmd->add_option("--weights", a.weights, "weights file (as written by train)")
-      ->type_name("WEIGHTS")
-      ->required();
-  cmd->add_option("--data", a.data, "folder holding t10k-*-idx?-ubyte[.gz]")
-      ->type_name("DIR")
-      ->required();
+  cmd->add_option("--weights", a.weights, "weights file, as written by train (required)")
+      ->type_name("WEIGHTS");
+  cmd->add_option("--data", a.data, "folder holding t10k-*-idx?-ubyte[.gz] (required)")
+      ->type_name("DIR");
   cmd->add_option("--test-limit", a.test_limit, "the first N test images only (default 0: all)")
       ->type_name("N")
       ->check(whole_number(0, kMaxImages));
   return cmd;
 }
 
+// Checked here rather than with CLI11's required(), which would report a missing option before
+// an unknown one, when the unknown one is usually the typo that caused it.
 int run_train(const TrainArgs& a) {
+  if (a.data.empty()) throw UsageError{"--data DIR is required"};
+  if (a.out.empty()) throw UsageError{"--out WEIGHTS is required"};
   Dataset train, test;
   if (!load_split(a.data, "train", train) || !load_split(a.data, "t10k", test))
     return kExitUnreadable;
@@ -156,6 +156,8 @@ int run_train(const TrainArgs& a) {
 }
 
 int run_eval(const EvalArgs& a) {
+  if (a.weights.empty()) throw UsageError{"--weights WEIGHTS is required"};
+  if (a.data.empty()) throw UsageError{"--data DIR is required"};
   auto bytes = read_file_bytes(a.weights);
   if (!bytes) {
     print_error("cannot read " + quoted(a.weights) + ": " + bytes.error());

@@ -24,7 +24,7 @@ struct EvalArgs {
 CLI::App* add_train_command(CLI::App& app, TrainArgs& args);
 CLI::App* add_eval_command(CLI::App& app, EvalArgs& args);
 
-// Return the process exit code (see cli_support.h).
+// Return the process exit code (see cli_support.h); throw UsageError for a missing option.
 int run_train(const TrainArgs& args);
 int run_eval(const EvalArgs& args);
 

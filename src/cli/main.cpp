@@ -303,8 +303,12 @@ std::string parse_error_message(const CLI::App& app, const CLI::App& active,
            (filter ? " (one IMAGE per run)"
                    : " ('" + active.get_name() + "' takes options only; see its --help)");
   }
-  // "--padding: 1 required N missing" -> "--padding needs a value"
+  // "--padding: 1 required N missing" -> "--padding needs a value"; our checks' "--seed: needs
+  // a whole number ..." -> "--seed needs a whole number ...".
   const std::size_t colon = what.find(": ");
+  if (dynamic_cast<const CLI::ValidationError*>(&e) && colon != std::string::npos &&
+      what.compare(colon + 2, 6, "needs ") == 0)
+    return what.substr(0, colon) + what.substr(colon + 1);
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) && colon != std::string::npos &&
       what.size() > 8 && what.compare(what.size() - 8, 8, " missing") == 0)
     return what.substr(0, colon) + " needs a value";

@@ -197,18 +197,17 @@ std::string quoted(const std::string& s) {
   return "'" + s + "'";
 }
 
-// The size resize_shorter_side(plane, n) makes (its formula, in 64 bits), so --resize is held to
-// the decoder's pixel limit before anything is allocated.
+// --resize is held to the decoder's pixel limit, from the decoded size and before anything is
+// allocated; the message gives both sizes.
 void check_resize(int width, int height, int n) {
-  const bool wide = width > height;
-  const std::int64_t short_in = wide ? height : width, long_in = wide ? width : height;
-  const std::int64_t long_out = std::max<std::int64_t>(std::int64_t{n} * long_in / short_in, 1);
-  const std::int64_t w = wide ? long_out : n, h = wide ? n : long_out;
+  const ResizedSize size = resized_size(width, height, n);
   const std::int64_t limit = DecodeLimits{}.max_pixels;
-  if (w * h > limit)
+  // Each side is at most 16384 * 2^31, so the product cannot overflow 64 bits.
+  if (size.width * size.height > limit)
     throw UsageError{"--resize " + std::to_string(n) + " would turn the " + std::to_string(width) +
-                     " x " + std::to_string(height) + " image into " + std::to_string(w) + " x " +
-                     std::to_string(h) + " = " + std::to_string(w * h) + " pixels; the limit is " +
+                     " x " + std::to_string(height) + " image into " + std::to_string(size.width) +
+                     " x " + std::to_string(size.height) + " = " +
+                     std::to_string(size.width * size.height) + " pixels; the limit is " +
                      std::to_string(limit) + " pixels"};
 }
 
@@ -234,7 +233,7 @@ int run_filter(const FilterArgs& o) {
   if (o.resize > 0) check_resize(image.value().width, image.value().height, o.resize);
   Plane gray = to_gray(image.value());
   image = Result<Image>::ok({});
-  if (o.resize > 0) gray = resize_shorter_side(gray, o.resize);
+  if (o.resize > 0) gray = resize_shorter_side(gray, o.resize, DecodeLimits{}.max_pixels);
 
   std::vector<Plane> maps;
   Status s = conv2d_bank(gray, bank, params, ConvImpl::simd, maps);

@@ -3,6 +3,7 @@
 // anything is allocated.
 #include "idx.h"
 
+#include <cstring>
 #include <string>
 
 #include <stb/stb_image.h>
@@ -42,23 +43,25 @@ Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* d, std::s
   const std::uint64_t isize = le32(d + n - 4);
   const std::uint64_t compressed = n - pos - 8;
   if (isize > max_size)
-    return R::fail("the gzip data unpacks to " + std::to_string(isize) + " bytes; the limit is " +
-                   std::to_string(max_size));
+    return R::fail("the gzip data declares " + std::to_string(isize) +
+                   " bytes uncompressed; the limit is " + std::to_string(max_size));
   if (isize > compressed * kMaxDeflateRatio + 1024)
-    return R::fail("the gzip data claims " + std::to_string(isize) + " bytes, more than its " +
-                   std::to_string(compressed) + " compressed bytes can hold (damaged)");
+    return R::fail("the gzip data declares " + std::to_string(isize) +
+                   " bytes uncompressed, more than its " + std::to_string(compressed) +
+                   " compressed bytes can hold (damaged)");
   // The 8-byte trailer is passed too: stb_image 2.27's inflater refuses a stream that ends
   // within its 16-bit look-ahead, and the trailer gives it bytes to look at (it stops at the
-  // final block either way). The output buffer is not expandable: a stream longer than its
-  // trailer says fails instead of growing.
+  // final block either way). The output buffer is sized from the trailer and not expandable:
+  // a stream that goes on past it (a 104-byte bomb) fails there instead of growing.
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(isize) + 1);
   const int got = stbi_zlib_decode_noheader_buffer(
       reinterpret_cast<char*>(bytes.data()), static_cast<int>(isize),
       reinterpret_cast<const char*>(d + pos), static_cast<int>(n - pos));
-  if (got < 0)
-    return R::fail(
-        "the gzip data is damaged (the deflate stream could not be decoded, or it is "
-        "longer than its trailer says)");
+  const char* why = got < 0 ? stbi_failure_reason() : nullptr;
+  if (why && std::strcmp(why, "output buffer limit") == 0)
+    return R::fail("the gzip data inflates to more than the " + std::to_string(isize) +
+                   " bytes its trailer declares");
+  if (got < 0) return R::fail("the gzip data is damaged (deflate stream could not be decoded)");
   if (static_cast<std::uint64_t>(got) != isize)
     return R::fail("the gzip data is damaged (its length does not match its trailer)");
   bytes.resize(static_cast<std::size_t>(isize));

@@ -20,15 +20,14 @@ struct IdxImages {
   std::vector<std::uint8_t> pixels;  // count * rows * cols, row-major per image
 };
 
-// Upper bound of a gunzipped file: Fashion-MNIST's largest is 47 MB.
-constexpr std::size_t kMaxGunzipSize = std::size_t{256} << 20;
-
 // gzip (RFC 1952) -> bytes; input that does not start with the gzip magic is returned as is.
-// Memory is bounded by what the file can hold: the output buffer is sized from the trailer's
-// length field, which must not exceed `max_size` nor what deflate can make of the compressed
-// bytes (1032:1 at most), and inflating stops there, so a small file cannot claim gigabytes.
+// Refuses a stream whose trailer declares more than `max_size` bytes (by default
+// kMaxInflatedBytes), more than deflate can make of the compressed bytes (1032:1 at most), or
+// that inflates past what its trailer declares: the output buffer is sized from the trailer and
+// does not grow, so a small file cannot make it allocate gigabytes.
+inline constexpr std::uint32_t kMaxInflatedBytes = 512u << 20;
 Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* data, std::size_t size,
-                                                   std::size_t max_size = kMaxGunzipSize);
+                                                   std::size_t max_size = kMaxInflatedBytes);
 
 Result<IdxImages> parse_idx_images(const std::uint8_t* data, std::size_t size);
 Result<std::vector<std::uint8_t>> parse_idx_labels(const std::uint8_t* data, std::size_t size);

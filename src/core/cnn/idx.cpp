@@ -9,6 +9,7 @@
 #include <stb/stb_image.h>
 
 #include "byte_reader.h"
+#include "crc32.h"
 
 namespace filterlens::cnn {
 namespace {
@@ -65,6 +66,8 @@ Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* d, std::s
   if (static_cast<std::uint64_t>(got) != isize)
     return R::fail("the gzip data is damaged (its length does not match its trailer)");
   bytes.resize(static_cast<std::size_t>(isize));
+  if (le32(d + n - 8) != crc32(bytes.data(), bytes.size()))
+    return R::fail("the gzip data is damaged (its CRC-32 does not match its contents)");
   return R::ok(std::move(bytes));
 }
 

@@ -242,24 +242,24 @@ int run_filter(const FilterArgs& o) {
     return kExitUsage;
   }
 
-  std::vector<NamedBytes> files;
-  files.push_back({"gray.npy", encode_npy(gray)});
-  std::vector<FigurePanel> panels{{"Original", gray_to_u8(gray)}};
-  for (std::size_t i = 0; i < bank.size(); ++i) {
+  // Each output is encoded, written as a temporary and freed before the next: peak memory holds
+  // the maps and one encoded file, not every output at once. Nothing takes its final name until
+  // all were written (commit); a failure removes the temporaries.
+  AtomicFileSet out(o.out_dir);
+  auto add = [&](const std::string& name, const std::vector<std::uint8_t>& encoded) {
+    if (encoded.empty()) return Status::fail("cannot encode " + name + " (out of memory?)");
+    return out.add(name, encoded);
+  };
+  Status written = add("gray.npy", encode_npy(gray));
+  std::vector<FigurePanel> panels{{"Original", shrink_for_figure(gray_to_u8(gray))}};
+  for (std::size_t i = 0; written && i < bank.size(); ++i) {
     const Image colored = apply_colormap(maps[i], colormap);
-    files.push_back({bank[i].name + ".npy", encode_npy(maps[i])});
-    files.push_back({bank[i].name + ".png", encode_png(colored)});
-    panels.push_back({bank[i].name, colored});
+    written = add(bank[i].name + ".npy", encode_npy(maps[i]));
+    if (written) written = add(bank[i].name + ".png", encode_png(colored));
+    panels.push_back({bank[i].name, shrink_for_figure(colored)});
   }
-  files.push_back({"figure.png", encode_png(compose_figure(panels, load_font()))});
-  for (const NamedBytes& f : files) {
-    if (f.bytes.empty()) {
-      print_error("cannot encode " + f.name + " (out of memory?)");
-      return kExitUnwritable;
-    }
-  }
-
-  const Status written = write_files_atomic(o.out_dir, files);
+  if (written) written = add("figure.png", encode_png(compose_figure(panels, load_font())));
+  if (written) written = out.commit();
   if (!written) {
     print_error(written.error());
     return kExitUnwritable;

@@ -100,39 +100,57 @@ Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t
   return write_file_atomic(path, bytes.data(), bytes.size());
 }
 
-Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::fail("cannot create directory " + quoted(dir) + ": " + ec.message());
-  const std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-  std::vector<std::string> temps;
-  auto remove_temps = [&](std::size_t from) {
-    for (std::size_t i = from; i < temps.size(); ++i) ::unlink(temps[i].c_str());
-  };
-  for (const NamedBytes& f : files) {
-    if (f.name.empty() || f.name.find('/') != std::string::npos) {
-      remove_temps(0);
-      return Status::fail("cannot write " + quoted(prefix + f.name) + ": not a plain file name");
-    }
-    std::string tmp;
-    Status s = write_temp(prefix + f.name, f.bytes.data(), f.bytes.size(), tmp);
-    if (!s) {
-      remove_temps(0);
-      return s;
-    }
-    temps.push_back(tmp);
+AtomicFileSet::AtomicFileSet(std::string dir)
+    : dir_(std::move(dir)), prefix_(dir_.empty() || dir_.back() == '/' ? dir_ : dir_ + "/") {}
+
+AtomicFileSet::~AtomicFileSet() {
+  if (!committed_)
+    for (const std::string& t : temps_) ::unlink(t.c_str());
+}
+
+Status AtomicFileSet::add(const std::string& name, const std::uint8_t* data, std::size_t size) {
+  if (temps_.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) return Status::fail("cannot create directory " + filterlens::quoted(dir_) + ": " + ec.message());
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string target = prefix + files[i].name;
-    if (std::rename(temps[i].c_str(), target.c_str()) != 0) {
+  if (name.empty() || name.find('/') != std::string::npos)
+    return Status::fail("cannot write " + filterlens::quoted(prefix_ + name) + ": not a plain file name");
+  std::string tmp;
+  Status s = write_temp(prefix_ + name, data, size, tmp);
+  if (!s) return s;
+  names_.push_back(name);
+  temps_.push_back(tmp);
+  return Status::ok();
+}
+
+Status AtomicFileSet::commit() {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    const std::string target = prefix_ + names_[i];
+    if (std::rename(temps_[i].c_str(), target.c_str()) != 0) {
       const int err = errno;
-      for (std::size_t j = 0; j < i; ++j) ::unlink((prefix + files[j].name).c_str());
-      remove_temps(i);
+      for (std::size_t j = 0; j < i; ++j) ::unlink((prefix_ + names_[j]).c_str());
+      temps_.erase(temps_.begin(), temps_.begin() + static_cast<long>(i));  // the rest: dtor
       return fail("write", target, err);
     }
   }
-  sync_dir(dir);
+  committed_ = true;
+  sync_dir(dir_);
   return Status::ok();
+}
+
+Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files) {
+  AtomicFileSet set(dir);
+  if (files.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::fail("cannot create directory " + quoted(dir) + ": " + ec.message());
+  }
+  for (const NamedBytes& f : files) {
+    Status s = set.add(f.name, f.bytes);
+    if (!s) return s;
+  }
+  return set.commit();
 }
 
 }  // namespace filterlens

@@ -30,4 +30,29 @@ struct NamedBytes {
 // renamed are removed again, so the directory never holds a mixed set from this call.
 Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files);
 
+// The same all-or-nothing set, written one file at a time, so a caller can encode, write and
+// free each output before making the next (the CLI's peak memory holds one encoded file, not
+// all of them). Nothing appears under the final names before commit(); temporaries of a set
+// that is never committed are removed by the destructor.
+class AtomicFileSet {
+ public:
+  explicit AtomicFileSet(std::string dir);
+  ~AtomicFileSet();
+  AtomicFileSet(const AtomicFileSet&) = delete;
+  AtomicFileSet& operator=(const AtomicFileSet&) = delete;
+
+  // Writes and syncs `name`'s temporary (the directory is created on the first call).
+  Status add(const std::string& name, const std::uint8_t* data, std::size_t size);
+  Status add(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    return add(name, bytes.data(), bytes.size());
+  }
+  // Renames every temporary into place; on failure removes what this set renamed.
+  Status commit();
+
+ private:
+  std::string dir_, prefix_;
+  std::vector<std::string> names_, temps_;
+  bool committed_ = false;
+};
+
 }  // namespace filterlens

@@ -80,6 +80,20 @@ TEST(Figure, ThinImagesGiveAFigureOfSaneSize) {
   }
 }
 
+TEST(Figure, PanelsShrunkFirstGiveTheSameFigure) {
+  // The CLI keeps shrink_for_figure's copy instead of each full-size map (24 MP maps are 24 MB
+  // apiece as 8-bit); the figure must not change by a pixel.
+  for (auto [w, h] : {std::pair{451, 300}, std::pair{4000, 3000}, std::pair{3000, 1},
+                      std::pair{7, 5000}, std::pair{1281, 320}}) {
+    Image im{w, h, 3, {}};
+    for (int i = 0; i < w * h * 3; ++i) im.pixels.push_back(std::uint8_t(i * 7 + i / 3));
+    const Image full = compose_figure({{"a", im}}, {});
+    const Image shrunk = compose_figure({{"a", shrink_for_figure(im)}}, {});
+    EXPECT_EQ(full.width, shrunk.width) << w << " x " << h;
+    EXPECT_EQ(full.pixels, shrunk.pixels) << w << " x " << h;
+  }
+}
+
 TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const ResizedSize s = resized_size(1, 1000, 16384);
   EXPECT_EQ(s.width, 16384);

@@ -1,0 +1,72 @@
+"""Summary of hostile-catalogue runs: files per class and outcomes per surface (core/CLI release,
+CLI with ASan + UBSan, the page), from the JSON files test_hostile.py and hostile.test.mjs write.
+
+    /usr/bin/python3 tests/hostile/summary.py RESULTS.json... [--status FILE]
+
+--status also writes the list of failing files, with why, as Markdown.
+"""
+import json
+import sys
+
+
+def load(paths):
+    runs = []
+    for p in paths:
+        with open(p) as f:
+            runs.append(json.load(f))
+    return runs
+
+
+def cell(results):
+    ok = sum(r["problem"] is None and r["outcome"] == "ok" for r in results)
+    refused = sum(r["problem"] is None and r["outcome"] in ("refuse", "usage") for r in results)
+    failed = sum(r["problem"] is not None for r in results)
+    return f"{ok} ok, {refused} refused" + (f", **{failed} FAIL**" if failed else "")
+
+
+def table(runs):
+    classes = sorted({r["class"] for run in runs for r in run["results"]})
+    head = "| class | files | " + " | ".join(run["surface"] for run in runs) + " |"
+    lines = [head, "|" + "---|" * (2 + len(runs))]
+    for c in classes + [None]:
+        per = [[r for r in run["results"] if c is None or r["class"] == c] for run in runs]
+        files = max(len(p) for p in per)
+        name = c if c else "**all**"
+        lines.append(f"| {name} | {files} | " + " | ".join(cell(p) for p in per) + " |")
+    for run in runs:
+        worst = max(run["results"], key=lambda r: r.get("max_rss_kb", 0))
+        if worst.get("max_rss_kb"):
+            lines.append(f"\nPeak memory on {run['surface']}: {worst['max_rss_kb'] / 1024:.0f} MB "
+                         f"({worst['name']})")
+    return "\n".join(lines)
+
+
+def failures(runs):
+    out = []
+    for run in runs:
+        bad = [r for r in run["results"] if r["problem"] is not None]
+        out.append(f"\n## {run['surface']}: {len(bad)} of {len(run['results'])} fail\n")
+        for r in bad:
+            rss = f", {r['max_rss_kb'] / 1024:.0f} MB" if r.get("max_rss_kb") else ""
+            out.append(f"- `{r['name']}` [{r['class']}; expected {'/'.join(r['expect'])}; got "
+                       f"{r['outcome']}{rss}]: {r['problem']}")
+    return "\n".join(out)
+
+
+def main():
+    args = sys.argv[1:]
+    status = None
+    if "--status" in args:
+        i = args.index("--status")
+        status = args[i + 1]
+        del args[i:i + 2]
+    runs = load(args)
+    text = table(runs)
+    print(text)
+    if status:
+        with open(status, "w") as f:
+            f.write("# Hostile catalogue: current failures\n\n" + text + "\n" + failures(runs) + "\n")
+
+
+if __name__ == "__main__":
+    main()

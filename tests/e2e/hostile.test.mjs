@@ -187,3 +187,46 @@ test('every hostile image loads correctly or is refused, and the page keeps its 
   const failed = results.filter(r => r.problem);
   assert.equal(failed.length, 0, failed.map(r => `${r.name}: ${r.problem}`).join('\n'));
 });
+
+test('hostile bank-spec text is refused and changes nothing', async t => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(catalogue, 'manifest.json'), 'utf8')).files;
+  const only = process.env.FILTERLENS_HOSTILE_ONLY ? new RegExp(process.env.FILTERLENS_HOSTILE_ONLY) : null;
+  const entries = manifest.filter(e => e.kind === 'bank' && (!only || only.test(e.name)));
+  for (const e of entries) {
+    await t.test(e.name, async () => {
+      const result = { name: e.name, class: e.class, kind: e.kind, expect: e.expect, outcome: null,
+                       problem: null };
+      results.push(result);
+      pageErrors = [];
+      let beforeSet, got;
+      try {
+        beforeSet = await snapshot();
+        // Straight to the core's parser, as setFilters' text would arrive.
+        got = await page.evaluate(text => {
+          const M = window.Module;
+          const size = M.lengthBytesUTF8(text) + 1;
+          const ptr = M._malloc(size);
+          M.stringToUTF8(text, ptr, size);
+          const code = M._fl_set_filters(ptr);
+          M._free(ptr);
+          return { code, message: window.FilterLens.lastError() };
+        }, e.text);
+      } catch (err) {
+        result.outcome = 'crash';
+        result.problem = `the page hung or died: ${err.message.split('\n')[0]}`;
+        await openPage();
+        assert.fail(result.problem);
+      }
+      result.outcome = got.code === 0 ? 'ok' : 'refuse';
+      result.message = got.message;
+      const afterSet = await snapshot();
+      if (!e.expect.includes(result.outcome)) result.problem = `accepted, expected a refusal`;
+      else if (result.outcome === 'refuse' && !got.message) result.problem = 'refused with no message';
+      else if (result.outcome === 'refuse' && JSON.stringify(afterSet.maps) !== JSON.stringify(beforeSet.maps))
+        result.problem = 'the maps changed after a refused bank';
+      else if (pageErrors.length) result.problem = `page errors: ${pageErrors.join(' | ').slice(0, 300)}`;
+      if (result.outcome === 'ok') await openPage();  // a wrongly accepted bank must not spoil the next
+      assert.equal(result.problem, null, `${e.name} (${e.why})`);
+    });
+  }
+});

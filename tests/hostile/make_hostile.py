@@ -390,6 +390,10 @@ class Catalogue:
         return self._entry(name, cls, "args", "args", expect, why, surfaces=["cli"], image=image,
                            argv=argv, command=command)
 
+    def bank(self, name, cls, text, expect, why):
+        """Bank-spec text (src/core/bank_spec.h) as the page's fl_set_filters receives it."""
+        return self._entry(name, cls, "bank-spec", "bank", expect, why, surfaces=["page"], text=text)
+
     def write_manifest(self):
         with open(os.path.join(self.out, "manifest.json"), "w") as f:
             json.dump({"files": self.entries}, f, indent=1)
@@ -409,14 +413,12 @@ def build(out):
     pal_im = Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=37)
     img("valid_palette.png", "valid", "PNG", pil_bytes(pal_im, "PNG"), ["ok"], "palette PNG",
         gray=pal_im)
-    interlaced = pil_bytes(Image.fromarray(rgb), "PNG")  # PIL cannot write Adam7; craft it
-    adam7_raw = b""
+    adam7_raw = b""  # PIL cannot write Adam7: the seven passes, each its own filtered sub-image
     for (x0, y0, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4),
                              (1, 0, 2, 2), (0, 1, 1, 2)]:
         sub = rgb[y0::dy, x0::dx]
         if sub.size:
             adam7_raw += rows_of(np.ascontiguousarray(sub))
-    del interlaced
     img("valid_adam7.png", "valid", "PNG", png(61, 47, 8, 2, adam7_raw, interlace=1), ["ok"],
         "Adam7-interlaced RGB PNG", gray=Image.fromarray(rgb))
     img("valid_idat_10000_chunks.png", "valid", "PNG", png(61, 47, 8, 2, rows_of(rgb), idat_chunks=10000),
@@ -640,13 +642,11 @@ def build(out):
     img("jpeg_dht_counts_sum_272_second_table.jpg", "bad_table", "JPEG",
         jpeg_replace(base_jpg, 0xC4, dht_over_256, which=3), ["refuse"],
         "the same, in the last table of the header")
-    prog_segs_after = prog_jpg.split(b"\xff\xc4")
     # The third DHT of a progressive file sits between scans, after the first SOS.
     k = prog_jpg.find(b"\xff\xda")
     j = prog_jpg.find(b"\xff\xc4", k)
     L = struct.unpack(">H", prog_jpg[j + 2:j + 4])[0]
     bad = dht_over_256(prog_jpg[j + 4:j + 2 + L])
-    del prog_segs_after
     img("jpeg_progressive_dht_sum_272_after_first_scan.jpg", "bad_table", "JPEG",
         prog_jpg[:j] + b"\xff\xc4" + struct.pack(">H", len(bad) + 2) + bad + prog_jpg[j + 2 + L:],
         ["refuse"], "a progressive JPEG's between-scan Huffman table summing to 272")
@@ -999,6 +999,23 @@ def build(out):
     cat.args("args_train_batch_huge", "params", None,
              ["--data", "idx_valid_raw", "--out", "OUT", "--batch", "4294967297"], ["usage"],
              "--batch 4294967297 (wraps to 1 in 32 bits)", command="train")
+
+    # ---- hostile bank-spec text (the page's setFilters format, straight to the core parser) -------
+    cat.bank("bank_10000_kernels", "kernel_text", "".join(f"kernel k{i} 1\n" for i in range(10000)),
+             ["refuse"], "10,000 filters (the app aborted for good on this)")
+    cat.bank("bank_nan_weight", "kernel_text", "kernel a nan,1;1,1\n", ["refuse"], "a NaN weight")
+    cat.bank("bank_overflowing_weight", "kernel_text", "kernel a 1e39,1;1,1\n", ["refuse"],
+             "a weight past float's range")
+    cat.bank("bank_stride_11_digits", "kernel_text", "preset edge\nstride 99999999999\n", ["refuse"],
+             "stride 99999999999")
+    cat.bank("bank_padding_negative", "kernel_text", "preset edge\npadding -1\n", ["refuse"], "padding -1")
+    cat.bank("bank_escape_in_name", "kernel_text", "kernel a\x1b[31mred 1,1;1,1\n", ["refuse"],
+             "a terminal escape sequence inside a filter name")
+    cat.bank("bank_empty", "kernel_text", "", ["refuse"], "no filters at all")
+    cat.bank("bank_duplicate_names", "kernel_text", "kernel a 1\nkernel a 2\n", ["refuse"],
+             "two filters named 'a'")
+    cat.bank("bank_one_megabyte_line", "kernel_text", "kernel a " + "1," * 500000 + "1\n", ["refuse"],
+             "a kernel row of 500,001 weights")
 
     cat.write_manifest()
     return cat.entries

@@ -30,14 +30,22 @@ def table(runs):
     lines = [head, "|" + "---|" * (2 + len(runs))]
     for c in classes + [None]:
         per = [[r for r in run["results"] if c is None or r["class"] == c] for run in runs]
-        files = max(len(p) for p in per)
+        files = len({r["name"] for p in per for r in p})
         name = c if c else "**all**"
         lines.append(f"| {name} | {files} | " + " | ".join(cell(p) for p in per) + " |")
+    lines.append("")
     for run in runs:
         worst = max(run["results"], key=lambda r: r.get("max_rss_kb", 0))
         if worst.get("max_rss_kb"):
-            lines.append(f"\nPeak memory on {run['surface']}: {worst['max_rss_kb'] / 1024:.0f} MB "
-                         f"({worst['name']})")
+            hostile = max((r for r in run["results"] if r["class"] != "valid"),
+                          key=lambda r: r.get("max_rss_kb", 0))
+            lines.append(f"- peak memory, {run['surface']}: {worst['max_rss_kb'] / 1024:.0f} MB "
+                         f"({worst['name']}); worst hostile file {hostile['max_rss_kb'] / 1024:.0f} MB "
+                         f"({hostile['name']})")
+        heap = max((r for r in run["results"] if r.get("heap")), key=lambda r: r["heap"], default=None)
+        if heap:
+            lines.append(f"- largest wasm heap, {run['surface']}: {heap['heap'] / 2 ** 20:.0f} MB "
+                         f"(after {heap['name']})")
     return "\n".join(lines)
 
 

@@ -41,7 +41,7 @@ function readNpy(file) {
 async function openPage() {
   if (page) await page.close().catch(() => {});
   // A small window: SwiftShader draws every frame on the CPU, and the loads compete with it.
-  page = await browser.newPage({ viewport: { width: 640, height: 400 } });
+  page = await browser.newPage({ viewport: { width: 640, height: 400 }, screen: { width: 1920, height: 1080 } });
   page.on('pageerror', e => pageErrors.push(e.message));
   page.on('console', m => { if (m.type() === 'error') pageErrors.push(m.text()); });
   await page.goto(base);

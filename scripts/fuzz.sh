@@ -103,7 +103,7 @@ for t in "${targets[@]}"; do
       if ! "$bin" "${common[@]}" "$f" >"$crashes/replay.log" 2>&1; then
         bad+=("$f")
         echo "--- $f crashes fuzz_$t again:"
-        grep -E 'ERROR: |runtime error|SUMMARY|^    #[0-9]+ ' "$crashes/replay.log" | head -20
+        grep -E 'ERROR: |runtime error|SUMMARY|^    #[0-5] ' "$crashes/replay.log" | head -20
       fi
     done
     echo "regressions: ${#regressions[@]} replayed, ${#bad[@]} crashed"
@@ -119,9 +119,11 @@ for t in "${targets[@]}"; do
   if [ "$keep_going" = 1 ]; then
     mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   fi
+  start=$SECONDS
   "$bin" "${common[@]}" "${mode[@]}" -max_total_time="$seconds" -print_final_stats=1 \
     "$scratch" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
+  took=$((SECONDS - start))
 
   # Final figures: the stat:: lines (single process) or the last status line (fork mode).
   last=$(grep -E '^#[0-9]+:?[[:space:]].*cov: ' "$log" | tail -1)
@@ -129,7 +131,7 @@ for t in "${targets[@]}"; do
   [ -n "$execs" ] || execs=$(sed -E -n 's/^#([0-9]+).*/\1/p' <<<"$last")
   per_s=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   # Fork mode prints no totals and its status lines' exec/s is per job: the run's average.
-  [ -n "$per_s" ] || per_s=$(( ${execs:-0} / seconds ))
+  [ -n "$per_s" ] || per_s=$(( ${execs:-0} / (took > 0 ? took : 1) ))
   cov=$(sed -E -n 's/.*cov: ([0-9]+).*/\1/p' <<<"$last")
   ft=$(sed -E -n 's/.*ft: ([0-9]+).*/\1/p' <<<"$last")
   corp=$(sed -E -n 's/.*corp: ([0-9]+).*/\1/p' <<<"$last")
@@ -138,12 +140,31 @@ for t in "${targets[@]}"; do
   artifacts=("$crashes"/crash-* "$crashes"/timeout-* "$crashes"/oom-* "$crashes"/leak-* \
              "$crashes"/slow-unit-*)
   shopt -u nullglob
-  line="fuzz_$t: ${execs:-?} executions in ${seconds} s, ${per_s:-?} exec/s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}${rss:+, peak RSS $rss MB}, crashes ${#artifacts[@]}"
+  line="fuzz_$t: ${execs:-?} executions in ${took} s, ${per_s:-?} exec/s, cov ${cov:-?}, ft ${ft:-?}, corpus ${corp:-?}${rss:+, peak RSS $rss MB}, crashes ${#artifacts[@]}"
   echo "$line"
   summary+=("$line")
   if [ $rc -ne 0 ] || [ ${#artifacts[@]} -gt 0 ]; then
-    grep -E 'ERROR: |runtime error|SUMMARY|^    #[0-9]+ ' "$log" | head -30
-    for a in "${artifacts[@]}"; do echo "crash input: $a"; done
+    grep -E 'ERROR: |runtime error|SUMMARY|^    #[0-5] ' "$log" | head -30
+    # One line per input: its file and what it does (crashes replayed for their sanitizer
+    # summary; timeouts and out-of-memory inputs named by libFuzzer's prefix, not rerun).
+    # Grouped by cause, so a campaign's hundred inputs read as its few bugs.
+    declare -A group=()
+    for a in "${artifacts[@]}"; do
+      case "$(basename "$a")" in
+        crash-*|leak-*)
+          why=$("$bin" "${common[@]}" "$a" 2>&1 | grep -E -m1 '^SUMMARY: |ERROR: libFuzzer' |
+                sed "s|$root/||g; s/ in *$//") ;;
+        *) why="libFuzzer: $(basename "$a" | cut -d- -f1)" ;;
+      esac
+      echo "crash input: $a"
+      group["${why:-unknown}"]+="$a "
+    done
+    echo "--- causes (inputs: cause, an example)"
+    for why in "${!group[@]}"; do
+      read -ra files <<<"${group[$why]}"
+      echo "${#files[@]}: $why, e.g. ${files[0]}"
+    done
+    unset group
     echo "full log: $log"
     failed+=("fuzz_$t (exit $rc, ${#artifacts[@]} inputs in $crashes)")
   fi

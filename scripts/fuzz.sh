@@ -20,7 +20,7 @@
 # limit per input, default 2048), FILTERLENS_FUZZ_TIMEOUT (seconds per input, default 25).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+cd "$root" || exit 1
 
 build=1
 bin_dir="$root/build/fuzz/tests/fuzz"

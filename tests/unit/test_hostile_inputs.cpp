@@ -14,6 +14,7 @@
 #include "cnn/idx.h"
 #include "cnn/trainer.h"
 #include "cnn/weights_file.h"
+#include "crc32.h"
 #include "figure.h"
 #include "file_bytes.h"
 #include "image.h"
@@ -101,7 +102,7 @@ std::vector<std::uint8_t> gzip_stored(const std::vector<std::uint8_t>& data, std
     g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
     pos += n;
   } while (pos < data.size());
-  const std::uint32_t crc = cnn::crc32(data.data(), data.size());
+  const std::uint32_t crc = crc32(data.data(), data.size());
   for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(crc >> s));
   for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(isize >> s));
   return g;
@@ -134,7 +135,8 @@ TEST(Training, AnEmptyDataSetIsRefusedNotLoopedOver) {
   auto d = cnn::make_dataset(none, {});
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error(), "the data set holds no images");
-  cnn::Trainer t(cnn::Dataset{}, cnn::TrainOptions{});
+  const cnn::Dataset empty;  // the trainer keeps a reference to its data
+  cnn::Trainer t(empty, cnn::TrainOptions{});
   EXPECT_TRUE(t.done());
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cnn/weights_file.h"
+#include "crc32.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(data, size);
   if (size >= 4) {
     std::vector<std::uint8_t> fixed(data, data + size);
-    const std::uint32_t crc = filterlens::cnn::crc32(fixed.data(), size - 4);
+    const std::uint32_t crc = filterlens::crc32(fixed.data(), size - 4);
     for (int i = 0; i < 4; ++i) fixed[size - 4 + i] = static_cast<std::uint8_t>(crc >> (8 * i));
     check(fixed.data(), fixed.size());
   }

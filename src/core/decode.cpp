@@ -89,6 +89,7 @@ bool ScopedStbBudget::refused() const {
 // Let stb_image report any header's true size; our own pixel limit is the one that counts.
 #define STBI_MAX_DIMENSIONS (1 << 30)
 #define STBI_NO_STDIO
+#define STBI_NO_PIC  // Softimage PIC: not a format FilterLens offers, and unsniffed
 #define STBI_MALLOC(size) filterlens::detail::stb_malloc(size)
 #define STBI_REALLOC(p, size) filterlens::detail::stb_realloc(p, size)
 #define STBI_FREE(p) filterlens::detail::stb_free(p)
@@ -202,6 +203,26 @@ std::vector<std::uint8_t> pad_bmp_palette(const std::uint8_t* d, std::size_t n,
   };
   add_le32(2, f.bmp_palette_missing);   // bfSize
   add_le32(10, f.bmp_palette_missing);  // bfOffBits
+  return out;
+}
+
+// A copy of a PSD with more than 3 channels that declares only the 3 colour channels (and, for
+// RLE data, keeps only their rows of the row-length table): stb_image then reads R, G and B as
+// stored and skips its "white matte" removal, whose float-to-8-bit cast overflows.
+std::vector<std::uint8_t> psd_colour_channels_only(const std::uint8_t* d, std::size_t n,
+                                                   const detail::HeaderFacts& f) {
+  const std::size_t data_at = f.psd_compression_at + 2;
+  const bool rle = d[f.psd_compression_at] == 0 && d[f.psd_compression_at + 1] == 1;
+  const std::size_t row_table = std::size_t(f.height) * 2;
+  std::vector<std::uint8_t> out(d, d + data_at);
+  out[12] = 0;
+  out[13] = 3;
+  if (rle) {
+    out.insert(out.end(), d + data_at, d + data_at + 3 * row_table);
+    out.insert(out.end(), d + data_at + std::size_t(f.psd_channels) * row_table, d + n);
+  } else {
+    out.insert(out.end(), d + data_at, d + n);
+  }
   return out;
 }
 
@@ -347,7 +368,8 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   if (data == nullptr || size == 0) return Status::fail("the file is empty (0 bytes)");
   if (size > static_cast<std::size_t>(INT32_MAX))
     return Status::fail("the file is larger than 2 GB");
-  const std::string format = sniff_format(data, size);
+  std::string format = sniff_format(data, size);
+  if (format.empty() && detail::is_jpeg_behind_fill_bytes(data, size)) format = "JPEG";
   if (!format.empty() && !is_decodable_format(format))
     return Status::fail("it is a " + format +
                         " image, which FilterLens cannot decode; convert it to PNG or JPEG (in "
@@ -426,6 +448,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   if (facts.plte_length != 0) padded = pad_png_palette(data, size, facts);
   if (facts.bmp_palette_missing != 0 && facts.bmp_palette_end <= size)
     padded = pad_bmp_palette(data, size, facts);
+  if (facts.psd_channels > 3) padded = psd_colour_channels_only(data, size, facts);
   if (!padded.empty()) {
     data = padded.data();
     size = padded.size();

@@ -2,6 +2,7 @@
 // [data, data + size), computes sizes in 64-bit, and allocates nothing.
 #include "decode_checks.h"
 
+#include <cstdio>
 #include <cstring>
 
 namespace filterlens::detail {
@@ -98,7 +99,10 @@ bool is_sof(std::uint8_t m) {
 
 // One pass over every marker segment and entropy-coded scan, to the EOI marker.
 std::string check_jpeg(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
-  std::size_t pos = 2;
+  std::size_t pos = 0;
+  while (pos < n && d[pos] == 0xFF) ++pos;  // fill bytes before SOI, as stb_image skips them
+  if (pos == 0 || pos >= n || d[pos] != 0xD8) return "the JPEG has no start-of-image marker";
+  ++pos;
   bool have_sof = false;
   std::int64_t entropy_bytes = 0;
   while (true) {
@@ -290,6 +294,69 @@ std::string check_psd(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     return "the PSD header declares " + std::to_string(channels) + " channels (1 to 56 are valid)";
   if (depth != 8 && depth != 16)
     return "the PSD image has " + std::to_string(depth) + "-bit channels (8 or 16 are readable)";
+  // Colour mode data, image resources, layer and mask information: each a 4-byte length + data.
+  std::uint64_t pos = 26;
+  for (int section = 0; section < 3; ++section) {
+    if (pos + 4 > n) return truncated("PSD");
+    pos += 4 + std::uint64_t(be32(d + pos));
+  }
+  if (pos + 2 > n) return truncated("PSD");
+  if (channels > 3 && f.height > 0 && f.height <= kHugeSide) {
+    // stb_image 2.27 "removes the white matte" of 4-channel images in float arithmetic that
+    // overflows its 8-bit cast (UBSan: -178.5 is outside the range of unsigned char).
+    // decode_image reads only the colour channels instead, as PIL's convert('L') uses them.
+    f.psd_compression_at = std::size_t(pos);
+    f.psd_channels = int(channels);
+    if (be16(d + pos) == 1 && pos + 2 + std::uint64_t(channels) * f.height * 2 > n)
+      return truncated("PSD");  // the RLE row-length table
+  }
+  return "";
+}
+
+// Radiance HDR: stb_image 2.27 loops forever on a run-length scanline whose count byte is 0,
+// and a truncated one reads 0s, so every RLE scanline is walked here first.
+std::string check_hdr(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
+  std::size_t pos = 0;
+  auto line = [&](std::string& out) {  // one line without its '\n'; false at the end
+    out.clear();
+    while (pos < n && d[pos] != '\n') {
+      if (out.size() < 1024) out.push_back(char(d[pos]));
+      ++pos;
+    }
+    if (pos >= n) return false;
+    ++pos;
+    return true;
+  };
+  std::string text;
+  do {
+    if (!line(text)) return truncated("HDR");
+  } while (!text.empty());  // the header ends at an empty line
+  if (!line(text)) return truncated("HDR");
+  long long h = 0, w = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "-Y %9lld +X %9lld%c", &h, &w, &extra) != 2 || h <= 0 || w <= 0)
+    return "the HDR image's size line is not the \"-Y height +X width\" FilterLens reads";
+  f.width = w;
+  f.height = h;
+  if (w < 8 || w >= 32768) return "";  // flat scanlines: stb_image reads them without loops
+  for (long long y = 0; y < h; ++y) {
+    if (pos + 4 > n) return "the HDR data is truncated";
+    if (d[pos] != 2 || d[pos + 1] != 2 || (d[pos + 2] & 0x80)) return "";  // flat from here on
+    if (((long long)(d[pos + 2]) << 8 | d[pos + 3]) != w)
+      return "an HDR scanline declares the wrong width";
+    pos += 4;
+    for (int component = 0; component < 4; ++component) {
+      for (long long x = 0; x < w;) {
+        if (pos >= n) return "the HDR data is truncated";
+        const int count = d[pos++];
+        const long long run = count > 128 ? count - 128 : count;
+        if (run == 0 || run > w - x) return "an HDR scanline's run-length data is damaged";
+        pos += count > 128 ? 1 : std::size_t(run);
+        if (pos > n) return "the HDR data is truncated";
+        x += run;
+      }
+    }
+  }
   return "";
 }
 
@@ -309,6 +376,12 @@ std::string check_tga(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
 }
 
 }  // namespace
+
+bool is_jpeg_behind_fill_bytes(const std::uint8_t* d, std::size_t n) {
+  std::size_t pos = 0;
+  while (pos < n && d[pos] == 0xFF) ++pos;
+  return pos > 0 && pos < n && d[pos] == 0xD8;
+}
 
 std::int64_t minimum_file_bytes(const std::string& format, std::int64_t w, std::int64_t h) {
   const std::int64_t pixels = w * h;
@@ -331,7 +404,8 @@ std::string check_before_decode(const std::string& format, const std::uint8_t* d
   if (format == "GIF") return check_gif(d, n, f);
   if (format == "PSD") return check_psd(d, n, f);
   if (format == "TGA") return check_tga(d, n, f);  // named by decode_image once stbi_info agrees
-  return "";  // HDR: stb_image parses its text header with bounds of its own
+  if (format == "HDR") return check_hdr(d, n, f);
+  return "";
 }
 
 }  // namespace filterlens::detail

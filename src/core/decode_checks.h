@@ -27,6 +27,8 @@ struct HeaderFacts {
   std::size_t plte_length = 0;  //      address (0 when none): decode_image pads it
   std::size_t bmp_palette_end = 0;      // BMP: where a short palette ends (0 when none) ...
   std::size_t bmp_palette_missing = 0;  //     ... and the bytes of black entries it lacks
+  std::size_t psd_compression_at = 0;   // PSD with more than 3 channels: where its image data
+  int psd_channels = 0;                 //   starts, and its channel count (0 when 3 or fewer)
 };
 
 // Walks the header and tables of a file of `format`. Returns "" when stb_image may see the file,
@@ -34,6 +36,10 @@ struct HeaderFacts {
 // Dimensions, where this walk finds them, land in `facts` even when the walk fails later.
 std::string check_before_decode(const std::string& format, const std::uint8_t* data,
                                 std::size_t size, HeaderFacts& facts);
+
+// Whether a file that sniff_format() does not call JPEG is one to stb_image anyway: stb skips
+// 0xFF fill bytes before the start-of-image marker.
+bool is_jpeg_behind_fill_bytes(const std::uint8_t* data, std::size_t size);
 
 // Fewest bytes a file of this format can hold for a width x height image (its best case:
 // 1 bit per 8x8 block for JPEG, deflate's 1032:1 for PNG, ...). 0 when there is no bound.

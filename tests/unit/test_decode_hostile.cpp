@@ -67,6 +67,10 @@ Bytes png_file(std::uint32_t w, std::uint32_t h, std::uint8_t depth, std::uint8_
   return png;
 }
 
+Bytes text(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
+
 Result<Image> decode(const Bytes& b) {
   return decode_image(b.data(), b.size());
 }
@@ -176,6 +180,47 @@ TEST(DecodeHostile, JpegHuffmanTableWithMoreThan256CodesIsRefused) {
   expect_refused(jpg, "at most 256 are possible");
 }
 
+TEST(DecodeHostile, FillBytesBeforeTheJpegMarkerDoNotSkipTheChecks) {
+  // stb_image skips 0xFF fill bytes before SOI; the fuzzer found a bad DHT behind just one.
+  Bytes jpg = small_jpeg();
+  const std::size_t dht = find_marker(jpg, 0xC4);
+  for (int i = 0; i < 16; ++i) jpg[dht + 5 + static_cast<std::size_t>(i)] = 0xFF;
+  jpg.insert(jpg.begin(), 0xFF);
+  expect_refused(jpg, "at most 256 are possible");
+  Bytes good = small_jpeg();
+  good.insert(good.begin(), {0xFF, 0xFF});
+  EXPECT_TRUE(decode(good)) << "a JPEG behind fill bytes still decodes";
+}
+
+TEST(DecodeHostile, PsdWithAlphaReadsItsColourChannelsAsStored) {
+  // stb_image's white-matte removal for 4 channels overflowed a float-to-8-bit cast (UBSan);
+  // the colour channels are now read as stored, as PIL's convert('L') uses them.
+  Bytes psd = {'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0, 0, 4};
+  put_be32(psd, 1);                                                               // height
+  put_be32(psd, 2);                                                               // width
+  psd.insert(psd.end(), {0, 8, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});  // raw data
+  psd.insert(psd.end(), {10, 200, 20, 210, 30, 220, 128, 64});  // planar R, G, B, alpha
+  auto r = decode(psd);
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_EQ(r.value().channels, 4);  // stb_image always gives PSDs 4 channels (alpha opaque)
+  EXPECT_EQ(r.value().pixels, (Bytes{10, 20, 30, 255, 200, 210, 220, 255}));
+}
+
+TEST(DecodeHostile, HdrRunLengthCountOfZeroIsRefusedNotLoopedOn) {
+  // stb_image 2.27 never advances past a zero count (a fuzzer timeout).
+  std::string hdr = "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 8\n";
+  hdr += std::string("\x02\x02\x00\x08", 4);
+  hdr += std::string("\x88\x10\x00", 3);  // a run of 8, then a count of 0
+  expect_refused(text(hdr), "run-length data is damaged");
+  std::string ok = "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 1 +X 8\n";
+  ok += std::string("\x02\x02\x00\x08", 4);
+  for (int c = 0; c < 4; ++c)
+    ok += std::string("\x88", 1) + std::string(1, char(c == 3 ? 128 : 100));
+  auto r = decode(text(ok));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r.value().width, 8);
+}
+
 TEST(DecodeHostile, JpegFrameFarLargerThanItsDataIsRefused) {
   // 8000 x 8000 needs at least one bit per 8x8 block (125,000 bytes); this file has ~600.
   Bytes jpg = small_jpeg();
@@ -197,10 +242,6 @@ TEST(DecodeHostile, JpegWithZeroHeightOrComponentsIsRefused) {
   Bytes two_components = jpg;
   two_components[sof + 9] = 2;
   expect_refused(two_components, "colour components");
-}
-
-Bytes text(const std::string& s) {
-  return Bytes(s.begin(), s.end());
 }
 
 TEST(DecodeHostile, PnmHeaderNumbersAreParsedBeforeStb) {

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "bank_spec.h"
+#include "cnn/similarity.h"
 #include "decode.h"
 #include "gl.h"
 #include "imgui.h"

@@ -135,7 +135,9 @@ void App::frame() {
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(sidebar, vp->WorkSize.y));
-  if (ImGui::Begin("FilterLens", nullptr, fixed)) draw_controls();
+  // The sidebar's title bar names the app and its version ("###": the window's id stays fixed).
+  const std::string sidebar_title = std::string("FilterLens ") + kVersion + "###FilterLens";
+  if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y));
@@ -215,7 +217,12 @@ void App::draw_controls() {
 
 void App::draw_about_line() {
   ImGui::Separator();
-  ImGui::TextDisabled("FilterLens %s: convolution filters as feature detectors", kVersion);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped(
+      "About: FilterLens %s, convolution filters as feature detectors. The maps are "
+      "PyTorch's F.conv2d on the grayscale image, computed here in WebAssembly or natively.",
+      kVersion);
+  ImGui::PopStyleColor();
 }
 
 void App::draw_image_section() {

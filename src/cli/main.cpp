@@ -284,7 +284,20 @@ int run(const Options& o) {
     return kExitUnreadable;
   }
   Plane gray = to_gray(image.value());
-  if (o.resize > 0) gray = resize_shorter_side(gray, o.resize);
+  if (o.resize > 0) {
+    const ResizedSize size = resized_size(gray.width, gray.height, o.resize);
+    const DecodeLimits limits;
+    if (size.width > limits.max_pixels || size.height > limits.max_pixels ||
+        size.width * size.height > limits.max_pixels) {
+      std::fprintf(stderr,
+                   "filterlens-cli: --resize %d would make '%s' %lld x %lld pixels; the limit is "
+                   "%lld pixels\n",
+                   o.resize, o.image.c_str(), static_cast<long long>(size.width),
+                   static_cast<long long>(size.height), static_cast<long long>(limits.max_pixels));
+      return kExitUsage;
+    }
+    gray = resize_shorter_side(gray, o.resize, limits.max_pixels);
+  }
 
   std::vector<Plane> maps;
   Status s = conv2d_bank(gray, bank, o.params, ConvImpl::simd, maps);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode_checks.h"
+#include "stb_budget.h"
 
 namespace filterlens::detail {
 
@@ -66,6 +67,21 @@ void* stb_realloc(void* user, std::size_t size) {
   std::memcpy(q, &size, sizeof size);
   b.live = b.live - old + size;
   return q + kBlockHeader;
+}
+
+ScopedStbBudget::ScopedStbBudget(std::size_t limit)
+    : saved_limit_(stb_budget.limit),
+      saved_live_(stb_budget.live),
+      saved_refused_(stb_budget.refused) {
+  stb_budget = StbBudget{limit, 0, false};
+}
+
+ScopedStbBudget::~ScopedStbBudget() {
+  stb_budget = StbBudget{saved_limit_, saved_live_, saved_refused_};
+}
+
+bool ScopedStbBudget::refused() const {
+  return stb_budget.refused;
 }
 
 }  // namespace filterlens::detail
@@ -167,21 +183,6 @@ struct TrackedReader {
     auto* r = static_cast<TrackedReader*>(user);
     return r->pos >= r->size;
   }
-};
-
-// Sets the calling thread's stb_image allocation budget for one decode, and restores it.
-class ScopedStbBudget {
- public:
-  explicit ScopedStbBudget(std::size_t limit) : saved_(detail::stb_budget) {
-    detail::stb_budget = detail::StbBudget{limit, 0, false};
-  }
-  ~ScopedStbBudget() { detail::stb_budget = saved_; }
-  bool refused() const { return detail::stb_budget.refused; }
-  ScopedStbBudget(const ScopedStbBudget&) = delete;
-  ScopedStbBudget& operator=(const ScopedStbBudget&) = delete;
-
- private:
-  detail::StbBudget saved_;
 };
 
 // A copy of a PNG whose palette is padded with black entries to the 256 any index can address.
@@ -343,7 +344,7 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   if (!walk_error.empty()) return Status::fail(walk_error);
 
   {
-    ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
+    detail::ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
     if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
       if (format.empty())
         return Status::fail(
@@ -418,7 +419,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels_ptr(nullptr, stbi_image_free);
   bool over_budget = false;
   {
-    ScopedStbBudget scope(static_cast<std::size_t>(budget));
+    detail::ScopedStbBudget scope(static_cast<std::size_t>(budget));
     pixels_ptr.reset(stbi_load_from_callbacks(&io, &reader, &w, &h, &channels, 0));
     over_budget = scope.refused();
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
@@ -13,12 +14,14 @@ namespace {
 constexpr int kMargin = 16;
 constexpr int kTitleHeight = 34;
 constexpr float kFontPixels = 22.0f;
+constexpr int kMaxAspect = 4;
 
+// Source indices in 64-bit: a 1 x 64M image's height times a 320-pixel panel overflows an int.
 void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
   for (int y = 0; y < h; ++y) {
-    const int sy = std::min(src.height - 1, y * src.height / h);
+    const auto sy = std::min<std::int64_t>(src.height - 1, std::int64_t(y) * src.height / h);
     for (int x = 0; x < w; ++x) {
-      const int sx = std::min(src.width - 1, x * src.width / w);
+      const auto sx = std::min<std::int64_t>(src.width - 1, std::int64_t(x) * src.width / w);
       const std::uint8_t* s =
           &src.pixels[(static_cast<std::size_t>(sy) * src.width + sx) * src.channels];
       std::uint8_t* d = &dst.pixels[(static_cast<std::size_t>(y0 + y) * dst.width + x0 + x) * 3];
@@ -59,12 +62,18 @@ void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, 
 
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height) {
-  std::vector<int> widths;
+  // Each panel fits a box panel_height tall and at most kMaxAspect times as wide, keeping its
+  // aspect: a 3000 x 1 image becomes a thin strip across the box, not a 960,000-pixel-wide panel.
+  const int max_width = kMaxAspect * panel_height;
+  std::vector<int> widths, heights;
   int total_w = kMargin;
   for (const FigurePanel& p : panels) {
-    const int w = std::max(1, static_cast<int>(std::lround(double(p.pixels.width) * panel_height /
-                                                           std::max(1, p.pixels.height))));
+    const double aspect = double(std::max(1, p.pixels.width)) / std::max(1, p.pixels.height);
+    const int w =
+        static_cast<int>(std::clamp<double>(std::lround(aspect * panel_height), 1, max_width));
+    const int h = static_cast<int>(std::clamp<double>(std::lround(w / aspect), 1, panel_height));
     widths.push_back(w);
+    heights.push_back(h);
     total_w += w + kMargin;
   }
   Image fig{total_w, kMargin + kTitleHeight + panel_height + kMargin, 3, {}};
@@ -77,7 +86,8 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
   int x = kMargin;
   for (std::size_t i = 0; i < panels.size(); ++i) {
     if (!panels[i].pixels.empty())
-      blit_scaled(panels[i].pixels, fig, x, kMargin + kTitleHeight, widths[i], panel_height);
+      blit_scaled(panels[i].pixels, fig, x,
+                  kMargin + kTitleHeight + (panel_height - heights[i]) / 2, widths[i], heights[i]);
     if (have_font)
       draw_text(font, panels[i].title, fig, x + widths[i] / 2, kMargin + kTitleHeight - 10);
     x += widths[i] + kMargin;

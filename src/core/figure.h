@@ -15,8 +15,10 @@ struct FigurePanel {
   Image pixels;  // 1 or 3 channels
 };
 
-// Lays the panels out in one row. Each is scaled (nearest neighbour, so pixels stay crisp) to a
-// common height of `panel_height`, keeping its aspect ratio. `font_bytes` may be empty.
+// Lays the panels out in one row. Each is scaled (nearest neighbour, so pixels stay crisp) to fit
+// a box `panel_height` tall and at most 4 x `panel_height` wide, keeping its aspect ratio, and
+// centred in it vertically (so 1 x N and N x 1 images give a figure of sane size). `font_bytes`
+// may be empty.
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height = 320);
 

@@ -6,6 +6,8 @@
 
 #include <stb/stb_image.h>
 
+#include "stb_budget.h"
+
 namespace filterlens::cnn {
 namespace {
 
@@ -37,14 +39,29 @@ Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* d, std::s
   // The 8-byte trailer is passed too: stb_image 2.27's inflater refuses a stream that ends
   // within its 16-bit look-ahead, and the trailer gives it bytes to look at (it stops at the
   // final block either way).
-  int out_len = 0;
-  char* out = stbi_zlib_decode_noheader_malloc(reinterpret_cast<const char*>(d + pos),
-                                               static_cast<int>(n - pos), &out_len);
-  if (!out) return R::fail("the gzip data is damaged (deflate stream could not be decoded)");
-  std::vector<std::uint8_t> bytes(out, out + out_len);
-  std::free(out);
+  // The trailer's size (mod 2^32) is what the stream should inflate to: a stream that goes on
+  // past it (a 104-byte bomb) stops at the allocation budget instead of filling memory.
   const std::uint32_t isize =
       d[n - 4] | (d[n - 3] << 8) | (d[n - 2] << 16) | (std::uint32_t(d[n - 1]) << 24);
+  if (isize > kMaxInflatedBytes)
+    return R::fail("the gzip data declares " + std::to_string(isize) +
+                   " bytes uncompressed; the limit is " + std::to_string(kMaxInflatedBytes));
+  int out_len = 0;
+  char* out = nullptr;
+  bool over_budget = false;
+  {
+    // stb's inflater doubles its buffer: up to twice the expected size, from 16 KB.
+    detail::ScopedStbBudget budget(2 * std::size_t(isize) + (64 << 10));
+    out = stbi_zlib_decode_noheader_malloc(reinterpret_cast<const char*>(d + pos),
+                                           static_cast<int>(n - pos), &out_len);
+    over_budget = budget.refused();
+  }
+  if (!out && over_budget)
+    return R::fail("the gzip data inflates to more than the " + std::to_string(isize) +
+                   " bytes its trailer declares");
+  if (!out) return R::fail("the gzip data is damaged (deflate stream could not be decoded)");
+  std::vector<std::uint8_t> bytes(out, out + out_len);
+  stbi_image_free(out);
   if (isize != static_cast<std::uint32_t>(bytes.size()))
     return R::fail("the gzip data is damaged (its length does not match its trailer)");
   return R::ok(std::move(bytes));

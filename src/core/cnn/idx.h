@@ -20,6 +20,9 @@ struct IdxImages {
 };
 
 // gzip (RFC 1952) -> bytes; input that does not start with the gzip magic is returned as is.
+// Refuses a stream whose trailer declares more than kMaxInflatedBytes, or that inflates past
+// what its trailer declares, before it can allocate more than twice that.
+inline constexpr std::uint32_t kMaxInflatedBytes = 512u << 20;
 Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* data, std::size_t size);
 
 Result<IdxImages> parse_idx_images(const std::uint8_t* data, std::size_t size);

@@ -185,6 +185,26 @@ struct TrackedReader {
   }
 };
 
+// A copy of a BMP whose palette is completed with black entries, its pixel-data offset (and
+// file size) moved past them. Same reason as pad_png_palette.
+std::vector<std::uint8_t> pad_bmp_palette(const std::uint8_t* d, std::size_t n,
+                                          const detail::HeaderFacts& f) {
+  std::vector<std::uint8_t> out;
+  out.reserve(n + f.bmp_palette_missing);
+  out.insert(out.end(), d, d + f.bmp_palette_end);
+  out.insert(out.end(), f.bmp_palette_missing, 0);
+  out.insert(out.end(), d + f.bmp_palette_end, d + n);
+  auto add_le32 = [&](std::size_t at, std::size_t add) {
+    std::uint32_t v =
+        out[at] | (out[at + 1] << 8) | (out[at + 2] << 16) | (std::uint32_t(out[at + 3]) << 24);
+    v += static_cast<std::uint32_t>(add);
+    for (int i = 0; i < 4; ++i) out[at + std::size_t(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  add_le32(2, f.bmp_palette_missing);   // bfSize
+  add_le32(10, f.bmp_palette_missing);  // bfOffBits
+  return out;
+}
+
 // A copy of a PNG whose palette is padded with black entries to the 256 any index can address.
 // stb_image 2.27 reads an index past the palette from uninitialised memory; libpng and PIL show
 // such pixels black. The chunk's CRC is left as it was: stb_image does not check CRCs, and this
@@ -403,8 +423,10 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   if (!s) return Result<Image>::fail(s.error());
 
   std::vector<std::uint8_t> padded;
-  if (facts.plte_length != 0) {
-    padded = pad_png_palette(data, size, facts);
+  if (facts.plte_length != 0) padded = pad_png_palette(data, size, facts);
+  if (facts.bmp_palette_missing != 0 && facts.bmp_palette_end <= size)
+    padded = pad_bmp_palette(data, size, facts);
+  if (!padded.empty()) {
     data = padded.data();
     size = padded.size();
   }

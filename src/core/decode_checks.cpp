@@ -220,12 +220,28 @@ std::string check_pnm(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
 
 // --- BMP, GIF, PSD, TGA: header fields, then the size bound ---------------------------------
 
+// stb_image 2.27 reads palette indices past a BMP's palette from an uninitialised stack array.
+// Records where the palette stb reads ends and how many bytes of black entries would complete
+// it to 2^bits entries, so decode_image can insert them (and move the pixel-data offset).
+void note_short_bmp_palette(const std::uint8_t*, std::uint32_t header, int entry_bytes,
+                            std::int64_t palette_bytes, std::int64_t bits, HeaderFacts& f) {
+  const std::int64_t entries = palette_bytes / entry_bytes;
+  const std::int64_t wanted = std::int64_t(1) << bits;
+  if (entries <= 0 || entries >= wanted) return;  // stb_image refuses an empty palette itself
+  f.bmp_palette_end = 14 + header + std::size_t(entries * entry_bytes);
+  f.bmp_palette_missing = std::size_t((wanted - entries) * entry_bytes);
+}
+
 std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (n < 26) return truncated("BMP");
   const std::uint32_t header = le32(d + 14);
-  if (header == 12) {  // OS/2 core header: 16-bit sizes
+  if (header == 12) {  // OS/2 core header: 16-bit sizes, 3-byte palette entries
     f.width = le16(d + 18);
     f.height = le16(d + 20);
+    const std::int64_t bits = le16(d + 24);
+    // stb_image sizes this palette from the data offset minus 14 + 24 (not 14 + 12).
+    if (bits == 1 || bits == 4 || bits == 8)
+      note_short_bmp_palette(d, header, 3, le32(d + 10) - 38, bits, f);
   } else {
     if (header < 40 || n < 34) return truncated("BMP");
     f.width = static_cast<std::int32_t>(le32(d + 18));
@@ -234,6 +250,8 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     if (f.width < 0) return "the BMP header declares a negative width";
     const std::uint32_t compression = le32(d + 30);
     const std::int64_t bits = le16(d + 28);
+    if (n >= 14 + std::size_t(header) && compression == 0 && (bits == 1 || bits == 4 || bits == 8))
+      note_short_bmp_palette(d, header, 4, le32(d + 10) - 14 - std::int64_t(header), bits, f);
     if (compression == 0 || compression == 3) {  // uncompressed: every row is stored whole
       const std::int64_t need = (f.width * bits / 8) * f.height;
       if (std::int64_t(n) < need)

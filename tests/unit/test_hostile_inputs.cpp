@@ -13,6 +13,7 @@
 
 #include "cnn/idx.h"
 #include "cnn/trainer.h"
+#include "cnn/weights_file.h"
 #include "figure.h"
 #include "file_bytes.h"
 #include "image.h"
@@ -100,7 +101,8 @@ std::vector<std::uint8_t> gzip_stored(const std::vector<std::uint8_t>& data, std
     g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
     pos += n;
   } while (pos < data.size());
-  g.insert(g.end(), {0, 0, 0, 0});  // CRC-32, not checked
+  const std::uint32_t crc = cnn::crc32(data.data(), data.size());
+  for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(crc >> s));
   for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(isize >> s));
   return g;
 }
@@ -115,6 +117,11 @@ TEST(Gunzip, AStreamInflatingPastItsTrailerStopsAtTheBudget) {
   auto r = cnn::gunzip_if_needed(lying.data(), lying.size());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "the gzip data inflates to more than the 100 bytes its trailer declares");
+  auto flipped = gzip_stored(data, 1 << 20);
+  flipped[5000] ^= 1;  // one bit of the data: only the CRC-32 can tell
+  r = cnn::gunzip_if_needed(flipped.data(), flipped.size());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "the gzip data is damaged (its CRC-32 does not match its contents)");
   const auto huge = gzip_stored({1, 2, 3}, 0xFFFFFFF0u);
   r = cnn::gunzip_if_needed(huge.data(), huge.size());
   ASSERT_FALSE(r);

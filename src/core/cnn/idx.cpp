@@ -6,6 +6,7 @@
 
 #include <stb/stb_image.h>
 
+#include "cnn/weights_file.h"  // crc32
 #include "stb_budget.h"
 
 namespace filterlens::cnn {
@@ -64,6 +65,10 @@ Result<std::vector<std::uint8_t>> gunzip_if_needed(const std::uint8_t* d, std::s
   stbi_image_free(out);
   if (isize != static_cast<std::uint32_t>(bytes.size()))
     return R::fail("the gzip data is damaged (its length does not match its trailer)");
+  const std::uint32_t crc =
+      d[n - 8] | (d[n - 7] << 8) | (d[n - 6] << 16) | (std::uint32_t(d[n - 5]) << 24);
+  if (crc != crc32(bytes.data(), bytes.size()))
+    return R::fail("the gzip data is damaged (its CRC-32 does not match its contents)");
   return R::ok(std::move(bytes));
 }
 

@@ -20,6 +20,10 @@ std::uint32_t le32(const std::uint8_t* p) {
   return le16(p) | (le16(p + 2) << 16);
 }
 
+// Sides beyond this are refused by the pixel limit; bounding them first keeps every size product
+// below in 64-bit range (2^24 x 2^24 x 64 bits).
+constexpr std::int64_t kHugeSide = std::int64_t(1) << 24;
+
 std::string truncated(const std::string& format) {
   return "the " + format + " data is truncated (the file ends inside its header or tables)";
 }
@@ -74,6 +78,9 @@ std::string check_png(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (f.width <= 0 || f.height <= 0) return "its header declares an empty image";
   if (color == 3 && !have_plte) return "the PNG is a palette image without a palette";
   if (f.idat_bytes == 0) return "the PNG file holds no image data";
+  // Sides up to 2^32 - 1: past this bound the pixel limit refuses the file before these sizes
+  // matter, and the products below could overflow.
+  if (f.width > kHugeSide || f.height > kHugeSide) return "";
   static const int kSamples[7] = {1, 0, 3, 1, 2, 0, 4};
   const std::int64_t bits_per_pixel = std::int64_t(kSamples[color]) * depth;
   const std::int64_t row = (f.width * bits_per_pixel + 7) / 8 + 1;  // + the filter-type byte
@@ -250,6 +257,9 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     if (f.width < 0) return "the BMP header declares a negative width";
     const std::uint32_t compression = le32(d + 30);
     const std::int64_t bits = le16(d + 28);
+    if (bits == 0 || bits > 32)
+      return "the BMP header declares " + std::to_string(bits) + " bits per pixel";
+    if (f.width > kHugeSide || f.height > kHugeSide) return "";  // see check_png
     if (n >= 14 + std::size_t(header) && compression == 0 && (bits == 1 || bits == 4 || bits == 8))
       note_short_bmp_palette(d, header, 4, le32(d + 10) - 14 - std::int64_t(header), bits, f);
     if (compression == 0 || compression == 3) {  // uncompressed: every row is stored whole

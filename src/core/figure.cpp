@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <utility>
 
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
@@ -58,20 +60,41 @@ void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, 
   }
 }
 
+// Each panel fits a box panel_height tall and at most kMaxAspect times as wide, keeping its
+// aspect: a 3000 x 1 image becomes a thin strip across the box, not a 960,000-pixel-wide panel.
+// An image already at its panel size maps to itself (shrink_for_figure relies on it).
+std::pair<int, int> panel_size(const Image& im, int panel_height) {
+  const double aspect = double(std::max(1, im.width)) / std::max(1, im.height);
+  const int w = static_cast<int>(
+      std::clamp<double>(std::lround(aspect * panel_height), 1, kMaxAspect * panel_height));
+  const int h = static_cast<int>(std::clamp<double>(std::lround(w / aspect), 1, panel_height));
+  return {w, h};
+}
+
 }  // namespace
+
+Image shrink_for_figure(const Image& im, int panel_height) {
+  const auto [w, h] = panel_size(im, panel_height);
+  if (im.empty() || (w >= im.width && h >= im.height)) return im;
+  Image out{w, h, im.channels, {}};
+  out.pixels.resize(std::size_t(w) * h * im.channels);
+  for (int y = 0; y < h; ++y) {
+    const auto sy = std::min<std::int64_t>(im.height - 1, std::int64_t(y) * im.height / h);
+    for (int x = 0; x < w; ++x) {
+      const auto sx = std::min<std::int64_t>(im.width - 1, std::int64_t(x) * im.width / w);
+      std::memcpy(&out.pixels[(std::size_t(y) * w + x) * im.channels],
+                  &im.pixels[(std::size_t(sy) * im.width + sx) * im.channels], im.channels);
+    }
+  }
+  return out;
+}
 
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height) {
-  // Each panel fits a box panel_height tall and at most kMaxAspect times as wide, keeping its
-  // aspect: a 3000 x 1 image becomes a thin strip across the box, not a 960,000-pixel-wide panel.
-  const int max_width = kMaxAspect * panel_height;
   std::vector<int> widths, heights;
   int total_w = kMargin;
   for (const FigurePanel& p : panels) {
-    const double aspect = double(std::max(1, p.pixels.width)) / std::max(1, p.pixels.height);
-    const int w =
-        static_cast<int>(std::clamp<double>(std::lround(aspect * panel_height), 1, max_width));
-    const int h = static_cast<int>(std::clamp<double>(std::lround(w / aspect), 1, panel_height));
+    const auto [w, h] = panel_size(p.pixels, panel_height);
     widths.push_back(w);
     heights.push_back(h);
     total_w += w + kMargin;

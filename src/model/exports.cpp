@@ -5,25 +5,11 @@
 
 #include "figure.h"
 #include "npy.h"
+#include "png_write.h"
 #include "pytorch_code.h"
-
-#include <stb/stb_image_write.h>
 
 namespace filterlens {
 namespace {
-
-void append_bytes(void* ctx, void* data, int size) {
-  auto* out = static_cast<std::vector<std::uint8_t>*>(ctx);
-  out->insert(out->end(), static_cast<std::uint8_t*>(data),
-              static_cast<std::uint8_t*>(data) + size);
-}
-
-std::vector<std::uint8_t> png_bytes(const Image& im) {
-  std::vector<std::uint8_t> out;
-  stbi_write_png_to_func(append_bytes, &out, im.width, im.height, im.channels, im.pixels.data(),
-                         im.width * im.channels);
-  return out;
-}
 
 Result<ExportFile> no_map(const Model& model, int i) {
   if (model.maps().empty()) return Result<ExportFile>::fail("There are no maps to export yet.");
@@ -57,7 +43,7 @@ std::string export_stem(const std::string& source_name) {
 
 Result<ExportFile> export_map_png(const Model& model, int i) {
   if (!has_map(model, i)) return no_map(model, i);
-  return Result<ExportFile>::ok({map_file(model, i, ".png"), png_bytes(colour_mapped(model, i))});
+  return Result<ExportFile>::ok({map_file(model, i, ".png"), encode_png(colour_mapped(model, i))});
 }
 
 Result<ExportFile> export_map_npy(const Model& model, int i) {
@@ -81,7 +67,7 @@ Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint
     panels.push_back(
         {model.map_kernels()[static_cast<std::size_t>(i)].name, colour_mapped(model, i)});
   return Result<ExportFile>::ok(
-      {export_stem(model.source_name()) + "-figure.png", png_bytes(compose_figure(panels, font))});
+      {export_stem(model.source_name()) + "-figure.png", encode_png(compose_figure(panels, font))});
 }
 
 std::string export_pytorch(const Model& model) {

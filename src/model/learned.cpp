@@ -1,28 +1,10 @@
 // LearnedFilters: weights and training data in, the shown network's filters and readings out.
 #include "learned.h"
 
-#include "cnn/idx.h"
+#include "cnn/dataset.h"
 #include "cnn/weights_file.h"
 
 namespace filterlens {
-namespace {
-
-// gunzip -> IDX images and labels -> a Dataset.
-Result<cnn::Dataset> load_dataset(const std::vector<std::uint8_t>& images,
-                                  const std::vector<std::uint8_t>& labels) {
-  using R = Result<cnn::Dataset>;
-  auto ib = cnn::gunzip_if_needed(images.data(), images.size());
-  if (!ib) return R::fail(ib.error());
-  auto lb = cnn::gunzip_if_needed(labels.data(), labels.size());
-  if (!lb) return R::fail(lb.error());
-  auto im = cnn::parse_idx_images(ib.value().data(), ib.value().size());
-  if (!im) return R::fail(im.error());
-  auto lab = cnn::parse_idx_labels(lb.value().data(), lb.value().size());
-  if (!lab) return R::fail(lab.error());
-  return cnn::make_dataset(im.value(), lab.value());
-}
-
-}  // namespace
 
 LearnedFilters::LearnedFilters() = default;
 LearnedFilters::~LearnedFilters() = default;
@@ -41,9 +23,13 @@ Status LearnedFilters::set_training_data(const std::vector<std::uint8_t>& train_
                                          const std::vector<std::uint8_t>& train_labels,
                                          const std::vector<std::uint8_t>& test_images,
                                          const std::vector<std::uint8_t>& test_labels) {
-  Result<cnn::Dataset> train = load_dataset(train_images, train_labels);
+  Result<cnn::Dataset> train =
+      cnn::load_idx_dataset({train_images.data(), train_images.size(), "training images"},
+                            {train_labels.data(), train_labels.size(), "training labels"});
   if (!train) return Status::fail("Training data could not be read: " + train.error());
-  Result<cnn::Dataset> test = load_dataset(test_images, test_labels);
+  Result<cnn::Dataset> test =
+      cnn::load_idx_dataset({test_images.data(), test_images.size(), "test images"},
+                            {test_labels.data(), test_labels.size(), "test labels"});
   if (!test) return Status::fail("Training data could not be read: " + test.error());
   cnn::Dataset preview = cnn::head(test.value(), kPreviewImages);
   Status s = run_.set_data(std::move(train).value(), std::move(test).value());

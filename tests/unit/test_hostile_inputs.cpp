@@ -14,6 +14,7 @@
 #include "cnn/idx.h"
 #include "cnn/trainer.h"
 #include "cnn/weights_file.h"
+#include "crc32.h"
 #include "figure.h"
 #include "file_bytes.h"
 #include "image.h"
@@ -79,6 +80,20 @@ TEST(Figure, ThinImagesGiveAFigureOfSaneSize) {
   }
 }
 
+TEST(Figure, PanelsShrunkFirstGiveTheSameFigure) {
+  // The CLI keeps shrink_for_figure's copy instead of each full-size map (24 MP maps are 24 MB
+  // apiece as 8-bit); the figure must not change by a pixel.
+  for (auto [w, h] : {std::pair{451, 300}, std::pair{4000, 3000}, std::pair{3000, 1},
+                      std::pair{7, 5000}, std::pair{1281, 320}}) {
+    Image im{w, h, 3, {}};
+    for (int i = 0; i < w * h * 3; ++i) im.pixels.push_back(std::uint8_t(i * 7 + i / 3));
+    const Image full = compose_figure({{"a", im}}, {});
+    const Image shrunk = compose_figure({{"a", shrink_for_figure(im)}}, {});
+    EXPECT_EQ(full.width, shrunk.width) << w << " x " << h;
+    EXPECT_EQ(full.pixels, shrunk.pixels) << w << " x " << h;
+  }
+}
+
 TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const ResizedSize s = resized_size(1, 1000, 16384);
   EXPECT_EQ(s.width, 16384);
@@ -101,7 +116,7 @@ std::vector<std::uint8_t> gzip_stored(const std::vector<std::uint8_t>& data, std
     g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
     pos += n;
   } while (pos < data.size());
-  const std::uint32_t crc = cnn::crc32(data.data(), data.size());
+  const std::uint32_t crc = crc32(data.data(), data.size());
   for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(crc >> s));
   for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(isize >> s));
   return g;
@@ -134,7 +149,8 @@ TEST(Training, AnEmptyDataSetIsRefusedNotLoopedOver) {
   auto d = cnn::make_dataset(none, {});
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error(), "the data set holds no images");
-  cnn::Trainer t(cnn::Dataset{}, cnn::TrainOptions{});
+  const cnn::Dataset empty;  // the trainer keeps a reference to its data
+  cnn::Trainer t(empty, cnn::TrainOptions{});
   EXPECT_TRUE(t.done());
 }
 

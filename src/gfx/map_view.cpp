@@ -46,7 +46,10 @@ bool ColormapProgram::init(const std::string& version_line, std::string& error) 
   const std::string prefix = version_line + "\nprecision highp float;\nprecision highp int;\n";
   const GLuint vs = compile(GL_VERTEX_SHADER, prefix + kFullscreenVert, error);
   if (!vs) return false;
-  const GLuint fs = compile(GL_FRAGMENT_SHADER, prefix + kColormapFrag, error);
+  // The colour maps' mode numbers and quantisation come from the core (colormap.h), generated
+  // here from the same enum and tables the PNG export uses.
+  const GLuint fs =
+      compile(GL_FRAGMENT_SHADER, prefix + colormap_glsl_prelude() + kColormapFrag, error);
   if (!fs) {
     glDeleteShader(vs);
     return false;
@@ -69,7 +72,6 @@ bool ColormapProgram::init(const std::string& version_line, std::string& error) 
   mode_ = glGetUniformLocation(program_, "u_mode");
   lo_ = glGetUniformLocation(program_, "u_lo");
   hi_ = glGetUniformLocation(program_, "u_hi");
-  map_ = glGetUniformLocation(program_, "u_map");
   glGenVertexArrays(1, &vao_);
   return true;
 }
@@ -104,7 +106,7 @@ void MapTexture::upload(const Plane& plane) {
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width_, height_, GL_RED, GL_FLOAT, plane.data.data());
 }
 
-void MapTexture::colorize(const ColormapProgram& program, MapMode mode, float lo, float hi) {
+void MapTexture::colorize(const ColormapProgram& program, Colormap colormap, ColorRange range) {
   if (!fbo_) return;
   glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
   glViewport(0, 0, width_, height_);
@@ -113,13 +115,30 @@ void MapTexture::colorize(const ColormapProgram& program, MapMode mode, float lo
   glUseProgram(program.program());
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, float_tex_);
-  glUniform1i(program.mode_location(), static_cast<int>(mode));
-  glUniform1f(program.lo_location(), lo);
-  glUniform1f(program.hi_location(), hi);
+  glUniform1i(program.mode_location(), static_cast<int>(colormap));
+  glUniform1f(program.lo_location(), range.lo);
+  glUniform1f(program.hi_location(), range.hi);
   glBindVertexArray(program.vao());
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindVertexArray(0);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+Image MapTexture::read_back() const {
+  Image out;
+  if (!fbo_) return out;
+  std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width_) * height_ * 4);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  // RGBA + UNSIGNED_BYTE: the one read format every GL and GL ES implementation must offer.
+  glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  out = Image{width_, height_, 3, {}};
+  out.pixels.resize(static_cast<std::size_t>(width_) * height_ * 3);
+  // The pass drew texel (x, y) of the map at fragment (x, y): row 0 of the read is map row 0.
+  for (std::size_t i = 0, n = static_cast<std::size_t>(width_) * height_; i < n; ++i)
+    for (int c = 0; c < 3; ++c) out.pixels[i * 3 + c] = rgba[i * 4 + c];
+  return out;
 }
 
 void MapTexture::destroy() {

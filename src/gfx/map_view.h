@@ -1,17 +1,17 @@
 // GPU side of the panels: a feature map is uploaded once as an R32F texture and colour-mapped by
 // shaders/colormap.frag into an RGBA8 texture that ImGui draws (nearest filtering: zoomed pixels
-// stay crisp squares). Also plain RGBA8 textures for the original image.
+// stay crisp squares). Also plain RGBA8 textures for the original image. The colour map is the
+// core's Colormap; the shader is compiled with its constants and quantisation (colormap.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "colormap.h"
 #include "gl.h"
 #include "image.h"
 
 namespace filterlens::gfx {
-
-enum class MapMode { automatic = 0, diverging = 1, abs = 2, clamp01 = 3 };
 
 // GL_MAX_TEXTURE_SIZE: the largest width or height a texture may have here.
 int max_texture_size();
@@ -30,7 +30,7 @@ class ColormapProgram {
 
  private:
   GLuint program_ = 0, vao_ = 0;
-  GLint mode_ = -1, lo_ = -1, hi_ = -1, map_ = -1;
+  GLint mode_ = -1, lo_ = -1, hi_ = -1;  // u_map stays at texture unit 0, its default
 };
 
 // One feature map on the GPU: the float data and its colour-mapped image.
@@ -42,7 +42,9 @@ class MapTexture {
   ~MapTexture() { destroy(); }
 
   void upload(const Plane& plane);  // (re)allocates when the size changes
-  void colorize(const ColormapProgram& program, MapMode mode, float lo, float hi);
+  void colorize(const ColormapProgram& program, Colormap colormap, ColorRange range);
+  // The colour-mapped pixels as the GPU wrote them (RGB, top row first), or an empty image.
+  Image read_back() const;
   void destroy();
   GLuint display_texture() const { return rgba_; }
   int width() const { return width_; }

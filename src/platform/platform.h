@@ -1,13 +1,19 @@
-// The platform layer's one header: what the UI may ask of the machine it runs on. Implemented
-// once per platform (platform_desktop.cpp: GLFW + OpenGL 3.3, files; platform_web.cpp:
-// Emscripten, WebGL2, the page's JavaScript) and picked by CMake at link time.
+// The platform layer's one header: what the machine it runs on offers the app. Implemented once
+// per platform (platform_desktop.cpp: GLFW + OpenGL 3.3, files; platform_web.cpp: Emscripten,
+// WebGL2, the page's JavaScript) and picked by CMake at link time. The UI never calls these
+// functions: services() hands them to App as PlatformServices (src/ui/platform_services.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "platform_services.h"
+
 namespace filterlens::platform {
+
+// This platform's functions below as the services App is constructed with.
+PlatformServices services();
 
 // "desktop" or "web".
 const char* name();

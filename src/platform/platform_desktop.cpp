@@ -1,9 +1,11 @@
 // Desktop platform: GLFW window with an OpenGL 3.3 core context, files from the command line,
 // drops and the path field, exports written to ./filterlens-export/.
 //
-//   filterlens [IMAGE] [--screenshot FILE.png] [--frames N]
+//   filterlens [IMAGE] [--screenshot FILE.png] [--frames N] [--dump-maps DIR]
 // --screenshot renders N frames (default 5), saves the window's pixels as PNG and exits (used by
-// the desktop smoke test under Xvfb).
+// the desktop smoke test under Xvfb). --dump-maps also writes, per map, the GPU's colour-mapped
+// texture read back (NAME.gpu.png) beside the app's exports (NAME.png, NAME.npy), so the test
+// can check that the screen shows the export's bytes.
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "app.h"
+#include "exports.h"
 #include "file_bytes.h"
 #include "gl.h"
 #include "imgui.h"
@@ -23,6 +26,7 @@
 #include "imgui_setup.h"
 #include "platform.h"
 #include "stb/stb_image_write.h"
+#include "version.h"
 
 namespace filterlens::platform {
 namespace {
@@ -97,7 +101,6 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) open_path(paths[i]);  // the last one stays
 }
 
-// The window's pixels as PNG, and next to it (FILE.png -> FILE.json) where each panel is.
 // The shipped CNN weights and, when Debian's dataset-fashion-mnist is installed, its files for
 // training in the app. Missing files only disable those tabs.
 void load_cnn_files(filterlens::App& app) {
@@ -114,12 +117,17 @@ void load_cnn_files(filterlens::App& app) {
   app.set_training_data(files[0], files[1], files[2], files[3]);
 }
 
+// The window's pixels as PNG, and next to it (FILE.png -> FILE.json) where each panel is.
 bool save_screenshot(const std::string& path, int width, int height) {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
-  stbi_flip_vertically_on_write(1);  // GL's rows run bottom to top
-  if (!stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3)) return false;
+  // GL's rows run bottom to top. The flag is global to stb_image_write (the exports use it too),
+  // so it is set for this one write only.
+  stbi_flip_vertically_on_write(1);
+  const bool written = stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3);
+  stbi_flip_vertically_on_write(0);
+  if (!written) return false;
   std::ofstream json(std::filesystem::path(path).replace_extension(".json"));
   json << "[";
   const auto& rects = g_app->panel_rects();
@@ -132,10 +140,37 @@ bool save_screenshot(const std::string& path, int width, int height) {
   return static_cast<bool>(json);
 }
 
+bool write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  return out && out.write(reinterpret_cast<const char*>(bytes.data()),
+                          static_cast<std::streamsize>(bytes.size()));
+}
+
+// Per map: the GPU's colour-mapped pixels (NAME.gpu.png) and the exports (NAME.png, NAME.npy).
+bool dump_maps(const filterlens::App& app, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const filterlens::Model& model = app.model();
+  for (int i = 0; i < static_cast<int>(model.maps().size()); ++i) {
+    const std::string name = model.map_kernels()[static_cast<std::size_t>(i)].name;
+    const filterlens::Image gpu = app.read_back_map(i);
+    const auto png = filterlens::export_map_png(model, i);
+    const auto npy = filterlens::export_map_npy(model, i);
+    if (gpu.empty() || !png || !npy) return false;
+    const std::filesystem::path base = std::filesystem::path(dir) / name;
+    if (!stbi_write_png((base.string() + ".gpu.png").c_str(), gpu.width, gpu.height, 3,
+                        gpu.pixels.data(), gpu.width * 3) ||
+        !write_bytes(base.string() + ".png", png.value().bytes) ||
+        !write_bytes(base.string() + ".npy", npy.value().bytes))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string image = FILTERLENS_DEFAULT_IMAGE, screenshot;
+  std::string image = FILTERLENS_DEFAULT_IMAGE, screenshot, maps_dir;
   int frames = 5;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -143,8 +178,10 @@ int main(int argc, char** argv) {
       screenshot = argv[++i];
     } else if (arg == "--frames" && i + 1 < argc) {
       frames = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--dump-maps" && i + 1 < argc) {
+      maps_dir = argv[++i];
     } else if (arg == "--help") {
-      std::puts("usage: filterlens [IMAGE] [--screenshot FILE.png] [--frames N]");
+      std::puts("usage: filterlens [IMAGE] [--screenshot FILE.png] [--frames N] [--dump-maps DIR]");
       return 0;
     } else {
       image = arg;
@@ -159,7 +196,8 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
-  GLFWwindow* window = glfwCreateWindow(1280, 800, "FilterLens", nullptr, nullptr);
+  const std::string title = std::string("FilterLens ") + filterlens::kVersion;
+  GLFWwindow* window = glfwCreateWindow(1280, 800, title.c_str(), nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "filterlens: could not open a window with OpenGL 3.3\n");
     glfwTerminate();
@@ -173,7 +211,7 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
-  filterlens::App app;
+  filterlens::App app(filterlens::platform::services());
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 330 core");
   if (!gfx) std::fprintf(stderr, "filterlens: %s\n", gfx.error().c_str());
@@ -189,6 +227,8 @@ int main(int argc, char** argv) {
       const bool ok = save_screenshot(screenshot, fw, fh);
       std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",
                    screenshot.c_str());
+      if (!maps_dir.empty() && !dump_maps(app, maps_dir))
+        std::fprintf(stderr, "filterlens: could not write the maps into %s\n", maps_dir.c_str());
       if (!app.last_error().empty())
         std::fprintf(stderr, "filterlens: %s\n", app.last_error().c_str());
       glfwSetWindowShouldClose(window, 1);

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "bank_spec.h"
+#include "cnn/similarity.h"
 #include "decode.h"
 #include "gl.h"
 #include "imgui.h"
@@ -271,7 +272,7 @@ int main() {
   glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
-  static filterlens::App app;
+  static filterlens::App app(filterlens::platform::services());
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());

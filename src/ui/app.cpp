@@ -1,205 +1,112 @@
-// App: loading, recomputing, GPU upload, exports, and the controls column. The image panels,
-// inspector, colour bars and histograms are in panels.cpp.
+// App: the frame's windows, GPU upload of what the model holds, exports through the platform's
+// services, and the controls column. The image panels, inspector, colour bars and histograms are
+// in panels.cpp; the learned-filter and training tabs in learned.cpp.
 #include "app.h"
 
 #include <algorithm>
-#include <cctype>
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "colormap.h"
-#include "figure.h"
 #include "imgui.h"
-#include "npy.h"
-#include "platform.h"
-#include "png_write.h"
-#include "pytorch_code.h"
+#include "version.h"
 
 namespace filterlens {
 namespace {
-
-constexpr const char* kModeNames[] = {"auto (min..max, like imshow)", "diverging (0 = white)",
-                                      "abs (|value|)", "clamp 0..1"};
-
-Colormap export_colormap(int mode) {
-  switch (mode) {
-    case 1:
-      return Colormap::diverging;
-    case 2:
-      return Colormap::abs;
-    case 3:
-      return Colormap::clamp;
-    default:
-      return Colormap::gray;
-  }
-}
-
-std::string file_stem(const std::string& name) {
-  std::string stem = name.substr(name.find_last_of("/\\") + 1);
-  const std::size_t dot = stem.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) stem.resize(dot);
-  for (char& c : stem)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
-  return stem.empty() ? "image" : stem;
-}
-
+const std::vector<std::uint8_t> kNoFont;  // figure titles are left out without a font
 }  // namespace
 
-App::App() : bank_(default_bank()) {}
+App::App(PlatformServices services) : services_(std::move(services)) {}
 App::~App() = default;
 
 Status App::init_graphics(const std::string& glsl_version) {
   std::string error;
   if (!program_.init(glsl_version, error)) return Status::fail(error);
   graphics_ready_ = true;
-  textures_dirty_ = true;
+  uploaded_maps_ = uploaded_image_ = ~std::uint64_t{0};
   return Status::ok();
 }
 
-void App::report_error(const std::string& message) {
-  last_error_ = message;
-  status_.clear();
+App::ViewState App::view_state() const {
+  const filterlens::ViewState& v = model_.view();
+  const InspectorState& h = model_.inspector();
+  return {v.zoom, v.cx, v.cy, h.active, h.filter, h.x, h.y};
 }
 
-Status App::load_bytes(const std::uint8_t* data, std::size_t size, const std::string& name) {
-  Result<Image> image = decode_image(data, size);
-  if (!image) {
-    const std::string message = "Could not open " + name + ": " + image.error();
-    report_error(message);
-    return Status::fail(message);
+Image App::read_back_map(int i) const {
+  if (i < 0 || i >= static_cast<int>(map_textures_.size())) return {};
+  return map_textures_[static_cast<std::size_t>(i)]->read_back();
+}
+
+void App::save(const Result<ExportFile>& file) {
+  if (!file) {
+    model_.report_error(file.error());
+  } else if (!services_.save_file) {
+    model_.report_error("Saving files is not available here.");
+  } else {
+    model_.set_status(services_.save_file(file.value().name, file.value().bytes));
   }
-  return adopt_image(std::move(image).value(), name);
 }
 
-Status App::load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name) {
-  DecodeLimits limits;
-  if (width <= 0 || height <= 0 || rgba == nullptr) {
-    report_error("Could not open " + name + ": the browser decoded it to an empty image");
-    return Status::fail(last_error_);
+void App::open_path(const std::string& path) {
+  if (!services_.read_file) {
+    model_.report_error("Could not open " + path + ": files cannot be read by path here");
+    return;
   }
-  if (static_cast<std::int64_t>(width) * height > limits.max_pixels) {
-    report_error("Could not open " + name + ": image is " + std::to_string(width) + " x " +
-                 std::to_string(height) + "; the limit is " +
-                 std::to_string(limits.max_pixels / 1'000'000) + " MP");
-    return Status::fail(last_error_);
+  Result<std::vector<std::uint8_t>> bytes = services_.read_file(path);
+  if (!bytes) {
+    model_.report_error("Could not open " + path + ": " + bytes.error());
+    return;
   }
-  Image image{width, height, 4, {}};
-  image.pixels.assign(rgba, rgba + static_cast<std::size_t>(width) * height * 4);
-  return adopt_image(std::move(image), name);
+  model_.load(bytes.value().data(), bytes.value().size(), path);
 }
 
-Status App::adopt_image(Image image, const std::string& name) {
-  Plane gray = to_gray(image);
-  Status s = compute_maps(gray);  // on failure nothing changes: the old image and maps stay
-  if (!s) {
-    const std::string message = "Could not filter " + name + ": " + s.error();
-    report_error(message);
-    return Status::fail(message);
+// ----- GPU -----------------------------------------------------------------------------------
+
+void App::sync_textures() {
+  if (!graphics_ready_) return;
+  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation()) {
+    uploaded_maps_ = model_.maps_generation();
+    uploaded_image_ = model_.image_generation();
+    upload_textures();
   }
-  source_ = std::move(image);
-  source_name_ = name;
-  gray_ = std::move(gray);
-  image_acts_dirty_ = true;
-  last_error_.clear();
-  status_ = "Opened " + name;
-  anim_ = Animation{};
-  view_ = View{};
-  return Status::ok();
-}
-
-Status App::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
-  const std::vector<Kernel> old_bank = bank_;
-  const ConvParams old_params = params_;
-  bank_ = std::move(bank);
-  params_ = params;
-  selected_ = 0;
-  Status s = recompute();
-  if (!s) {  // keep what the user had
-    bank_ = old_bank;
-    params_ = old_params;
-  }
-  return s;
-}
-
-Status App::recompute() {
-  dirty_ = false;
-  if (gray_.empty()) return Status::ok();
-  Status s = compute_maps(gray_);
-  if (!s) report_error(s.error() + " (the maps shown are from the last valid settings)");
-  return s;
-}
-
-Status App::compute_maps(const Plane& gray) {
-  if (bank_.empty())
-    return Status::fail("The filter bank is empty: add a filter to see feature maps.");
-  const auto t0 = std::chrono::steady_clock::now();
-  // Straight into maps_: conv2d_bank leaves its outputs untouched when it fails.
-  Status s = conv2d_bank(gray, bank_, params_, ConvImpl::simd, maps_);
-  last_compute_ms_ =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  if (!s) return s;
-  if (last_error_.find("the maps shown are from") != std::string::npos) last_error_.clear();
-  computed_bank_ = bank_;
-  computed_params_ = params_;
-  stats_.clear();
-  for (const Plane& m : maps_) stats_.push_back(compute_stats(m, 64));
-  hover_.filter = std::min(hover_.filter, static_cast<int>(maps_.size()) - 1);
-  anim_.filter = std::min(anim_.filter, static_cast<int>(maps_.size()) - 1);
-  textures_dirty_ = true;
-  return Status::ok();
+  if (colours_dirty_) colorize_all();
 }
 
 void App::upload_textures() {
-  if (!graphics_ready_) return;
-  textures_dirty_ = false;
+  const Plane& gray = model_.gray();
+  const std::vector<Plane>& maps = model_.maps();
   const int max_side = gfx::max_texture_size();
-  if (gray_.width > max_side || gray_.height > max_side) {
+  if (gray.width > max_side || gray.height > max_side) {
     // The maps are computed (inspector, exports and the API work); only the GPU cannot hold them.
-    report_error("This image is " + std::to_string(gray_.width) + " x " +
-                 std::to_string(gray_.height) + ", larger than this GPU can show (" +
-                 std::to_string(max_side) +
-                 " pixels a side). Its maps are computed and can be "
-                 "exported; for display, open a smaller version.");
+    model_.report_error("This image is " + std::to_string(gray.width) + " x " +
+                        std::to_string(gray.height) + ", larger than this GPU can show (" +
+                        std::to_string(max_side) +
+                        " pixels a side). Its maps are computed and can be "
+                        "exported; for display, open a smaller version.");
     for (auto& t : map_textures_) t->destroy();
     gray_texture_.destroy();
     colour_texture_.destroy();
     return;
   }
-  while (map_textures_.size() < maps_.size())
+  while (map_textures_.size() < maps.size())
     map_textures_.push_back(std::make_unique<gfx::MapTexture>());
-  map_textures_.resize(maps_.size());
-  for (std::size_t i = 0; i < maps_.size(); ++i) map_textures_[i]->upload(maps_[i]);
-  if (!gray_.empty()) {
-    gray_texture_.upload(gray_);
-    colour_texture_.upload(source_);
+  map_textures_.resize(maps.size());
+  for (std::size_t i = 0; i < maps.size(); ++i) map_textures_[i]->upload(maps[i]);
+  if (!gray.empty()) {
+    gray_texture_.upload(gray);
+    colour_texture_.upload(model_.source());
   }
   colours_dirty_ = true;
 }
 
-ColorRange App::display_range(int i) const {
-  // From stats_ (min and max per map, computed with the maps): this runs every frame.
-  const Colormap c = export_colormap(map_mode_);
-  const MapStats& own = stats_[static_cast<std::size_t>(i)];
-  if (!shared_scale_) return colormap_range(own.min, own.max, c);
-  ColorRange r = colormap_range(stats_[0].min, stats_[0].max, c);
-  for (const MapStats& m : stats_) {
-    const ColorRange mr = colormap_range(m.min, m.max, c);
-    r.lo = std::min(r.lo, mr.lo);
-    r.hi = std::max(r.hi, mr.hi);
-  }
-  return r;
-}
-
 void App::colorize_all() {
-  const int n = static_cast<int>(std::min(maps_.size(), map_textures_.size()));
-  for (int i = 0; i < n; ++i) {
-    const ColorRange r = display_range(i);
-    map_textures_[static_cast<std::size_t>(i)]->colorize(
-        program_, static_cast<gfx::MapMode>(map_mode_), r.lo, r.hi);
-  }
-  gray_texture_.colorize(program_, gfx::MapMode::clamp01, 0.0f, 1.0f);
+  const int n = static_cast<int>(std::min(model_.maps().size(), map_textures_.size()));
+  for (int i = 0; i < n; ++i)
+    map_textures_[static_cast<std::size_t>(i)]->colorize(program_, model_.display().colormap,
+                                                         model_.display_range(i));
+  // The original's gray values are already in 0..1: "clamp" shows them as stored.
+  gray_texture_.colorize(program_, Colormap::clamp, ColorRange{0.0f, 1.0f});
   colours_dirty_ = false;
 }
 
@@ -209,7 +116,12 @@ bool App::track(bool result, const std::string& id) {
   return result;
 }
 
+// ----- The frame -------------------------------------------------------------------------------
+
 void App::frame() {
+  // Before anything is drawn: the panels show this frame's model (an image that arrived between
+  // frames, or last frame's edits) with textures to match.
+  sync_textures();
   control_rects_.clear();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
@@ -223,11 +135,14 @@ void App::frame() {
 
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(ImVec2(sidebar, vp->WorkSize.y));
-  if (ImGui::Begin("FilterLens", nullptr, fixed)) draw_controls();
+  // The sidebar's title bar names the app and its version ("###": the window's id stays fixed).
+  const std::string sidebar_title = std::string("FilterLens ") + kVersion + "###FilterLens";
+  if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, vp->WorkSize.y - inspector_h));
+  sync_textures();  // the sidebar's edits, before the panels draw their maps
   if (ImGui::Begin("Feature maps", nullptr, fixed)) draw_panels();
   ImGui::End();
 
@@ -253,12 +168,10 @@ void App::frame() {
     }
   }
   ImGui::End();
-  train_for_this_frame();
-
-  advance_animation();
-  if (dirty_) recompute();  // edits made this frame show in this frame
-  if (textures_dirty_) upload_textures();
-  if (colours_dirty_ && graphics_ready_) colorize_all();
+  // At most 8 ms of each frame: half a 60 Hz frame, so the UI stays above 30 fps.
+  model_.train_for(std::chrono::duration<double, std::milli>(8.0));
+  model_.advance_animation(ImGui::GetIO().DeltaTime);
+  sync_textures();  // edits made this frame show in this frame
 }
 
 void App::draw_split_handle() {
@@ -285,13 +198,13 @@ void App::draw_split_handle() {
 
 void App::draw_controls() {
   draw_image_section();
-  if (!last_error_.empty()) {
+  if (!model_.last_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
-    ImGui::TextWrapped("%s", last_error_.c_str());
+    ImGui::TextWrapped("%s", model_.last_error().c_str());
     ImGui::PopStyleColor();
-    if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) last_error_.clear();
-  } else if (!status_.empty()) {
-    ImGui::TextDisabled("%s", status_.c_str());
+    if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
+  } else if (!model_.status().empty()) {
+    ImGui::TextDisabled("%s", model_.status().c_str());
   }
   ImGui::Separator();
   draw_bank_section();
@@ -299,42 +212,46 @@ void App::draw_controls() {
   draw_display_section();
   draw_animation_section();
   draw_export_section();
+  draw_about_line();
+}
+
+void App::draw_about_line() {
+  ImGui::Separator();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped(
+      "About: FilterLens %s, convolution filters as feature detectors. The maps are "
+      "PyTorch's F.conv2d on the grayscale image, computed here in WebAssembly or natively.",
+      kVersion);
+  ImGui::PopStyleColor();
 }
 
 void App::draw_image_section() {
-  if (gray_.empty()) {
+  if (!model_.has_image()) {
     ImGui::TextWrapped("No image yet.");
   } else {
-    ImGui::TextWrapped("%s", source_name_.c_str());
-    ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source_.width, source_.height,
-                        source_.channels, source_.channels == 1 ? "" : "s", last_compute_ms_);
+    const Image& source = model_.source();
+    ImGui::TextWrapped("%s", model_.source_name().c_str());
+    ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source.width, source.height,
+                        source.channels, source.channels == 1 ? "" : "s", model_.last_compute_ms());
   }
   ImGui::TextWrapped("Drop an image anywhere, or paste one.");
   if (ImGui::Button("Open image...")) {
-    if (!platform::open_file_dialog()) ImGui::SetKeyboardFocusHere();
+    if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
   }
   ImGui::SetNextItemWidth(-60.0f);
   const bool enter = ImGui::InputTextWithHint("##path", "path to an image file", path_,
                                               sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
-  if ((ImGui::Button("Open") || enter) && path_[0]) {
-    std::vector<std::uint8_t> bytes;
-    std::string error;
-    if (platform::read_file(path_, bytes, error)) {
-      load_bytes(bytes.data(), bytes.size(), path_);
-    } else {
-      report_error("Could not open " + std::string(path_) + ": " + error);
-    }
-  }
+  if ((ImGui::Button("Open") || enter) && path_[0]) open_path(path_);
   ImGui::SetNextItemWidth(-60.0f);
   const bool go = ImGui::InputTextWithHint("##url", "https://... image URL", url_, sizeof url_,
                                            ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Load") || go) && url_[0]) {
-    if (platform::fetch_url(url_)) {
-      status_ = std::string("Loading ") + url_ + " ...";
+    if (services_.fetch_url && services_.fetch_url(url_)) {
+      model_.set_status(std::string("Loading ") + url_ + " ...");
     } else {
-      report_error(
+      model_.report_error(
           "Loading from a URL works in the browser version; on the desktop, download "
           "the file and open it by path.");
     }
@@ -343,37 +260,29 @@ void App::draw_image_section() {
 
 void App::draw_bank_section() {
   if (!ImGui::CollapsingHeader("Filter bank", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  int move_from = -1, move_to = -1, remove = -1;
-  for (int i = 0; i < static_cast<int>(bank_.size()); ++i) {
+  const std::vector<Kernel>& bank = model_.bank();
+  int move_from = -1, move_to = -1, remove = -1, select = -1;
+  for (int i = 0; i < static_cast<int>(bank.size()); ++i) {
+    const Kernel& k = bank[static_cast<std::size_t>(i)];
     ImGui::PushID(i);
-    if (track(ImGui::Selectable(bank_[i].name.c_str(), selected_ == i, 0,
+    if (track(ImGui::Selectable(k.name.c_str(), model_.selected() == i, 0,
                                 ImVec2(ImGui::GetContentRegionAvail().x - 80, 0)),
-              "bank/" + bank_[i].name))
-      selected_ = i;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", bank_[i].description.c_str());
+              "bank/" + k.name))
+      select = i;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", k.description.c_str());
     ImGui::SameLine();
     if (ImGui::ArrowButton("up", ImGuiDir_Up) && i > 0) move_from = i, move_to = i - 1;
     ImGui::SameLine();
-    if (ImGui::ArrowButton("down", ImGuiDir_Down) && i + 1 < static_cast<int>(bank_.size()))
+    if (ImGui::ArrowButton("down", ImGuiDir_Down) && i + 1 < static_cast<int>(bank.size()))
       move_from = i, move_to = i + 1;
     ImGui::SameLine();
     if (ImGui::SmallButton("x")) remove = i;
     ImGui::PopID();
   }
-  if (move_from >= 0) {
-    std::swap(bank_[static_cast<std::size_t>(move_from)], bank_[static_cast<std::size_t>(move_to)]);
-    selected_ = move_to;
-    dirty_ = true;
-  }
-  if (remove >= 0) {
-    if (bank_.size() == 1) {
-      report_error("Keep at least one filter: add another before removing the last one.");
-    } else {
-      bank_.erase(bank_.begin() + remove);
-      selected_ = std::min(selected_, static_cast<int>(bank_.size()) - 1);
-      dirty_ = true;
-    }
-  }
+  // Commands after the loop: each may change the bank the loop walked.
+  if (select >= 0) model_.select(select);
+  if (move_from >= 0) model_.move_kernel(move_from, move_to);
+  if (remove >= 0) model_.remove_kernel(remove);
   const auto& presets = kernel_presets();
   ImGui::SetNextItemWidth(-60.0f);
   if (ImGui::BeginCombo("##preset", presets[static_cast<std::size_t>(add_preset_)].name.c_str())) {
@@ -386,34 +295,25 @@ void App::draw_bank_section() {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (ImGui::Button("Add")) {
-    Kernel k = presets[static_cast<std::size_t>(add_preset_)];
-    int n = 2;
-    const std::string base = k.name;
-    auto taken = [&](const std::string& name) {
-      return std::any_of(bank_.begin(), bank_.end(),
-                         [&](const Kernel& b) { return b.name == name; });
-    };
-    while (taken(k.name)) k.name = base + std::to_string(n++);
-    bank_.push_back(k);
-    selected_ = static_cast<int>(bank_.size()) - 1;
-    dirty_ = true;
-  }
+  if (ImGui::Button("Add")) model_.add_kernel(presets[static_cast<std::size_t>(add_preset_)]);
   ImGui::TextDisabled("%s", presets[static_cast<std::size_t>(add_preset_)].description.c_str());
-  if (selected_ >= 0 && selected_ < static_cast<int>(bank_.size()))
-    draw_kernel_editor(bank_[static_cast<std::size_t>(selected_)]);
+  const int selected = model_.selected();
+  if (selected >= 0 && selected < static_cast<int>(model_.bank().size()))
+    draw_kernel_editor(selected);
 }
 
-void App::draw_kernel_editor(Kernel& k) {
-  const int width_before = k.width;
-  const std::vector<float> weights_before = k.weights;
+void App::draw_kernel_editor(int index) {
+  // The widgets edit a copy; a change goes back to the model, which marks hand-edited weights
+  // in the description and recomputes.
+  Kernel k = model_.bank()[static_cast<std::size_t>(index)];
+  bool changed = false;
   ImGui::Separator();
   char name[64];
   std::snprintf(name, sizeof name, "%s", k.name.c_str());
   ImGui::SetNextItemWidth(-60.0f);
   if (ImGui::InputText("name", name, sizeof name) && name[0]) {
     k.name = name;
-    dirty_ = true;
+    changed = true;
   }
   int size[2] = {k.width, k.height};
   ImGui::SetNextItemWidth(-60.0f);
@@ -433,7 +333,7 @@ void App::draw_kernel_editor(Kernel& k) {
       k.width = size[0];
       k.height = size[1];
       k.weights = std::move(w);
-      dirty_ = true;
+      changed = true;
     }
   }
   const float cell =
@@ -446,7 +346,7 @@ void App::draw_kernel_editor(Kernel& k) {
       if (track(ImGui::DragFloat("##w", &k.weights[static_cast<std::size_t>(y) * k.width + x],
                                  0.01f, 0.0f, 0.0f, "%.3g"),
                 "weight/" + std::to_string(x) + "," + std::to_string(y)))
-        dirty_ = true;
+        changed = true;
       ImGui::PopID();
     }
   }
@@ -454,172 +354,137 @@ void App::draw_kernel_editor(Kernel& k) {
     Result<Kernel> n = normalized(k);
     if (n) {
       k = n.value();
-      dirty_ = true;
+      changed = true;
     } else {
-      report_error(n.error());
+      model_.report_error(n.error());
     }
   }
   ImGui::SameLine();
   if (track(ImGui::Button("Flip 180"), "Flip 180")) {
     k = flipped(k);
-    dirty_ = true;
+    changed = true;
   }
   ImGui::SameLine();
   double sum = 0;
   for (float w : k.weights) sum += w;
   ImGui::TextDisabled("sum %.4g", sum);
-  if (k.width != width_before || k.weights != weights_before) mark_edited(k);
+  if (changed) model_.replace_kernel(index, std::move(k));
 }
 
 void App::draw_params_section() {
   if (!ImGui::CollapsingHeader("Convolution", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  int mode = static_cast<int>(params_.padding_mode);
+  ConvParams p = model_.params();
+  bool changed = false;
+  int mode = static_cast<int>(p.padding_mode);
   const char* modes[] = {"zeros", "reflect", "replicate", "circular"};
   ImGui::SetNextItemWidth(-110.0f);
   if (ImGui::Combo("padding mode", &mode, modes, 4)) {
-    params_.padding_mode = static_cast<PaddingMode>(mode);
-    dirty_ = true;
+    p.padding_mode = static_cast<PaddingMode>(mode);
+    changed = true;
   }
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::InputInt("padding", &params_.padding)) {
-    params_.padding = std::clamp(params_.padding, 0, 64);
-    dirty_ = true;
+  if (ImGui::InputInt("padding", &p.padding)) {
+    p.padding = std::clamp(p.padding, 0, 64);
+    changed = true;
   }
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::InputInt("stride", &params_.stride)) {
-    params_.stride = std::clamp(params_.stride, 1, 16);
-    dirty_ = true;
+  if (ImGui::InputInt("stride", &p.stride)) {
+    p.stride = std::clamp(p.stride, 1, 16);
+    changed = true;
   }
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::InputInt("dilation", &params_.dilation)) {
-    params_.dilation = std::clamp(params_.dilation, 1, 16);
-    dirty_ = true;
+  if (ImGui::InputInt("dilation", &p.dilation)) {
+    p.dilation = std::clamp(p.dilation, 1, 16);
+    changed = true;
   }
-  if (ImGui::Checkbox("flip kernels (true convolution)", &params_.flip)) dirty_ = true;
+  if (ImGui::Checkbox("flip kernels (true convolution)", &p.flip)) changed = true;
+  if (changed) model_.set_params(p);
 }
 
 void App::draw_display_section() {
   if (!ImGui::CollapsingHeader("Display", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  DisplaySettings d = model_.display();
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::Combo("colour map", &map_mode_, kModeNames, 4)) colours_dirty_ = true;
-  if (ImGui::Checkbox("one scale for all maps", &shared_scale_)) colours_dirty_ = true;
-  ImGui::Checkbox("original in colour", &show_colour_);
+  if (ImGui::BeginCombo("colour map", colormap_label(d.colormap))) {
+    for (Colormap c : kColormaps) {
+      if (ImGui::Selectable(colormap_label(c), d.colormap == c) && d.colormap != c) {
+        d.colormap = c;
+        colours_dirty_ = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::Checkbox("one scale for all maps", &d.shared_scale)) colours_dirty_ = true;
+  ImGui::Checkbox("original in colour", &d.show_colour);
   ImGui::SameLine();
-  ImGui::Checkbox("histograms", &show_histograms_);
+  ImGui::Checkbox("histograms", &d.show_histograms);
+  model_.set_display(d);
+  filterlens::ViewState v = model_.view();
   ImGui::SetNextItemWidth(-110.0f);
-  ImGui::SliderFloat("zoom", &view_.zoom, 1.0f, 256.0f, "%.1fx", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::SliderFloat("zoom", &v.zoom, 1.0f, 256.0f, "%.1fx", ImGuiSliderFlags_Logarithmic))
+    model_.set_view(v);
   ImGui::SameLine();
-  if (ImGui::SmallButton("fit")) view_ = View{};
+  if (ImGui::SmallButton("fit")) model_.set_view(filterlens::ViewState{});
 }
 
 void App::draw_animation_section() {
   if (!ImGui::CollapsingHeader("Slide the window")) return;
-  if (maps_.empty()) return;
+  const std::vector<Kernel>& kernels = model_.map_kernels();
+  if (model_.maps().empty()) return;
+  const AnimationState& a = model_.animation();
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::BeginCombo("filter",
-                        computed_bank_[static_cast<std::size_t>(anim_.filter)].name.c_str())) {
-    for (int i = 0; i < static_cast<int>(computed_bank_.size()); ++i)
-      if (ImGui::Selectable(computed_bank_[static_cast<std::size_t>(i)].name.c_str(),
-                            anim_.filter == i)) {
-        anim_.filter = i;
-        anim_.active = false;
-      }
+  if (ImGui::BeginCombo("filter", kernels[static_cast<std::size_t>(a.filter)].name.c_str())) {
+    for (int i = 0; i < static_cast<int>(kernels.size()); ++i)
+      if (ImGui::Selectable(kernels[static_cast<std::size_t>(i)].name.c_str(), a.filter == i))
+        model_.set_animation_filter(i);
     ImGui::EndCombo();
   }
-  const Plane& m = maps_[static_cast<std::size_t>(anim_.filter)];
-  auto start_region = [&] {
-    // The part of the map the panels show now, at most 24 x 24 outputs, centred on the view.
-    const int visible_w = std::max(1, static_cast<int>(m.width / view_.zoom));
-    const int visible_h = std::max(1, static_cast<int>(m.height / view_.zoom));
-    anim_.w = std::min({m.width, visible_w, 24});
-    anim_.h = std::min({m.height, visible_h, 24});
-    anim_.x0 = std::clamp(static_cast<int>(view_.cx * m.width) - anim_.w / 2, 0, m.width - anim_.w);
-    anim_.y0 =
-        std::clamp(static_cast<int>(view_.cy * m.height) - anim_.h / 2, 0, m.height - anim_.h);
-    anim_.step = 0;
-    anim_.active = true;
-  };
-  if (!anim_.active) {
-    if (ImGui::Button("Start here")) start_region();
+  if (!a.active) {
+    if (ImGui::Button("Start here")) model_.start_animation();
     ImGui::SameLine();
     ImGui::TextDisabled("walks a region of the current view");
     return;
   }
-  const int total = anim_.w * anim_.h;
-  if (ImGui::Button(anim_.playing ? "Pause" : "Play")) {
-    if (anim_.step >= total) anim_.step = 0;
-    anim_.playing = !anim_.playing;
-  }
+  if (ImGui::Button(a.playing ? "Pause" : "Play")) model_.play_pause_animation();
   ImGui::SameLine();
-  if (ImGui::Button("Step")) {
-    anim_.playing = false;
-    anim_.step = std::min(anim_.step + 1, total);
-  }
+  if (ImGui::Button("Step")) model_.step_animation();
   ImGui::SameLine();
-  if (ImGui::Button("Stop")) anim_ = Animation{false, false, anim_.filter};
+  if (ImGui::Button("Stop")) {
+    model_.stop_animation();
+    return;
+  }
+  int step = a.step;
   ImGui::SetNextItemWidth(-110.0f);
-  ImGui::SliderInt("position", &anim_.step, 0, total);
+  if (ImGui::SliderInt("position", &step, 0, a.total())) model_.set_animation_position(step);
+  float speed = a.steps_per_second;
   ImGui::SetNextItemWidth(-110.0f);
-  ImGui::SliderFloat("windows / s", &anim_.steps_per_second, 1.0f, 240.0f, "%.0f",
-                     ImGuiSliderFlags_Logarithmic);
-}
-
-void App::advance_animation() {
-  if (!anim_.active || !anim_.playing) return;
-  anim_.accumulator += ImGui::GetIO().DeltaTime * anim_.steps_per_second;
-  const int advance = static_cast<int>(anim_.accumulator);
-  anim_.accumulator -= advance;
-  anim_.step = std::min(anim_.step + advance, anim_.w * anim_.h);
-  if (anim_.step >= anim_.w * anim_.h) anim_.playing = false;
+  if (ImGui::SliderFloat("windows / s", &speed, 1.0f, 240.0f, "%.0f", ImGuiSliderFlags_Logarithmic))
+    model_.set_animation_speed(speed);
 }
 
 void App::draw_export_section() {
   if (!ImGui::CollapsingHeader("Export", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  if (maps_.empty()) return;
-  if (track(ImGui::Button("Figure (PNG)"), "Figure (PNG)")) status_ = export_figure();
+  if (model_.maps().empty()) return;
+  if (track(ImGui::Button("Figure (PNG)"), "Figure (PNG)"))
+    save(export_figure(model_, services_.title_font ? services_.title_font() : kNoFont));
   ImGui::SameLine();
   if (ImGui::Button("All maps (PNG + .npy)")) {
-    for (int i = 0; i < static_cast<int>(maps_.size()); ++i) {
-      export_map_png(i);
-      status_ = export_map_npy(i);
+    for (int i = 0; i < static_cast<int>(model_.maps().size()); ++i) {
+      save(export_map_png(model_, i));
+      save(export_map_npy(model_, i));
     }
-    status_ = export_gray_npy();
+    save(export_gray_npy(model_));
   }
   if (track(ImGui::Button("Copy as PyTorch"), "Copy as PyTorch")) {
-    platform::copy_text(pytorch_code(computed_bank_, computed_params_));
-    status_ = "Copied the bank as PyTorch code to the clipboard";
+    if (services_.copy_text) {
+      services_.copy_text(export_pytorch(model_));
+      model_.set_status("Copied the bank as PyTorch code to the clipboard");
+    } else {
+      model_.report_error("There is no clipboard here.");
+    }
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("torch.tensor weights and the F.conv2d call with the current settings");
-}
-
-std::string App::export_map_png(int i) {
-  const Image colored = apply_colormap(maps_[static_cast<std::size_t>(i)],
-                                       export_colormap(map_mode_), display_range(i));
-  return platform::save_file(
-      file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".png",
-      encode_png(colored));
-}
-
-std::string App::export_map_npy(int i) {
-  return platform::save_file(
-      file_stem(source_name_) + "-" + computed_bank_[static_cast<std::size_t>(i)].name + ".npy",
-      encode_npy(maps_[static_cast<std::size_t>(i)]));
-}
-
-std::string App::export_gray_npy() {
-  return platform::save_file(file_stem(source_name_) + "-gray.npy", encode_npy(gray_));
-}
-
-std::string App::export_figure() {
-  std::vector<FigurePanel> panels;
-  Image original = show_colour_ ? source_ : to_gray_u8(source_);
-  panels.push_back({"Original", std::move(original)});
-  for (std::size_t i = 0; i < maps_.size(); ++i)
-    panels.push_back({computed_bank_[i].name, apply_colormap(maps_[i], export_colormap(map_mode_),
-                                                             display_range(static_cast<int>(i)))});
-  return platform::save_file(file_stem(source_name_) + "-figure.png",
-                             encode_png(compose_figure(panels, platform::title_font())));
 }
 
 }  // namespace filterlens

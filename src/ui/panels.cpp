@@ -50,17 +50,19 @@ void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int
 
 void App::draw_panels() {
   panel_rects_.clear();
-  if (gray_.empty()) {
+  const Plane& gray = model_.gray();
+  if (gray.empty()) {
     ImGui::TextWrapped("Drop an image here, paste one, or open one from the left.");
     return;
   }
   // Reflow: the column count that gives the largest panels while every panel fits in the window
   // (or, when none does, the largest panels no narrower than kMinPanelWidth, scrolled).
-  const int n = 1 + static_cast<int>(maps_.size());
+  const int n = 1 + static_cast<int>(model_.maps().size());
   const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float aspect = float(gray_.height) / float(std::max(1, gray_.width));
-  const float extra = ImGui::GetFrameHeight() * (show_histograms_ ? 4.2f : 2.4f) + spacing.y;
+  const float aspect = float(gray.height) / float(std::max(1, gray.width));
+  const float extra =
+      ImGui::GetFrameHeight() * (model_.display().show_histograms ? 4.2f : 2.4f) + spacing.y;
   int cols = 1;
   float width = 0.0f;
   bool found_fit = false;
@@ -80,6 +82,9 @@ void App::draw_panels() {
     width = std::floor((avail.x - spacing.x * (cols - 1)) / cols);
   }
   for (int i = 0; i < n; ++i) {
+    // A panel's buttons may change the model (an export failing reports an error, nothing
+    // more), so the number of maps is checked again on every panel.
+    if (i > static_cast<int>(model_.maps().size())) break;
     if (i % cols) ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushID(i);
@@ -92,24 +97,28 @@ void App::draw_panels() {
 void App::draw_panel(int index, float width) {
   const bool is_map = index > 0;
   const int mi = index - 1;
-  const Plane& plane = is_map ? maps_[static_cast<std::size_t>(mi)] : gray_;
+  const std::vector<Plane>& maps = model_.maps();
+  const Plane& plane = is_map ? maps[static_cast<std::size_t>(mi)] : model_.gray();
   const int w = plane.width, h = plane.height;
+  const std::string title =
+      is_map ? model_.map_kernels()[static_cast<std::size_t>(mi)].name : "Original";
+  const bool show_colour = model_.display().show_colour;
 
   // Title row, like the notebook's plot titles; maps get their export buttons.
   ImGui::AlignTextToFramePadding();
   if (is_map) {
-    ImGui::TextUnformatted(computed_bank_[static_cast<std::size_t>(mi)].name.c_str());
+    ImGui::TextUnformatted(title.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
     ImGui::SameLine(std::max(0.0f, width - 70.0f));
-    if (ImGui::SmallButton("png")) status_ = export_map_png(mi);
+    if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();
-    if (ImGui::SmallButton("npy")) status_ = export_map_npy(mi);
+    if (ImGui::SmallButton("npy")) save(export_map_npy(model_, mi));
   } else {
     ImGui::TextUnformatted("Original");
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(show_colour_ ? "the image as decoded"
-                                     : "the grayscale the filters see (PIL's convert('L'))");
+      ImGui::SetTooltip(show_colour ? "the image as decoded"
+                                    : "the grayscale the filters see (PIL's convert('L'))");
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
   }
@@ -117,34 +126,31 @@ void App::draw_panel(int index, float width) {
   const ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
-  panel_rects_.push_back({is_map ? computed_bank_[static_cast<std::size_t>(mi)].name : "Original",
-                          p0.x, p0.y, size.x, size.y});
+  panel_rects_.push_back({title, p0.x, p0.y, size.x, size.y});
   const bool hovered = ImGui::IsItemHovered();
   const bool dragging =
       ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f);
 
   // Linked zoom and pan: one view for every panel.
   ImGuiIO& io = ImGui::GetIO();
-  const float half = 0.5f / view_.zoom;
-  PanelMapping m{p0, size, ImVec2(view_.cx - half, view_.cy - half),
-                 ImVec2(view_.cx + half, view_.cy + half)};
-  if (hovered && io.MouseWheel != 0.0f) {
-    const ImVec2 anchor = m.to_image(io.MousePos);
-    const float zoom = std::clamp(view_.zoom * std::pow(1.25f, io.MouseWheel), 1.0f, 512.0f);
-    const float fx = (io.MousePos.x - p0.x) / size.x, fy = (io.MousePos.y - p0.y) / size.y;
-    view_.zoom = zoom;
-    view_.cx = anchor.x - (fx - 0.5f) / zoom;
-    view_.cy = anchor.y - (fy - 0.5f) / zoom;
+  filterlens::ViewState view = model_.view();
+  const float half = 0.5f / view.zoom;
+  PanelMapping m{p0, size, ImVec2(view.cx - half, view.cy - half),
+                 ImVec2(view.cx + half, view.cy + half)};
+  if ((hovered && io.MouseWheel != 0.0f) || dragging) {
+    if (hovered && io.MouseWheel != 0.0f) {
+      const ImVec2 anchor = m.to_image(io.MousePos);
+      view.zoom_about(anchor.x, anchor.y, (io.MousePos.x - p0.x) / size.x,
+                      (io.MousePos.y - p0.y) / size.y, view.zoom * std::pow(1.25f, io.MouseWheel));
+    }
+    if (dragging)
+      view.pan(-io.MouseDelta.x / size.x / view.zoom, -io.MouseDelta.y / size.y / view.zoom);
+    model_.set_view(view);
+    view = model_.view();
   }
-  if (dragging) {
-    view_.cx -= io.MouseDelta.x / size.x / view_.zoom;
-    view_.cy -= io.MouseDelta.y / size.y / view_.zoom;
-  }
-  const float lim = 0.5f / view_.zoom;
-  view_.cx = std::clamp(view_.cx, lim, 1.0f - lim);
-  view_.cy = std::clamp(view_.cy, lim, 1.0f - lim);
-  m.uv0 = ImVec2(view_.cx - lim, view_.cy - lim);
-  m.uv1 = ImVec2(view_.cx + lim, view_.cy + lim);
+  const float lim = 0.5f / view.zoom;
+  m.uv0 = ImVec2(view.cx - lim, view.cy - lim);
+  m.uv1 = ImVec2(view.cx + lim, view.cy + lim);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
@@ -153,28 +159,19 @@ void App::draw_panel(int index, float width) {
   if (is_map && mi < static_cast<int>(map_textures_.size())) {
     tex = map_textures_[static_cast<std::size_t>(mi)]->display_texture();
   } else if (!is_map) {
-    tex = show_colour_ ? colour_texture_.texture() : gray_texture_.display_texture();
+    tex = show_colour ? colour_texture_.texture() : gray_texture_.display_texture();
   }
   if (tex) dl->AddImage(texture_id(tex), p0, p1, m.uv0, m.uv1);
 
   // Hover: the pixel under the mouse becomes the inspector's output pixel.
-  if (hovered && !maps_.empty()) {
+  if (hovered && !maps.empty()) {
     const ImVec2 uv = m.to_image(io.MousePos);
     const int px = std::clamp(static_cast<int>(uv.x * w), 0, w - 1);
     const int py = std::clamp(static_cast<int>(uv.y * h), 0, h - 1);
-    hover_.active = true;
     if (is_map) {
-      hover_.filter = mi;
-      hover_.x = px;
-      hover_.y = py;
+      model_.inspect_map_pixel(mi, px, py);
     } else {  // the output pixel whose window is centred on this input pixel
-      const Kernel& k = computed_bank_[static_cast<std::size_t>(hover_.filter)];
-      const Plane& out = maps_[static_cast<std::size_t>(hover_.filter)];
-      const ConvParams& cp = computed_params_;
-      hover_.x = std::clamp((px + cp.padding - (k.width - 1) * cp.dilation / 2) / cp.stride, 0,
-                            out.width - 1);
-      hover_.y = std::clamp((py + cp.padding - (k.height - 1) * cp.dilation / 2) / cp.stride, 0,
-                            out.height - 1);
+      model_.inspect_input_pixel(px, py);
     }
   }
 
@@ -209,62 +206,50 @@ void App::draw_panel(int index, float width) {
   }
 
   // The sliding window's progress: outputs not computed yet are covered.
-  if (anim_.active && is_map && mi == anim_.filter) {
-    const int done = std::min(anim_.step, anim_.w * anim_.h);
-    const int row = done / anim_.w, col = done % anim_.w;
+  const AnimationState& anim = model_.animation();
+  if (anim.active && is_map && mi == anim.filter) {
+    const int done = std::min(anim.step, anim.total());
+    const int row = done / anim.w, col = done % anim.w;
     const ImU32 veil = IM_COL32(20, 20, 30, 235);
-    if (row < anim_.h) {
-      pixel_rect(dl, m, w, h, anim_.x0 + col, anim_.y0 + row, anim_.x0 + anim_.w,
-                 anim_.y0 + row + 1, veil, true);
-      pixel_rect(dl, m, w, h, anim_.x0, anim_.y0 + row + 1, anim_.x0 + anim_.w, anim_.y0 + anim_.h,
+    if (row < anim.h) {
+      pixel_rect(dl, m, w, h, anim.x0 + col, anim.y0 + row, anim.x0 + anim.w, anim.y0 + row + 1,
                  veil, true);
+      pixel_rect(dl, m, w, h, anim.x0, anim.y0 + row + 1, anim.x0 + anim.w, anim.y0 + anim.h, veil,
+                 true);
     }
-    pixel_rect(dl, m, w, h, anim_.x0, anim_.y0, anim_.x0 + anim_.w, anim_.y0 + anim_.h,
+    pixel_rect(dl, m, w, h, anim.x0, anim.y0, anim.x0 + anim.w, anim.y0 + anim.h,
                IM_COL32(120, 200, 255, 255), false, 1.0f);
   }
 
   // The same spot in every panel: the output pixel on maps, its whole window on the original.
-  int fx = -1, fy = -1, ff = 0;
-  if (anim_.active && !maps_.empty()) {
-    const int idx = std::min(anim_.step, anim_.w * anim_.h - 1);
-    ff = anim_.filter;
-    fx = anim_.x0 + idx % anim_.w;
-    fy = anim_.y0 + idx / anim_.w;
-  } else if (hover_.active && !maps_.empty()) {
-    ff = hover_.filter;
-    fx = hover_.x;
-    fy = hover_.y;
-  }
-  if (fx >= 0) {
-    const Plane& ref = maps_[static_cast<std::size_t>(ff)];
+  if (const std::optional<Focus> f = model_.focus()) {
+    const Plane& ref = maps[static_cast<std::size_t>(f->filter)];
     const ImU32 mark = IM_COL32(255, 60, 200, 255);
     if (is_map) {
-      const int x = std::min(w - 1, static_cast<int>((fx + 0.5f) * w / ref.width));
-      const int y = std::min(h - 1, static_cast<int>((fy + 0.5f) * h / ref.height));
+      const int x = std::min(w - 1, static_cast<int>((f->x + 0.5f) * w / ref.width));
+      const int y = std::min(h - 1, static_cast<int>((f->y + 0.5f) * h / ref.height));
       pixel_rect(dl, m, w, h, x, y, x + 1, y + 1, mark, false);
     } else {
-      const Kernel& k = computed_bank_[static_cast<std::size_t>(ff)];
-      const ConvParams& cp = computed_params_;
-      const int ix = fx * cp.stride - cp.padding, iy = fy * cp.stride - cp.padding;
-      pixel_rect(dl, m, w, h, ix, iy, ix + (k.width - 1) * cp.dilation + 1,
-                 iy + (k.height - 1) * cp.dilation + 1, mark, false);
+      const PixelRect r = model_.input_window(*f);
+      pixel_rect(dl, m, w, h, r.x0, r.y0, r.x1, r.y1, mark, false);
     }
   }
   dl->PopClipRect();
 
   if (is_map) {
     draw_colour_bar(mi, width);
-    if (show_histograms_) draw_histogram(mi, width);
+    if (model_.display().show_histograms) draw_histogram(mi, width);
   }
 }
 
 void App::draw_colour_bar(int mi, float width) {
-  const ColorRange r = display_range(mi);
+  const ColorRange r = model_.display_range(mi);
+  const Colormap colormap = model_.display().colormap;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 p1(p0.x + width, p0.y + 8);
   const ImU32 black = IM_COL32(0, 0, 0, 255), white = IM_COL32(255, 255, 255, 255);
-  if (map_mode_ == 1) {  // diverging: blue, white at 0, red
+  if (colormap == Colormap::diverging) {  // blue, white at 0, red
     const ImVec2 mid(p0.x + width / 2, p1.y);
     const ImU32 blue = IM_COL32(0, 0, 255, 255), red = IM_COL32(255, 0, 0, 255);
     dl->AddRectFilledMultiColor(p0, mid, blue, white, white, blue);
@@ -275,13 +260,13 @@ void App::draw_colour_bar(int mi, float width) {
   dl->AddRect(p0, p1, IM_COL32(90, 90, 90, 255));
   ImGui::Dummy(ImVec2(width, 9));
   float lo = r.lo, hi = r.hi;
-  if (map_mode_ == 2) lo = 0.0f;
-  if (map_mode_ == 3) lo = 0.0f, hi = 1.0f;
+  if (colormap == Colormap::abs) lo = 0.0f;
+  if (colormap == Colormap::clamp) lo = 0.0f, hi = 1.0f;
   char left[32], right[32];
   std::snprintf(left, sizeof left, "%.4g", lo);
   std::snprintf(right, sizeof right, "%.4g", hi);
   ImGui::TextDisabled("%s", left);
-  if (map_mode_ == 1) {
+  if (colormap == Colormap::diverging) {
     ImGui::SameLine(width / 2 - 4);
     ImGui::TextDisabled("0");
   }
@@ -290,7 +275,7 @@ void App::draw_colour_bar(int mi, float width) {
 }
 
 void App::draw_histogram(int mi, float width) {
-  const MapStats& s = stats_[static_cast<std::size_t>(mi)];
+  const MapStats& s = model_.stats()[static_cast<std::size_t>(mi)];
   float values[256];
   const int n = std::min(256, static_cast<int>(s.histogram.size()));
   for (int i = 0; i < n; ++i)
@@ -307,52 +292,26 @@ void App::draw_histogram(int mi, float width) {
 }
 
 void App::draw_inspector() {
-  if (maps_.empty()) {
+  if (model_.maps().empty()) {
     ImGui::TextWrapped("Load an image to see how each output pixel is computed.");
     return;
   }
-  int f = 0, ox = 0, oy = 0;
-  if (anim_.active) {
-    const int idx = std::min(anim_.step, anim_.w * anim_.h - 1);
-    f = anim_.filter;
-    ox = anim_.x0 + idx % anim_.w;
-    oy = anim_.y0 + idx / anim_.w;
-  } else if (hover_.active) {
-    f = hover_.filter;
-    ox = hover_.x;
-    oy = hover_.y;
-  } else {
+  const std::optional<InspectorReading> reading = model_.read_focus();
+  if (!reading) {
     ImGui::TextWrapped(
         "Hover over any panel: this shows the window of input pixels under the "
         "kernel, their element-wise products with the weights, and the sum, which "
         "is the output pixel (the activation).");
     return;
   }
-  const ConvParams& p = computed_params_;
-  const Kernel& named = computed_bank_[static_cast<std::size_t>(f)];
-  const Kernel k = p.flip ? flipped(named) : named;
-  const float out_value = maps_[static_cast<std::size_t>(f)].at(ox, oy);
-  const int ix0 = ox * p.stride - p.padding, iy0 = oy * p.stride - p.padding;
-
-  double sum = 0.0, max_abs = 0.0;
-  std::vector<float> patch(k.weights.size()), products(k.weights.size());
-  std::vector<bool> ghost(k.weights.size());
-  for (int ky = 0; ky < k.height; ++ky)
-    for (int kx = 0; kx < k.width; ++kx) {
-      const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
-      const int ix = ix0 + kx * p.dilation, iy = iy0 + ky * p.dilation;
-      ghost[t] = ix < 0 || iy < 0 || ix >= gray_.width || iy >= gray_.height;
-      patch[t] = padded_value(gray_, ix, iy, p.padding_mode);
-      products[t] = k.weights[t] * patch[t];
-      sum += products[t];
-      max_abs = std::max(max_abs, std::fabs(static_cast<double>(products[t])));
-    }
-
-  ImGui::Text("%s at output (%d, %d): window from input (%d, %d), %s padding", named.name.c_str(),
-              ox, oy, ix0, iy0, padding_mode_name(p.padding_mode));
-  ImGui::Text("sum of products = %.6g", sum);
+  const InspectorReading& r = *reading;
+  const Kernel& k = r.kernel;
+  ImGui::Text("%s at output (%d, %d): window from input (%d, %d), %s padding",
+              r.filter_name.c_str(), r.focus.x, r.focus.y, r.ix0, r.iy0,
+              padding_mode_name(r.padding_mode));
+  ImGui::Text("sum of products = %.6g", r.sum);
   ImGui::SameLine();
-  ImGui::TextDisabled("(the map holds %.6g)", out_value);
+  ImGui::TextDisabled("(the map holds %.6g)", r.map_value);
 
   const float cell = 50.0f;
   auto grid = [&](const char* id, const char* title, auto value, auto background) {
@@ -367,9 +326,9 @@ void App::draw_inspector() {
           const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
           const ImU32 bg = background(t);
           if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
-          if (ghost[t]) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.6f, 0.6f, 0.75f, 1.0f));
+          if (r.ghost[t]) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.6f, 0.6f, 0.75f, 1.0f));
           ImGui::Text("%.3g", value(t) + 0.0f);  // + 0: show -0 (e.g. -1 x 0) as 0
-          if (ghost[t]) ImGui::PopStyleColor();
+          if (r.ghost[t]) ImGui::PopStyleColor();
         }
       }
       ImGui::EndTable();
@@ -377,22 +336,22 @@ void App::draw_inspector() {
     ImGui::EndGroup();
   };
   auto no_bg = [](std::size_t) { return ImU32(0); };
-  auto ghost_bg = [&](std::size_t t) { return ghost[t] ? IM_COL32(60, 60, 110, 255) : ImU32(0); };
+  auto ghost_bg = [&](std::size_t t) { return r.ghost[t] ? IM_COL32(60, 60, 110, 255) : ImU32(0); };
   auto sign_bg = [&](std::size_t t) {
-    const double a = max_abs > 0 ? products[t] / max_abs : 0.0;
+    const double a = r.max_abs_product > 0 ? r.products[t] / r.max_abs_product : 0.0;
     const int alpha = static_cast<int>(std::fabs(a) * 160);
     return a > 0 ? IM_COL32(220, 60, 40, alpha) : IM_COL32(40, 90, 230, alpha);
   };
   grid(
-      "patch", "input window (ghost cells: padding)", [&](std::size_t t) { return patch[t]; },
+      "patch", "input window (ghost cells: padding)", [&](std::size_t t) { return r.window[t]; },
       ghost_bg);
   ImGui::SameLine(0, 18);
   grid(
-      "kernel", p.flip ? "kernel (flipped)" : "kernel", [&](std::size_t t) { return k.weights[t]; },
-      no_bg);
+      "kernel", r.flipped ? "kernel (flipped)" : "kernel",
+      [&](std::size_t t) { return k.weights[t]; }, no_bg);
   ImGui::SameLine(0, 18);
   grid(
-      "products", "element-wise products", [&](std::size_t t) { return products[t]; }, sign_bg);
+      "products", "element-wise products", [&](std::size_t t) { return r.products[t]; }, sign_bg);
 }
 
 }  // namespace filterlens

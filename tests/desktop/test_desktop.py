@@ -57,6 +57,30 @@ class DesktopSmokeTest(unittest.TestCase):
             os.makedirs(ARTIFACTS, exist_ok=True)
             shutil.copy(shot, os.path.join(ARTIFACTS, "desktop.png"))
 
+    def test_gpu_colours_are_the_exported_pngs_and_matplotlibs(self):
+        # The colour-map pass's pixels, read back from the GPU, against the app's PNG export and
+        # matplotlib's imshow(cmap='gray') levels computed here from the exported floats.
+        from matplotlib import cm, colors
+        path = save(synthetic_rgb(131, 87, 4), ".png")
+        maps = tempfile.mkdtemp(prefix="filterlens-maps-")
+        _, proc = screenshot(path, "--dump-maps", maps)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("could not write the maps", proc.stderr)
+        special = 0  # pixels in the 24 levels where matplotlib's byte is level - 1
+        for name in ("edge", "sharpen", "blur"):
+            gpu = np.asarray(Image.open(os.path.join(maps, name + ".gpu.png")).convert("RGB"))
+            exported = np.asarray(Image.open(os.path.join(maps, name + ".png")).convert("RGB"))
+            data = np.load(os.path.join(maps, name + ".npy"))
+            normalized = colors.Normalize()(data)
+            want = cm.gray(normalized, bytes=True)[..., :3]
+            self.assertEqual(gpu.shape, want.shape, name)
+            np.testing.assert_array_equal(exported, want, err_msg=f"{name}: export vs matplotlib")
+            wrong = int((gpu != exported).any(axis=2).sum())
+            self.assertEqual(wrong, 0, f"{name}: {wrong} of {data.size} GPU pixels differ from the export")
+            levels = np.clip(np.floor(np.asarray(normalized, dtype=np.float32) * 256), 0, 255)
+            special += int((want[..., 0] != levels).sum())
+        self.assertGreater(special, 0, "no pixel fell in the levels the old shader got wrong")
+
     def test_unreadable_file_is_reported_not_fatal(self):
         bad = os.path.join(tempfile.mkdtemp(), "broken.png")
         with open(bad, "wb") as f:

@@ -525,3 +525,31 @@ test('learned filters come with their closest preset; training in the page keeps
   assert.ok(maxAbsDiff(Array.from(Object.values(learned.data)), readNpy(path.join(out, 'custom1.npy')).data) <= 1e-5);
   await screenshotAndCheckPanels('web-learned.png');
 });
+
+test('the inspector never reads outside the maps after a smaller image', async () => {
+  // Hover far into the edge panel, then load a 1 x 1 image: the inspected pixel must not stay at
+  // the old coordinates (it once did, and the inspector read past the end of the 1 x 1 map).
+  const errorsBefore = consoleErrors.length;  // earlier tests' deliberate 404s are not ours
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'chelsea.png'),
+                      [...fs.readFileSync(path.join(root, 'assets', 'chelsea.png'))]);
+  const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
+  await page.mouse.move(edge.x + edge.width - 3, edge.y + edge.height - 3);
+  const far = await waitFor(() => { const v = window.FilterLens.viewState(); return v.hover && v.hover.x > 400 && v.hover; }, 'a hover near the corner');
+  assert.ok(far.y > 250, JSON.stringify(far));
+  await page.mouse.move(5, 5);  // off the panels: nothing hovers the new image's maps
+  const dot = makeImage(path.join(tmp, 'dot.png'), 1, 1, 3);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'dot.png'), [...fs.readFileSync(dot)]);
+  await page.waitForTimeout(300);  // frames with the inspector tab drawn
+  assert.equal((await page.evaluate(() => window.FilterLens.viewState())).hover, null);
+  // Pointing at the new map inspects its one pixel.
+  const small = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
+  await page.mouse.move(small.x + small.width / 2, small.y + small.height / 2);
+  const hover = await waitFor(() => window.FilterLens.viewState().hover, 'a hover on the 1 x 1 map');
+  assert.deepEqual([hover.filter, hover.x, hover.y], [0, 0, 0]);
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), '');
+  assert.deepEqual(consoleErrors.slice(errorsBefore), []);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'chelsea.png'),
+                      [...fs.readFileSync(path.join(root, 'assets', 'chelsea.png'))]);
+  await page.mouse.move(5, 5);
+});

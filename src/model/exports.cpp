@@ -1,0 +1,77 @@
+// Exports: the model's maps, gray plane and bank encoded as the files a person saves.
+#include "exports.h"
+
+#include <cctype>
+
+#include "figure.h"
+#include "npy.h"
+#include "png_write.h"
+#include "pytorch_code.h"
+
+namespace filterlens {
+namespace {
+
+Result<ExportFile> no_map(const Model& model, int i) {
+  if (model.maps().empty()) return Result<ExportFile>::fail("There are no maps to export yet.");
+  return Result<ExportFile>::fail("There is no map " + std::to_string(i) + " to export.");
+}
+
+bool has_map(const Model& model, int i) {
+  return i >= 0 && i < static_cast<int>(model.maps().size());
+}
+
+Image colour_mapped(const Model& model, int i) {
+  return apply_colormap(model.maps()[static_cast<std::size_t>(i)], model.display().colormap,
+                        model.display_range(i));
+}
+
+std::string map_file(const Model& model, int i, const char* extension) {
+  return export_stem(model.source_name()) + "-" +
+         model.map_kernels()[static_cast<std::size_t>(i)].name + extension;
+}
+
+}  // namespace
+
+std::string export_stem(const std::string& source_name) {
+  std::string stem = source_name.substr(source_name.find_last_of("/\\") + 1);
+  const std::size_t dot = stem.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) stem.resize(dot);
+  for (char& c : stem)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  return stem.empty() ? "image" : stem;
+}
+
+Result<ExportFile> export_map_png(const Model& model, int i) {
+  if (!has_map(model, i)) return no_map(model, i);
+  return Result<ExportFile>::ok({map_file(model, i, ".png"), encode_png(colour_mapped(model, i))});
+}
+
+Result<ExportFile> export_map_npy(const Model& model, int i) {
+  if (!has_map(model, i)) return no_map(model, i);
+  return Result<ExportFile>::ok(
+      {map_file(model, i, ".npy"), encode_npy(model.maps()[static_cast<std::size_t>(i)])});
+}
+
+Result<ExportFile> export_gray_npy(const Model& model) {
+  if (!model.has_image()) return Result<ExportFile>::fail("There is no image to export yet.");
+  return Result<ExportFile>::ok(
+      {export_stem(model.source_name()) + "-gray.npy", encode_npy(model.gray())});
+}
+
+Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font) {
+  if (model.maps().empty()) return no_map(model, 0);
+  std::vector<FigurePanel> panels;
+  panels.push_back(
+      {"Original", model.display().show_colour ? model.source() : to_gray_u8(model.source())});
+  for (int i = 0; i < static_cast<int>(model.maps().size()); ++i)
+    panels.push_back(
+        {model.map_kernels()[static_cast<std::size_t>(i)].name, colour_mapped(model, i)});
+  return Result<ExportFile>::ok(
+      {export_stem(model.source_name()) + "-figure.png", encode_png(compose_figure(panels, font))});
+}
+
+std::string export_pytorch(const Model& model) {
+  return pytorch_code(model.map_kernels(), model.map_params());
+}
+
+}  // namespace filterlens

@@ -1,0 +1,36 @@
+// Exports as bytes: what the "png" / "npy" buttons, "Figure (PNG)" and "Copy as PyTorch" produce
+// from the model, with the file name each should get. Where the bytes go (a download, a file in
+// the export folder, the clipboard) is the platform's business, not the model's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model.h"
+#include "result.h"
+
+namespace filterlens {
+
+struct ExportFile {
+  std::string name;  // "<image stem>-<filter>.png", ...
+  std::vector<std::uint8_t> bytes;
+};
+
+// The image's file name without folders and extension, with characters other than letters,
+// digits, '-' and '_' replaced by '_' ("image" when nothing is left).
+std::string export_stem(const std::string& source_name);
+
+// Map i colour-mapped as the panels show it (the display's colour map and range), as PNG.
+Result<ExportFile> export_map_png(const Model& model, int map_index);
+// Map i's floats as .npy (float32, height x width), exactly what the engine computed.
+Result<ExportFile> export_map_npy(const Model& model, int map_index);
+// The grayscale input as .npy, in [0, 1].
+Result<ExportFile> export_gray_npy(const Model& model);
+// The original and every map side by side under their titles, as PNG (the CLI's figure.png).
+// `font` is TrueType bytes for the titles (may be empty: no titles).
+Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font);
+// The bank as torch.tensor weights plus the F.conv2d call with the current settings.
+std::string export_pytorch(const Model& model);
+
+}  // namespace filterlens

@@ -1,0 +1,473 @@
+// Model: loading, the bank's edits, recomputing, and the clamping rule that keeps the inspector,
+// the animation and the selection inside the current maps.
+#include "model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "decode.h"
+
+namespace filterlens {
+namespace {
+
+constexpr int kAnimationMaxSide = 24;  // outputs per side of the region the window walks
+const char* const kStaleMaps = "the maps shown are from the last valid settings";
+
+int clamp_index(int i, int size) {
+  return std::clamp(i, 0, std::max(0, size - 1));
+}
+
+}  // namespace
+
+// ---- ViewState ------------------------------------------------------------------------------
+
+void ViewState::zoom_about(float u, float v, float fx, float fy, float new_zoom) {
+  zoom = std::clamp(new_zoom, 1.0f, kMaxZoom);
+  cx = u - (fx - 0.5f) / zoom;
+  cy = v - (fy - 0.5f) / zoom;
+  clamp();
+}
+
+void ViewState::pan(float du, float dv) {
+  cx += du;
+  cy += dv;
+  clamp();
+}
+
+void ViewState::clamp() {
+  if (!(zoom >= 1.0f)) zoom = 1.0f;  // also NaN
+  zoom = std::min(zoom, kMaxZoom);
+  const float lim = 0.5f / zoom;
+  cx = std::isfinite(cx) ? std::clamp(cx, lim, 1.0f - lim) : 0.5f;
+  cy = std::isfinite(cy) ? std::clamp(cy, lim, 1.0f - lim) : 0.5f;
+}
+
+// ---- The document ---------------------------------------------------------------------------
+
+Model::Model() : bank_(default_bank()) {}
+
+void Model::report_error(const std::string& message) {
+  last_error_ = message;
+  status_.clear();
+}
+
+Status Model::load(const std::uint8_t* data, std::size_t size, const std::string& name) {
+  Result<Image> image = decode_image(data, size);
+  if (!image) {
+    const std::string message = "Could not open " + name + ": " + image.error();
+    report_error(message);
+    return Status::fail(message);
+  }
+  return adopt_image(std::move(image).value(), name);
+}
+
+Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name) {
+  const DecodeLimits limits;
+  if (width <= 0 || height <= 0 || rgba == nullptr) {
+    report_error("Could not open " + name + ": the browser decoded it to an empty image");
+    return Status::fail(last_error_);
+  }
+  if (static_cast<std::int64_t>(width) * height > limits.max_pixels) {
+    report_error("Could not open " + name + ": image is " + std::to_string(width) + " x " +
+                 std::to_string(height) + "; the limit is " +
+                 std::to_string(limits.max_pixels / 1'000'000) + " MP");
+    return Status::fail(last_error_);
+  }
+  Image image{width, height, 4, {}};
+  image.pixels.assign(rgba, rgba + static_cast<std::size_t>(width) * height * 4);
+  return adopt_image(std::move(image), name);
+}
+
+Status Model::adopt_image(Image image, const std::string& name) {
+  Plane gray = to_gray(image);
+  Status s = compute_maps(gray);  // on failure nothing changes: the old image and maps stay
+  if (!s) {
+    const std::string message = "Could not filter " + name + ": " + s.error();
+    report_error(message);
+    return Status::fail(message);
+  }
+  source_ = std::move(image);
+  source_name_ = name;
+  gray_ = std::move(gray);
+  ++image_generation_;
+  last_error_.clear();
+  status_ = "Opened " + name;
+  fit_state_to_maps(/*new_image=*/true);
+  return Status::ok();
+}
+
+Status Model::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
+  if (bank.empty()) {
+    const std::string message = "The filter bank is empty: add a filter to see feature maps.";
+    report_error(message);
+    return Status::fail(message);
+  }
+  std::vector<Kernel> old_bank = std::move(bank_);
+  const ConvParams old_params = params_;
+  bank_ = std::move(bank);
+  params_ = params;
+  Status s = recompute();
+  if (!s) {  // keep what the user had
+    bank_ = std::move(old_bank);
+    params_ = old_params;
+    return s;
+  }
+  selected_ = 0;
+  return s;
+}
+
+Status Model::set_params(const ConvParams& params) {
+  params_ = params;
+  return recompute();
+}
+
+Status Model::replace_kernel(int index, Kernel kernel) {
+  if (index < 0 || index >= static_cast<int>(bank_.size()))
+    return Status::fail("There is no filter " + std::to_string(index) + " in the bank.");
+  Result<Kernel> valid = validate_kernel(std::move(kernel));
+  if (!valid) {
+    report_error(valid.error());
+    return Status::fail(valid.error());
+  }
+  Kernel& slot = bank_[static_cast<std::size_t>(index)];
+  Kernel k = std::move(valid).value();
+  if (k.width != slot.width || k.height != slot.height || k.weights != slot.weights) mark_edited(k);
+  slot = std::move(k);
+  return recompute();
+}
+
+Status Model::add_kernel(Kernel kernel) {
+  Result<Kernel> valid = validate_kernel(std::move(kernel));
+  if (!valid) {
+    report_error(valid.error());
+    return Status::fail(valid.error());
+  }
+  Kernel k = std::move(valid).value();
+  const std::string base = k.name;
+  auto taken = [&](const std::string& name) {
+    return std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == name; });
+  };
+  for (int n = 2; taken(k.name); ++n) k.name = base + std::to_string(n);
+  bank_.push_back(std::move(k));
+  selected_ = static_cast<int>(bank_.size()) - 1;
+  return recompute();
+}
+
+int Model::add_missing_kernels(const std::vector<Kernel>& kernels) {
+  int added = 0;
+  for (const Kernel& k : kernels) {
+    if (std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == k.name; }))
+      continue;
+    if (!validate_kernel(k)) continue;
+    bank_.push_back(k);
+    ++added;
+  }
+  if (added) recompute();
+  return added;
+}
+
+Status Model::remove_kernel(int index) {
+  if (index < 0 || index >= static_cast<int>(bank_.size()))
+    return Status::fail("There is no filter " + std::to_string(index) + " in the bank.");
+  if (bank_.size() == 1) {
+    const std::string message =
+        "Keep at least one filter: add another before removing the last one.";
+    report_error(message);
+    return Status::fail(message);
+  }
+  bank_.erase(bank_.begin() + index);
+  selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
+  return recompute();
+}
+
+Status Model::move_kernel(int from, int to) {
+  const int n = static_cast<int>(bank_.size());
+  if (from < 0 || from >= n || to < 0 || to >= n)
+    return Status::fail("A filter can only move within the bank.");
+  if (from == to) return Status::ok();
+  std::swap(bank_[static_cast<std::size_t>(from)], bank_[static_cast<std::size_t>(to)]);
+  selected_ = to;
+  return recompute();
+}
+
+Status Model::recompute() {
+  if (gray_.empty()) return Status::ok();
+  Status s = compute_maps(gray_);
+  if (!s) {
+    report_error(s.error() + " (" + kStaleMaps + ")");
+    return s;
+  }
+  fit_state_to_maps(/*new_image=*/false);
+  return s;
+}
+
+Status Model::compute_maps(const Plane& gray) {
+  if (bank_.empty())
+    return Status::fail("The filter bank is empty: add a filter to see feature maps.");
+  const auto t0 = std::chrono::steady_clock::now();
+  // Straight into maps_: conv2d_bank leaves its outputs untouched when it fails.
+  Status s = conv2d_bank(gray, bank_, params_, ConvImpl::simd, maps_);
+  last_compute_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!s) return s;
+  if (last_error_.find(kStaleMaps) != std::string::npos) last_error_.clear();
+  computed_bank_ = bank_;
+  computed_params_ = params_;
+  stats_.clear();
+  for (const Plane& m : maps_) stats_.push_back(compute_stats(m, 64));
+  ++maps_generation_;
+  return Status::ok();
+}
+
+void Model::fit_state_to_maps(bool new_image) {
+  const int n = static_cast<int>(maps_.size());
+  selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
+  if (new_image) {
+    // A spot on the previous image means nothing on this one.
+    inspector_ = InspectorState{};
+    animation_ = AnimationState{};
+    view_ = ViewState{};
+  }
+  if (n == 0) {
+    inspector_ = InspectorState{};
+    animation_ = AnimationState{};
+    return;
+  }
+  inspector_.filter = clamp_index(inspector_.filter, n);
+  const Plane& im = maps_[static_cast<std::size_t>(inspector_.filter)];
+  inspector_.x = clamp_index(inspector_.x, im.width);
+  inspector_.y = clamp_index(inspector_.y, im.height);
+
+  // The animation walks a region of one map; when that map is gone or the region no longer
+  // fits (new kernel size, stride, ...), it stops.
+  AnimationState& a = animation_;
+  const bool fits = a.filter >= 0 && a.filter < n && a.x0 >= 0 && a.y0 >= 0 && a.w > 0 && a.h > 0 &&
+                    a.x0 + a.w <= maps_[static_cast<std::size_t>(a.filter)].width &&
+                    a.y0 + a.h <= maps_[static_cast<std::size_t>(a.filter)].height;
+  if (a.active && !fits) {
+    AnimationState stopped;
+    stopped.filter = clamp_index(a.filter, n);
+    stopped.steps_per_second = a.steps_per_second;
+    a = stopped;
+  }
+  a.filter = clamp_index(a.filter, n);
+  a.step = std::clamp(a.step, 0, std::max(0, a.total()));
+}
+
+void Model::select(int index) {
+  if (index >= 0 && index < static_cast<int>(bank_.size())) selected_ = index;
+}
+
+// ---- Inspector ------------------------------------------------------------------------------
+
+void Model::inspect_map_pixel(int filter, int x, int y) {
+  if (maps_.empty()) return;
+  inspector_.active = true;
+  inspector_.filter = clamp_index(filter, static_cast<int>(maps_.size()));
+  const Plane& m = maps_[static_cast<std::size_t>(inspector_.filter)];
+  inspector_.x = clamp_index(x, m.width);
+  inspector_.y = clamp_index(y, m.height);
+}
+
+void Model::inspect_input_pixel(int px, int py) {
+  if (maps_.empty()) return;
+  const int f = clamp_index(inspector_.filter, static_cast<int>(maps_.size()));
+  const Kernel& k = computed_bank_[static_cast<std::size_t>(f)];
+  const ConvParams& cp = computed_params_;
+  // The output pixel whose window is centred on (px, py).
+  inspect_map_pixel(f, (px + cp.padding - (k.width - 1) * cp.dilation / 2) / cp.stride,
+                    (py + cp.padding - (k.height - 1) * cp.dilation / 2) / cp.stride);
+}
+
+std::optional<Focus> Model::focus() const {
+  if (maps_.empty()) return std::nullopt;
+  const int n = static_cast<int>(maps_.size());
+  Focus f;
+  const AnimationState& a = animation_;
+  if (a.active && a.total() > 0) {
+    const int idx = std::clamp(a.step, 0, a.total() - 1);
+    f = {a.filter, a.x0 + idx % a.w, a.y0 + idx / a.w};
+  } else if (inspector_.active) {
+    f = {inspector_.filter, inspector_.x, inspector_.y};
+  } else {
+    return std::nullopt;
+  }
+  // fit_state_to_maps keeps both inside the maps; clamping again makes that a guarantee.
+  f.filter = clamp_index(f.filter, n);
+  const Plane& m = maps_[static_cast<std::size_t>(f.filter)];
+  f.x = clamp_index(f.x, m.width);
+  f.y = clamp_index(f.y, m.height);
+  return f;
+}
+
+PixelRect Model::input_window(const Focus& focus) const {
+  const Kernel& k = computed_bank_[static_cast<std::size_t>(focus.filter)];
+  const ConvParams& p = computed_params_;
+  const int ix = focus.x * p.stride - p.padding, iy = focus.y * p.stride - p.padding;
+  return {ix, iy, ix + (k.width - 1) * p.dilation + 1, iy + (k.height - 1) * p.dilation + 1};
+}
+
+std::optional<InspectorReading> Model::read_focus() const {
+  const std::optional<Focus> f = focus();
+  if (!f) return std::nullopt;
+  const ConvParams& p = computed_params_;
+  const Kernel& named = computed_bank_[static_cast<std::size_t>(f->filter)];
+  InspectorReading r;
+  r.focus = *f;
+  r.filter_name = named.name;
+  r.kernel = p.flip ? flipped(named) : named;
+  r.flipped = p.flip;
+  r.padding_mode = p.padding_mode;
+  r.map_value = maps_[static_cast<std::size_t>(f->filter)].at(f->x, f->y);
+  r.ix0 = f->x * p.stride - p.padding;
+  r.iy0 = f->y * p.stride - p.padding;
+  const Kernel& k = r.kernel;
+  const std::size_t taps = k.weights.size();
+  r.window.resize(taps);
+  r.products.resize(taps);
+  r.ghost.resize(taps);
+  for (int ky = 0; ky < k.height; ++ky)
+    for (int kx = 0; kx < k.width; ++kx) {
+      const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
+      const int ix = r.ix0 + kx * p.dilation, iy = r.iy0 + ky * p.dilation;
+      r.ghost[t] = ix < 0 || iy < 0 || ix >= gray_.width || iy >= gray_.height;
+      r.window[t] = padded_value(gray_, ix, iy, p.padding_mode);
+      r.products[t] = k.weights[t] * r.window[t];
+      r.sum += r.products[t];
+      r.max_abs_product = std::max(r.max_abs_product, std::fabs(double(r.products[t])));
+    }
+  return r;
+}
+
+// ---- Animation ------------------------------------------------------------------------------
+
+void Model::set_animation_filter(int filter) {
+  if (maps_.empty()) return;
+  animation_.filter = clamp_index(filter, static_cast<int>(maps_.size()));
+  animation_.active = false;
+  animation_.playing = false;
+}
+
+void Model::start_animation() {
+  if (maps_.empty()) return;
+  AnimationState& a = animation_;
+  a.filter = clamp_index(a.filter, static_cast<int>(maps_.size()));
+  const Plane& m = maps_[static_cast<std::size_t>(a.filter)];
+  // The part of the map the panels show now, at most 24 x 24 outputs, centred on the view.
+  const int visible_w = std::max(1, static_cast<int>(m.width / view_.zoom));
+  const int visible_h = std::max(1, static_cast<int>(m.height / view_.zoom));
+  a.w = std::min({m.width, visible_w, kAnimationMaxSide});
+  a.h = std::min({m.height, visible_h, kAnimationMaxSide});
+  a.x0 = std::clamp(static_cast<int>(view_.cx * m.width) - a.w / 2, 0, m.width - a.w);
+  a.y0 = std::clamp(static_cast<int>(view_.cy * m.height) - a.h / 2, 0, m.height - a.h);
+  a.step = 0;
+  a.accumulator = 0.0;
+  a.active = true;
+}
+
+void Model::play_pause_animation() {
+  AnimationState& a = animation_;
+  if (!a.active) return;
+  if (a.step >= a.total()) a.step = 0;
+  a.playing = !a.playing;
+}
+
+void Model::step_animation() {
+  AnimationState& a = animation_;
+  if (!a.active) return;
+  a.playing = false;
+  a.step = std::min(a.step + 1, a.total());
+}
+
+void Model::stop_animation() {
+  AnimationState stopped;
+  stopped.filter = animation_.filter;
+  animation_ = stopped;
+}
+
+void Model::set_animation_position(int step) {
+  animation_.step = std::clamp(step, 0, animation_.total());
+}
+
+void Model::set_animation_speed(float steps_per_second) {
+  animation_.steps_per_second = std::clamp(steps_per_second, 0.1f, 10000.0f);
+}
+
+void Model::advance_animation(double seconds) {
+  AnimationState& a = animation_;
+  if (!a.active || !a.playing) return;
+  a.accumulator += seconds * a.steps_per_second;
+  const int advance = static_cast<int>(a.accumulator);
+  a.accumulator -= advance;
+  a.step = std::min(a.step + advance, a.total());
+  if (a.step >= a.total()) a.playing = false;
+}
+
+// ---- View and display -----------------------------------------------------------------------
+
+void Model::set_view(ViewState view) {
+  view.clamp();
+  view_ = view;
+}
+
+ColorRange Model::display_range(int i) const {
+  // From stats_ (min and max per map, computed with the maps): views ask every frame.
+  if (i < 0 || i >= static_cast<int>(stats_.size())) return {};
+  const Colormap c = display_.colormap;
+  const MapStats& own = stats_[static_cast<std::size_t>(i)];
+  if (!display_.shared_scale) return colormap_range(own.min, own.max, c);
+  ColorRange r = colormap_range(stats_[0].min, stats_[0].max, c);
+  for (const MapStats& m : stats_) {
+    const ColorRange mr = colormap_range(m.min, m.max, c);
+    r.lo = std::min(r.lo, mr.lo);
+    r.hi = std::max(r.hi, mr.hi);
+  }
+  return r;
+}
+
+// ---- Learned filters and training ----------------------------------------------------------
+
+Status Model::load_learned_weights(const std::uint8_t* data, std::size_t size,
+                                   const std::string& name) {
+  Status s = learned_.load_weights(data, size, name);
+  if (!s) report_error(s.error());
+  return s;
+}
+
+Status Model::set_training_data(const std::vector<std::uint8_t>& train_images,
+                                const std::vector<std::uint8_t>& train_labels,
+                                const std::vector<std::uint8_t>& test_images,
+                                const std::vector<std::uint8_t>& test_labels) {
+  Status s = learned_.set_training_data(train_images, train_labels, test_images, test_labels);
+  if (!s) report_error(s.error());
+  return s;
+}
+
+Status Model::start_training(int epochs, std::uint32_t seed) {
+  cnn::TrainingRun& run = learned_.run();
+  if (!run.has_data()) {
+    report_error(
+        "No training data: the web build ships a Fashion-MNIST subset; on the desktop it "
+        "is read from Debian's dataset-fashion-mnist package.");
+    return Status::fail(last_error_);
+  }
+  cnn::TrainingRun::Settings settings = run.settings();
+  settings.epochs = epochs;
+  settings.seed = seed;
+  Status s = run.start(settings);
+  if (!s) report_error(s.error());
+  return s;
+}
+
+void Model::train_for(std::chrono::duration<double, std::milli> budget) {
+  cnn::TrainingRun& run = learned_.run();
+  if (!run.running()) return;
+  run.step_for(budget);
+  if (run.finished()) {
+    status_ = "Training finished: " + std::to_string(run.test_accuracy() * 100.0).substr(0, 5) +
+              "% on " + std::to_string(run.test_data().count) + " test images";
+  }
+}
+
+}  // namespace filterlens

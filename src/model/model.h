@@ -1,0 +1,225 @@
+// Model: FilterLens's state apart from any view: the document (image, gray plane, filter bank and
+// parameters as edited, the maps and statistics as computed), what the views show of it
+// (inspected pixel, sliding-window animation, linked zoom and pan, colour map, selection), the
+// messages, and the learned-filter / training state (learned.h). No ImGui, GL or Emscripten: the
+// views (src/ui) read it and command it; unit tests drive it directly (tests/unit/test_model.cpp).
+//
+// Its rules:
+//   - A failed load or edit changes nothing that was shown: the previous image and maps stay,
+//     and the message says why (last_error()).
+//   - set_bank is all or nothing: when the new bank cannot be computed, the old bank stays.
+//     An edit (set_params, replace_kernel, ...) stays in the bank as typed, so it can be fixed,
+//     while the maps stay those of the last valid settings.
+//   - A kernel whose weights or size are edited says so in its description (core mark_edited).
+//   - Every new image or new set of maps clamps or resets the inspector, the animation and the
+//     selection, so nothing can point outside the current maps: focus() is always inside them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "colormap.h"
+#include "conv2d.h"
+#include "image.h"
+#include "kernel.h"
+#include "learned.h"
+#include "stats.h"
+#include "status.h"
+
+namespace filterlens {
+
+// The linked zoom and pan every panel shares, in image-relative coordinates.
+struct ViewState {
+  static constexpr float kMaxZoom = 512.0f;
+  float zoom = 1.0f;           // 1: the whole image fits its panel
+  float cx = 0.5f, cy = 0.5f;  // centre of the view, in [0, 1] image coordinates
+
+  // Zooms to `new_zoom` keeping image point (u, v) where it is on screen, at fraction (fx, fy)
+  // of the panel.
+  void zoom_about(float u, float v, float fx, float fy, float new_zoom);
+  void pan(float du, float dv);  // moves the centre by (du, dv) image widths / heights
+  void clamp();                  // zoom within 1..kMaxZoom; the view stays on the image
+};
+
+// The output pixel the person points at (hovering a panel), in output-map coordinates.
+struct InspectorState {
+  bool active = false;
+  int filter = 0;  // which map, and whose window the inspector shows
+  int x = 0, y = 0;
+};
+
+// The sliding window walking over a region of one map, in raster order.
+struct AnimationState {
+  bool active = false;
+  bool playing = false;
+  int filter = 0;
+  int x0 = 0, y0 = 0, w = 0, h = 0;  // region, output coordinates
+  int step = 0;                      // windows done so far, 0..total()
+  float steps_per_second = 12.0f;
+  double accumulator = 0.0;  // fractions of a step not taken yet
+  int total() const { return w * h; }
+};
+
+struct DisplaySettings {
+  Colormap colormap = Colormap::gray;
+  bool shared_scale = false;  // one range for every map instead of each its own
+  bool show_colour = false;   // the original panel in colour instead of the filters' gray
+  bool show_histograms = true;
+};
+
+// An output pixel of maps()[filter]; what the inspector explains and the panels mark.
+struct Focus {
+  int filter = 0, x = 0, y = 0;
+};
+
+// Pixels [x0, x1) x [y0, y1); may reach outside the image (the padding).
+struct PixelRect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+// How one output pixel comes about: its input window, the kernel as applied, their products.
+struct InspectorReading {
+  Focus focus;
+  std::string filter_name;
+  Kernel kernel;  // as applied: rotated by 180 degrees when the parameters say flip
+  bool flipped = false;
+  PaddingMode padding_mode = PaddingMode::zeros;
+  int ix0 = 0, iy0 = 0;                 // input position of the kernel's top-left tap
+  std::vector<float> window, products;  // per tap, row-major like kernel.weights
+  std::vector<std::uint8_t> ghost;      // 1: the tap lies outside the image (padding's value)
+  double sum = 0.0, max_abs_product = 0.0;
+  float map_value = 0.0f;  // what the map holds there (the engine's sum)
+};
+
+class Model {
+ public:
+  Model();  // the notebook's bank (edge, sharpen, blur), no image
+
+  // ---- The document ----
+  // Encoded bytes (any format the core decodes) or RGBA pixels decoded elsewhere (the browser's
+  // decoder). On failure nothing changes and the message (also returned) names the file.
+  Status load(const std::uint8_t* data, std::size_t size, const std::string& name);
+  Status load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name);
+  // Replaces bank and parameters and recomputes; on failure the old ones stay (all or nothing).
+  Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
+  // Edits: kept as made and recomputed at once; on failure the maps stay the last valid ones.
+  Status set_params(const ConvParams& params);
+  Status replace_kernel(int index, Kernel kernel);  // marks it edited when weights/size change
+  Status add_kernel(Kernel kernel);                 // renamed edge2, ... if taken; selected
+  int add_missing_kernels(const std::vector<Kernel>& kernels);  // by name; returns how many
+  Status remove_kernel(int index);                              // refuses to remove the last one
+  Status move_kernel(int from, int to);
+  // gray + bank + params -> maps; keeps the old maps on failure.
+  Status recompute();
+
+  const Image& source() const { return source_; }
+  const std::string& source_name() const { return source_name_; }
+  const Plane& gray() const { return gray_; }
+  bool has_image() const { return !gray_.empty(); }
+  const std::vector<Kernel>& bank() const { return bank_; }  // as edited
+  const ConvParams& params() const { return params_; }       // as edited
+  // What maps() were computed with (the engine applies flip itself): one kernel per map.
+  const std::vector<Kernel>& map_kernels() const { return computed_bank_; }
+  const ConvParams& map_params() const { return computed_params_; }
+  const std::vector<Plane>& maps() const { return maps_; }
+  const std::vector<MapStats>& stats() const { return stats_; }
+  double last_compute_ms() const { return last_compute_ms_; }
+  // Increase when a new image arrives / when the maps change (so views re-upload what they show).
+  std::uint64_t image_generation() const { return image_generation_; }
+  std::uint64_t maps_generation() const { return maps_generation_; }
+
+  // ---- Selection: the bank entry the kernel editor shows ----
+  int selected() const { return selected_; }
+  void select(int index);
+
+  // ---- Inspector ----
+  const InspectorState& inspector() const { return inspector_; }
+  // The person points at output pixel (x, y) of map `filter` (clamped into the maps).
+  void inspect_map_pixel(int filter, int x, int y);
+  // ... or at input pixel (px, py) of the original: the current filter's output pixel whose
+  // window is centred there.
+  void inspect_input_pixel(int px, int py);
+  // The sliding window's position while it runs, else the inspected pixel; nothing when neither
+  // (or no maps). Always inside maps()[filter].
+  std::optional<Focus> focus() const;
+  std::optional<InspectorReading> read_focus() const;
+  // The input pixels under the kernel for an output pixel of a map.
+  PixelRect input_window(const Focus& focus) const;
+
+  // ---- The sliding-window animation ----
+  const AnimationState& animation() const { return animation_; }
+  void set_animation_filter(int filter);  // stops the animation
+  // Starts on the visible part of the map, at most 24 x 24 outputs, centred on the view.
+  void start_animation();
+  void play_pause_animation();  // from the start again once it finished
+  void step_animation();        // one window, paused
+  void stop_animation();
+  void set_animation_position(int step);
+  void set_animation_speed(float steps_per_second);
+  void advance_animation(double seconds);  // while playing
+
+  // ---- View and display ----
+  const ViewState& view() const { return view_; }
+  void set_view(ViewState view);  // clamped
+  const DisplaySettings& display() const { return display_; }
+  void set_display(const DisplaySettings& display) { display_ = display; }
+  // What black and white (or blue and red) stand for on map i, under the display settings.
+  ColorRange display_range(int map_index) const;
+
+  // ---- Messages ----
+  const std::string& last_error() const { return last_error_; }
+  const std::string& status() const { return status_; }  // the last success ("Opened ...")
+  void report_error(const std::string& message);
+  void set_status(const std::string& message) { status_ = message; }
+  void dismiss_error() { last_error_.clear(); }
+
+  // ---- The learned filters and training (learned.h) ----
+  LearnedFilters& learned() { return learned_; }
+  const LearnedFilters& learned() const { return learned_; }
+  // The CNN's view of the current image (a 28 x 28 crop), recomputed when the image or the
+  // shown network changed.
+  const LearnedFilters::ImageReading& learned_reading() {
+    return learned_.read_image(gray_, image_generation_);
+  }
+  // As LearnedFilters does them, with the failure reported in last_error().
+  Status load_learned_weights(const std::uint8_t* data, std::size_t size, const std::string& name);
+  Status set_training_data(const std::vector<std::uint8_t>& train_images,
+                           const std::vector<std::uint8_t>& train_labels,
+                           const std::vector<std::uint8_t>& test_images,
+                           const std::vector<std::uint8_t>& test_labels);
+  // A new run from scratch with the run's current learning rate and batch size.
+  Status start_training(int epochs, std::uint32_t seed);
+  // Trains for at most `budget` (one frame's share); says so in status() when the run finishes.
+  void train_for(std::chrono::duration<double, std::milli> budget);
+
+ private:
+  Status adopt_image(Image image, const std::string& name);
+  Status compute_maps(const Plane& gray);  // nothing changes on failure
+  void fit_state_to_maps(bool new_image);  // the clamping rule
+
+  Image source_;
+  std::string source_name_;
+  Plane gray_;
+  std::vector<Kernel> bank_;
+  ConvParams params_;
+  std::vector<Kernel> computed_bank_;
+  ConvParams computed_params_;
+  std::vector<Plane> maps_;
+  std::vector<MapStats> stats_;
+  double last_compute_ms_ = 0.0;
+  std::uint64_t image_generation_ = 0, maps_generation_ = 0;
+
+  int selected_ = 0;
+  InspectorState inspector_;
+  AnimationState animation_;
+  ViewState view_;
+  DisplaySettings display_;
+
+  std::string last_error_, status_;
+  LearnedFilters learned_;
+};
+
+}  // namespace filterlens

@@ -1,0 +1,35 @@
+// PlatformServices: what the views may ask of the machine they run on (files, clipboard,
+// downloads, URLs, a font), as callbacks the platform layer fills in and hands to App. src/ui
+// calls these and nothing else of the platform; the model knows none of them. A service left
+// empty is treated as unavailable on this platform.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace filterlens {
+
+struct PlatformServices {
+  // Saves `bytes` as `file_name` (desktop: a file in the export folder; web: a download) and
+  // returns the line for the status bar ("Saved ...", or why it failed).
+  std::function<std::string(const std::string& file_name, const std::vector<std::uint8_t>& bytes)>
+      save_file;
+  // Puts text on the system clipboard.
+  std::function<void(const std::string& text)> copy_text;
+  // Opens the system's file dialog; the chosen file arrives later through App::load_bytes.
+  // False where there is none (the desktop uses the path field).
+  std::function<bool()> open_file_dialog;
+  // Starts fetching an image from a URL; the bytes arrive later through App::load_bytes, or a
+  // message through App::report_error. False where unsupported.
+  std::function<bool(const std::string& url)> fetch_url;
+  // Reads a whole file by path, or says why not (the browser cannot read paths).
+  std::function<Result<std::vector<std::uint8_t>>(const std::string& path)> read_file;
+  // TrueType font bytes for figure titles (empty: untitled panels).
+  std::function<const std::vector<std::uint8_t>&()> title_font;
+};
+
+}  // namespace filterlens

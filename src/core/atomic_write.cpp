@@ -112,10 +112,13 @@ Status AtomicFileSet::add(const std::string& name, const std::uint8_t* data, std
   if (temps_.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
-    if (ec) return Status::fail("cannot create directory " + filterlens::quoted(dir_) + ": " + ec.message());
+    if (ec)
+      return Status::fail("cannot create directory " + filterlens::quoted(dir_) + ": " +
+                          ec.message());
   }
   if (name.empty() || name.find('/') != std::string::npos)
-    return Status::fail("cannot write " + filterlens::quoted(prefix_ + name) + ": not a plain file name");
+    return Status::fail("cannot write " + filterlens::quoted(prefix_ + name) +
+                        ": not a plain file name");
   std::string tmp;
   Status s = write_temp(prefix_ + name, data, size, tmp);
   if (!s) return s;

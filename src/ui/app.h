@@ -114,7 +114,7 @@ class App {
   bool track(bool result, const std::string& id);
   // The bar between the maps and the bottom tabs: dragging it trades their heights.
   void draw_split_handle();
-  void draw_panel(int index, float width);
+  void draw_panel(int index, float width, float max_height);
   void draw_inspector();
   void draw_learned_tab();
   void draw_training_tab();

@@ -63,13 +63,16 @@ void App::draw_panels() {
   const float aspect = float(gray.height) / float(std::max(1, gray.width));
   const float extra =
       ImGui::GetFrameHeight() * (model_.display().show_histograms ? 4.2f : 2.4f) + spacing.y;
+  // An image never gets taller than the window's map area (a 1 x 2000 image is a strip, not a
+  // 568,000-pixel-tall panel): it fits inside its panel, keeping its aspect.
+  const float max_height = std::max(kMinPanelWidth * 0.5f, avail.y - extra);
   int cols = 1;
   float width = 0.0f;
   bool found_fit = false;
   for (int c = 1; c <= n; ++c) {
     const float w = std::floor((avail.x - spacing.x * (c - 1)) / c);
     const int rows = (n + c - 1) / c;
-    const bool fits = rows * (w * aspect + extra) <= avail.y;
+    const bool fits = rows * (std::min(w * aspect, max_height) + extra) <= avail.y;
     if (fits && (!found_fit || w > width)) {
       found_fit = true;
       cols = c;
@@ -88,13 +91,13 @@ void App::draw_panels() {
     if (i % cols) ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushID(i);
-    draw_panel(i, width);
+    draw_panel(i, width, max_height);
     ImGui::PopID();
     ImGui::EndGroup();
   }
 }
 
-void App::draw_panel(int index, float width) {
+void App::draw_panel(int index, float width, float max_height) {
   const bool is_map = index > 0;
   const int mi = index - 1;
   const std::vector<Plane>& maps = model_.maps();
@@ -123,7 +126,9 @@ void App::draw_panel(int index, float width) {
     ImGui::TextDisabled("%dx%d", w, h);
   }
 
-  const ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
+  ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
+  if (size.y > max_height)  // too tall for the window: fit the height, keep the aspect
+    size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
   panel_rects_.push_back({title, p0.x, p0.y, size.x, size.y});

@@ -10,14 +10,18 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${FILTERLENS_IMGUI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/filterlens}"
 
+# Each package is used: the build (compilers, CMake/Ninja, Emscripten, the header libraries,
+# CLI11, googletest), the fuzzers (clang + libclang-rt-14-dev's libFuzzer), `apt-get source`
+# (dpkg-dev), the browser and desktop tests (Chromium, Xvfb + xauth, Mesa), the oracle tests
+# (PyTorch, PIL, NumPy, matplotlib), the training data and the UI font.
 packages=(
-  build-essential cmake ninja-build pkg-config clang-format dpkg-dev
+  build-essential cmake ninja-build clang-format dpkg-dev clang libclang-rt-14-dev
   emscripten nodejs npm
   libglfw3-dev libimgui-dev libstb-dev libsimde-dev
-  libcli11-dev googletest libgtest-dev libbenchmark-dev
-  chromium chromium-driver xvfb xauth libgl1-mesa-dri imagemagick
-  python3 python3-numpy python3-torch python3-torchvision python3-pil python3-scipy
-  python3-opencv python3-matplotlib dataset-fashion-mnist fonts-dejavu-core
+  libcli11-dev googletest libgtest-dev
+  chromium xvfb xauth libgl1-mesa-dri
+  python3 python3-numpy python3-torch python3-pil
+  python3-matplotlib dataset-fashion-mnist fonts-dejavu-core
 )
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -6,6 +6,7 @@
 #   native-asan    the same under AddressSanitizer + UndefinedBehaviorSanitizer (Debug)
 #   wasm           unit tests and SIMD sweeps compiled to WebAssembly under node, then the web
 #                  app in Debian's Chromium via playwright-core (label e2e)
+#   fuzz           each libFuzzer target (clang, ASan + UBSan) for 30 s, saved crashes replayed
 # Ends with one summary line: "summary: N passed, M failed" (steps; ctest prints each test).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,7 +38,7 @@ ctest_preset() {
 }
 
 (cd tests/e2e && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent)
-for preset in native native-asan wasm; do
+for preset in native native-asan wasm fuzz; do
   step "build + ctest ($preset)" ctest_preset "$preset"
 done
 

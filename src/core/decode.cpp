@@ -1,21 +1,81 @@
-// Decoding with stb_image from memory, plus the checks stb_image leaves to its caller: size limits
-// before allocation, JPEG truncation, EXIF orientation, and readable error messages.
+// Decoding with stb_image from memory, plus what stb_image leaves to its caller: the pre-decode
+// walk of decode_checks.h, size limits before allocation, an allocation budget stb_image's own
+// allocations are held to, truncation seen in the same decode, EXIF orientation, and readable
+// error messages.
 #include "decode.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
-// Let stb_image report any header's true size; our own pixel limit below is the one that counts.
+#include "decode_checks.h"
+
+namespace filterlens::detail {
+
+// stb_image allocates through these. A decode sets a budget for the calling thread; an
+// allocation past it fails, stb_image reports "outofmem" and frees what it had, so a bomb (a
+// 1 MB PNG whose data inflates to 1 GB, say) stops at its budget instead of at the machine's
+// memory. Each block carries its size in front of it so frees can be counted.
+struct StbBudget {
+  std::size_t limit = std::numeric_limits<std::size_t>::max();
+  std::size_t live = 0;
+  bool refused = false;
+};
+thread_local StbBudget stb_budget;
+constexpr std::size_t kBlockHeader = 16;  // keeps the 16-byte alignment malloc gives
+
+void* stb_malloc(std::size_t size) {
+  StbBudget& b = stb_budget;
+  if (size > b.limit - b.live || size > b.limit - kBlockHeader) {
+    b.refused = true;
+    return nullptr;
+  }
+  // Zeroed: some stb readers leave rows they could not read untouched; zeros are deterministic.
+  auto* p = static_cast<unsigned char*>(std::calloc(1, size + kBlockHeader));
+  if (!p) return nullptr;
+  std::memcpy(p, &size, sizeof size);
+  b.live += size;
+  return p + kBlockHeader;
+}
+
+void stb_free(void* user) {
+  if (!user) return;
+  auto* p = static_cast<unsigned char*>(user) - kBlockHeader;
+  std::size_t size = 0;
+  std::memcpy(&size, p, sizeof size);
+  stb_budget.live -= size;
+  std::free(p);
+}
+
+void* stb_realloc(void* user, std::size_t size) {
+  if (!user) return stb_malloc(size);
+  auto* p = static_cast<unsigned char*>(user) - kBlockHeader;
+  std::size_t old = 0;
+  std::memcpy(&old, p, sizeof old);
+  StbBudget& b = stb_budget;
+  if (size > old && (size - old > b.limit - b.live || size > b.limit - kBlockHeader)) {
+    b.refused = true;
+    return nullptr;  // stb_image frees the old block itself
+  }
+  auto* q = static_cast<unsigned char*>(std::realloc(p, size + kBlockHeader));
+  if (!q) return nullptr;
+  std::memcpy(q, &size, sizeof size);
+  b.live = b.live - old + size;
+  return q + kBlockHeader;
+}
+
+}  // namespace filterlens::detail
+
+// Let stb_image report any header's true size; our own pixel limit is the one that counts.
 #define STBI_MAX_DIMENSIONS (1 << 30)
 #define STBI_NO_STDIO
-// Zeroed allocations: some stb readers leave rows they could not read untouched, and the
-// truncation check below must compare deterministic pixels, not leftover heap contents.
-#define STBI_MALLOC(size) std::calloc(1, size)
-#define STBI_REALLOC(p, size) std::realloc(p, size)
-#define STBI_FREE(p) std::free(p)
+#define STBI_MALLOC(size) filterlens::detail::stb_malloc(size)
+#define STBI_REALLOC(p, size) filterlens::detail::stb_realloc(p, size)
+#define STBI_FREE(p) filterlens::detail::stb_free(p)
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
@@ -31,16 +91,6 @@ bool starts_with(const std::uint8_t* d, std::size_t n, const char (&magic)[N], s
 
 unsigned be16(const std::uint8_t* p) {
   return (p[0] << 8) | p[1];
-}
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) |
-         p[3];
-}
-std::uint32_t le16(const std::uint8_t* p) {
-  return p[0] | (std::uint32_t(p[1]) << 8);
-}
-std::uint32_t le32(const std::uint8_t* p) {
-  return le16(p) | (le16(p + 2) << 16);
 }
 
 // Calls fn(marker, segment, segment_length) for each marker segment of a JPEG's header, up to
@@ -59,101 +109,96 @@ void for_each_jpeg_header_segment(const std::uint8_t* d, std::size_t n, Fn fn) {
   }
 }
 
-// Width and height as the header declares them. stb_image's own info call refuses sizes it
-// considers too large without saying how large, so the formats whose headers can declare huge
-// images are read here first; the rest fall back to stbi_info.
-bool header_dimensions(const std::string& format, const std::uint8_t* d, std::size_t n,
-                       std::int64_t& w, std::int64_t& h) {
-  if (format == "PNG" && n >= 24 && std::memcmp(d + 12, "IHDR", 4) == 0) {
-    w = be32(d + 16);
-    h = be32(d + 20);
-    return true;
+// Megapixels with as many decimals as it takes to tell `pixels` from `limit` ("64.01 MP" against
+// "64 MP", never "64 MP; the limit is 64 MP").
+std::string megapixels_against(double pixels, std::int64_t limit, std::string& limit_text) {
+  char a[40], b[40];
+  for (int decimals = pixels >= 1e7 ? 0 : 1;; ++decimals) {
+    std::snprintf(a, sizeof a, "%.*f", decimals, pixels / 1e6);
+    std::snprintf(b, sizeof b, "%.*f", decimals, limit / 1e6);
+    if (std::strcmp(a, b) != 0 || decimals >= 6) break;
   }
-  if (format == "GIF" && n >= 10) {
-    w = le16(d + 6);
-    h = le16(d + 8);
-    return true;
+  limit_text = b;
+  if (limit_text.find('.') != std::string::npos) {  // "0.50" -> "0.5", "64.00" -> "64"
+    while (limit_text.back() == '0') limit_text.pop_back();
+    if (limit_text.back() == '.') limit_text.pop_back();
   }
-  if (format == "BMP" && n >= 26) {
-    w = static_cast<std::int32_t>(le32(d + 18));
-    h = static_cast<std::int32_t>(le32(d + 22));
-    if (h < 0) h = -h;  // top-down bitmap
-    return true;
-  }
-  if (format == "PSD" && n >= 22) {
-    h = be32(d + 14);
-    w = be32(d + 18);
-    return true;
-  }
-  bool found = false;
-  if (format == "JPEG") {  // the first SOFn segment: precision, height, width
-    for_each_jpeg_header_segment(
-        d, n, [&](std::uint8_t m, const std::uint8_t* seg, std::size_t len) {
-          if (m < 0xC0 || m > 0xCF || m == 0xC4 || m == 0xC8 || m == 0xCC || len < 5) return false;
-          h = be16(seg + 1);
-          w = be16(seg + 3);
-          return found = true;
-        });
-  }
-  return found;
+  return a;
 }
 
-// stb_image's BMP, TGA, PNM, PSD, HDR and GIF readers report success on a truncated file: they
-// read zeros past the end or leave the rest of the image zero. Decoding again with enough extra
-// bytes appended to cover every pixel tells them apart: a complete file never reads the extra
-// bytes, a truncated one does and comes out different.
-bool reads_past_end(const std::uint8_t* d, std::size_t n, const stbi_uc* first, int w, int h,
-                    int channels) {
-  // Raw samples may be 16 or 32 bits (PSD, PNM, HDR): 4 bytes per channel bounds them all.
-  const std::size_t enough = static_cast<std::size_t>(w) * h * 4 * 4 + 1024;
-  std::vector<std::uint8_t> padded(d, d + n);
-  padded.insert(padded.end(), enough, 0xA5);
-  int w2 = 0, h2 = 0, c2 = 0;
-  if (padded.size() > static_cast<std::size_t>(INT32_MAX)) return false;
-  stbi_uc* second =
-      stbi_load_from_memory(padded.data(), static_cast<int>(padded.size()), &w2, &h2, &c2, 0);
-  const bool differs = second == nullptr || w2 != w || h2 != h || c2 != channels ||
-                       std::memcmp(first, second, static_cast<std::size_t>(w) * h * channels) != 0;
-  stbi_image_free(second);
-  return differs;
+std::string too_large(std::int64_t w, std::int64_t h, std::int64_t limit) {
+  std::string limit_text;
+  const std::string mp =
+      megapixels_against(double(w) * double(h), limit, limit_text);  // no overflow
+  return "image is " + std::to_string(w) + " x " + std::to_string(h) + " (" + mp +
+         " MP); the limit is " + limit_text + " MP";
 }
 
-std::string megapixels(std::int64_t pixels) {
-  char buf[32];
-  const double mp = pixels / 1e6;
-  std::snprintf(buf, sizeof buf, mp >= 10 ? "%.0f MP" : "%.1f MP", mp);
-  return buf;
-}
+// stb_image reads through these callbacks rather than from memory so that a read past the end
+// is seen in the one decode: the BMP, TGA, PSD, HDR and GIF readers report success on a
+// truncated file, filling what is missing with zeros.
+struct TrackedReader {
+  static constexpr int kStbBufferBytes = 128;  // stbi__context::buffer_start
+  const std::uint8_t* data;
+  std::size_t size;
+  std::size_t pos = 0;
+  bool read_past_end = false;
 
-// Walks a JPEG's marker segments and entropy-coded scans; false when the data ends before the
-// EOI marker. stb_image itself pads a truncated scan with zeros and reports success.
-bool jpeg_is_complete(const std::uint8_t* d, std::size_t n) {
-  std::size_t pos = 2;
-  while (pos < n) {
-    if (d[pos] != 0xFF) {
-      ++pos;  // entropy-coded data or garbage between segments
-      continue;
-    }
-    while (pos < n && d[pos] == 0xFF) ++pos;  // fill bytes
-    if (pos >= n) return false;
-    const std::uint8_t marker = d[pos++];
-    if (marker == 0xD9) return true;  // EOI
-    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8))
-      continue;  // no length
-    if (pos + 2 > n) return false;
-    const std::size_t len = be16(d + pos);
-    if (len < 2 || pos + len > n) return false;
-    pos += len;
-    if (marker == 0xDA) {  // SOS: skip the scan up to the next real marker
-      while (pos + 1 < n) {
-        if (d[pos] == 0xFF && d[pos + 1] != 0x00 && !(d[pos + 1] >= 0xD0 && d[pos + 1] <= 0xD7))
-          break;
-        ++pos;
-      }
-      if (pos + 1 >= n) return false;
-    }
+  static int read(void* user, char* out, int want) {
+    auto* r = static_cast<TrackedReader*>(user);
+    const std::size_t left = r->size - r->pos;
+    const std::size_t wanted = want < 0 ? 0 : std::size_t(want);
+    // A refill at the end, or a bulk read (stbi__getn asks for exactly what it needs) that the
+    // file cannot satisfy. A refill near the end asks for a whole buffer: that is not a sign.
+    if (left == 0 || (want != kStbBufferBytes && wanted > left)) r->read_past_end = true;
+    const std::size_t n = std::min(left, wanted);
+    std::memcpy(out, r->data + r->pos, n);
+    r->pos += n;
+    return static_cast<int>(n);
   }
-  return false;
+  static void skip(void* user, int n) {
+    auto* r = static_cast<TrackedReader*>(user);
+    if (n < 0)
+      r->pos -= std::min(r->pos, std::size_t(-std::int64_t(n)));
+    else
+      r->pos = std::min(r->size, r->pos + std::size_t(n));
+  }
+  static int eof(void* user) {
+    auto* r = static_cast<TrackedReader*>(user);
+    return r->pos >= r->size;
+  }
+};
+
+// Sets the calling thread's stb_image allocation budget for one decode, and restores it.
+class ScopedStbBudget {
+ public:
+  explicit ScopedStbBudget(std::size_t limit) : saved_(detail::stb_budget) {
+    detail::stb_budget = detail::StbBudget{limit, 0, false};
+  }
+  ~ScopedStbBudget() { detail::stb_budget = saved_; }
+  bool refused() const { return detail::stb_budget.refused; }
+  ScopedStbBudget(const ScopedStbBudget&) = delete;
+  ScopedStbBudget& operator=(const ScopedStbBudget&) = delete;
+
+ private:
+  detail::StbBudget saved_;
+};
+
+// A copy of a PNG whose palette is padded with black entries to the 256 any index can address.
+// stb_image 2.27 reads an index past the palette from uninitialised memory; libpng and PIL show
+// such pixels black. The chunk's CRC is left as it was: stb_image does not check CRCs, and this
+// copy never leaves decode_image.
+std::vector<std::uint8_t> pad_png_palette(const std::uint8_t* d, std::size_t n,
+                                          const detail::HeaderFacts& f) {
+  const std::size_t full = 768;
+  std::vector<std::uint8_t> out;
+  out.reserve(n + full - f.plte_length);
+  out.insert(out.end(), d, d + f.plte_offset);
+  out.insert(out.end(), {0, 0, 0x03, 0x00, 'P', 'L', 'T', 'E'});
+  out.insert(out.end(), d + f.plte_offset + 8, d + f.plte_offset + 8 + f.plte_length);
+  out.insert(out.end(), full - f.plte_length, 0);
+  out.insert(out.end(), d + f.plte_offset + 8 + f.plte_length, d + n);  // CRC and the rest
+  return out;
 }
 
 std::string friendly_stb_error(const char* reason) {
@@ -272,63 +317,130 @@ Image apply_exif_orientation(const Image& in, int orientation) {
   return out;
 }
 
-Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
-  if (data == nullptr || size == 0) return Result<Image>::fail("the file is empty (0 bytes)");
+namespace {
+
+// The checks every decode and probe share: sizes, the pre-decode walk, the pixel limit, and the
+// bytes a file must hold for the size it declares. Fills `facts` (dimensions from the header).
+Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits,
+                  detail::HeaderFacts& facts, ImageInfo& info) {
+  if (data == nullptr || size == 0) return Status::fail("the file is empty (0 bytes)");
   if (size > static_cast<std::size_t>(INT32_MAX))
-    return Result<Image>::fail("the file is larger than 2 GB");
-  const int n = static_cast<int>(size);
+    return Status::fail("the file is larger than 2 GB");
   const std::string format = sniff_format(data, size);
-
-  std::int64_t hw = 0, hh = 0;
+  if (!format.empty() && !is_decodable_format(format))
+    return Status::fail("it is a " + format +
+                        " image, which FilterLens cannot decode; convert it to PNG or JPEG (in "
+                        "the browser, FilterLens asks the browser to decode it)");
+  const int n = static_cast<int>(size);
   int w = 0, h = 0, comp = 0;
-  if (header_dimensions(format, data, size, hw, hh)) {
-    if (hw * hh > limits.max_pixels) {
-      return Result<Image>::fail("image is " + std::to_string(hw) + " x " + std::to_string(hh) +
-                                 " (" + megapixels(hw * hh) + "); the limit is " +
-                                 megapixels(limits.max_pixels));
-    }
-  }
-  if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
-    if (!format.empty() && !is_decodable_format(format)) {
-      return Result<Image>::fail("it is a " + format +
-                                 " image, which FilterLens cannot decode; convert it to PNG or "
-                                 "JPEG (in the browser, FilterLens asks the browser to decode it)");
-    }
-    if (format.empty())
-      return Result<Image>::fail(
-          "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, "
-          "TGA, PSD, HDR or PNM)");
-    return Result<Image>::fail("its " + format +
-                               " header is damaged or truncated, so the image cannot be read");
-  }
-  if (w <= 0 || h <= 0) return Result<Image>::fail("its header declares an empty image");
-  const std::int64_t pixels = static_cast<std::int64_t>(w) * h;
-  if (pixels > limits.max_pixels) {
-    return Result<Image>::fail("image is " + std::to_string(w) + " x " + std::to_string(h) + " (" +
-                               megapixels(pixels) + "); the limit is " +
-                               megapixels(limits.max_pixels));
-  }
-  if (format == "JPEG" && !jpeg_is_complete(data, size))
-    return Result<Image>::fail(
-        "the JPEG data is truncated (it ends before the end-of-image marker)");
+  std::string walk_error = detail::check_before_decode(format, data, size, facts);
+  const bool known = facts.width > 0 && facts.height > 0;
+  // The limit first: "too large" is the truer answer for a huge header that is also damaged.
+  // Either side past the limit settles it before the product (up to 2^64) is formed.
+  if (known && (facts.width > limits.max_pixels || facts.height > limits.max_pixels ||
+                facts.width * facts.height > limits.max_pixels))
+    return Status::fail(too_large(facts.width, facts.height, limits.max_pixels));
+  if (!walk_error.empty()) return Status::fail(walk_error);
 
-  int channels = 0;
-  std::unique_ptr<stbi_uc, void (*)(void*)> pixels_ptr(
-      stbi_load_from_memory(data, n, &w, &h, &channels, 0), stbi_image_free);
+  {
+    ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
+    if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
+      if (format.empty())
+        return Status::fail(
+            "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, TGA, PSD, HDR or "
+            "PNM)");
+      return Status::fail("its " + format +
+                          " header is damaged or truncated, so the image cannot be read");
+    }
+  }
+  if (w <= 0 || h <= 0) return Status::fail("its header declares an empty image");
+  if (std::int64_t(w) * h > limits.max_pixels)
+    return Status::fail(too_large(w, h, limits.max_pixels));
+  info.format = format.empty() ? "TGA" : format;  // TGA alone has no magic to sniff
+  if (format.empty()) {
+    walk_error = detail::check_before_decode("TGA", data, size, facts);
+    if (!walk_error.empty()) return Status::fail(walk_error);
+  }
+  const std::int64_t least = detail::minimum_file_bytes(info.format, w, h);
+  if (std::int64_t(size) < least)
+    return Status::fail("the " + info.format + " declares " + std::to_string(w) + " x " +
+                        std::to_string(h) + " pixels but the file holds only " +
+                        std::to_string(size) + " bytes (at least " + std::to_string(least) +
+                        " are needed): it is truncated or its header is forged");
+  // Deflate can add at most 5 bytes per 64 KB stored block, a fixed-Huffman encoder 1/8: more
+  // compressed data than that cannot belong to this image, and would inflate into a bomb.
+  if (info.format == "PNG" && facts.idat_bytes > facts.raw_bytes + facts.raw_bytes / 4 + 4096)
+    return Status::fail("the PNG holds " + std::to_string(facts.idat_bytes) +
+                        " bytes of compressed data, more than a " + std::to_string(w) + " x " +
+                        std::to_string(h) + " image can need (" + std::to_string(facts.raw_bytes) +
+                        " bytes uncompressed): refused as a decompression bomb");
+  info.width = w;
+  info.height = h;
+  info.channels = comp;
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size,
+                              const DecodeLimits& limits) {
+  detail::HeaderFacts facts;
+  ImageInfo info;
+  Status s = check_file(data, size, limits, facts, info);
+  if (!s) return Result<ImageInfo>::fail(s.error());
+  if (info.format == "JPEG") {
+    const int o = jpeg_exif_orientation(data, size);
+    if (o >= 5) std::swap(info.width, info.height);
+  }
+  return Result<ImageInfo>::ok(info);
+}
+
+Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits) {
+  detail::HeaderFacts facts;
+  ImageInfo info;
+  Status s = check_file(data, size, limits, facts, info);
+  if (!s) return Result<Image>::fail(s.error());
+
+  std::vector<std::uint8_t> padded;
+  if (facts.plte_length != 0) {
+    padded = pad_png_palette(data, size, facts);
+    data = padded.data();
+    size = padded.size();
+  }
+  // What stb_image may allocate: its largest reader (a progressive JPEG's coefficients, an HDR's
+  // floats) needs about 20 bytes per pixel; PNG adds its compressed and inflated buffers.
+  const std::int64_t pixels = std::int64_t(info.width) * info.height;
+  const std::int64_t budget =
+      24 * pixels + 2 * facts.idat_bytes + 2 * facts.raw_bytes + (std::int64_t(4) << 20);
+  TrackedReader reader{data, size};
+  stbi_io_callbacks io{TrackedReader::read, TrackedReader::skip, TrackedReader::eof};
+  int w = 0, h = 0, channels = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels_ptr(nullptr, stbi_image_free);
+  bool over_budget = false;
+  {
+    ScopedStbBudget scope(static_cast<std::size_t>(budget));
+    pixels_ptr.reset(stbi_load_from_callbacks(&io, &reader, &w, &h, &channels, 0));
+    over_budget = scope.refused();
+  }
+  const std::string what = info.format + " image";
   if (!pixels_ptr) {
-    const std::string what = format.empty() ? std::string("image") : format + " image";
+    if (over_budget)
+      return Result<Image>::fail("the " + what + " needs more memory to decode than a " +
+                                 std::to_string(info.width) + " x " + std::to_string(info.height) +
+                                 " image can (its data expands beyond its size): refused");
     return Result<Image>::fail(
         "the " + what + " could not be decoded: " + friendly_stb_error(stbi_failure_reason()));
   }
-  if (format != "PNG" && format != "JPEG" &&
-      reads_past_end(data, size, pixels_ptr.get(), w, h, channels)) {
-    const std::string what = format.empty() ? std::string("image") : format + " file";
-    return Result<Image>::fail("the " + what + " is truncated (it ends before all its pixels)");
-  }
+  if (w != info.width || h != info.height || channels < 1 || channels > 4)
+    return Result<Image>::fail("the " + what + " is damaged (its header and data disagree)");
+  if (info.format != "PNG" && info.format != "JPEG" && reader.read_past_end)
+    return Result<Image>::fail("the " + info.format +
+                               " file is truncated (it ends before all its pixels)");
   Image image{w, h, channels, {}};
-  image.pixels.assign(pixels_ptr.get(),
-                      pixels_ptr.get() + static_cast<std::size_t>(w) * h * channels);
-  if (format == "JPEG") image = apply_exif_orientation(image, jpeg_exif_orientation(data, size));
+  image.pixels.assign(pixels_ptr.get(), pixels_ptr.get() + std::size_t(pixels) * channels);
+  pixels_ptr.reset();
+  if (info.format == "JPEG")
+    image = apply_exif_orientation(image, jpeg_exif_orientation(data, size));
   return Result<Image>::ok(std::move(image));
 }
 

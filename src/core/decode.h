@@ -16,6 +16,7 @@
 
 #include "image.h"
 #include "result.h"
+#include "status.h"
 
 namespace filterlens {
 
@@ -25,7 +26,22 @@ struct DecodeLimits {
   std::int64_t max_pixels = 64'000'000;
 };
 
+// What a file's header says, checked as decode_image checks it, without decoding any pixels.
+struct ImageInfo {
+  int width = 0;  // as displayed: after the EXIF orientation of a JPEG
+  int height = 0;
+  int channels = 0;    // as stored (1-4)
+  std::string format;  // "PNG", "JPEG", ..., "TGA"
+};
+
+// Every check decode_image makes before it allocates pixels (size limits, the format's tables,
+// whether the file can hold what it declares), for callers that budget memory up front.
+Result<ImageInfo> probe_image(const std::uint8_t* data, std::size_t size,
+                              const DecodeLimits& limits = {});
+
 // Decodes `size` bytes at `data`. Channels are as stored (1-4); see Image.
+// Memory: stb_image's allocations are held to a budget proportional to the declared size (a
+// decompression bomb is refused at it); a palette PNG with a short palette is copied once.
 Result<Image> decode_image(const std::uint8_t* data, std::size_t size,
                            const DecodeLimits& limits = {});
 

@@ -19,15 +19,19 @@ std::int64_t area_of(int width, int height) {
 }
 
 std::int64_t maps_bytes(int width, int height, const std::vector<Kernel>& bank,
-                        const ConvParams& params, int& count) {
+                        const ConvParams& params, const std::vector<std::int64_t>& current,
+                        int& count) {
   std::int64_t bytes = 0;
   count = 0;
-  for (const Kernel& k : bank) {
+  for (std::size_t i = 0; i < bank.size(); ++i) {
+    const Kernel& k = bank[i];
     Result<OutputSize> size = conv2d_output_size(width, height, k.width, k.height, params);
     if (!size) continue;
-    bytes +=
-        area_of(size.value().width, size.value().height) * static_cast<std::int64_t>(sizeof(float));
     ++count;
+    const std::int64_t need =
+        area_of(size.value().width, size.value().height) * static_cast<std::int64_t>(sizeof(float));
+    if (i < current.size() && need <= current[i]) continue;  // computed in place
+    bytes += need;
   }
   return bytes;
 }
@@ -35,21 +39,24 @@ std::int64_t maps_bytes(int width, int height, const std::vector<Kernel>& bank,
 }  // namespace
 
 MemoryEstimate estimate_open_image(std::int64_t file_size, int width, int height, int channels,
-                                   const std::vector<Kernel>& bank, const ConvParams& params) {
+                                   const std::vector<Kernel>& bank, const ConvParams& params,
+                                   const std::vector<std::int64_t>& current_maps) {
   MemoryEstimate e;
   const std::int64_t area = area_of(width, height);
   e.file = std::max<std::int64_t>(file_size, 0);
   e.pixels = 2 * area * std::clamp(channels, 1, 4);
   e.gray = area * static_cast<std::int64_t>(sizeof(float));
-  e.maps = area > 0 ? maps_bytes(width, height, bank, params, e.filters) : 0;
+  e.maps = area > 0 ? maps_bytes(width, height, bank, params, current_maps, e.filters) : 0;
   e.display = area * 4;
   return e;
 }
 
 MemoryEstimate estimate_new_maps(int width, int height, const std::vector<Kernel>& bank,
-                                 const ConvParams& params) {
+                                 const ConvParams& params,
+                                 const std::vector<std::int64_t>& current_maps) {
   MemoryEstimate e;
-  if (width > 0 && height > 0) e.maps = maps_bytes(width, height, bank, params, e.filters);
+  if (width > 0 && height > 0)
+    e.maps = maps_bytes(width, height, bank, params, current_maps, e.filters);
   return e;
 }
 

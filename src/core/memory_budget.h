@@ -32,16 +32,21 @@ struct MemoryEstimate {
 
 // Opening a `width` x `height` image with `channels` (1-4) and a file of `file_size` bytes, with
 // this bank and parameters. Every product is 64-bit, and areas past 2^40 pixels count as 2^40, so
-// no header can make the sum wrap.
-// A filter whose output size is invalid for this image (the compute will refuse it with its own
-// message) counts as no map.
+// no header can make the sum wrap. A filter whose output size is invalid for this image (the
+// compute will refuse it with its own message) counts as no map.
+//
+// `current_maps` are the sizes in bytes of the maps there now, in order: conv2d_bank computes into
+// them, so a new map no larger than the one it replaces needs no new memory (a vector never gives
+// back capacity on resize), and a larger one needs all of its size while the old one still exists.
 MemoryEstimate estimate_open_image(std::int64_t file_size, int width, int height, int channels,
-                                   const std::vector<Kernel>& bank, const ConvParams& params);
+                                   const std::vector<Kernel>& bank, const ConvParams& params,
+                                   const std::vector<std::int64_t>& current_maps = {});
 
 // Recomputing the maps of a `width` x `height` gray plane with a new bank and parameters (only
-// `maps` is set: the image and gray plane are already there).
+// `maps` is set: the image and gray plane are already there). `current_maps` as above.
 MemoryEstimate estimate_new_maps(int width, int height, const std::vector<Kernel>& bank,
-                                 const ConvParams& params);
+                                 const ConvParams& params,
+                                 const std::vector<std::int64_t>& current_maps = {});
 
 // ok when `need` fits in `available` bytes; otherwise a message giving the need (with its largest
 // parts), what is free and the `limit` of the whole address space, e.g. "needs about 5.2 GB (40

@@ -89,6 +89,10 @@ class App {
   const Plane& gray() const { return gray_; }
   const std::vector<Plane>& maps() const { return maps_; }
   const std::vector<Kernel>& map_kernels() const { return computed_bank_; }
+  // The bank and parameters as edited (what the next image's maps will use), for the page's
+  // memory budget.
+  const std::vector<Kernel>& bank() const { return bank_; }
+  const ConvParams& params() const { return params_; }
   const std::string& last_error() const { return last_error_; }
 
  private:

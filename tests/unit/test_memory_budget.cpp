@@ -43,6 +43,18 @@ TEST(MemoryBudget, MapsFollowTheOutputSize) {
   EXPECT_EQ(e.maps, 2 * 2 * 4);
 }
 
+TEST(MemoryBudget, MapsNoLargerThanTheCurrentOnesReuseTheirStorage) {
+  // conv2d_bank computes into the planes there now: same or smaller needs nothing, larger needs
+  // the whole new plane, and filters past the current count need theirs.
+  const std::vector<Kernel> bank = default_bank();  // three 3x3, padding 1: 100 x 50 outputs
+  const std::int64_t plane = 100 * 50 * 4;
+  EXPECT_EQ(estimate_new_maps(100, 50, bank, {}, {plane, plane, plane}).maps, 0);
+  EXPECT_EQ(estimate_new_maps(100, 50, bank, {}, {plane + 8, plane, plane - 4}).maps, plane);
+  EXPECT_EQ(estimate_new_maps(100, 50, bank, {}, {plane}).maps, 2 * plane);
+  EXPECT_EQ(estimate_new_maps(100, 50, bank, {}, {plane}).filters, 3);
+  EXPECT_EQ(estimate_open_image(0, 100, 50, 1, bank, {}, {plane, plane, plane}).maps, 0);
+}
+
 TEST(MemoryBudget, HeaderSizesBeyondIntDoNotOverflow) {
   // 0x7fffffff a side (PNG's maximum): 2^62 pixels, x 4 bytes would wrap int64.
   const int huge = 0x7fffffff;

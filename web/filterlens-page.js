@@ -37,7 +37,8 @@
   const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
   let module = null;
 
-  function lastError() { return module ? module.UTF8ToString(module._fl_last_error()) : ''; }
+  let running = false;  // set when the app's main() has run (runtimeReady): the bridge is usable
+  function lastError() { return running ? module.UTF8ToString(module._fl_last_error()) : ''; }
 
   // Shows a failure found on this side of the bridge in the app, as the app shows its own, and
   // returns it as an Error to throw.
@@ -47,7 +48,7 @@
   }
 
   function requireModule() {
-    if (!module || !module._fl_last_error) {
+    if (!running) {
       throw new Error('FilterLens is not running yet: wait for FilterLens.ready first');
     }
   }
@@ -424,7 +425,7 @@
 
   // Shows a message in the app. Allocates directly: when memory is what failed, it stays quiet.
   function reportError(text) {
-    if (!module || !module._fl_report_error) return;
+    if (!running) return;
     const size = module.lengthBytesUTF8(text) + 1;
     const ptr = addr(module._malloc(size));
     if (!ptr) return;
@@ -501,6 +502,7 @@
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
   window.FilterLensPage = {
     runtimeReady() {
+      running = true;
       overlay.classList.add('hidden');
       const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
       const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']

@@ -69,11 +69,11 @@ std::string format_bytes(std::int64_t bytes) {
     ++u;
   }
   char text[32];
-  if (u == 0 || v >= 100.0 || v == static_cast<double>(static_cast<std::int64_t>(v)))
-    std::snprintf(text, sizeof text, "%.0f %s", v, units[u]);
-  else
-    std::snprintf(text, sizeof text, "%.1f %s", v, units[u]);
-  return text;
+  std::snprintf(text, sizeof text, u == 0 || v >= 100.0 ? "%.0f" : "%.1f", v);
+  std::string number = text;
+  if (number.size() > 2 && number.compare(number.size() - 2, 2, ".0") == 0)
+    number.resize(number.size() - 2);  // "4 GB", not "4.0 GB" (also for 3.99994 GB)
+  return number + " " + units[u];
 }
 
 Status check_memory(const MemoryEstimate& need, std::int64_t available, std::int64_t limit) {

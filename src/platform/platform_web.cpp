@@ -142,13 +142,16 @@ std::int64_t heap_limit() {
   return static_cast<std::int64_t>(emscripten_get_heap_max());
 }
 
-// Bytes that new allocations can still get: the limit minus what is allocated now (the heap's
-// size minus the allocator's free space), minus the reserve.
-std::int64_t heap_available() {
+// Bytes allocated now: the heap's size minus the allocator's free space.
+std::int64_t heap_in_use() {
   const struct mallinfo info = mallinfo();
-  const std::int64_t in_use = static_cast<std::int64_t>(emscripten_get_heap_size()) -
-                              static_cast<std::int64_t>(static_cast<std::uint32_t>(info.fordblks));
-  return heap_limit() - in_use - kHeapReserve;
+  return static_cast<std::int64_t>(emscripten_get_heap_size()) -
+         static_cast<std::int64_t>(static_cast<std::uint32_t>(info.fordblks));
+}
+
+// Bytes that new allocations can still get: the limit minus what is in use, minus the reserve.
+std::int64_t heap_available() {
+  return heap_limit() - heap_in_use() - kHeapReserve;
 }
 
 // Why a filter name is not acceptable, or "" when it is. Names reach labels, file names of
@@ -320,10 +323,13 @@ EMSCRIPTEN_KEEPALIVE int fl_max_kernel_size() {
   return filterlens::kMaxKernelSize;
 }
 
-// The wasm heap: its size now and its limit (-sMAXIMUM_MEMORY), for the page's memory messages
-// and the heap-growth script.
+// The wasm heap: its size now, the bytes allocated in it, and what new documents can still use
+// (for tests/e2e/heap_after_loads.mjs).
 EMSCRIPTEN_KEEPALIVE double fl_heap_size() {
   return static_cast<double>(emscripten_get_heap_size());
+}
+EMSCRIPTEN_KEEPALIVE double fl_heap_in_use() {
+  return static_cast<double>(heap_in_use());
 }
 EMSCRIPTEN_KEEPALIVE double fl_heap_available() {
   return static_cast<double>(heap_available());

@@ -96,6 +96,8 @@ TEST(MemoryBudget, FormatsBytesForPeople) {
   EXPECT_EQ(format_bytes(196'000'000), "187 MB");
   EXPECT_EQ(format_bytes(std::int64_t{4} << 30), "4 GB");
   EXPECT_EQ(format_bytes(std::int64_t{3} << 29), "1.5 GB");
+  EXPECT_EQ(format_bytes(4294901760), "4 GB");  // wasm's 4 GB limit less one 64 KB page
+  EXPECT_EQ(format_bytes(1023), "1023 bytes");
 }
 
 }  // namespace

@@ -1,55 +1,460 @@
 #!/usr/bin/python3
 """Serves the built web app (build/wasm/web) on 127.0.0.1 with the headers it needs.
 
-    scripts/serve.py [--port 8000] [--dir build/wasm/web]
+    scripts/serve.py [--port 8000] [--dir build/wasm/web] [--timeout 20] [--max-connections 512]
 
-.wasm goes out as application/wasm, and every response carries Cross-Origin-Opener-Policy /
-Cross-Origin-Embedder-Policy so the page is cross-origin isolated (SharedArrayBuffer, for
-threads later). Only the loopback interface is bound.
+Owns the local HTTP surface of the web app: which files may leave the folder and with which
+headers. Only GET and HEAD; only regular files whose real path (symlinks resolved) stays inside
+--dir; a folder gives its index.html or 404, never a listing. A malformed or hostile path
+(%00 or any control character, bad percent-encoding, '..') gets a 400 answer, never a dropped
+connection. Every response carries the cross-origin isolation headers (COOP/COEP/CORP, for
+SharedArrayBuffer), a Content-Security-Policy, nosniff and no-referrer, and a Server header
+without versions.
+
+Connections: a listen backlog of 1024; a connection may wait at most --timeout seconds
+(env FILTERLENS_SERVE_TIMEOUT, default 20) for a complete request line and headers, counted
+from when it started waiting, so neither idle nor byte-by-byte (slowloris) clients keep a thread;
+at most --max-connections threads; when that many connections are open, the one that has been
+waiting longest for a request is closed to make room, so held connections cannot lock out a
+fresh client. Only the loopback interface is bound, and only loopback Host names are answered
+(a DNS-rebinding page cannot read the server).
 """
 import argparse
-import functools
+import http
 import http.server
 import os
+import re
+import socket
+import socketserver
+import stat
 import sys
+import threading
+import time
+import urllib.parse
+
+# Why each source is allowed:
+#   script-src 'wasm-unsafe-eval'  WebAssembly.instantiateStreaming of filterlens.wasm; no inline
+#                                  script and no eval (the page's script is filterlens-page.js).
+#   img-src blob: data:            images the page makes from bytes (blob URLs) and the data: icon.
+#   connect-src http: https:       "Load" from a URL fetches whatever address the user types or
+#                                  drops (CORS still applies); a CSP cannot know those hosts in
+#                                  advance, and with no inline or foreign script nothing but the
+#                                  page's own code can issue a request. blob:/data: for URLs of
+#                                  that kind typed in the same box.
+#   media-src blob: mediastream:   the camera (a MediaStream shown in a <video>), planned.
+# Everything else falls back to 'self' or is off.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    "connect-src 'self' http: https: blob: data:",
+    "media-src 'self' blob: mediastream:",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+])
+
+SECURITY_HEADERS = [
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("Cache-Control", "no-store"),
+]
+
+# With nosniff the browser trusts these exactly; anything unknown is a download, never rendered.
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".bmp": "image/bmp",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".gz": "application/gzip",
+}
+DEFAULT_MIME_TYPE = "application/octet-stream"
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+MAX_REQUEST_LINE = 8192
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-        ".html": "text/html; charset=utf-8",
-        ".ttf": "font/ttf",
-    }
+class Refusal(Exception):
+    """A request the server answers with an error status and a one-line reason."""
+
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def inside(root_real, real):
+    return real == root_real or os.path.commonpath([root_real, real]) == root_real
+
+
+def resolve(root_real, target):
+    """Maps a request target to ("file", real path) or ("redirect", location); raises Refusal.
+
+    The path is percent-decoded once, strictly (bad escapes, invalid UTF-8, control characters
+    and '..' segments are 400s), then resolved with every symlink followed; a real path outside
+    root_real is a 404, as is a folder without index.html.
+    """
+    if not target.startswith("/"):
+        raise Refusal(400, "the request target must be a path starting with '/'")
+    raw = target.split("#", 1)[0].split("?", 1)[0]
+    if CONTROL.search(raw) or any(ord(c) > 0x7E for c in raw):
+        raise Refusal(400, "control or non-ASCII character in the path (they must be percent-encoded)")
+    if BAD_PERCENT.search(raw):
+        raise Refusal(400, "malformed percent-encoding in the path")
+    try:
+        path = urllib.parse.unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refusal(400, "the decoded path is not UTF-8") from None
+    if CONTROL.search(path):
+        raise Refusal(400, "control character (such as %00) in the decoded path")
+    if "\\" in path:
+        raise Refusal(400, "backslash in the path")
+    segments = [s for s in path.split("/") if s not in ("", ".")]
+    if ".." in segments:
+        raise Refusal(400, "'..' in the path")
+    if any(s.startswith(".") for s in segments):
+        raise Refusal(404, "hidden files are not served")
+    real = os.path.realpath(os.path.join(root_real, *segments))
+    if not inside(root_real, real):
+        raise Refusal(404, "not found")
+    if os.path.isdir(real):
+        index = os.path.realpath(os.path.join(real, "index.html"))
+        if not inside(root_real, index) or not os.path.isfile(index):
+            raise Refusal(404, "not found (folders are not listed)")
+        if not path.endswith("/"):
+            # Relative URLs in the index resolve against the folder only with the slash.
+            return "redirect", urllib.parse.quote("/" + "/".join(segments) + "/")
+        return "file", index
+    if path.endswith("/") or not os.path.isfile(real):
+        raise Refusal(404, "not found")
+    return "file", real
+
+
+class Connections:
+    """The open connections, each waiting for a request ("reading", since when) or answering.
+
+    Closing a connection here is socket.shutdown: its thread's blocked read returns end-of-file
+    and the thread ends on its own.
+    """
+
+    def __init__(self, limit, timeout):
+        self.limit = limit
+        self.timeout = timeout
+        self.lock = threading.Lock()
+        self.open = {}  # socket -> [phase, since]
+
+    def admit(self, sock):
+        """Registers a new connection; False when every slot is busy answering (caller sheds)."""
+        with self.lock:
+            if len(self.open) >= self.limit:
+                waiting = [(since, s) for s, (phase, since) in self.open.items() if phase == "reading"]
+                if not waiting:
+                    return False
+                self._close(min(waiting, key=lambda w: w[0])[1])
+            self.open[sock] = ["reading", time.monotonic()]
+            return True
+
+    def reading(self, sock):
+        with self.lock:
+            entry = self.open.get(sock)
+            if entry and entry[0] != "reading":
+                entry[:] = ["reading", time.monotonic()]
+
+    def busy(self, sock):
+        with self.lock:
+            entry = self.open.get(sock)
+            if entry:
+                entry[0] = "busy"
+
+    def forget(self, sock):
+        with self.lock:
+            self.open.pop(sock, None)
+
+    def reap(self):
+        """Closes every connection that has waited longer than the timeout for its request."""
+        deadline = time.monotonic() - self.timeout
+        with self.lock:
+            for sock in [s for s, (phase, since) in self.open.items()
+                         if phase == "reading" and since < deadline]:
+                self._close(sock)
+
+    def _close(self, sock):
+        self.open.pop(sock, None)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FilterLens"
+
+    def setup(self):
+        # A per-operation limit too, so a client that stops reading a response cannot hold a
+        # thread forever.
+        self.timeout = self.server.connections.timeout
+        super().setup()
+
+    def version_string(self):
+        return self.server_version
+
+    def handle_one_request(self):
+        connections = self.server.connections
+        connections.reading(self.connection)
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.refuse(414, "request line too long")
+                return
+            if not self.parse_request():
+                return  # parse_request already answered (400, 431, 505)
+            connections.busy(self.connection)
+            self.answer()
+            self.wfile.flush()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+
+    def answer(self):
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # so the refusal carries a status line
+            self.refuse(400, "HTTP/0.9 requests are not served")
+            return
+        if self.command not in ("GET", "HEAD"):
+            self.refuse(405, "only GET and HEAD are served", [("Allow", "GET, HEAD")])
+            return
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or (not hosts and self.request_version == "HTTP/1.1"):
+            self.refuse(400, "exactly one Host header is required")
+            return
+        if hosts and re.sub(r":\d*$", "", hosts[0].strip().lower()) not in LOOPBACK_HOSTS:
+            self.refuse(421, "this server answers only for 127.0.0.1 and localhost")
+            return
+        if self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length", "0") != "0":
+            self.close_connection = True  # a body we do not read must not be taken for a request
+        try:
+            kind, value = resolve(self.server.root_real, self.path)
+        except Refusal as refusal:
+            self.refuse(refusal.status, refusal.reason)
+            return
+        if kind == "redirect":
+            self.send_response(301)
+            self.send_header("Location", value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_file(value)
+
+    def send_file(self, real):
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(real, flags)
+        except OSError:
+            self.refuse(404, "not found")
+            return
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO or device since resolve()
+                self.refuse(404, "not found")
+                return
+            self.send_response(200)
+            ext = os.path.splitext(real)[1].lower()
+            self.send_header("Content-Type", MIME_TYPES.get(ext, DEFAULT_MIME_TYPE))
+            self.send_header("Content-Length", str(info.st_size))
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            left = info.st_size
+            while left > 0:
+                chunk = f.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
+            if left:
+                self.close_connection = True  # the file shrank: the client must not wait
+
+    def refuse(self, status, reason, headers=()):
+        self.send_error(status, reason, headers=headers)
+
+    def send_error(self, code, message=None, explain=None, headers=()):
+        # Plain text, closed afterwards: nothing the client sent is echoed into HTML.
+        status = http.HTTPStatus(code)
+        body = f"{code} {status.phrase}: {message or status.description}\n".encode("utf-8", "replace")
+        self.log_error("code %d, message %s", code, message)
+        self.close_connection = True
+        try:
+            self.send_response(code)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            pass
 
     def end_headers(self):
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        self.send_header("Cache-Control", "no-store")
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, fmt, *args):
         if os.environ.get("FILTERLENS_SERVE_LOG"):
-            super().log_message(fmt, *args)
+            text = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", fmt % args)
+            sys.stderr.write(f"{self.address_string()} - [{self.log_date_time_string()}] {text}\n")
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    block_on_close = False  # Ctrl+C must not wait for idle clients
+    request_queue_size = 1024  # the kernel caps it at net.core.somaxconn (4096 on Debian 12)
+
+    def __init__(self, address, root, timeout, max_connections):
+        self.root_real = os.path.realpath(root)
+        self.connections = Connections(max_connections, timeout)
+        super().__init__(address, Handler)
+        self.reaper = threading.Thread(target=self._reap, daemon=True)
+        self.reaper.start()
+
+    def _reap(self):
+        period = min(1.0, self.connections.timeout / 4)
+        while True:
+            time.sleep(period)
+            self.connections.reap()
+
+    def process_request(self, request, client_address):
+        if not self.connections.admit(request):
+            # Every slot is answering a request: say so without spending a thread.
+            try:
+                request.setblocking(False)
+                request.send(b"HTTP/1.1 503 Service Unavailable\r\nServer: FilterLens\r\n"
+                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self.connections.forget(request)
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.forget(request)
+
+    def handle_error(self, request, client_address):
+        # A client that vanished mid-answer is routine; a traceback per event would fill the
+        # stderr pipe of whoever started us (the e2e tests do not read it).
+        if os.environ.get("FILTERLENS_SERVE_LOG"):
+            super().handle_error(request, client_address)
+
+
+def raise_file_limit(wanted):
+    """Lifts the soft open-file limit towards the hard one; returns the usable soft limit."""
+    try:
+        import resource
+    except ImportError:
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, wanted)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return soft if soft != resource.RLIM_INFINITY else wanted
+
+
+def positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def port_number(text):
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0..65535, got {text}")
+    return value
 
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    # String defaults go through `type` too, so a bad PORT or FILTERLENS_SERVE_TIMEOUT is a
+    # usage error rather than a traceback.
+    parser.add_argument("--port", type=port_number, default=os.environ.get("PORT", "8000"),
+                        help="0 picks a free port (default 8000, or $PORT)")
     parser.add_argument("--dir", default=os.path.join(root, "build", "wasm", "web"))
+    parser.add_argument("--timeout", type=positive(float),
+                        default=os.environ.get("FILTERLENS_SERVE_TIMEOUT", "20"),
+                        help="seconds a connection may wait for a complete request, at most 30 "
+                             "(default 20, or $FILTERLENS_SERVE_TIMEOUT)")
+    parser.add_argument("--max-connections", type=positive(int), default=512,
+                        help="open connections (threads) at most (default 512)")
     args = parser.parse_args()
+    if args.timeout > 30:
+        parser.error("--timeout: idle clients must be closed within 30 s")
     if not os.path.exists(os.path.join(args.dir, "filterlens.js")):
         sys.exit(f"serve.py: {args.dir}/filterlens.js not found: build the wasm preset first")
-    handler = functools.partial(Handler, directory=args.dir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    # Room for the listening socket, open files and stdio next to one socket per connection.
+    limit = min(args.max_connections, raise_file_limit(args.max_connections + 64) - 64)
+    if limit <= 0:
+        sys.exit("serve.py: the open-file limit (ulimit -n) is too low to serve anything")
+    try:
+        server = Server(("127.0.0.1", args.port), args.dir, args.timeout, limit)
+    except OSError as e:
+        sys.exit(f"serve.py: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e} "
+                 "(another server there? pick one with --port or PORT=..., 0 for any free port)")
     print(f"FilterLens: http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format dpkg-dev
   emscripten nodejs npm
   libglfw3-dev libimgui-dev libstb-dev libsimde-dev
-  googletest libgtest-dev libbenchmark-dev
+  libcli11-dev googletest libgtest-dev libbenchmark-dev
   chromium chromium-driver xvfb xauth libgl1-mesa-dri imagemagick
   python3 python3-numpy python3-torch python3-torchvision python3-pil python3-scipy
   python3-opencv python3-matplotlib dataset-fashion-mnist fonts-dejavu-core

@@ -15,6 +15,9 @@
   const statusLine = document.getElementById('status');
   const progress = document.getElementById('progress');
   const fileInput = document.getElementById('file-input');
+  // Right-click belongs to the app (ImGui), not the browser menu; here rather than an inline
+  // handler so the Content-Security-Policy allows no inline script.
+  document.getElementById('canvas').addEventListener('contextmenu', e => e.preventDefault());
 
   function showProblem(text) {
     overlay.classList.remove('hidden');

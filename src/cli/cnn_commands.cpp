@@ -5,15 +5,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <string>
 #include <vector>
 
-#include "cnn/idx.h"
+#include "atomic_write.h"
+#include "cli_support.h"
+#include "cnn/dataset.h"
 #include "cnn/trainer.h"
 #include "cnn/weights_file.h"
 #include "file_bytes.h"
@@ -23,7 +20,12 @@ namespace {
 
 using namespace filterlens::cnn;
 
-constexpr int kUsage = 2, kUnreadable = 3, kUnwritable = 4;
+// Bounds: wide enough for any real run, narrow enough that nothing wraps or runs for years.
+constexpr std::int64_t kMaxEpochs = 1000, kMaxBatch = 60000, kMaxImages = 10'000'000;
+
+std::string quoted(const std::string& path) {
+  return "'" + path + "'";
+}
 
 // Reads DIR/<stem>-idx?-ubyte(.gz); prints the error and returns false on failure.
 bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
@@ -36,122 +38,93 @@ bool load_split(const std::string& dir, const std::string& stem, Dataset& out) {
   };
   const std::string images_path = find("images-idx3"), labels_path = find("labels-idx1");
   if (images_path.empty() || labels_path.empty()) {
-    std::fprintf(
-        stderr,
-        "filterlens-cli: %s has no %s-images-idx3-ubyte[.gz] and %s-labels-idx1-ubyte[.gz]\n",
-        dir.c_str(), stem.c_str(), stem.c_str());
+    print_error(dir + " has no " + stem + "-images-idx3-ubyte[.gz] and " + stem +
+                "-labels-idx1-ubyte[.gz]");
     return false;
   }
-  auto raw = read_file_bytes(images_path);
-  if (!raw) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
-                 raw.error().c_str());
-    return false;
-  }
-  auto images_bytes = gunzip_if_needed(raw.value().data(), raw.value().size());
-  if (!images_bytes) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
-                 images_bytes.error().c_str());
-    return false;
-  }
-  auto images = parse_idx_images(images_bytes.value().data(), images_bytes.value().size());
+  auto images = read_file_bytes(images_path);
   if (!images) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", images_path.c_str(),
-                 images.error().c_str());
+    print_error("cannot read " + quoted(images_path) + ": " + images.error());
     return false;
   }
-  raw = read_file_bytes(labels_path);
-  if (!raw) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(),
-                 raw.error().c_str());
-    return false;
-  }
-  auto labels_bytes = gunzip_if_needed(raw.value().data(), raw.value().size());
-  auto labels = labels_bytes
-                    ? parse_idx_labels(labels_bytes.value().data(), labels_bytes.value().size())
-                    : Result<std::vector<std::uint8_t>>::fail(labels_bytes.error());
+  auto labels = read_file_bytes(labels_path);
   if (!labels) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", labels_path.c_str(),
-                 labels.error().c_str());
+    print_error("cannot read " + quoted(labels_path) + ": " + labels.error());
     return false;
   }
-  auto data = make_dataset(images.value(), labels.value());
+  auto data = load_idx_dataset({images.value().data(), images.value().size(), quoted(images_path)},
+                               {labels.value().data(), labels.value().size(), quoted(labels_path)});
   if (!data) {
-    std::fprintf(stderr, "filterlens-cli: %s: %s\n", dir.c_str(), data.error().c_str());
+    print_error("cannot read " + data.error());
     return false;
   }
   out = std::move(data).value();
   return true;
 }
 
-struct Args {
-  std::string data, out, weights;
-  int epochs = 3, limit = 0, test_limit = 0, batch = 32;
-  std::uint32_t seed = 1;
-  float lr = 1e-3f;
-};
-
-bool parse(int argc, char** argv, Args& a) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "filterlens-cli %s: %s needs a value\n", argv[0], k.c_str());
-      return false;
-    }
-    const char* v = argv[++i];
-    char* end = nullptr;
-    if (k == "--data")
-      a.data = v;
-    else if (k == "--out")
-      a.out = v;
-    else if (k == "--weights")
-      a.weights = v;
-    else if (k == "--epochs")
-      a.epochs = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--limit")
-      a.limit = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--test-limit")
-      a.test_limit = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--batch")
-      a.batch = static_cast<int>(std::strtol(v, &end, 10));
-    else if (k == "--seed")
-      a.seed = static_cast<std::uint32_t>(std::strtoul(v, &end, 10));
-    else if (k == "--lr")
-      a.lr = std::strtof(v, &end);
-    else {
-      std::fprintf(stderr, "filterlens-cli %s: unknown option '%s'\n", argv[0], k.c_str());
-      return false;
-    }
-    if (end && *end) {
-      std::fprintf(stderr, "filterlens-cli %s: %s needs a number (got '%s')\n", argv[0], k.c_str(),
-                   v);
-      return false;
-    }
-  }
-  if (a.epochs < 1 || a.batch < 1 || !(a.lr > 0)) {
-    std::fprintf(stderr,
-                 "filterlens-cli %s: --epochs and --batch must be 1 or more, --lr above 0\n",
-                 argv[0]);
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
-int run_train(int argc, char** argv) {
-  Args a;
-  if (!parse(argc, argv, a)) return kUsage;
-  if (a.data.empty() || a.out.empty()) {
-    std::fprintf(stderr,
-                 "usage: filterlens-cli train --data DIR --out FILE [--epochs N] [--seed S] "
-                 "[--lr X] [--batch N] [--limit N] [--test-limit N]\n");
-    return kUsage;
-  }
+CLI::App* add_train_command(CLI::App& app, TrainArgs& a) {
+  CLI::App* cmd =
+      app.add_subcommand("train",
+                         "Train the CNN (2 conv + 2 dense layers, Adam) from scratch on\n"
+                         "Fashion-MNIST IDX files and write its weights; prints loss and\n"
+                         "accuracy per epoch.");
+  cmd->add_option("--data", a.data, "folder holding train-* and t10k-*-idx?-ubyte[.gz] (required)")
+      ->type_name("DIR");
+  cmd->add_option("--out", a.out, "weights file to write, replaced atomically (required)")
+      ->type_name("WEIGHTS");
+  cmd->add_option("--epochs", a.epochs, "passes over the training set, 1-1000 (default 3)")
+      ->type_name("N")
+      ->check(whole_number(1, kMaxEpochs));
+  cmd->add_option("--seed", a.seed,
+                  "seed of the initial weights and the shuffling, 0-4294967295 (default 1)")
+      ->type_name("S")
+      ->check(whole_number(0, 4294967295LL));
+  cmd->add_option("--lr", a.lr, "Adam's learning rate, above 0 and at most 1 (default 0.001)")
+      ->type_name("X")
+      ->check(positive_number(1.0));
+  cmd->add_option("--batch", a.batch, "images per Adam step, 1-60000 (default 32)")
+      ->type_name("N")
+      ->check(whole_number(1, kMaxBatch));
+  cmd->add_option("--limit", a.limit, "train on the first N images only (default 0: all)")
+      ->type_name("N")
+      ->check(whole_number(0, kMaxImages));
+  cmd->add_option("--test-limit", a.test_limit,
+                  "report accuracy on the first N test images only (default 0: all)")
+      ->type_name("N")
+      ->check(whole_number(0, kMaxImages));
+  return cmd;
+}
+
+CLI::App* add_eval_command(CLI::App& app, EvalArgs& a) {
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Print the test accuracy and mean loss of a weights file on\nFashion-MNIST.");
+  cmd->add_option("--weights", a.weights, "weights file, as written by train (required)")
+      ->type_name("WEIGHTS");
+  cmd->add_option("--data", a.data, "folder holding t10k-*-idx?-ubyte[.gz] (required)")
+      ->type_name("DIR");
+  cmd->add_option("--test-limit", a.test_limit, "the first N test images only (default 0: all)")
+      ->type_name("N")
+      ->check(whole_number(0, kMaxImages));
+  return cmd;
+}
+
+// Checked here rather than with CLI11's required(), which would report a missing option before
+// an unknown one, when the unknown one is usually the typo that caused it.
+int run_train(const TrainArgs& a) {
+  if (a.data.empty()) throw UsageError{"--data DIR is required"};
+  if (a.out.empty()) throw UsageError{"--out WEIGHTS is required"};
   Dataset train, test;
-  if (!load_split(a.data, "train", train) || !load_split(a.data, "t10k", test)) return kUnreadable;
+  if (!load_split(a.data, "train", train) || !load_split(a.data, "t10k", test))
+    return kExitUnreadable;
   train = head(train, a.limit);
   test = head(test, a.test_limit);
+  // load_idx_dataset refuses empty sets; this keeps the loop below finite whatever changes.
+  if (train.count == 0) {
+    print_error("the training set is empty: nothing to train on");
+    return kExitUnreadable;
+  }
   TrainOptions options;
   options.epochs = a.epochs;
   options.seed = a.seed;
@@ -173,55 +146,37 @@ int run_train(int argc, char** argv) {
     std::fflush(stdout);
   }
   const std::vector<std::uint8_t> bytes = encode_weights(trainer.network());
-  const std::string tmp = a.out + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
-                           static_cast<std::streamsize>(bytes.size()))) {
-      std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", tmp.c_str(),
-                   std::strerror(errno));
-      std::remove(tmp.c_str());
-      return kUnwritable;
-    }
+  const Status written = write_file_atomic(a.out, bytes);
+  if (!written) {
+    print_error(written.error());
+    return kExitUnwritable;
   }
-  if (std::rename(tmp.c_str(), a.out.c_str()) != 0) {
-    std::fprintf(stderr, "filterlens-cli: cannot write '%s': %s\n", a.out.c_str(),
-                 std::strerror(errno));
-    std::remove(tmp.c_str());
-    return kUnwritable;
-  }
-  std::printf("wrote %s (%zu bytes)\n", a.out.c_str(), bytes.size());
-  return 0;
+  std::printf("wrote %s (%zu bytes)\n", printable(a.out).c_str(), bytes.size());
+  return kExitOk;
 }
 
-int run_eval(int argc, char** argv) {
-  Args a;
-  if (!parse(argc, argv, a)) return kUsage;
-  if (a.data.empty() || a.weights.empty()) {
-    std::fprintf(stderr, "usage: filterlens-cli eval --weights FILE --data DIR [--test-limit N]\n");
-    return kUsage;
-  }
+int run_eval(const EvalArgs& a) {
+  if (a.weights.empty()) throw UsageError{"--weights WEIGHTS is required"};
+  if (a.data.empty()) throw UsageError{"--data DIR is required"};
   auto bytes = read_file_bytes(a.weights);
   if (!bytes) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
-                 bytes.error().c_str());
-    return kUnreadable;
+    print_error("cannot read " + quoted(a.weights) + ": " + bytes.error());
+    return kExitUnreadable;
   }
   Result<Network> net = decode_weights(bytes.value().data(), bytes.value().size());
   if (!net) {
-    std::fprintf(stderr, "filterlens-cli: cannot read '%s': %s\n", a.weights.c_str(),
-                 net.error().c_str());
-    return kUnreadable;
+    print_error("cannot read " + quoted(a.weights) + ": " + net.error());
+    return kExitUnreadable;
   }
   Dataset test;
-  if (!load_split(a.data, "t10k", test)) return kUnreadable;
+  if (!load_split(a.data, "t10k", test)) return kExitUnreadable;
   test = head(test, a.test_limit);
   const auto t0 = std::chrono::steady_clock::now();
   const Evaluation e = evaluate(net.value(), test);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("test accuracy %.2f%% (%d of %d), mean loss %.4f, %.1f s\n", 100.0 * e.accuracy(),
               e.correct, e.count, e.mean_loss, s);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace filterlens::cli

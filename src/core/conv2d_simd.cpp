@@ -26,6 +26,7 @@ constexpr int kLanes = 4;
 constexpr int kBlock = 2 * kLanes;  // output pixels per inner iteration
 
 // Padded rows of the input, split into stride phases, in a ring that holds one kernel's height.
+// Only strides above 1 come here: stride 1 reads input rows in place (run_group_direct).
 class PaddedRows {
  public:
   PaddedRows(const Plane& in, const ConvParams& p, int span_rows, int max_offset)
@@ -37,7 +38,7 @@ class PaddedRows {
     slots_ = span_rows;
     tags_.assign(static_cast<std::size_t>(slots_), -1);
     storage_.assign(static_cast<std::size_t>(slots_) * p.stride * row_floats_, 0.0f);
-    if (p.stride > 1) scratch_.resize(static_cast<std::size_t>(padded_width_));
+    scratch_.resize(static_cast<std::size_t>(padded_width_));
   }
 
   // Phase q of padded row r: element i is padded(r, q + stride * i).
@@ -53,7 +54,7 @@ class PaddedRows {
 
  private:
   void prepare(int r, float* base) {
-    float* dst = p_.stride == 1 ? base : scratch_.data();
+    float* dst = scratch_.data();
     const int iy = padded_index(r - p_.padding, in_.height, p_.padding_mode);
     if (iy < 0) {
       std::fill(dst, dst + padded_width_, 0.0f);
@@ -68,12 +69,10 @@ class PaddedRows {
       }
       std::memcpy(dst + pad, src, sizeof(float) * static_cast<std::size_t>(in_.width));
     }
-    if (p_.stride > 1) {
-      for (int q = 0; q < p_.stride; ++q) {
-        float* ph = base + static_cast<std::size_t>(q) * row_floats_;
-        int i = 0;
-        for (int j = q; j < padded_width_; j += p_.stride) ph[i++] = dst[j];
-      }
+    for (int q = 0; q < p_.stride; ++q) {
+      float* ph = base + static_cast<std::size_t>(q) * row_floats_;
+      int i = 0;
+      for (int j = q; j < padded_width_; j += p_.stride) ph[i++] = dst[j];
     }
   }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode_checks.h"
+#include "stb_budget.h"
 
 namespace filterlens::detail {
 
@@ -66,6 +67,21 @@ void* stb_realloc(void* user, std::size_t size) {
   std::memcpy(q, &size, sizeof size);
   b.live = b.live - old + size;
   return q + kBlockHeader;
+}
+
+ScopedStbBudget::ScopedStbBudget(std::size_t limit)
+    : saved_limit_(stb_budget.limit),
+      saved_live_(stb_budget.live),
+      saved_refused_(stb_budget.refused) {
+  stb_budget = StbBudget{limit, 0, false};
+}
+
+ScopedStbBudget::~ScopedStbBudget() {
+  stb_budget = StbBudget{saved_limit_, saved_live_, saved_refused_};
+}
+
+bool ScopedStbBudget::refused() const {
+  return stb_budget.refused;
 }
 
 }  // namespace filterlens::detail
@@ -169,20 +185,25 @@ struct TrackedReader {
   }
 };
 
-// Sets the calling thread's stb_image allocation budget for one decode, and restores it.
-class ScopedStbBudget {
- public:
-  explicit ScopedStbBudget(std::size_t limit) : saved_(detail::stb_budget) {
-    detail::stb_budget = detail::StbBudget{limit, 0, false};
-  }
-  ~ScopedStbBudget() { detail::stb_budget = saved_; }
-  bool refused() const { return detail::stb_budget.refused; }
-  ScopedStbBudget(const ScopedStbBudget&) = delete;
-  ScopedStbBudget& operator=(const ScopedStbBudget&) = delete;
-
- private:
-  detail::StbBudget saved_;
-};
+// A copy of a BMP whose palette is completed with black entries, its pixel-data offset (and
+// file size) moved past them. Same reason as pad_png_palette.
+std::vector<std::uint8_t> pad_bmp_palette(const std::uint8_t* d, std::size_t n,
+                                          const detail::HeaderFacts& f) {
+  std::vector<std::uint8_t> out;
+  out.reserve(n + f.bmp_palette_missing);
+  out.insert(out.end(), d, d + f.bmp_palette_end);
+  out.insert(out.end(), f.bmp_palette_missing, 0);
+  out.insert(out.end(), d + f.bmp_palette_end, d + n);
+  auto add_le32 = [&](std::size_t at, std::size_t add) {
+    std::uint32_t v =
+        out[at] | (out[at + 1] << 8) | (out[at + 2] << 16) | (std::uint32_t(out[at + 3]) << 24);
+    v += static_cast<std::uint32_t>(add);
+    for (int i = 0; i < 4; ++i) out[at + std::size_t(i)] = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  add_le32(2, f.bmp_palette_missing);   // bfSize
+  add_le32(10, f.bmp_palette_missing);  // bfOffBits
+  return out;
+}
 
 // A copy of a PNG whose palette is padded with black entries to the 256 any index can address.
 // stb_image 2.27 reads an index past the palette from uninitialised memory; libpng and PIL show
@@ -343,7 +364,7 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   if (!walk_error.empty()) return Status::fail(walk_error);
 
   {
-    ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
+    detail::ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
     if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
       if (format.empty())
         return Status::fail(
@@ -402,8 +423,10 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   if (!s) return Result<Image>::fail(s.error());
 
   std::vector<std::uint8_t> padded;
-  if (facts.plte_length != 0) {
-    padded = pad_png_palette(data, size, facts);
+  if (facts.plte_length != 0) padded = pad_png_palette(data, size, facts);
+  if (facts.bmp_palette_missing != 0 && facts.bmp_palette_end <= size)
+    padded = pad_bmp_palette(data, size, facts);
+  if (!padded.empty()) {
     data = padded.data();
     size = padded.size();
   }
@@ -418,7 +441,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels_ptr(nullptr, stbi_image_free);
   bool over_budget = false;
   {
-    ScopedStbBudget scope(static_cast<std::size_t>(budget));
+    detail::ScopedStbBudget scope(static_cast<std::size_t>(budget));
     pixels_ptr.reset(stbi_load_from_callbacks(&io, &reader, &w, &h, &channels, 0));
     over_budget = scope.refused();
   }

@@ -20,6 +20,10 @@ std::uint32_t le32(const std::uint8_t* p) {
   return le16(p) | (le16(p + 2) << 16);
 }
 
+// Sides beyond this are refused by the pixel limit; bounding them first keeps every size product
+// below in 64-bit range (2^24 x 2^24 x 64 bits).
+constexpr std::int64_t kHugeSide = std::int64_t(1) << 24;
+
 std::string truncated(const std::string& format) {
   return "the " + format + " data is truncated (the file ends inside its header or tables)";
 }
@@ -74,6 +78,9 @@ std::string check_png(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (f.width <= 0 || f.height <= 0) return "its header declares an empty image";
   if (color == 3 && !have_plte) return "the PNG is a palette image without a palette";
   if (f.idat_bytes == 0) return "the PNG file holds no image data";
+  // Sides up to 2^32 - 1: past this bound the pixel limit refuses the file before these sizes
+  // matter, and the products below could overflow.
+  if (f.width > kHugeSide || f.height > kHugeSide) return "";
   static const int kSamples[7] = {1, 0, 3, 1, 2, 0, 4};
   const std::int64_t bits_per_pixel = std::int64_t(kSamples[color]) * depth;
   const std::int64_t row = (f.width * bits_per_pixel + 7) / 8 + 1;  // + the filter-type byte
@@ -220,12 +227,28 @@ std::string check_pnm(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
 
 // --- BMP, GIF, PSD, TGA: header fields, then the size bound ---------------------------------
 
+// stb_image 2.27 reads palette indices past a BMP's palette from an uninitialised stack array.
+// Records where the palette stb reads ends and how many bytes of black entries would complete
+// it to 2^bits entries, so decode_image can insert them (and move the pixel-data offset).
+void note_short_bmp_palette(const std::uint8_t*, std::uint32_t header, int entry_bytes,
+                            std::int64_t palette_bytes, std::int64_t bits, HeaderFacts& f) {
+  const std::int64_t entries = palette_bytes / entry_bytes;
+  const std::int64_t wanted = std::int64_t(1) << bits;
+  if (entries <= 0 || entries >= wanted) return;  // stb_image refuses an empty palette itself
+  f.bmp_palette_end = 14 + header + std::size_t(entries * entry_bytes);
+  f.bmp_palette_missing = std::size_t((wanted - entries) * entry_bytes);
+}
+
 std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (n < 26) return truncated("BMP");
   const std::uint32_t header = le32(d + 14);
-  if (header == 12) {  // OS/2 core header: 16-bit sizes
+  if (header == 12) {  // OS/2 core header: 16-bit sizes, 3-byte palette entries
     f.width = le16(d + 18);
     f.height = le16(d + 20);
+    const std::int64_t bits = le16(d + 24);
+    // stb_image sizes this palette from the data offset minus 14 + 24 (not 14 + 12).
+    if (bits == 1 || bits == 4 || bits == 8)
+      note_short_bmp_palette(d, header, 3, le32(d + 10) - 38, bits, f);
   } else {
     if (header < 40 || n < 34) return truncated("BMP");
     f.width = static_cast<std::int32_t>(le32(d + 18));
@@ -234,6 +257,11 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     if (f.width < 0) return "the BMP header declares a negative width";
     const std::uint32_t compression = le32(d + 30);
     const std::int64_t bits = le16(d + 28);
+    if (bits == 0 || bits > 32)
+      return "the BMP header declares " + std::to_string(bits) + " bits per pixel";
+    if (f.width > kHugeSide || f.height > kHugeSide) return "";  // see check_png
+    if (n >= 14 + std::size_t(header) && compression == 0 && (bits == 1 || bits == 4 || bits == 8))
+      note_short_bmp_palette(d, header, 4, le32(d + 10) - 14 - std::int64_t(header), bits, f);
     if (compression == 0 || compression == 3) {  // uncompressed: every row is stored whole
       const std::int64_t need = (f.width * bits / 8) * f.height;
       if (std::int64_t(n) < need)

@@ -25,6 +25,8 @@ struct HeaderFacts {
   std::int64_t raw_bytes = 0;   // PNG: the inflated size the header implies (filter bytes incl.)
   std::size_t plte_offset = 0;  // PNG: offset of a palette with fewer entries than indices can
   std::size_t plte_length = 0;  //      address (0 when none): decode_image pads it
+  std::size_t bmp_palette_end = 0;      // BMP: where a short palette ends (0 when none) ...
+  std::size_t bmp_palette_missing = 0;  //     ... and the bytes of black entries it lacks
 };
 
 // Walks the header and tables of a file of `format`. Returns "" when stb_image may see the file,

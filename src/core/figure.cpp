@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <utility>
 
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
@@ -13,12 +16,14 @@ namespace {
 constexpr int kMargin = 16;
 constexpr int kTitleHeight = 34;
 constexpr float kFontPixels = 22.0f;
+constexpr int kMaxAspect = 4;
 
+// Source indices in 64-bit: a 1 x 64M image's height times a 320-pixel panel overflows an int.
 void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
   for (int y = 0; y < h; ++y) {
-    const int sy = std::min(src.height - 1, y * src.height / h);
+    const auto sy = std::min<std::int64_t>(src.height - 1, std::int64_t(y) * src.height / h);
     for (int x = 0; x < w; ++x) {
-      const int sx = std::min(src.width - 1, x * src.width / w);
+      const auto sx = std::min<std::int64_t>(src.width - 1, std::int64_t(x) * src.width / w);
       const std::uint8_t* s =
           &src.pixels[(static_cast<std::size_t>(sy) * src.width + sx) * src.channels];
       std::uint8_t* d = &dst.pixels[(static_cast<std::size_t>(y0 + y) * dst.width + x0 + x) * 3];
@@ -55,16 +60,43 @@ void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, 
   }
 }
 
+// Each panel fits a box panel_height tall and at most kMaxAspect times as wide, keeping its
+// aspect: a 3000 x 1 image becomes a thin strip across the box, not a 960,000-pixel-wide panel.
+// An image already at its panel size maps to itself (shrink_for_figure relies on it).
+std::pair<int, int> panel_size(const Image& im, int panel_height) {
+  const double aspect = double(std::max(1, im.width)) / std::max(1, im.height);
+  const int w = static_cast<int>(
+      std::clamp<double>(std::lround(aspect * panel_height), 1, kMaxAspect * panel_height));
+  const int h = static_cast<int>(std::clamp<double>(std::lround(w / aspect), 1, panel_height));
+  return {w, h};
+}
+
 }  // namespace
+
+Image shrink_for_figure(const Image& im, int panel_height) {
+  const auto [w, h] = panel_size(im, panel_height);
+  if (im.empty() || (w >= im.width && h >= im.height)) return im;
+  Image out{w, h, im.channels, {}};
+  out.pixels.resize(std::size_t(w) * h * im.channels);
+  for (int y = 0; y < h; ++y) {
+    const auto sy = std::min<std::int64_t>(im.height - 1, std::int64_t(y) * im.height / h);
+    for (int x = 0; x < w; ++x) {
+      const auto sx = std::min<std::int64_t>(im.width - 1, std::int64_t(x) * im.width / w);
+      std::memcpy(&out.pixels[(std::size_t(y) * w + x) * im.channels],
+                  &im.pixels[(std::size_t(sy) * im.width + sx) * im.channels], im.channels);
+    }
+  }
+  return out;
+}
 
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height) {
-  std::vector<int> widths;
+  std::vector<int> widths, heights;
   int total_w = kMargin;
   for (const FigurePanel& p : panels) {
-    const int w = std::max(1, static_cast<int>(std::lround(double(p.pixels.width) * panel_height /
-                                                           std::max(1, p.pixels.height))));
+    const auto [w, h] = panel_size(p.pixels, panel_height);
     widths.push_back(w);
+    heights.push_back(h);
     total_w += w + kMargin;
   }
   Image fig{total_w, kMargin + kTitleHeight + panel_height + kMargin, 3, {}};
@@ -77,7 +109,8 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
   int x = kMargin;
   for (std::size_t i = 0; i < panels.size(); ++i) {
     if (!panels[i].pixels.empty())
-      blit_scaled(panels[i].pixels, fig, x, kMargin + kTitleHeight, widths[i], panel_height);
+      blit_scaled(panels[i].pixels, fig, x,
+                  kMargin + kTitleHeight + (panel_height - heights[i]) / 2, widths[i], heights[i]);
     if (have_font)
       draw_text(font, panels[i].title, fig, x + widths[i] / 2, kMargin + kTitleHeight - 10);
     x += widths[i] + kMargin;

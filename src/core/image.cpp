@@ -112,15 +112,21 @@ Plane resize_bilinear_aa(const Plane& in, int width, int height) {
   return out;
 }
 
-Plane resize_shorter_side(const Plane& plane, int shorter_side) {
-  if (plane.empty() || shorter_side <= 0) return Plane();
-  const bool wide = plane.width > plane.height;
-  const int short_in = wide ? plane.height : plane.width;
-  const int long_in = wide ? plane.width : plane.height;
-  const int long_out = static_cast<int>(static_cast<long long>(shorter_side) * long_in / short_in);
-  const int w = wide ? long_out : shorter_side;
-  const int h = wide ? shorter_side : long_out;
-  return resize_bilinear_aa(plane, std::max(w, 1), std::max(h, 1));
+ResizedSize resized_size(int width, int height, int shorter_side) {
+  if (width <= 0 || height <= 0 || shorter_side <= 0) return {0, 0};
+  const bool wide = width > height;
+  const std::int64_t short_in = wide ? height : width;
+  const std::int64_t long_in = wide ? width : height;
+  const std::int64_t long_out = std::max<std::int64_t>(1, shorter_side * long_in / short_in);
+  return wide ? ResizedSize{long_out, shorter_side} : ResizedSize{shorter_side, long_out};
+}
+
+Plane resize_shorter_side(const Plane& plane, int shorter_side, std::int64_t max_pixels) {
+  const ResizedSize size = resized_size(plane.width, plane.height, shorter_side);
+  if (plane.empty() || size.width == 0 || size.width > max_pixels || size.height > max_pixels ||
+      size.width * size.height > max_pixels)
+    return Plane();
+  return resize_bilinear_aa(plane, static_cast<int>(size.width), static_cast<int>(size.height));
 }
 
 }  // namespace filterlens

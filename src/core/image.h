@@ -48,7 +48,18 @@ Image to_gray_u8(const Image& image);
 // longer side is rounded like torchvision's Resize(int): int(long * shorter_side / short)).
 // Antialiased: PIL's BILINEAR resampling (a triangle filter widened by the scale factor when
 // shrinking), evaluated in floating point like PIL does for mode 'F' images.
-Plane resize_shorter_side(const Plane& plane, int shorter_side);
+// Refuses (returns an empty Plane) when the result would exceed `max_pixels`: check with
+// resized_size() first to tell the user why.
+Plane resize_shorter_side(const Plane& plane, int shorter_side,
+                          std::int64_t max_pixels = 64'000'000);
+
+// The size resize_shorter_side gives, in 64-bit (a 1 x 1000 image resized to 16384 would be
+// 16384 x 16,384,000); {0, 0} for empty input or a non-positive side.
+struct ResizedSize {
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+};
+ResizedSize resized_size(int width, int height, int shorter_side);
 
 // PIL-style separable triangle-filter resample of a float plane to exactly (width, height).
 Plane resize_bilinear_aa(const Plane& plane, int width, int height);

@@ -55,7 +55,9 @@ Result<Plane> decode_npy(const std::uint8_t* d, std::size_t n) {
   const std::size_t count = static_cast<std::size_t>(w) * h;
   if (10 + hlen + count * 4 != n) return R::fail(".npy data size does not match its shape");
   Plane p(w, h);
-  std::memcpy(p.data.data(), d + 10 + hlen, count * 4);  // tests run on little-endian hosts
+  // An empty array's vector has no buffer (data() may be null): nothing to copy.
+  if (count > 0)
+    std::memcpy(p.data.data(), d + 10 + hlen, count * 4);  // tests run on little-endian hosts
   return R::ok(std::move(p));
 }
 

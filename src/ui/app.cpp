@@ -14,9 +14,8 @@
 #include "imgui.h"
 #include "npy.h"
 #include "platform.h"
+#include "png_write.h"
 #include "pytorch_code.h"
-
-#include <stb/stb_image_write.h>
 
 namespace filterlens {
 namespace {
@@ -35,19 +34,6 @@ Colormap export_colormap(int mode) {
     default:
       return Colormap::gray;
   }
-}
-
-void append_bytes(void* ctx, void* data, int size) {
-  auto* out = static_cast<std::vector<std::uint8_t>*>(ctx);
-  out->insert(out->end(), static_cast<std::uint8_t*>(data),
-              static_cast<std::uint8_t*>(data) + size);
-}
-
-std::vector<std::uint8_t> encode_png(const Image& im) {
-  std::vector<std::uint8_t> out;
-  stbi_write_png_to_func(append_bytes, &out, im.width, im.height, im.channels, im.pixels.data(),
-                         im.width * im.channels);
-  return out;
 }
 
 std::string file_stem(const std::string& name) {

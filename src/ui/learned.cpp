@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app.h"
-#include "cnn/idx.h"
+#include "cnn/dataset.h"
 #include "cnn/weights_file.h"
 #include "imgui.h"
 
@@ -74,30 +74,17 @@ Status App::set_training_data(const std::vector<std::uint8_t>& train_images,
                               const std::vector<std::uint8_t>& train_labels,
                               const std::vector<std::uint8_t>& test_images,
                               const std::vector<std::uint8_t>& test_labels) {
-  auto load = [](const std::vector<std::uint8_t>& im, const std::vector<std::uint8_t>& lb,
-                 cnn::Dataset& out) -> Status {
-    auto ib = cnn::gunzip_if_needed(im.data(), im.size());
-    if (!ib) return Status::fail(ib.error());
-    auto lbb = cnn::gunzip_if_needed(lb.data(), lb.size());
-    if (!lbb) return Status::fail(lbb.error());
-    auto images = cnn::parse_idx_images(ib.value().data(), ib.value().size());
-    if (!images) return Status::fail(images.error());
-    auto labels = cnn::parse_idx_labels(lbb.value().data(), lbb.value().size());
-    if (!labels) return Status::fail(labels.error());
-    auto d = cnn::make_dataset(images.value(), labels.value());
-    if (!d) return Status::fail(d.error());
-    out = std::move(d).value();
-    return Status::ok();
-  };
-  cnn::Dataset train, test;
-  Status s = load(train_images, train_labels, train);
-  if (s) s = load(test_images, test_labels, test);
-  if (!s) {
-    report_error("Training data could not be read: " + s.error());
-    return s;
+  auto train = cnn::load_idx_dataset({train_images.data(), train_images.size(), "training images"},
+                                     {train_labels.data(), train_labels.size(), "training labels"});
+  auto test = train ? cnn::load_idx_dataset({test_images.data(), test_images.size(), "test images"},
+                                            {test_labels.data(), test_labels.size(), "test labels"})
+                    : Result<cnn::Dataset>::fail(train.error());
+  if (!test) {
+    report_error("Training data could not be read: " + test.error());
+    return Status::fail(test.error());
   }
-  train_data_ = std::move(train);
-  test_data_ = std::move(test);
+  train_data_ = std::move(train).value();
+  test_data_ = std::move(test).value();
   test_preview_ = cnn::head(test_data_, kPreviewImages);
   return Status::ok();
 }

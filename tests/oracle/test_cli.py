@@ -1,13 +1,18 @@
 """filterlens-cli's interface: help, listing, and every bad-input class with its exit code,
 message and the guarantee that no partial output is left behind."""
 import os
+import re
+import shutil
 import struct
+import subprocess
 import tempfile
 import unittest
 
 import numpy as np
 
-from common import DEFAULT_IMAGE, require_cli, run_cli, save, synthetic_rgb
+from common import CLI, DEFAULT_IMAGE, require_cli, run_cli, save, synthetic_rgb
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 def read_bytes(path):
@@ -114,6 +119,143 @@ class CliTest(unittest.TestCase):
             self.assertEqual(os.listdir(readonly), [])
         finally:
             os.chmod(readonly, 0o700)
+
+    def assert_one_line_usage_error(self, proc, needles, command="filterlens-cli"):
+        """A parse error: exit 2, one message line, then the pointer to --help; nothing on stdout."""
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 2, proc.stderr)
+        self.assertTrue(lines[0].startswith("filterlens-cli: "), proc.stderr)
+        self.assertEqual(lines[1], f"Try '{command} --help'.")
+        for needle in needles:
+            self.assertIn(needle, lines[0])
+        self.assertEqual(proc.stdout, "")
+
+    def test_version_is_the_cmake_project_version(self):
+        with open(os.path.join(ROOT, "CMakeLists.txt")) as f:
+            version = re.search(r"project\(FilterLens VERSION ([0-9.]+)", f.read()).group(1)
+        proc = run_cli("--version")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, f"filterlens-cli {version}\n")
+
+    def test_every_command_has_help_listing_all_its_options(self):
+        expected = {
+            (): ["--out", "--filters", "--kernel", "--padding", "--padding-mode", "--stride",
+                 "--dilation", "--flip", "--resize", "--colormap", "--print-pytorch",
+                 "--list-filters", "--version", "train", "eval", "[filter] IMAGE"],
+            ("filter",): ["--out", "--filters", "--resize", "--colormap"],
+            ("train",): ["--data", "--out", "--epochs", "--seed", "--lr", "--batch", "--limit",
+                         "--test-limit"],
+            ("eval",): ["--weights", "--data", "--test-limit"],
+        }
+        for command, options in expected.items():
+            for flag in ("--help", "-h"):
+                with self.subTest(command=command, flag=flag):
+                    proc = run_cli(*command, flag)
+                    self.assertEqual(proc.returncode, 0, proc.stderr)
+                    self.assertEqual(proc.stderr, "")
+                    for opt in options:
+                        self.assertIn(opt, proc.stdout)
+                    self.assertIn("Exit status: 0 ok, 2 bad usage", proc.stdout)
+
+    def test_filter_is_the_default_command_and_may_be_named(self):
+        proc = run_cli("filter", DEFAULT_IMAGE, "--out", self.out, "--filters", "edge")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.listdir(self.out)),
+                         ["edge.npy", "edge.png", "figure.png", "gray.npy"])
+
+    def test_opt_equals_value_and_repeated_options(self):
+        proc = run_cli(DEFAULT_IMAGE, f"--out={self.out}", "--filters=edge", "--filters", "blur",
+                       "--kernel=-1,0,1", "--kernel", "-1;2;-1", "--padding=2", "--stride=2",
+                       "--dilation=1", "--padding-mode=reflect", "--colormap=abs", "--resize=100")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("edge", proc.stdout)
+        self.assertIn("custom2", proc.stdout)
+        self.assertEqual(np.load(os.path.join(self.out, "custom1.npy")).shape, (52, 76))
+
+    def test_range_checks_refuse_with_the_allowed_range(self):
+        img = DEFAULT_IMAGE
+        cases = [
+            (["--padding", "-1"], "--padding needs a whole number from 0 to 1000 (got '-1')"),
+            (["--padding", "1001"], "--padding needs a whole number from 0 to 1000"),
+            (["--stride", "99999999999"], "--stride needs a whole number from 1 to 1000"),
+            (["--dilation", "0"], "--dilation needs a whole number from 1 to 1000"),
+            (["--dilation", "2.5"], "--dilation needs a whole number"),
+            (["--resize", "0"], "--resize needs a whole number from 1 to 16384"),
+            (["--resize", "+5"], "--resize needs a whole number"),
+            (["--resize", " 5"], "--resize needs a whole number"),
+            (["--padding"], "--padding needs a value"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                self.assert_one_line_usage_error(run_cli(img, "--out", self.out, *args), [message])
+                self.assertFalse(os.path.exists(self.out))
+
+    def test_parse_errors_are_one_line_with_exit_2(self):
+        self.assert_one_line_usage_error(run_cli(DEFAULT_IMAGE, "--out", self.out, "b.png"),
+                                         ["unexpected argument 'b.png'"])
+        self.assert_one_line_usage_error(run_cli(DEFAULT_IMAGE, "--out", self.out, "--flip=maybe"),
+                                         ["--flip"])
+        self.assert_one_line_usage_error(run_cli("train", "--out", "w"), ["--data DIR is required"],
+                                         "filterlens-cli train")
+        self.assert_one_line_usage_error(run_cli("eval", "--bogus", "1"),
+                                         ["unknown option '--bogus'"], "filterlens-cli eval")
+        self.assert_one_line_usage_error(
+            run_cli(DEFAULT_IMAGE, "train", "--data", "d", "--out", "w"),
+            ["belongs to the filter command"], "filterlens-cli train")
+
+    def run_in(self, cwd, *args):
+        return subprocess.run([os.path.abspath(CLI), *args], capture_output=True, text=True,
+                              timeout=120, cwd=cwd)
+
+    def test_file_names_that_look_like_options_or_commands(self):
+        work = tempfile.mkdtemp(prefix="filterlens-dash-")
+        for name in ("-cat.png", "train"):
+            shutil.copy(DEFAULT_IMAGE, os.path.join(work, name))
+        proc = self.run_in(work, "-cat.png", "--out", "out1")
+        self.assert_one_line_usage_error(proc, ["unknown option '-cat.png'", "after '--'",
+                                                "-- -cat.png"])
+        self.assertFalse(os.path.exists(os.path.join(work, "out1")))
+        proc = self.run_in(work, "--out", "out1", "--", "-cat.png")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("gray.npy", os.listdir(os.path.join(work, "out1")))
+        proc = self.run_in(work, "--out", "out2", "--", "train")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("figure.png", os.listdir(os.path.join(work, "out2")))
+
+    def test_names_reach_the_terminal_escaped(self):
+        work = tempfile.mkdtemp(prefix="filterlens-esc-")
+        evil = "a\x1b[31mred\x07\nb.png"
+        shown = "a\\x1b[31mred\\x07\\x0ab.png"
+        proc = self.run_in(work, evil, "--out", "out")
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn(f"cannot read '{shown}'", proc.stderr)
+        shutil.copy(DEFAULT_IMAGE, os.path.join(work, evil))
+        proc = self.run_in(work, evil, "--out", "out\x1b]0;title\x07")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(shown, proc.stdout)
+        self.assertIn("out\\x1b]0;title\\x07", proc.stdout)
+        proc = self.run_in(work, evil, "--out", "out", "--filters", "ed\x1b[2Jge")
+        self.assert_one_line_usage_error(proc, ["unknown filter 'ed\\x1b[2Jge'"])
+        proc = self.run_in(work, evil, "--out", "out", "--padding", "\x1b[2J")
+        self.assert_one_line_usage_error(proc, ["(got '\\x1b[2J')"])
+        # U+009B is CSI (ESC [) on terminals that take 8-bit controls.
+        proc = self.run_in(work, "--bogus\x9b31m", "--out", "out")
+        self.assert_one_line_usage_error(proc, ["unknown option '--bogus\\xc2\\x9b31m'"])
+        self.assertNotIn("\x9b", proc.stderr)
+        # Printable non-ASCII names are shown as they are.
+        proc = self.run_in(work, "chat-\u00e9t\u00e9.png", "--out", "out")
+        self.assertIn("cannot read 'chat-\u00e9t\u00e9.png'", proc.stderr)
+
+    def test_resize_is_held_to_the_pixel_limit(self):
+        thin = save(synthetic_rgb(4000, 2, 3), ".png")
+        proc = run_cli(thin, "--out", self.out, "--resize", "16384")
+        self.assert_one_line_usage_error(
+            proc, ["--resize 16384", "4000 x 2", "32768000 x 16384", "536870912000 pixels",
+                   "the limit is 64000000 pixels"])
+        self.assertFalse(os.path.exists(self.out))
+        proc = run_cli(DEFAULT_IMAGE, "--out", self.out, "--resize", "16384")
+        self.assert_one_line_usage_error(proc, ["451 x 300", "24630 x 16384"])
 
     def test_success_writes_the_notebook_files(self):
         proc = run_cli(DEFAULT_IMAGE, "--out", self.out)

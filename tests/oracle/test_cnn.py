@@ -6,6 +6,7 @@ import gzip
 import os
 import re
 import struct
+import subprocess
 import tempfile
 import unittest
 import zlib
@@ -14,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import ASSETS, require_cli, run_cli
+from common import ASSETS, CLI, require_cli, run_cli
 
 DATA = "/usr/share/datasets/fashion-mnist"
 WEIGHTS = os.path.join(ASSETS, "fashion_cnn.weights")
@@ -109,6 +110,95 @@ class CnnOracleTest(unittest.TestCase):
         proc = run_cli("train", "--data", DATA, "--epochs", "zero", "--out", damaged)
         self.assertEqual(proc.returncode, 2)
 
+
+    def assert_usage_error(self, proc, needle, command):
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 2, proc.stderr)
+        self.assertIn(needle, lines[0])
+        self.assertEqual(lines[1], f"Try 'filterlens-cli {command} --help'.")
+
+    def test_train_and_eval_ranges_are_checked_before_anything_runs(self):
+        # /nonexistent data: a value that got past the checks would end in exit 3, not 2.
+        train = ["train", "--data", "/nonexistent", "--out", os.path.join(tempfile.mkdtemp(), "w")]
+        cases = [
+            (["--seed", "-1"], "--seed needs a whole number from 0 to 4294967295 (got '-1')"),
+            (["--seed", "4294967296"], "--seed needs a whole number from 0 to 4294967295"),
+            (["--epochs", "99999999999"], "--epochs needs a whole number from 1 to 1000"),
+            (["--epochs=0"], "--epochs needs a whole number from 1 to 1000 (got '0')"),
+            (["--lr", "inf"], "--lr needs a number above 0 and at most 1 (got 'inf')"),
+            (["--lr=nan"], "--lr needs a number above 0"),
+            (["--lr", "0"], "--lr needs a number above 0"),
+            (["--lr=-0.01"], "--lr needs a number above 0"),
+            (["--lr", "1e999"], "--lr needs a number above 0"),
+            (["--lr", "0x1p-3"], "--lr needs a number above 0"),
+            (["--batch", "0"], "--batch needs a whole number from 1 to 60000"),
+            (["--limit", "-5"], "--limit needs a whole number from 0 to 10000000"),
+            (["--test-limit", "1.5"], "--test-limit needs a whole number"),
+        ]
+        for extra, message in cases:
+            with self.subTest(extra=extra):
+                self.assert_usage_error(run_cli(*train, *extra), message, "train")
+        self.assert_usage_error(
+            run_cli("eval", "--weights", WEIGHTS, "--data", DATA, "--test-limit", "-1"),
+            "--test-limit needs a whole number from 0", "eval")
+
+    def test_opt_equals_value_in_train_and_eval(self):
+        proc = run_cli("eval", f"--weights={WEIGHTS}", f"--data={DATA}", "--test-limit=300")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(accuracy_of(proc)[1] <= 300, True)
+        self.assertIn("of 300)", proc.stdout)
+        out = os.path.join(tempfile.mkdtemp(), "w.weights")
+        proc = run_cli("train", f"--data={DATA}", f"--out={out}", "--epochs=1", "--limit=64",
+                       "--test-limit=10", "--batch=16", "--seed=4294967295", "--lr=0.002")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("epoch 1/1", proc.stdout)
+        read_weights(out)
+
+    def write_idx_set(self, count):
+        folder = tempfile.mkdtemp(prefix="filterlens-idx-")
+        for stem in ("train", "t10k"):
+            with gzip.open(os.path.join(folder, f"{stem}-images-idx3-ubyte.gz"), "wb") as f:
+                f.write(struct.pack(">IIII", 0x803, count, 28, 28) + bytes(count * 28 * 28))
+            with open(os.path.join(folder, f"{stem}-labels-idx1-ubyte"), "wb") as f:
+                f.write(struct.pack(">II", 0x801, count) + bytes(count))
+        return folder
+
+    def test_empty_idx_set_is_refused_not_trained_on(self):
+        folder = self.write_idx_set(0)
+        out = os.path.join(folder, "w.weights")
+        # The old trainer looped forever on an empty set: the timeout turns that into a failure.
+        proc = subprocess.run([CLI, "train", "--data", folder, "--out", out, "--epochs", "1"],
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn("train-images-idx3-ubyte.gz", proc.stderr)
+        self.assertIn("holds no images", proc.stderr)
+        self.assertFalse(os.path.exists(out))
+        proc = run_cli("eval", "--weights", WEIGHTS, "--data", folder)
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn("holds no images", proc.stderr)
+        # The same files with one image are a (tiny) valid set: the refusal is about emptiness.
+        folder = self.write_idx_set(1)
+        proc = run_cli("eval", "--weights", WEIGHTS, "--data", folder)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("(0 of 1)" if "(0 of 1)" in proc.stdout else "(1 of 1)", proc.stdout)
+
+    def test_weights_are_written_atomically_with_the_path_in_errors(self):
+        folder = self.write_idx_set(4)
+        out = os.path.join(folder, "missing-dir", "w.weights")
+        proc = run_cli("train", "--data", folder, "--out", out, "--epochs", "1")
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn(f"cannot write '{out}': No such file or directory", proc.stderr)
+        out = os.path.join(folder, "w.weights")
+        with open(out, "wb") as f:
+            f.write(b"previous")
+        proc = run_cli("train", "--data", folder, "--out", out, "--epochs", "1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        read_weights(out)
+        self.assertEqual(sorted(os.listdir(folder)),
+                         sorted(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte",
+                                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte",
+                                 "w.weights"]))
 
 if __name__ == "__main__":
     unittest.main()

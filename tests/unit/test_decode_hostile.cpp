@@ -108,6 +108,27 @@ TEST(DecodeHostile, ShortPalettePixelsAreBlackNotUninitialisedMemory) {
   EXPECT_EQ(im.pixels, want);
 }
 
+TEST(DecodeHostile, ShortBmpPalettePixelsAreBlack) {
+  // 4 x 1, 8-bit, a 2-entry palette, indices 0, 1, 2, 255: stb_image 2.27 read entries 2 and 255
+  // from an uninitialised stack array.
+  Bytes bmp = {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 14 + 40 + 8, 0, 0, 0};
+  auto le32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bmp.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  le32(40);                             // BITMAPINFOHEADER
+  le32(4);                              // width
+  le32(1);                              // height
+  bmp.insert(bmp.end(), {1, 0, 8, 0});  // planes, bits per pixel
+  for (int i = 0; i < 6; ++i) le32(0);  // compression, sizes, resolution, colours used/important
+  bmp.insert(bmp.end(), {30, 20, 10, 0, 100, 150, 200, 0});  // palette: BGR0
+  bmp.insert(bmp.end(), {0, 1, 2, 255});
+  bmp[2] = static_cast<std::uint8_t>(bmp.size());
+  auto r = decode(bmp);
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_EQ(r.value().channels, 3);
+  EXPECT_EQ(r.value().pixels, (Bytes{10, 20, 30, 200, 150, 100, 0, 0, 0, 0, 0, 0}));
+}
+
 TEST(DecodeHostile, PngWhoseDataIsFarLargerThanItsPixelsIsABomb) {
   // 1 x 1 gray needs 2 bytes inflated; 1 MB of deflate data could inflate to 1 GB.
   Bytes rows(1 << 20, 0);

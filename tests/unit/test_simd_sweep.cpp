@@ -16,7 +16,9 @@ namespace {
 constexpr int kVectorWidth = 4;
 
 // |simd - ref| <= 1e-5 * max(1, sum |w|): float32 accumulation against double.
-// Returns whether the parameters were valid (both implementations must agree either way).
+// Returns whether both implementations ran (the parameters were valid). Invalid parameters are
+// refused by the validation both share, before either implementation runs: such a case checks
+// that the refusal is the same, and is not counted as SIMD-versus-reference coverage.
 bool expect_same(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
                  const std::string& what) {
   std::vector<Plane> ref, simd;
@@ -58,7 +60,7 @@ const PaddingMode kModes[] = {PaddingMode::zeros, PaddingMode::reflect, PaddingM
 
 TEST(SimdSweep, SmallImagesEverySizeModeStrideDilation) {
   std::uint32_t seed = 1;
-  int compared = 0, valid = 0;
+  int both_ran = 0, refused = 0;
   for (int k = 1; k <= 15; k += (k < 7 ? 1 : 4)) {  // 1..7, 11, 15
     for (PaddingMode mode : kModes) {
       for (int stride = 1; stride <= 3; ++stride) {
@@ -71,18 +73,21 @@ TEST(SimdSweep, SmallImagesEverySizeModeStrideDilation) {
               p.dilation = dil;
               p.padding = std::min((k / 2) * dil, std::min(w, h) - (mode == PaddingMode::reflect));
               const Plane in = test::random_plane(w, h, seed++);
-              valid +=
-                  expect_same(in, {test::random_kernel(k, k, seed++)}, p, describe(w, h, k, k, p));
-              ++compared;
+              if (expect_same(in, {test::random_kernel(k, k, seed++)}, p, describe(w, h, k, k, p)))
+                ++both_ran;
+              else
+                ++refused;
             }
           }
         }
       }
     }
   }
-  EXPECT_GT(compared, 10000);
-  EXPECT_GT(valid, compared / 3);  // most combinations are valid; the rest must fail alike
-  std::printf("compared %d configurations, %d valid\n", compared, valid);
+  EXPECT_GT(both_ran, 12000);  // SIMD compared with the reference, element by element
+  std::printf(
+      "%d configurations compared (both implementations ran); %d invalid ones refused "
+      "alike by the shared validation\n",
+      both_ran, refused);
 }
 
 TEST(SimdSweep, RectangularKernelsAndBanks) {

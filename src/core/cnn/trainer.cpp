@@ -15,6 +15,7 @@ Result<Dataset> make_dataset(const IdxImages& images, const std::vector<std::uin
   if (images.count != static_cast<int>(labels.size()))
     return R::fail(std::to_string(images.count) + " images but " + std::to_string(labels.size()) +
                    " labels");
+  if (images.count == 0) return R::fail("the data set holds no images");
   Dataset d;
   d.count = images.count;
   d.images.resize(images.pixels.size());

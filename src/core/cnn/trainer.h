@@ -39,7 +39,7 @@ class Trainer {
 
   // Trains on up to `max_images` more images (whole batches); returns how many it used.
   int run(int max_images);
-  bool done() const { return epoch_ >= options_.epochs; }
+  bool done() const { return epoch_ >= options_.epochs || data_.count == 0; }
   int epoch() const { return epoch_; }
   int position() const { return position_; }  // images done in this epoch
   const Network& network() const { return net_; }

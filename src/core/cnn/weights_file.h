@@ -6,7 +6,7 @@
 //   u32         tensor count (8)
 //   per tensor  u32 name length, name bytes (UTF-8), u32 rank, rank x u32 dims,
 //               prod(dims) x float32 values
-//   u32         CRC-32 (IEEE, as zlib's crc32) of every byte before it
+//   u32         CRC-32 (IEEE, as zlib's crc32; see crc32.h) of every byte before it
 //
 // Tensors in order: conv1.weight [8,1,5,5], conv1.bias [8], conv2.weight [16,8,5,5],
 // conv2.bias [16], fc1.weight [128,784], fc1.bias [128], fc2.weight [10,128], fc2.bias [10]
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cnn/network.h"
+#include "crc32.h"
 #include "result.h"
 
 namespace filterlens::cnn {
@@ -27,7 +28,5 @@ constexpr std::uint32_t kWeightsVersion = 1;
 
 std::vector<std::uint8_t> encode_weights(const Network& net);
 Result<Network> decode_weights(const std::uint8_t* data, std::size_t size);
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size);
 
 }  // namespace filterlens::cnn

@@ -1,0 +1,156 @@
+// Temporary file + fsync + rename, with POSIX calls (std::ofstream can neither fsync nor say why
+// a write failed). Temporaries are hidden (".NAME.PID.N.tmp") and opened with O_EXCL, so two
+// processes writing the same target never share one; the final file gets the usual 0666 & ~umask
+// permissions, like a file std::ofstream creates.
+#include "atomic_write.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace filterlens {
+namespace {
+
+std::string quoted(const std::string& path) {
+  return "'" + path + "'";
+}
+
+Status fail(const std::string& what, const std::string& path, int err) {
+  return Status::fail("cannot " + what + " " + quoted(path) + ": " + std::strerror(err));
+}
+
+std::string parent_dir(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// A durable rename needs the directory's entry written too; file systems that cannot sync a
+// directory (EINVAL) are fine: the rename itself is still atomic there.
+void sync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Writes the bytes to a new temporary next to `path`; sets `tmp` to its name.
+Status write_temp(const std::string& path, const std::uint8_t* data, std::size_t size,
+                  std::string& tmp) {
+  static std::atomic<unsigned> counter{0};
+  const std::size_t name_at = path.find_last_of('/') + 1;  // 0 when there is no '/'
+  const std::string dir_part = path.substr(0, name_at), base = path.substr(name_at);
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    tmp = dir_part + "." + base + "." + std::to_string(::getpid()) + "." +
+          std::to_string(counter++) + ".tmp";
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) return fail("write", path, errno);
+  }
+  if (fd < 0) return fail("write", path, EEXIST);
+  std::size_t done = 0;
+  while (done < size) {
+    const ::ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fail("write", path, err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  // A full disk can surface only here (delayed allocation), so fsync and close are checked too.
+  if (::fsync(fd) != 0 && errno != EINVAL) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return fail("write", path, err);
+  }
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("write", path, err);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, const std::uint8_t* data, std::size_t size) {
+  std::string tmp;
+  Status s = write_temp(path, data, size, tmp);
+  if (!s) return s;
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return fail("write", path, err);
+  }
+  sync_dir(parent_dir(path));
+  return Status::ok();
+}
+
+Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  return write_file_atomic(path, bytes.data(), bytes.size());
+}
+
+AtomicFileSet::AtomicFileSet(std::string dir)
+    : dir_(std::move(dir)), prefix_(dir_.empty() || dir_.back() == '/' ? dir_ : dir_ + "/") {}
+
+AtomicFileSet::~AtomicFileSet() {
+  if (!committed_)
+    for (const std::string& t : temps_) ::unlink(t.c_str());
+}
+
+Status AtomicFileSet::add(const std::string& name, const std::uint8_t* data, std::size_t size) {
+  if (temps_.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    if (ec) return Status::fail("cannot create directory " + filterlens::quoted(dir_) + ": " + ec.message());
+  }
+  if (name.empty() || name.find('/') != std::string::npos)
+    return Status::fail("cannot write " + filterlens::quoted(prefix_ + name) + ": not a plain file name");
+  std::string tmp;
+  Status s = write_temp(prefix_ + name, data, size, tmp);
+  if (!s) return s;
+  names_.push_back(name);
+  temps_.push_back(tmp);
+  return Status::ok();
+}
+
+Status AtomicFileSet::commit() {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    const std::string target = prefix_ + names_[i];
+    if (std::rename(temps_[i].c_str(), target.c_str()) != 0) {
+      const int err = errno;
+      for (std::size_t j = 0; j < i; ++j) ::unlink((prefix_ + names_[j]).c_str());
+      temps_.erase(temps_.begin(), temps_.begin() + static_cast<long>(i));  // the rest: dtor
+      return fail("write", target, err);
+    }
+  }
+  committed_ = true;
+  sync_dir(dir_);
+  return Status::ok();
+}
+
+Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files) {
+  AtomicFileSet set(dir);
+  if (files.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::fail("cannot create directory " + quoted(dir) + ": " + ec.message());
+  }
+  for (const NamedBytes& f : files) {
+    Status s = set.add(f.name, f.bytes);
+    if (!s) return s;
+  }
+  return set.commit();
+}
+
+}  // namespace filterlens

@@ -1,0 +1,58 @@
+// Writing files so that a reader (or the user, after a crash or a full disk) sees either the old
+// file or the complete new one, never half of it: the bytes go to a temporary file in the same
+// directory, are flushed to the disk (fsync), and the temporary is renamed over the target (an
+// atomic replace on POSIX file systems). Used by the CLI's outputs and its weights file.
+//
+// Errors are Status values naming the path and the system's reason ("No space left on device",
+// "Permission denied", ...). On failure no temporary file is left behind.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace filterlens {
+
+// Replaces (or creates) `path` with `size` bytes at `data`. The directory must exist.
+Status write_file_atomic(const std::string& path, const std::uint8_t* data, std::size_t size);
+Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+struct NamedBytes {
+  std::string name;  // a file name inside the directory (no '/')
+  std::vector<std::uint8_t> bytes;
+};
+
+// Writes a set of files into `dir` (created with its parents if needed) all or nothing: every
+// file is written and synced as a temporary first, and only when all succeeded are they renamed
+// into place. If a rename then fails (rare: the directory changed under us), the files already
+// renamed are removed again, so the directory never holds a mixed set from this call.
+Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files);
+
+// The same all-or-nothing set, written one file at a time, so a caller can encode, write and
+// free each output before making the next (the CLI's peak memory holds one encoded file, not
+// all of them). Nothing appears under the final names before commit(); temporaries of a set
+// that is never committed are removed by the destructor.
+class AtomicFileSet {
+ public:
+  explicit AtomicFileSet(std::string dir);
+  ~AtomicFileSet();
+  AtomicFileSet(const AtomicFileSet&) = delete;
+  AtomicFileSet& operator=(const AtomicFileSet&) = delete;
+
+  // Writes and syncs `name`'s temporary (the directory is created on the first call).
+  Status add(const std::string& name, const std::uint8_t* data, std::size_t size);
+  Status add(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    return add(name, bytes.data(), bytes.size());
+  }
+  // Renames every temporary into place; on failure removes what this set renamed.
+  Status commit();
+
+ private:
+  std::string dir_, prefix_;
+  std::vector<std::string> names_, temps_;
+  bool committed_ = false;
+};
+
+}  // namespace filterlens

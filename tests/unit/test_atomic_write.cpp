@@ -1,0 +1,101 @@
+// atomic_write.h on the real file system: contents written, old files replaced whole, nothing
+// but the targets left in the directory (no temporaries, on success or failure), errors naming
+// the path and the system's reason, and the set writer's all-or-nothing promise.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <set>
+#include <string>
+
+#include "atomic_write.h"
+
+namespace filterlens {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AtomicWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("filterlens-atomic-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+  static std::set<std::string> names(const fs::path& d) {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(d)) out.insert(e.path().filename().string());
+    return out;
+  }
+  static std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+
+  fs::path dir_;
+};
+
+TEST_F(AtomicWrite, WritesAndReplacesWholeFiles) {
+  const std::string path = (dir_ / "w.bin").string();
+  ASSERT_TRUE(write_file_atomic(path, bytes("first version")));
+  EXPECT_EQ(read(path), "first version");
+  ASSERT_TRUE(write_file_atomic(path, bytes("2nd")));
+  EXPECT_EQ(read(path), "2nd");
+  ASSERT_TRUE(write_file_atomic(path, nullptr, 0));
+  EXPECT_EQ(read(path), "");
+  EXPECT_EQ(names(dir_), std::set<std::string>{"w.bin"});
+}
+
+TEST_F(AtomicWrite, FailureNamesThePathAndTheCauseAndKeepsTheOldFile) {
+  const std::string missing = (dir_ / "no-such-dir" / "w.bin").string();
+  Status s = write_file_atomic(missing, bytes("x"));
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("'" + missing + "'"), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("No such file or directory"), std::string::npos) << s.error();
+
+  // A directory cannot be replaced by a file: the rename fails, the directory and its content
+  // stay, and the temporary is gone.
+  fs::create_directories(dir_ / "taken" / "inside");
+  s = write_file_atomic((dir_ / "taken").string(), bytes("x"));
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("taken"), std::string::npos) << s.error();
+  EXPECT_TRUE(fs::is_directory(dir_ / "taken" / "inside"));
+  EXPECT_EQ(names(dir_), std::set<std::string>{"taken"});
+}
+
+TEST_F(AtomicWrite, SetIsWrittenIntoANewDirectory) {
+  const fs::path out = dir_ / "a" / "b";
+  ASSERT_TRUE(
+      write_files_atomic(out.string(), {{"one.npy", bytes("1")}, {"two.png", bytes("22")}}));
+  EXPECT_EQ(names(out), (std::set<std::string>{"one.npy", "two.png"}));
+  EXPECT_EQ(read(out / "two.png"), "22");
+}
+
+TEST_F(AtomicWrite, SetIsAllOrNothing) {
+  // The second target is a non-empty directory, so its rename fails after the first file was
+  // renamed into place: the first is taken back and no temporary stays.
+  fs::create_directories(dir_ / "b.png" / "keep");
+  Status s = write_files_atomic(dir_.string(), {{"a.npy", bytes("1")}, {"b.png", bytes("2")}});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("b.png"), std::string::npos) << s.error();
+  EXPECT_EQ(names(dir_), std::set<std::string>{"b.png"});
+  EXPECT_TRUE(fs::is_directory(dir_ / "b.png" / "keep"));
+
+  // A directory that cannot be created (a file is in the way) is reported as such.
+  std::ofstream(dir_ / "file") << "x";
+  s = write_files_atomic((dir_ / "file" / "sub").string(), {{"a.npy", bytes("1")}});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("cannot create directory"), std::string::npos) << s.error();
+
+  s = write_files_atomic(dir_.string(), {{"../escape", bytes("1")}});
+  EXPECT_FALSE(s);
+  EXPECT_FALSE(fs::exists(dir_.parent_path() / "escape"));
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -1,0 +1,158 @@
+// Hostile inputs outside the decoder (issue 9): special files given as paths, thin images in the
+// figure, resize requests past the pixel limit, empty training sets. Each case hung, overflowed
+// or exhausted memory on 468e5ed.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "cnn/idx.h"
+#include "cnn/trainer.h"
+#include "cnn/weights_file.h"
+#include "crc32.h"
+#include "figure.h"
+#include "file_bytes.h"
+#include "image.h"
+
+namespace filterlens {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (testing::TempDir().empty() ? std::string("/tmp/") : testing::TempDir()) + "fl_" +
+         std::to_string(::getpid()) + "_" + name;
+}
+
+TEST(FileBytes, ReadsARegularFileWhole) {
+  const std::string p = temp_path("regular.bin");
+  {
+    std::ofstream out(p, std::ios::binary);
+    out << std::string(1000, 'x');
+  }
+  auto r = read_file_bytes(p);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r.value().size(), 1000u);
+  auto capped = read_file_bytes(p, 999);
+  ASSERT_FALSE(capped);
+  EXPECT_NE(capped.error().find("the limit is"), std::string::npos) << capped.error();
+  std::remove(p.c_str());
+}
+
+TEST(FileBytes, SpecialFilesAreRefusedWithoutBlocking) {
+#ifdef __EMSCRIPTEN__
+  GTEST_SKIP() << "node's file system has no FIFOs or devices; the native run covers this";
+#else
+  // A FIFO with no writer: an ifstream open blocked here forever on 468e5ed.
+  const std::string fifo = temp_path("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto r = read_file_bytes(fifo);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "it is not a regular file (a FIFO)");
+  std::remove(fifo.c_str());
+  // /dev/zero through a symlink: read until killed on 468e5ed.
+  const std::string link = temp_path("zero_link");
+  ASSERT_EQ(::symlink("/dev/zero", link.c_str()), 0);
+  r = read_file_bytes(link);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "it is not a regular file (a character device)");
+  std::remove(link.c_str());
+  EXPECT_EQ(read_file_bytes("/tmp").error(), "it is a directory");
+  EXPECT_EQ(read_file_bytes("/no/such/file").error(), "No such file or directory");
+#endif
+}
+
+TEST(Figure, ThinImagesGiveAFigureOfSaneSize) {
+  // A 3000 x 1 panel scaled to 320 px high was 960,000 px wide on 468e5ed; 1 x 64M overflowed.
+  for (auto [w, h] : {std::pair{3000, 1}, std::pair{1, 3000}, std::pair{65535, 1}}) {
+    Image thin{w, h, 1, std::vector<std::uint8_t>(std::size_t(w) * h, 200)};
+    const Image fig = compose_figure({{"Original", thin}, {"edge", thin}}, {}, 320);
+    EXPECT_LE(fig.width, 2 * 4 * 320 + 3 * 16) << w << " x " << h;
+    EXPECT_LE(fig.height, 16 + 34 + 320 + 16);
+    // The strip is drawn: some pixel of the first panel's box holds the image's gray.
+    bool drawn = false;
+    for (int y = 0; y < fig.height; ++y)
+      drawn = drawn || fig.pixels[(std::size_t(y) * fig.width + 16) * 3] == 200;
+    EXPECT_TRUE(drawn) << w << " x " << h;
+  }
+}
+
+TEST(Figure, PanelsShrunkFirstGiveTheSameFigure) {
+  // The CLI keeps shrink_for_figure's copy instead of each full-size map (24 MP maps are 24 MB
+  // apiece as 8-bit); the figure must not change by a pixel.
+  for (auto [w, h] : {std::pair{451, 300}, std::pair{4000, 3000}, std::pair{3000, 1},
+                      std::pair{7, 5000}, std::pair{1281, 320}}) {
+    Image im{w, h, 3, {}};
+    for (int i = 0; i < w * h * 3; ++i) im.pixels.push_back(std::uint8_t(i * 7 + i / 3));
+    const Image full = compose_figure({{"a", im}}, {});
+    const Image shrunk = compose_figure({{"a", shrink_for_figure(im)}}, {});
+    EXPECT_EQ(full.width, shrunk.width) << w << " x " << h;
+    EXPECT_EQ(full.pixels, shrunk.pixels) << w << " x " << h;
+  }
+}
+
+TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
+  const ResizedSize s = resized_size(1, 1000, 16384);
+  EXPECT_EQ(s.width, 16384);
+  EXPECT_EQ(s.height, 16'384'000);
+  EXPECT_TRUE(resize_shorter_side(Plane(1, 1000), 16384).empty());
+  const Plane ok = resize_shorter_side(Plane(10, 20), 5);
+  EXPECT_EQ(ok.width, 5);
+  EXPECT_EQ(ok.height, 10);
+}
+
+// gzip of `data` in stored deflate blocks, with `isize` written as the trailer's length.
+std::vector<std::uint8_t> gzip_stored(const std::vector<std::uint8_t>& data, std::uint32_t isize) {
+  std::vector<std::uint8_t> g = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = std::min<std::size_t>(65535, data.size() - pos);
+    const bool last = pos + n == data.size();
+    g.insert(g.end(), {std::uint8_t(last), std::uint8_t(n), std::uint8_t(n >> 8), std::uint8_t(~n),
+                       std::uint8_t(~n >> 8)});
+    g.insert(g.end(), data.begin() + long(pos), data.begin() + long(pos + n));
+    pos += n;
+  } while (pos < data.size());
+  const std::uint32_t crc = crc32(data.data(), data.size());
+  for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(crc >> s));
+  for (int s = 0; s < 32; s += 8) g.push_back(std::uint8_t(isize >> s));
+  return g;
+}
+
+TEST(Gunzip, AStreamInflatingPastItsTrailerStopsAtTheBudget) {
+  const std::vector<std::uint8_t> data(1 << 20, 7);
+  auto honest =
+      cnn::gunzip_if_needed(gzip_stored(data, 1 << 20).data(), gzip_stored(data, 1 << 20).size());
+  ASSERT_TRUE(honest) << honest.error();
+  EXPECT_EQ(honest.value(), data);
+  const auto lying = gzip_stored(data, 100);
+  auto r = cnn::gunzip_if_needed(lying.data(), lying.size());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "the gzip data inflates to more than the 100 bytes its trailer declares");
+  auto flipped = gzip_stored(data, 1 << 20);
+  flipped[5000] ^= 1;  // one bit of the data: only the CRC-32 can tell
+  r = cnn::gunzip_if_needed(flipped.data(), flipped.size());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "the gzip data is damaged (its CRC-32 does not match its contents)");
+  const auto huge = gzip_stored({1, 2, 3}, 0xFFFFFFF0u);
+  r = cnn::gunzip_if_needed(huge.data(), huge.size());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("the limit is"), std::string::npos) << r.error();
+}
+
+TEST(Training, AnEmptyDataSetIsRefusedNotLoopedOver) {
+  cnn::IdxImages none;
+  none.rows = none.cols = cnn::kInput;
+  auto d = cnn::make_dataset(none, {});
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error(), "the data set holds no images");
+  const cnn::Dataset empty;  // the trainer keeps a reference to its data
+  cnn::Trainer t(empty, cnn::TrainOptions{});
+  EXPECT_TRUE(t.done());
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -2,6 +2,12 @@
 // anywhere, the file dialog, paste, URL), falls back to the browser's own decoder for formats
 // stb_image cannot read, takes downloads and clipboard text out, and exposes window.FilterLens,
 // the scripting API (documented in README.md).
+//
+// Whatever a script or a file does, the page keeps working: every wasm address is read unsigned
+// (the heap may grow past 2 GB, where a C int address is negative in JavaScript), setFilters
+// checks every field before anything reaches the app and changes nothing when it throws, images
+// that would not fit in the wasm memory are refused before they are copied in or decoded, and
+// names and addresses are cleaned before they are shown.
 'use strict';
 
 (function () {
@@ -34,19 +40,60 @@
   const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
   let module = null;
 
-  function lastError() { return module ? module.UTF8ToString(module._fl_last_error()) : ''; }
+  let running = false;  // set when the app's main() has run (runtimeReady): the bridge is usable
+  function lastError() { return running ? module.UTF8ToString(module._fl_last_error()) : ''; }
+
+  // Shows a failure found on this side of the bridge in the app, as the app shows its own, and
+  // returns it as an Error to throw.
+  function failure(message) {
+    reportError(message);
+    return new Error(message);
+  }
+
+  function requireModule() {
+    if (!running) {
+      throw new Error('FilterLens is not running yet: wait for FilterLens.ready first');
+    }
+  }
+
+  // Every address from wasm goes through here: unsigned, so 2 GB and above stay positive.
+  const addr = ptr => ptr >>> 0;
+
+  function malloc(size) {
+    const ptr = addr(module._malloc(Math.max(1, size)));
+    if (!ptr) {
+      throw failure('Out of memory: ' + size + ' bytes could not be allocated in the page ' +
+                    '(it can use ' + Math.round(module.HEAPU8.length / 1048576) + ' MB now). ' +
+                    'Open a smaller image or use fewer filters.');
+    }
+    return ptr;
+  }
 
   function withCString(text, fn) {
     const size = module.lengthBytesUTF8(text) + 1;
-    const ptr = module._malloc(size);
+    const ptr = malloc(size);
     module.stringToUTF8(text, ptr, size);
     try { return fn(ptr); } finally { module._free(ptr); }
   }
 
   function withBytes(bytes, fn) {
-    const ptr = module._malloc(Math.max(1, bytes.length));
+    const ptr = malloc(bytes.length);
     module.HEAPU8.set(bytes, ptr);
     try { return fn(ptr); } finally { module._free(ptr); }
+  }
+
+  // A name fit to show and to save under: control characters (a newline in a file name or a
+  // decoded %0A) become '_', and it is kept to 200 characters.
+  function cleanName(name) {
+    const text = String(name).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_');
+    return text.length > 200 ? text.slice(0, 197) + '...' : text;
+  }
+
+  // Refuses what would not fit in the wasm memory before it is copied in: the file's bytes
+  // (width 0) or a decoded RGBA image. The app shows the message (size and limit); this throws it.
+  function checkMemory(width, height, channels, bytes, name) {
+    const code = withCString(name, n => module._fl_check_memory(width, height, channels, bytes, n));
+    if (code !== 0) throw new Error(lastError());
   }
 
   async function toBytes(data) {
@@ -74,8 +121,14 @@
   // Resolves when the maps are computed; rejects with the message the app shows. (The public
   // loadImage waits for `ready` first; the page's own default-image load cannot.)
   async function loadImage(data, name) {
-    const bytes = await toBytes(data);
-    name = name || (data && data.name) || 'image';
+    name = cleanName(name || (data && data.name) || 'image');
+    let bytes;
+    try {
+      bytes = await toBytes(data);
+    } catch (e) {
+      throw failure('Could not open ' + name + ': ' + e.message);
+    }
+    checkMemory(0, 0, 0, bytes.length, name);
     const code = withBytes(bytes, ptr => withCString(name, n => module._fl_load_image(ptr, bytes.length, n)));
     if (code === 0) return info();
     if (code === 2) {
@@ -87,6 +140,7 @@
         throw new Error(firstError);  // neither decoder can read it: keep FilterLens's message
       }
       const rgba = new Uint8Array(pixels.data.buffer);
+      checkMemory(pixels.width, pixels.height, 4, rgba.length, name);
       const ok = withBytes(rgba, ptr => withCString(name + ' (decoded by the browser)',
         n => module._fl_load_rgba(pixels.width, pixels.height, ptr, n)));
       if (ok === 0) return info();
@@ -100,15 +154,17 @@
   }
 
   function copyFloats(ptr, count) {
-    return new Float32Array(module.HEAPF32.buffer, ptr, count).slice();
+    return new Float32Array(module.HEAPF32.buffer, addr(ptr), count).slice();
   }
 
   function getGray() {
+    requireModule();
     const w = module._fl_gray_width(), h = module._fl_gray_height();
     return { name: 'gray', width: w, height: h, data: copyFloats(module._fl_gray_data(), w * h) };
   }
 
   function getFeatureMaps() {
+    requireModule();
     const maps = [];
     for (let i = 0; i < module._fl_map_count(); ++i) {
       const w = module._fl_map_width(i), h = module._fl_map_height(i);
@@ -122,7 +178,8 @@
   // Named rectangles of the last frame in CSS pixels (for tests and embedders): which 0 = the
   // image panels, 1 = the controls (see App::control_rects for their ids).
   function namedRects(which) {
-    const out = module._malloc(16);
+    requireModule();
+    const out = malloc(16);
     const canvas = module.canvas;
     const scale = canvas.getBoundingClientRect().width / canvas.width;
     const list = [];
@@ -138,7 +195,8 @@
 
   // The linked zoom/pan and the pixel the inspector shows (output coordinates of map `filter`).
   function viewState() {
-    const out = module._malloc(28);
+    requireModule();
+    const out = malloc(28);
     module._fl_view_state(out);
     const v = Array.from(new Float32Array(module.HEAPF32.buffer, out, 7));
     module._free(out);
@@ -149,7 +207,18 @@
   // Trains the CNN from scratch in the page on the shipped Fashion-MNIST subset; resolves with the
   // test accuracy when done. The UI stays live: the app trains a slice of each frame.
   function train(options = {}) {
-    const code = module._fl_train(options.epochs || 1, options.seed || 1);
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(failure('train: options must be an object like {epochs: 1, seed: 1}'));
+    }
+    const epochs = options.epochs === undefined ? 1 : options.epochs;
+    const seed = options.seed === undefined ? 1 : options.seed;
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 10) {
+      return Promise.reject(failure('train: epochs must be an integer from 1 to 10 (got ' + describe(epochs) + ')'));
+    }
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      return Promise.reject(failure('train: seed must be an integer from 0 to 4294967295 (got ' + describe(seed) + ')'));
+    }
+    const code = module._fl_train(epochs, seed);
     if (code !== 0) return Promise.reject(new Error(lastError()));
     return new Promise(resolve => {
       const poll = () => {
@@ -161,7 +230,8 @@
   }
 
   function getLearnedFilters() {
-    const out = module._malloc(25 * 4 + 12);  // 25 floats, then a double at offset 104 (8-aligned)
+    requireModule();
+    const out = malloc(25 * 4 + 12);  // 25 floats, then a double at offset 104 (8-aligned)
     const list = [];
     for (let i = 0; i < module._fl_learned_count(); ++i) {
       const like = module.UTF8ToString(module._fl_learned_filter(i, out, out + 104));
@@ -173,59 +243,269 @@
     return list;
   }
 
-  // spec: { filters: ['edge', {name: 'mine', weights: [[1, 0], [0, -1]]}, ...], padding: 1,
-  //         paddingMode: 'zeros', stride: 1, dilation: 1, flip: false }. Throws on bad specs.
-  function setFilters(spec) {
-    const lines = [];
-    for (const f of spec.filters || []) {
-      if (typeof f === 'string') {
-        lines.push('preset ' + f);
-      } else {
-        const name = String(f.name || 'custom').replace(/\s+/g, '_');
-        lines.push('kernel ' + name + ' ' + f.weights.map(row => row.join(',')).join(';'));
+  // ---- setFilters: checked in full here, then handed over as values (never as text) ----------
+
+  const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+  const SPEC_KEYS = ['filters', 'padding', 'paddingMode', 'stride', 'dilation', 'flip'];
+  const FILTER_KEYS = ['name', 'weights'];
+  const MAX_NAME = 64;  // characters
+  const MAX_PARAM = 1000;  // padding, stride, dilation (the app's own limit)
+  const FLOAT_MAX = 3.4028234663852886e38;
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+  // A bad value as a message can show it: strings quoted with their escapes (a newline reads \n),
+  // everything kept short.
+  function describe(value) {
+    let text;
+    if (typeof value === 'string') text = JSON.stringify(value);
+    else if (Array.isArray(value)) text = 'an array of ' + value.length;
+    else if (value === null || typeof value !== 'object') text = String(value);
+    else text = 'an object';
+    return text.length > 40 ? text.slice(0, 37) + '...' : text;
+  }
+
+  function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value) &&
+           !ArrayBuffer.isView(value);
+  }
+
+  function checkName(name, where) {
+    if (typeof name !== 'string') throw new Error(`${where} must be a string (got ${describe(name)})`);
+    const length = [...name].length;
+    if (length < 1 || length > MAX_NAME) {
+      throw new Error(`${where} must be 1 to ${MAX_NAME} characters long (got ${length})`);
+    }
+    const control = name.match(CONTROL);
+    if (control) {
+      const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      throw new Error(`${where} contains a control character (U+${code}): ${describe(name)}`);
+    }
+    if (name.includes('##')) throw new Error(`${where} contains '##': ${describe(name)}`);
+  }
+
+  // weights: a non-empty rectangular array of rows (arrays or typed arrays) of finite numbers, at
+  // most maxSide a side. Returns {width, height, values: Float32Array}.
+  function checkWeights(weights, where, maxSide) {
+    if (!Array.isArray(weights) || weights.length === 0) {
+      throw new Error(`${where} must be a non-empty array of rows, like [[1, 0], [0, -1]] (got ${describe(weights)})`);
+    }
+    const height = weights.length;
+    const rows = [];
+    for (let y = 0; y < height; ++y) {
+      const row = weights[y];
+      if (!Array.isArray(row) && !(ArrayBuffer.isView(row) && !(row instanceof DataView))) {
+        throw new Error(`${where}[${y}] must be an array of numbers (got ${describe(row)})`);
+      }
+      rows.push(Array.from(row));
+    }
+    const width = rows[0].length;
+    if (width < 1 || width > maxSide || height > maxSide) {
+      throw new Error(`${where} is ${height} x ${width}; kernels are 1 to ${maxSide} a side`);
+    }
+    const values = new Float32Array(width * height);
+    for (let y = 0; y < height; ++y) {
+      if (rows[y].length !== width) {
+        throw new Error(`${where}: row ${y} has ${rows[y].length} numbers and row 0 has ${width} (rows must be the same length)`);
+      }
+      for (let x = 0; x < width; ++x) {
+        const v = rows[y][x];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new Error(`${where}[${y}][${x}] must be a finite number (got ${describe(v)})`);
+        }
+        if (Math.abs(v) > FLOAT_MAX) {
+          throw new Error(`${where}[${y}][${x}] is too large for a 32-bit float (${v})`);
+        }
+        values[y * width + x] = v;
       }
     }
-    if (spec.padding !== undefined) lines.push('padding ' + spec.padding);
-    if (spec.paddingMode !== undefined) lines.push('padding_mode ' + spec.paddingMode);
-    if (spec.stride !== undefined) lines.push('stride ' + spec.stride);
-    if (spec.dilation !== undefined) lines.push('dilation ' + spec.dilation);
-    if (spec.flip !== undefined) lines.push('flip ' + (spec.flip ? 1 : 0));
-    const code = withCString(lines.join('\n'), ptr => module._fl_set_filters(ptr));
+    return { width, height, values };
+  }
+
+  function checkInteger(value, name, lo) {
+    if (!Number.isInteger(value) || value < lo || value > MAX_PARAM) {
+      throw new Error(`${name} must be an integer from ${lo} to ${MAX_PARAM} (got ${describe(value)})`);
+    }
+    return value;
+  }
+
+  // The whole spec, read once into plain values (a getter cannot change it half-way), or throws
+  // with what is wrong. Keys left out take their defaults, as the app's parameters do.
+  function checkSpec(spec) {
+    if (!isPlainObject(spec)) {
+      throw new Error(`the spec must be an object like {filters: ['edge']} (got ${describe(spec)})`);
+    }
+    for (const key of Object.keys(spec)) {
+      if (!SPEC_KEYS.includes(key)) {
+        throw new Error(`unknown key ${describe(key)} (use ${SPEC_KEYS.join(', ')})`);
+      }
+    }
+    const filters = spec.filters;
+    if (!Array.isArray(filters) || filters.length === 0) {
+      throw new Error(`filters must be a non-empty array of preset names and {name, weights} objects (got ${describe(filters)})`);
+    }
+    const maxFilters = module._fl_max_filters();
+    if (filters.length > maxFilters) {
+      throw new Error(`${filters.length} filters; the limit is ${maxFilters}`);
+    }
+    const maxSide = module._fl_max_kernel_size();
+    const bank = [];
+    const names = new Set();
+    let customs = 0;
+    for (let i = 0; i < filters.length; ++i) {
+      const f = filters[i];
+      let entry;
+      if (typeof f === 'string') {
+        checkName(f, `filters[${i}]`);
+        entry = { preset: f, name: f };
+      } else if (isPlainObject(f)) {
+        for (const key of Object.keys(f)) {
+          if (!FILTER_KEYS.includes(key)) {
+            throw new Error(`filters[${i}] has an unknown key ${describe(key)} (use name and weights)`);
+          }
+        }
+        ++customs;
+        const name = f.name === undefined ? 'custom' + customs : f.name;
+        checkName(name, `filters[${i}].name`);
+        entry = { name, ...checkWeights(f.weights, `filters[${i}].weights`, maxSide) };
+      } else {
+        throw new Error(`filters[${i}] must be a preset name or {name, weights} (got ${describe(f)})`);
+      }
+      if (names.has(entry.name)) throw new Error(`filter '${entry.name}' is listed twice`);
+      names.add(entry.name);
+      bank.push(entry);
+    }
+    const params = { padding: 1, paddingMode: 'zeros', stride: 1, dilation: 1, flip: false };
+    if (spec.padding !== undefined) params.padding = checkInteger(spec.padding, 'padding', 0);
+    if (spec.stride !== undefined) params.stride = checkInteger(spec.stride, 'stride', 1);
+    if (spec.dilation !== undefined) params.dilation = checkInteger(spec.dilation, 'dilation', 1);
+    if (spec.paddingMode !== undefined) {
+      if (!PADDING_MODES.includes(spec.paddingMode)) {
+        throw new Error(`paddingMode must be ${PADDING_MODES.map(m => `'${m}'`).join(', ')} (got ${describe(spec.paddingMode)})`);
+      }
+      params.paddingMode = spec.paddingMode;
+    }
+    if (spec.flip !== undefined) {
+      if (typeof spec.flip !== 'boolean') throw new Error(`flip must be true or false (got ${describe(spec.flip)})`);
+      params.flip = spec.flip;
+    }
+    return { bank, params };
+  }
+
+  // spec: { filters: ['edge', {name: 'mine', weights: [[1, 0], [0, -1]]}, ...], padding: 1,
+  //         paddingMode: 'zeros', stride: 1, dilation: 1, flip: false }. Throws on a bad spec,
+  //         and then nothing has changed: the bank, the parameters and the maps are as they were.
+  function setFilters(spec) {
+    requireModule();
+    let checked;
+    try {
+      checked = checkSpec(spec);
+    } catch (e) {
+      throw failure('setFilters: ' + e.message);
+    }
+    // The app checks each filter again and takes the new bank only at commit, all or nothing.
+    module._fl_bank_begin();
+    for (const f of checked.bank) {
+      let code;
+      if (f.preset !== undefined) {
+        code = withCString(f.preset, n => module._fl_bank_add_preset(n));
+      } else {
+        const ptr = malloc(f.values.length * 4);
+        try {
+          module.HEAPF32.set(f.values, ptr >>> 2);
+          code = withCString(f.name, n => module._fl_bank_add_kernel(n, f.width, f.height, ptr));
+        } finally {
+          module._free(ptr);
+        }
+      }
+      if (code !== 0) throw new Error(lastError());
+    }
+    const p = checked.params;
+    const code = withCString(p.paddingMode, mode =>
+      module._fl_bank_commit(p.padding, mode, p.stride, p.dilation, p.flip ? 1 : 0));
     if (code !== 0) throw new Error(lastError());
     return info();
   }
 
+  // Shows a message in the app. Allocates directly: when memory is what failed, it stays quiet.
   function reportError(text) {
-    if (module) withCString(text, ptr => module._fl_report_error(ptr));
+    if (!running) return;
+    const size = module.lengthBytesUTF8(text) + 1;
+    const ptr = addr(module._malloc(size));
+    if (!ptr) return;
+    module.stringToUTF8(text, ptr, size);
+    module._fl_report_error(ptr);
+    module._free(ptr);
   }
 
   function loadAndReport(data, name) {
-    // The app already shows any error; the promise is for scripts that want to wait.
-    return ready.then(() => loadImage(data, name)).catch(() => {});
+    // The app already shows its own errors; anything else that went wrong is shown too. The
+    // promise is for scripts that want to wait.
+    return ready.then(() => loadImage(data, name)).catch(e => {
+      const message = e && e.message ? e.message : String(e);
+      if (message !== lastError()) reportError(message);
+    });
   }
 
-  async function fetchUrl(url) {
-    let response;
+  // The last part of a URL's path, decoded for display. A malformed percent-encoding (a stray
+  // '%', '%E0%A4%A') is no reason to refuse an image that downloaded fine: the name is then shown
+  // as it is in the address.
+  function fileNameOf(url) {
+    const last = url.pathname.split('/').pop() || url.hostname || 'image';
     try {
-      response = await fetch(url, { mode: 'cors' });
+      return cleanName(decodeURIComponent(last));
     } catch (e) {
-      reportError('Could not load ' + url + ': the browser blocked the download or the network ' +
+      return cleanName(last);
+    }
+  }
+
+  async function fetchUrl(text) {
+    const shown = cleanName(text);
+    let url;
+    try {
+      url = new URL(String(text), location.href);
+    } catch (e) {
+      reportError('Could not load ' + shown + ': this is not a web address (it should look like ' +
+        'https://example.org/photo.jpg).');
+      return;
+    }
+    if (!['http:', 'https:', 'data:', 'blob:'].includes(url.protocol)) {
+      reportError('Could not load ' + shown + ': only http and https addresses can be loaded; ' +
+        'for a file on your computer, drop it here or use Open image...');
+      return;
+    }
+    let response, bytes;
+    try {
+      response = await fetch(url.href, { mode: 'cors' });
+    } catch (e) {
+      reportError('Could not load ' + shown + ': the browser blocked the download or the network ' +
         'failed. Most sites do not allow other pages to read their images (CORS). Save the ' +
         'image to your computer and drop it here instead.');
       return;
     }
     if (!response.ok) {
-      reportError('Could not load ' + url + ': the server answered ' + response.status + ' ' +
-        response.statusText + '. Check the address.');
+      reportError('Could not load ' + shown + ': the server answered ' + response.status + ' ' +
+        cleanName(response.statusText) + '. Check the address.');
       return;
     }
-    const name = decodeURIComponent(new URL(url, location.href).pathname.split('/').pop() || url);
-    loadAndReport(await response.arrayBuffer(), name);
+    const name = fileNameOf(url);
+    try {
+      // A declared length that cannot fit is refused before the download fills the memory.
+      const length = Number(response.headers.get('Content-Length'));
+      if (length > 0) checkMemory(0, 0, 0, length, name);
+      bytes = await response.arrayBuffer();
+    } catch (e) {
+      if (e.message !== lastError()) {
+        reportError('Could not load ' + shown + ': the download stopped (' + e.message + ').');
+      }
+      return;
+    }
+    await loadAndReport(bytes, name);
   }
 
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
   window.FilterLensPage = {
     runtimeReady() {
+      running = true;
       overlay.classList.add('hidden');
       const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
       const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']
@@ -240,7 +520,7 @@
           }
           if (data.every(d => d)) {
             const arrays = data.map(d => new Uint8Array(d));
-            const ptrs = arrays.map(a => { const p = module._malloc(a.length); module.HEAPU8.set(a, p); return p; });
+            const ptrs = arrays.map(a => { const p = malloc(a.length); module.HEAPU8.set(a, p); return p; });
             module._fl_set_training_data(ptrs[0], arrays[0].length, ptrs[1], arrays[1].length,
                                          ptrs[2], arrays[2].length, ptrs[3], arrays[3].length);
             ptrs.forEach(p => module._free(p));
@@ -266,7 +546,7 @@
       }
     },
     openDialog() { fileInput.click(); },
-    fetchUrl(url) { fetchUrl(url); },
+    fetchUrl(url) { return fetchUrl(url); },
   };
 
   fileInput.addEventListener('change', () => {

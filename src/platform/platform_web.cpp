@@ -2,18 +2,26 @@
 // the bridge to the page's JavaScript (web/filterlens-page.js): images arrive as bytes through
 // fl_load_image (drop, file dialog, paste, URL) and exports leave as downloads. The fl_* functions
 // are what window.FilterLens (the scripting API) calls.
+//
+// Robustness rules of the bridge: wasm addresses reach JavaScript as unsigned numbers (`>>> 0`:
+// the heap may grow past 2 GB, see library_webgl_2gb.js for the GL side); a filter bank arrives
+// as structured values (fl_bank_*), never as text a name could inject lines into, and replaces
+// the app's bank only when every filter and parameter is valid; images are refused before
+// decoding when the memory they would need (memory_budget.h) does not fit in the heap's limit.
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
+#include <emscripten/heap.h>
 #include <emscripten/html5.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <string>
 #include <vector>
 
 #include "app.h"
-#include "bank_spec.h"
 #include "cnn/similarity.h"
 #include "decode.h"
 #include "gl.h"
@@ -21,11 +29,16 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_setup.h"
+#include "memory_budget.h"
 #include "platform.h"
 
 // The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
-EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size),
-      { FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size)); });
+EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
+  // An address past 2 GB arrives negative (written without >>>, which the C preprocessor would
+  // split into >> > when EM_JS turns this body into a string).
+  if (data < 0) data += 4294967296;
+  FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size));
+});
 EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
@@ -110,6 +123,78 @@ int result(const filterlens::Status& s) {
   return s ? 0 : 1;
 }
 
+// Shows and records a refusal; returns 1 for the caller to pass on.
+int refuse(const std::string& message) {
+  g_app->report_error(message);
+  g_error = message;
+  return 1;
+}
+
+// Limits of the scripting API's setFilters (the page checks them too, with the same numbers).
+constexpr int kMaxFilters = 256;
+constexpr int kMaxNameBytes = 256;  // 64 characters of up to 4 bytes
+constexpr int kMaxParam = 1000;     // padding, stride and dilation, as in the bank-spec text
+
+// Kept free for ImGui's buffers, the GL glue's temporaries and the allocator's fragmentation: an
+// allocation that fails in wasm aborts the app, so the budget stays clear of the very top.
+constexpr std::int64_t kHeapReserve = std::int64_t{128} << 20;
+
+std::int64_t heap_limit() {
+  return static_cast<std::int64_t>(emscripten_get_heap_max());
+}
+
+// Bytes allocated now: the heap's size minus the allocator's free space.
+std::int64_t heap_in_use() {
+  const struct mallinfo info = mallinfo();
+  return static_cast<std::int64_t>(emscripten_get_heap_size()) -
+         static_cast<std::int64_t>(static_cast<std::uint32_t>(info.fordblks));
+}
+
+// Bytes that new allocations can still get: the limit minus what is in use, minus the reserve.
+std::int64_t heap_available() {
+  return heap_limit() - heap_in_use() - kHeapReserve;
+}
+
+// Why a filter name is not acceptable, or "" when it is. Names reach labels, file names of
+// exports and messages: no control characters (C0, DEL, C1, line and paragraph separators, as
+// UTF-8) and no "##" (ImGui would hide the rest of the label).
+std::string bad_name(const std::string& name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > static_cast<std::size_t>(kMaxNameBytes)) return "is too long";
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    const auto third = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f) ||
+        (c == 0xe2 && next == 0x80 && (third == 0xa8 || third == 0xa9)))
+      return "contains a control character";
+  }
+  if (name.find("##") != std::string::npos) return "contains '##'";
+  return "";
+}
+
+// The bytes each current map holds: the next compute reuses them (see memory_budget.h).
+std::vector<std::int64_t> current_map_bytes() {
+  std::vector<std::int64_t> sizes;
+  for (const filterlens::Plane& m : g_app->maps())
+    sizes.push_back(static_cast<std::int64_t>(m.data.size() * sizeof(float)));
+  return sizes;
+}
+
+// The bank being assembled by fl_bank_begin / fl_bank_add_* until fl_bank_commit.
+std::vector<filterlens::Kernel> g_staged;
+
+int stage(filterlens::Kernel kernel) {
+  if (static_cast<int>(g_staged.size()) >= kMaxFilters)
+    return refuse("setFilters: more than " + std::to_string(kMaxFilters) +
+                  " filters; the limit is " + std::to_string(kMaxFilters));
+  for (const filterlens::Kernel& k : g_staged)
+    if (k.name == kernel.name) return refuse("setFilters: filter '" + k.name + "' is listed twice");
+  g_staged.push_back(std::move(kernel));
+  g_error.clear();
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -117,7 +202,24 @@ extern "C" {
 // 0: loaded. 1: failed (fl_last_error says why). 2: not a format FilterLens decodes itself; the
 // page should try the browser's decoder and call fl_load_rgba.
 EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const char* name) {
+  if (size < 0) size = 0;
   const std::string format = filterlens::sniff_format(data, static_cast<std::size_t>(size));
+  // What the header declares, before any pixel is decoded: refuse what would not fit (the file is
+  // already in the heap, so it is not counted again). A header the probe rejects is left to
+  // load_bytes, which gives the same message in its own words.
+  filterlens::Result<filterlens::ImageInfo> info =
+      filterlens::probe_image(data, static_cast<std::size_t>(size));
+  if (info) {
+    const filterlens::ImageInfo& i = info.value();
+    const filterlens::Status fits = filterlens::check_memory(
+        filterlens::estimate_open_image(0, i.width, i.height, i.channels, g_app->bank(),
+                                        g_app->params(), current_map_bytes()),
+        heap_available(), heap_limit());
+    if (!fits)
+      return refuse("Could not open " + std::string(name) + ": this " + std::to_string(i.width) +
+                    " x " + std::to_string(i.height) + " image with " +
+                    std::to_string(g_app->bank().size()) + " filters " + fits.error());
+  }
   filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
   if (!s && size > 0 && !filterlens::is_decodable_format(format)) {
     g_error = s.error();
@@ -131,14 +233,107 @@ EMSCRIPTEN_KEEPALIVE int fl_load_rgba(int width, int height, const std::uint8_t*
   return result(g_app->load_rgba(width, height, rgba, name));
 }
 
-EMSCRIPTEN_KEEPALIVE int fl_set_filters(const char* spec_text) {
-  filterlens::Result<filterlens::BankSpec> spec = filterlens::parse_bank_spec(spec_text);
-  if (!spec) {
-    g_app->report_error("setFilters: " + spec.error());
-    g_error = "setFilters: " + spec.error();
-    return 1;
+// Before the page copies `bytes` of a file (width == 0) or a decoded RGBA image into the heap:
+// 0 when it fits, 1 with the message shown and in fl_last_error.
+EMSCRIPTEN_KEEPALIVE int fl_check_memory(int width, int height, int channels, double bytes,
+                                         const char* name) {
+  const filterlens::MemoryEstimate need =
+      filterlens::estimate_open_image(static_cast<std::int64_t>(bytes), width, height, channels,
+                                      g_app->bank(), g_app->params(), current_map_bytes());
+  const filterlens::Status fits = filterlens::check_memory(need, heap_available(), heap_limit());
+  if (fits) {
+    g_error.clear();
+    return 0;
   }
-  return result(g_app->set_bank(spec.value().bank, spec.value().params));
+  const std::string what =
+      width > 0 ? "this " + std::to_string(width) + " x " + std::to_string(height) + " image "
+                : "this file ";
+  return refuse("Could not open " + std::string(name) + ": " + what + fits.error());
+}
+
+// setFilters, in three steps so that no value is ever parsed out of text: begin, one add per
+// filter (each checked: the name, the kernel's size and weights, no duplicates, at most
+// kMaxFilters), then commit with the parameters, which replaces the app's bank only if all is
+// valid and the new maps fit in memory. Any failure leaves the app as it was.
+EMSCRIPTEN_KEEPALIVE void fl_bank_begin() {
+  g_staged.clear();
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_bank_add_preset(const char* name) {
+  const std::string n = name;
+  const std::string bad = bad_name(n);
+  if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
+  filterlens::Result<filterlens::Kernel> k = filterlens::find_preset(n);
+  if (!k) return refuse("setFilters: " + k.error());
+  return stage(std::move(k).value());
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel(const char* name, int width, int height,
+                                            const float* weights) {
+  const std::string n = name;
+  const std::string bad = bad_name(n);
+  if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
+  if (width < 1 || height < 1 || width > filterlens::kMaxKernelSize ||
+      height > filterlens::kMaxKernelSize)
+    return refuse("setFilters: kernel '" + n + "' is " + std::to_string(height) + " x " +
+                  std::to_string(width) + "; kernels are 1 to " +
+                  std::to_string(filterlens::kMaxKernelSize) + " a side");
+  filterlens::Kernel kernel;
+  kernel.name = n;
+  kernel.description = "custom kernel";  // as parse_kernel names it
+  kernel.width = width;
+  kernel.height = height;
+  kernel.weights.assign(weights, weights + static_cast<std::size_t>(width) * height);
+  filterlens::Result<filterlens::Kernel> k = filterlens::validate_kernel(std::move(kernel));
+  if (!k) return refuse("setFilters: kernel '" + n + "': " + k.error());
+  return stage(std::move(k).value());
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, int stride,
+                                        int dilation, int flip) {
+  std::vector<filterlens::Kernel> bank;
+  bank.swap(g_staged);
+  if (bank.empty()) return refuse("setFilters: the filter bank is empty: add at least one filter");
+  auto in_range = [](int v, int lo) { return v >= lo && v <= kMaxParam; };
+  if (!in_range(padding, 0) || !in_range(stride, 1) || !in_range(dilation, 1) || flip < 0 ||
+      flip > 1)
+    return refuse("setFilters: padding must be 0 to 1000, stride and dilation 1 to 1000");
+  filterlens::Result<filterlens::PaddingMode> mode = filterlens::parse_padding_mode(padding_mode);
+  if (!mode) return refuse("setFilters: " + mode.error());
+  filterlens::ConvParams params;
+  params.padding = padding;
+  params.padding_mode = mode.value();
+  params.stride = stride;
+  params.dilation = dilation;
+  params.flip = flip == 1;
+  const filterlens::Plane& gray = g_app->gray();
+  const filterlens::Status fits = filterlens::check_memory(
+      filterlens::estimate_new_maps(gray.width, gray.height, bank, params, current_map_bytes()),
+      heap_available(), heap_limit());
+  if (!fits)
+    return refuse("setFilters: " + std::to_string(bank.size()) + " filters on this " +
+                  std::to_string(gray.width) + " x " + std::to_string(gray.height) + " image " +
+                  fits.error());
+  return result(g_app->set_bank(std::move(bank), params));
+}
+
+EMSCRIPTEN_KEEPALIVE int fl_max_filters() {
+  return kMaxFilters;
+}
+EMSCRIPTEN_KEEPALIVE int fl_max_kernel_size() {
+  return filterlens::kMaxKernelSize;
+}
+
+// The wasm heap: its size now, the bytes allocated in it, and what new documents can still use
+// (for tests/e2e/heap_after_loads.mjs).
+EMSCRIPTEN_KEEPALIVE double fl_heap_size() {
+  return static_cast<double>(emscripten_get_heap_size());
+}
+EMSCRIPTEN_KEEPALIVE double fl_heap_in_use() {
+  return static_cast<double>(heap_in_use());
+}
+EMSCRIPTEN_KEEPALIVE double fl_heap_available() {
+  return static_cast<double>(heap_available());
 }
 
 EMSCRIPTEN_KEEPALIVE void fl_report_error(const char* message) {

@@ -88,6 +88,10 @@ class App {
   const Plane& gray() const { return model_.gray(); }
   const std::vector<Plane>& maps() const { return model_.maps(); }
   const std::vector<Kernel>& map_kernels() const { return model_.map_kernels(); }
+  // The bank and parameters as edited (what the next image's maps will use), for the page's
+  // memory budget.
+  const std::vector<Kernel>& bank() const { return model_.bank(); }
+  const ConvParams& params() const { return model_.params(); }
   const std::string& last_error() const { return model_.last_error(); }
 
   // Map i as the GPU colour-mapped it (RGB), read back from its texture; empty when it is not

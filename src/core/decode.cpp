@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "byte_reader.h"
 #include "decode_checks.h"
 #include "stb_budget.h"
 
@@ -104,10 +105,6 @@ template <std::size_t N>
 bool starts_with(const std::uint8_t* d, std::size_t n, const char (&magic)[N], std::size_t at = 0) {
   const std::size_t m = N - 1;
   return n >= at + m && std::memcmp(d + at, magic, m) == 0;
-}
-
-unsigned be16(const std::uint8_t* p) {
-  return (p[0] << 8) | p[1];
 }
 
 // Calls fn(marker, segment, segment_length) for each marker segment of a JPEG's header, up to

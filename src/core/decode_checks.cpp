@@ -2,24 +2,13 @@
 // [data, data + size), computes sizes in 64-bit, and allocates nothing.
 #include "decode_checks.h"
 
+#include "byte_reader.h"
+
 #include <cstdio>
 #include <cstring>
 
 namespace filterlens::detail {
 namespace {
-
-std::uint32_t be16(const std::uint8_t* p) {
-  return (std::uint32_t(p[0]) << 8) | p[1];
-}
-std::uint32_t be32(const std::uint8_t* p) {
-  return (be16(p) << 16) | be16(p + 2);
-}
-std::uint32_t le16(const std::uint8_t* p) {
-  return p[0] | (std::uint32_t(p[1]) << 8);
-}
-std::uint32_t le32(const std::uint8_t* p) {
-  return le16(p) | (le16(p + 2) << 16);
-}
 
 // Sides beyond this are refused by the pixel limit; bounding them first keeps every size product
 // below in 64-bit range (2^24 x 2^24 x 64 bits).

@@ -1,5 +1,7 @@
-// bank_spec: a filter bank and its parameters as plain text, one setting per line. The web page's
-// scripting API (FilterLens.setFilters) writes this format; it is easy to write from any language.
+// bank_spec: a filter bank and its parameters as plain text, one setting per line, easy to write
+// from any language. (The page's setFilters no longer goes through text: it hands the bridge
+// structured values, so no name or weight can be read as another line. This parser stays for
+// text sources, and is fuzzed.)
 //
 //   preset edge                        a preset by name
 //   kernel NAME -1,0,1;-2,0,2;-1,0,1   a custom kernel (rows separated by ';')

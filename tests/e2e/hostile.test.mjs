@@ -194,7 +194,7 @@ test('every hostile image loads correctly or is refused, and the page keeps its 
   assert.equal(failed.length, 0, failed.map(r => `${r.name}: ${r.problem}`).join('\n'));
 });
 
-test('hostile bank-spec text is refused and changes nothing', async t => {
+test('hostile banks through setFilters are refused and change nothing', async t => {
   const manifest = JSON.parse(fs.readFileSync(path.join(catalogue, 'manifest.json'), 'utf8')).files;
   const only = process.env.FILTERLENS_HOSTILE_ONLY ? new RegExp(process.env.FILTERLENS_HOSTILE_ONLY) : null;
   const entries = manifest.filter(e => e.kind === 'bank' && (!only || only.test(e.name)));
@@ -207,15 +207,26 @@ test('hostile bank-spec text is refused and changes nothing', async t => {
       let beforeSet, got;
       try {
         beforeSet = await snapshot();
-        // Straight to the core's parser, as setFilters' text would arrive.
-        got = await page.evaluate(text => {
-          const M = window.Module;
-          const size = M.lengthBytesUTF8(text) + 1;
-          const ptr = M._malloc(size);
-          M.stringToUTF8(text, ptr, size);
-          const code = M._fl_set_filters(ptr);
-          M._free(ptr);
-          return { code, message: window.FilterLens.lastError() };
+        // The catalogue's bank text (preset / kernel / key value lines), turned into the
+        // structured spec the page's only bank entry point, FilterLens.setFilters, takes.
+        got = await page.evaluate(async text => {
+          const spec = { filters: [] };
+          for (const line of text.split('\n')) {
+            if (!line) continue;
+            const [key, ...rest] = line.split(' ');
+            if (key === 'preset') spec.filters.push(rest.join(' '));
+            else if (key === 'kernel')
+              spec.filters.push({ name: rest[0],
+                                  weights: rest.slice(1).join(' ').split(';').map(r => r.split(',').map(Number)) });
+            else if (key === 'padding_mode') spec.paddingMode = rest[0];
+            else spec[key] = Number(rest[0]);
+          }
+          try {
+            await window.FilterLens.setFilters(spec);
+            return { code: 0, message: '' };
+          } catch (err) {
+            return { code: 1, message: String((err && err.message) || err) };
+          }
         }, e.text);
       } catch (err) {
         result.outcome = 'crash';

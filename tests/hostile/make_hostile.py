@@ -391,7 +391,8 @@ class Catalogue:
                            argv=argv, command=command)
 
     def bank(self, name, cls, text, expect, why):
-        """Bank-spec text (src/core/bank_spec.h) as the page's fl_set_filters receives it."""
+        """A bank as bank-spec lines (src/core/bank_spec.h); hostile.test.mjs turns them into the
+        structured spec FilterLens.setFilters takes."""
         return self._entry(name, cls, "bank-spec", "bank", expect, why, surfaces=["page"], text=text)
 
     def write_manifest(self):

@@ -250,11 +250,23 @@ int run_filter(const FilterArgs& o) {
     if (encoded.empty()) return Status::fail("cannot encode " + name + " (out of memory?)");
     return out.add(name, encoded);
   };
-  Status written = add("gray.npy", encode_npy(gray));
+  // A .npy is its header and then the plane's floats, streamed from the plane itself where the
+  // host is little-endian like the format (no 4-bytes-per-pixel copy of a 64 MP map).
+  auto add_npy = [&](const std::string& name, const Plane& plane) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const std::vector<std::uint8_t> header = npy_header(plane);
+    return out.add(name, {{header.data(), header.size()},
+                          {reinterpret_cast<const std::uint8_t*>(plane.data.data()),
+                           plane.data.size() * sizeof(float)}});
+#else
+    return add(name, encode_npy(plane));
+#endif
+  };
+  Status written = add_npy("gray.npy", gray);
   std::vector<FigurePanel> panels{{"Original", shrink_for_figure(gray_to_u8(gray))}};
   for (std::size_t i = 0; written && i < bank.size(); ++i) {
-    const Image colored = apply_colormap(maps[i], colormap);
-    written = add(bank[i].name + ".npy", encode_npy(maps[i]));
+    const Image colored = apply_colormap_compact(maps[i], colormap);
+    written = add_npy(bank[i].name + ".npy", maps[i]);
     if (written) written = add(bank[i].name + ".png", encode_png(colored));
     panels.push_back({bank[i].name, shrink_for_figure(colored)});
   }

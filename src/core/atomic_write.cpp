@@ -40,9 +40,8 @@ void sync_dir(const std::string& dir) {
   ::close(fd);
 }
 
-// Writes the bytes to a new temporary next to `path`; sets `tmp` to its name.
-Status write_temp(const std::string& path, const std::uint8_t* data, std::size_t size,
-                  std::string& tmp) {
+// Writes the pieces, one after another, to a new temporary next to `path`; sets `tmp` to its name.
+Status write_temp(const std::string& path, const std::vector<BytePiece>& pieces, std::string& tmp) {
   static std::atomic<unsigned> counter{0};
   const std::size_t name_at = path.find_last_of('/') + 1;  // 0 when there is no '/'
   const std::string dir_part = path.substr(0, name_at), base = path.substr(name_at);
@@ -54,17 +53,19 @@ Status write_temp(const std::string& path, const std::uint8_t* data, std::size_t
     if (fd < 0 && errno != EEXIST) return fail("write", path, errno);
   }
   if (fd < 0) return fail("write", path, EEXIST);
-  std::size_t done = 0;
-  while (done < size) {
-    const ::ssize_t n = ::write(fd, data + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : EIO;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return fail("write", path, err);
+  for (const BytePiece& piece : pieces) {
+    std::size_t done = 0;
+    while (done < piece.size) {
+      const ::ssize_t n = ::write(fd, piece.data + done, piece.size - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int err = n < 0 ? errno : EIO;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return fail("write", path, err);
+      }
+      done += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
   }
   // A full disk can surface only here (delayed allocation), so fsync and close are checked too.
   if (::fsync(fd) != 0 && errno != EINVAL) {
@@ -85,7 +86,7 @@ Status write_temp(const std::string& path, const std::uint8_t* data, std::size_t
 
 Status write_file_atomic(const std::string& path, const std::uint8_t* data, std::size_t size) {
   std::string tmp;
-  Status s = write_temp(path, data, size, tmp);
+  Status s = write_temp(path, {{data, size}}, tmp);
   if (!s) return s;
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
@@ -109,6 +110,10 @@ AtomicFileSet::~AtomicFileSet() {
 }
 
 Status AtomicFileSet::add(const std::string& name, const std::uint8_t* data, std::size_t size) {
+  return add(name, std::vector<BytePiece>{{data, size}});
+}
+
+Status AtomicFileSet::add(const std::string& name, const std::vector<BytePiece>& pieces) {
   if (temps_.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
@@ -120,7 +125,7 @@ Status AtomicFileSet::add(const std::string& name, const std::uint8_t* data, std
     return Status::fail("cannot write " + filterlens::quoted(prefix_ + name) +
                         ": not a plain file name");
   std::string tmp;
-  Status s = write_temp(prefix_ + name, data, size, tmp);
+  Status s = write_temp(prefix_ + name, pieces, tmp);
   if (!s) return s;
   names_.push_back(name);
   temps_.push_back(tmp);

@@ -34,6 +34,12 @@ Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>&
 // free each output before making the next (the CLI's peak memory holds one encoded file, not
 // all of them). Nothing appears under the final names before commit(); temporaries of a set
 // that is never committed are removed by the destructor.
+// Bytes that already exist elsewhere (a header, a plane's floats), written without a copy.
+struct BytePiece {
+  const std::uint8_t* data;
+  std::size_t size;
+};
+
 class AtomicFileSet {
  public:
   explicit AtomicFileSet(std::string dir);
@@ -46,6 +52,8 @@ class AtomicFileSet {
   Status add(const std::string& name, const std::vector<std::uint8_t>& bytes) {
     return add(name, bytes.data(), bytes.size());
   }
+  // The pieces written one after another as one file.
+  Status add(const std::string& name, const std::vector<BytePiece>& pieces);
   // Renames every temporary into place; on failure removes what this set renamed.
   Status commit();
 

@@ -120,6 +120,16 @@ Image apply_colormap(const Plane& plane, Colormap colormap, ColorRange range) {
   return out;
 }
 
+Image apply_colormap_compact(const Plane& plane, Colormap colormap) {
+  if (colormap == Colormap::diverging) return apply_colormap(plane, colormap);
+  const ColorRange range = colormap_range(plane, colormap);
+  Image out{plane.width, plane.height, 1, {}};
+  out.pixels.resize(plane.data.size());
+  std::uint8_t* px = out.pixels.data();
+  for (float v : plane.data) *px++ = colormap_rgb(v, colormap, range)[0];  // r == g == b
+  return out;
+}
+
 // ---- The GPU's side -----------------------------------------------------------------------------
 // Each GLSL function below has its C++ twin right after it; shaders/colormap.frag's main() is
 // mirrored by shader_colormap_rgb. The GPU writes byte / 255.0 into an RGBA8 texture, which GL

@@ -55,6 +55,9 @@ std::array<std::uint8_t, 3> colormap_rgb(float v, Colormap colormap, ColorRange 
 // scale across maps).
 Image apply_colormap(const Plane& plane, Colormap colormap);
 Image apply_colormap(const Plane& plane, Colormap colormap, ColorRange range);
+// The same levels with one channel where the map is gray (every colour map but diverging): a
+// third of the memory, and PNGs that decode to the same RGB. The CLI writes these.
+Image apply_colormap_compact(const Plane& plane, Colormap colormap);
 
 // GLSL source put between the #version line and shaders/colormap.frag: one `const int` per
 // Colormap (COLORMAP_GRAY = 0, ...), gray_byte's table (FL_GRAY_BYTES) and the quantisation

@@ -10,7 +10,7 @@ constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
 }  // namespace
 
-std::vector<std::uint8_t> encode_npy(const Plane& plane) {
+std::vector<std::uint8_t> npy_header(const Plane& plane) {
   char dict[128];
   std::snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }",
                 plane.height, plane.width);
@@ -25,6 +25,11 @@ std::vector<std::uint8_t> encode_npy(const Plane& plane) {
   out.push_back(static_cast<std::uint8_t>(header.size() & 0xFF));
   out.push_back(static_cast<std::uint8_t>(header.size() >> 8));
   out.insert(out.end(), header.begin(), header.end());
+  return out;
+}
+
+std::vector<std::uint8_t> encode_npy(const Plane& plane) {
+  std::vector<std::uint8_t> out = npy_header(plane);
   const std::size_t bytes = plane.data.size() * sizeof(float);
   const std::size_t at = out.size();
   out.resize(at + bytes);

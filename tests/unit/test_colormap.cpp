@@ -170,3 +170,25 @@ TEST(ColormapGpu, ShaderBytesEqualTheExportForManyValuesAndRanges) {
 
 }  // namespace
 }  // namespace filterlens
+
+namespace filterlens {
+namespace {
+
+TEST(ColormapCompact, OneChannelWithTheSameLevelsWhereTheMapIsGray) {
+  Plane p(7, 3);
+  for (std::size_t i = 0; i < p.data.size(); ++i) p.data[i] = float(i) * 0.37f - 2.0f;
+  for (Colormap c : {Colormap::gray, Colormap::abs, Colormap::clamp, Colormap::diverging}) {
+    const Image full = apply_colormap(p, c);
+    const Image compact = apply_colormap_compact(p, c);
+    if (c == Colormap::diverging) {
+      EXPECT_EQ(compact.pixels, full.pixels);
+      continue;
+    }
+    ASSERT_EQ(compact.channels, 1);
+    for (std::size_t i = 0; i < p.data.size(); ++i)
+      for (int k = 0; k < 3; ++k) ASSERT_EQ(compact.pixels[i], full.pixels[i * 3 + k]) << i;
+  }
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -363,6 +363,10 @@ test('wasm addresses past 2 GB: maps, gray image and panels stay right', { timeo
   // there. (The old glue read such
   // addresses as negative: "Start offset -1817197936 is outside the bounds of the buffer", and
   // WebGL drew blank panels.) All in one synchronous step: no frame uploads 190 textures.
+  // A fresh page: the layout below is engineered from an empty heap; the earlier tests' freed
+  // images leave holes low in the heap that new maps would fill instead.
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
   const image = makePattern(path.join(tmp, 'heap.png'), 600, 400, 2);
   await loadFile(image, 'heap.png');
   let t = Date.now();

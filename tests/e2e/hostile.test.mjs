@@ -9,19 +9,16 @@
 // expression on names), FILTERLENS_HOSTILE_RESULTS (per-file results as JSON, for summary.py).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PYTHON, startServer, launchChromium } from './harness.mjs';
+
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
-const PYTHON = '/usr/bin/python3';
-const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic'];
 const LOAD_TIMEOUT_MS = 60000;
 const HEAP_LIMIT = 2 ** 31;
 
@@ -116,15 +113,8 @@ before(async () => {
     catalogue = catalogue || path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'filterlens-hostile-page-')), 'catalogue');
     execFileSync(PYTHON, [path.join(root, 'tests', 'hostile', 'make_hostile.py'), catalogue]);
   }
-  server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', WEB]);
-  base = await new Promise((resolve, reject) => {
-    server.stdout.on('data', d => {
-      const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', code => reject(new Error('serve.py exited with ' + code)));
-  });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ server, base } = await startServer(root, WEB));
+  browser = await launchChromium();
   await openPage();
 });
 

@@ -6,21 +6,18 @@
 //   FILTERLENS_WEB=<dir> FILTERLENS_CLI=<cli> node --test tests/e2e/robustness.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PYTHON, startServer, launchChromium } from './harness.mjs';
+
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
 const CLI = process.env.FILTERLENS_CLI || path.join(root, 'build', 'native', 'src', 'cli', 'filterlens-cli');
 const ARTIFACTS = process.env.FILTERLENS_ARTIFACTS || path.join(root, 'build', 'test-artifacts');
-const PYTHON = '/usr/bin/python3';
-const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--disable-quic'];
 const TWO_GB = 2 ** 31;
 
 let server, base, browser, page;
@@ -121,15 +118,8 @@ print(json.dumps(out))
 before(async () => {
   assert.ok(fs.existsSync(path.join(WEB, 'filterlens.js')), `build the web app first (${WEB})`);
   assert.ok(fs.existsSync(CLI), `build the CLI first (${CLI})`);
-  server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', WEB]);
-  base = await new Promise((resolve, reject) => {
-    server.stdout.on('data', d => {
-      const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', code => reject(new Error('serve.py exited with ' + code)));
-  });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ server, base } = await startServer(root, WEB));
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', e => pageErrors.push(e.message));
   page.on('crash', () => pageErrors.push('the page crashed'));

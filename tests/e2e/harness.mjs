@@ -1,0 +1,27 @@
+// What every e2e file shares: Debian's Chromium flags (headless SwiftShader WebGL2, no traffic to
+// the closed network) and the local server (scripts/serve.py on a free port of 127.0.0.1).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const PYTHON = '/usr/bin/python3';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic'];
+
+// Starts serve.py on `web` and resolves with {server, base} once it prints its address.
+export async function startServer(root, web) {
+  const server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', web]);
+  const base = await new Promise((resolve, reject) => {
+    server.stdout.on('data', d => {
+      const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve(m[0]);
+    });
+    server.on('exit', code => reject(new Error('serve.py exited with ' + code)));
+  });
+  return { server, base };
+}
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}

@@ -118,4 +118,12 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
   return fig;
 }
 
+const char* filter_scale_name(FilterScale scale) {
+  return scale == FilterScale::symmetric ? "symmetric" : "min_max";
+}
+
+Image filter_tiles(const std::vector<Kernel>&, FilterScale, int) {
+  return {};  // work in progress
+}
+
 }  // namespace filterlens

@@ -59,4 +59,9 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p) {
   return code;
 }
 
+std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& params,
+                         const PyTorchCodeOptions&) {
+  return pytorch_code(bank, params);  // work in progress
+}
+
 }  // namespace filterlens

@@ -1,6 +1,7 @@
 // Exports: the model's maps, gray plane and bank encoded as the files a person saves.
 #include "exports.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "figure.h"
@@ -61,8 +62,9 @@ Result<ExportFile> export_gray_npy(const Model& model) {
 Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font) {
   if (model.maps().empty()) return no_map(model, 0);
   std::vector<FigurePanel> panels;
-  panels.push_back(
-      {"Original", model.display().show_colour ? model.source() : to_gray_u8(model.source())});
+  // On the RGB input the filters see the colour image, so the figure shows it.
+  const bool colour = model.display().show_colour || model.input_mode() == InputMode::rgb;
+  panels.push_back({"Original", colour ? model.source() : to_gray_u8(model.source())});
   for (int i = 0; i < static_cast<int>(model.maps().size()); ++i)
     panels.push_back(
         {model.map_kernels()[static_cast<std::size_t>(i)].name, colour_mapped(model, i)});
@@ -71,7 +73,29 @@ Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint
 }
 
 std::string export_pytorch(const Model& model) {
-  return pytorch_code(model.map_kernels(), model.map_params());
+  // Filters still as their file holds them are loaded from it by index (by name and shape in
+  // the comment), not spelled out; edited or renamed ones are written as numbers.
+  PyTorchCodeOptions options;
+  options.rgb = model.input_mode() == InputMode::rgb;
+  const std::vector<Kernel>& kernels = model.map_kernels();
+  std::vector<const FileBank*> sources;
+  for (int i = 0; i < static_cast<int>(kernels.size()); ++i) {
+    const FileBank* b = model.map_source(i);
+    if (!b) continue;
+    auto at = std::find(sources.begin(), sources.end(), b);
+    if (at == sources.end()) {
+      sources.push_back(b);
+      PyTorchFileBank f{b->file_name, b->format, b->tensor, b->shape, {}};
+      f.filter_names.resize(b->filters.size());  // "" for the ones not in the bank
+      options.files.push_back(std::move(f));
+      at = sources.end() - 1;
+    }
+    PyTorchFileBank& f = options.files[static_cast<std::size_t>(at - sources.begin())];
+    for (std::size_t j = 0; j < b->filters.size(); ++j)
+      if (b->filters[j].name == kernels[static_cast<std::size_t>(i)].name)
+        f.filter_names[j] = b->filters[j].name;
+  }
+  return pytorch_code(kernels, model.map_params(), options);
 }
 
 }  // namespace filterlens

@@ -81,7 +81,9 @@ Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const s
 
 Status Model::adopt_image(Image image, const std::string& name) {
   Plane gray = to_gray(image);
-  Status s = compute_maps(gray);  // on failure nothing changes: the old image and maps stay
+  RgbPlanes rgb;
+  if (input_ == InputMode::rgb) rgb = to_rgb_planes(image);
+  Status s = compute_maps(gray, rgb);  // on failure nothing changes: the old image and maps stay
   if (!s) {
     const std::string message = "Could not filter " + name + ": " + s.error();
     report_error(message);
@@ -90,6 +92,7 @@ Status Model::adopt_image(Image image, const std::string& name) {
   source_ = std::move(image);
   source_name_ = name;
   gray_ = std::move(gray);
+  rgb_ = std::move(rgb);
   ++image_generation_;
   last_error_.clear();
   status_ = "Opened " + name;
@@ -98,23 +101,7 @@ Status Model::adopt_image(Image image, const std::string& name) {
 }
 
 Status Model::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
-  if (bank.empty()) {
-    const std::string message = "The filter bank is empty: add a filter to see feature maps.";
-    report_error(message);
-    return Status::fail(message);
-  }
-  std::vector<Kernel> old_bank = std::move(bank_);
-  const ConvParams old_params = params_;
-  bank_ = std::move(bank);
-  params_ = params;
-  Status s = recompute();
-  if (!s) {  // keep what the user had
-    bank_ = std::move(old_bank);
-    params_ = old_params;
-    return s;
-  }
-  selected_ = 0;
-  return s;
+  return set_bank(std::move(bank), params, input_);
 }
 
 Status Model::set_params(const ConvParams& params) {
@@ -132,6 +119,10 @@ Status Model::replace_kernel(int index, Kernel kernel) {
   }
   Kernel& slot = bank_[static_cast<std::size_t>(index)];
   Kernel k = std::move(valid).value();
+  if (Status c = check_bank_input({k}, input_); !c) {
+    report_error(c.error());
+    return c;
+  }
   if (k.width != slot.width || k.height != slot.height || k.weights != slot.weights) mark_edited(k);
   slot = std::move(k);
   return recompute();
@@ -144,6 +135,10 @@ Status Model::add_kernel(Kernel kernel) {
     return Status::fail(valid.error());
   }
   Kernel k = std::move(valid).value();
+  if (Status c = check_bank_input({k}, input_); !c) {
+    report_error(c.error());
+    return c;
+  }
   const std::string base = k.name;
   auto taken = [&](const std::string& name) {
     return std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == name; });
@@ -160,6 +155,10 @@ int Model::add_missing_kernels(const std::vector<Kernel>& kernels) {
     if (std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == k.name; }))
       continue;
     if (!validate_kernel(k)) continue;
+    if (Status c = check_bank_input({k}, input_); !c) {  // e.g. the CNN's gray filters on RGB
+      report_error(c.error());
+      continue;
+    }
     bank_.push_back(k);
     ++added;
   }
@@ -193,7 +192,7 @@ Status Model::move_kernel(int from, int to) {
 
 Status Model::recompute() {
   if (gray_.empty()) return Status::ok();
-  Status s = compute_maps(gray_);
+  Status s = compute_maps(gray_, rgb_);
   if (!s) {
     report_error(s.error() + " (" + kStaleMaps + ")");
     return s;
@@ -202,12 +201,13 @@ Status Model::recompute() {
   return s;
 }
 
-Status Model::compute_maps(const Plane& gray) {
+Status Model::compute_maps(const Plane& gray, const RgbPlanes& rgb) {
   if (bank_.empty())
     return Status::fail("The filter bank is empty: add a filter to see feature maps.");
   const auto t0 = std::chrono::steady_clock::now();
+  const ConvInput input = input_ == InputMode::rgb ? ConvInput::rgb(rgb) : ConvInput::gray(gray);
   // Straight into maps_: conv2d_bank leaves its outputs untouched when it fails.
-  Status s = conv2d_bank(gray, bank_, params_, ConvImpl::simd, maps_);
+  Status s = conv2d_bank(input, bank_, params_, ConvImpl::simd, maps_);
   last_compute_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!s) return s;
@@ -323,20 +323,34 @@ std::optional<InspectorReading> Model::read_focus() const {
   r.ix0 = f->x * p.stride - p.padding;
   r.iy0 = f->y * p.stride - p.padding;
   const Kernel& k = r.kernel;
-  const std::size_t taps = k.weights.size();
-  r.window.resize(taps);
-  r.products.resize(taps);
+  // The planes the filter saw: gray, or R, G, B (the bank and the input always agree).
+  const Plane* planes[3] = {&gray_, nullptr, nullptr};
+  if (k.channels == 3) {
+    if (rgb_.r.empty()) return std::nullopt;
+    planes[0] = &rgb_.r;
+    planes[1] = &rgb_.g;
+    planes[2] = &rgb_.b;
+  }
+  r.channels = k.channels;
+  const std::size_t taps = static_cast<std::size_t>(k.width) * k.height;
+  r.window.resize(taps * k.channels);
+  r.products.resize(taps * k.channels);
   r.ghost.resize(taps);
-  for (int ky = 0; ky < k.height; ++ky)
-    for (int kx = 0; kx < k.width; ++kx) {
-      const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
-      const int ix = r.ix0 + kx * p.dilation, iy = r.iy0 + ky * p.dilation;
-      r.ghost[t] = ix < 0 || iy < 0 || ix >= gray_.width || iy >= gray_.height;
-      r.window[t] = padded_value(gray_, ix, iy, p.padding_mode);
-      r.products[t] = k.weights[t] * r.window[t];
-      r.sum += r.products[t];
-      r.max_abs_product = std::max(r.max_abs_product, std::fabs(double(r.products[t])));
-    }
+  for (int c = 0; c < k.channels; ++c) {
+    const Plane& in = *planes[c];
+    for (int ky = 0; ky < k.height; ++ky)
+      for (int kx = 0; kx < k.width; ++kx) {
+        const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
+        const std::size_t ct = taps * c + t;
+        const int ix = r.ix0 + kx * p.dilation, iy = r.iy0 + ky * p.dilation;
+        r.ghost[t] = ix < 0 || iy < 0 || ix >= in.width || iy >= in.height;
+        r.window[ct] = padded_value(in, ix, iy, p.padding_mode);
+        r.products[ct] = k.weights[ct] * r.window[ct];
+        r.channel_sums[c] += r.products[ct];
+        r.max_abs_product = std::max(r.max_abs_product, std::fabs(double(r.products[ct])));
+      }
+    r.sum += r.channel_sums[c];
+  }
   return r;
 }
 

@@ -13,6 +13,10 @@
 //   - A kernel whose weights or size are edited says so in its description (core mark_edited).
 //   - Every new image or new set of maps clamps or resets the inspector, the animation and the
 //     selection, so nothing can point outside the current maps: focus() is always inside them.
+//   - The input (gray or RGB) and the bank always agree, as F.conv2d requires: every filter has
+//     the input's channel count (1 or 3). Switching the input, loading a bank file or replacing
+//     the bank either keeps that true or is refused with a message naming the filter and both
+//     counts (model_banks.cpp has the rules for files).
 #pragma once
 
 #include <chrono>
@@ -28,6 +32,7 @@
 #include "learned.h"
 #include "stats.h"
 #include "status.h"
+#include "tensor_file.h"
 
 namespace filterlens {
 
@@ -80,7 +85,27 @@ struct PixelRect {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 
+// What the filters see: PIL's convert('L') as one plane, or convert('RGB') as three (ToTensor()),
+// the input of a real CNN's first layer.
+enum class InputMode { gray, rgb };
+const char* input_mode_name(InputMode mode);  // "gray", "rgb"
+int input_channels(InputMode mode);           // 1, 3
+
+// Filters read from a .npy / .safetensors file: where they came from, for the tiles' caption,
+// "Copy as PyTorch" (which loads them from the file by name and index) and the scripting API
+// (setFilters may name them once loaded).
+struct FileBank {
+  std::string file_name;  // as the file was opened (a path on the desktop, a name in the page)
+  TensorFileFormat format = TensorFileFormat::npy;
+  std::string tensor;  // the safetensors tensor; "" for .npy
+  std::string dtype;
+  std::vector<std::int64_t> shape;
+  std::vector<Kernel> filters;  // as read: "<stem>_<i>", [C][kh][kw] weights
+};
+
 // How one output pixel comes about: its input window, the kernel as applied, their products.
+// A C = 3 filter has one window per channel (R, G, B), laid out [c][ky][kx] like its weights;
+// its products likewise, and channel_sums[c] is channel c's share of the sum.
 struct InspectorReading {
   Focus focus;
   std::string filter_name;
@@ -88,8 +113,10 @@ struct InspectorReading {
   bool flipped = false;
   PaddingMode padding_mode = PaddingMode::zeros;
   int ix0 = 0, iy0 = 0;                 // input position of the kernel's top-left tap
-  std::vector<float> window, products;  // per tap, row-major like kernel.weights
-  std::vector<std::uint8_t> ghost;      // 1: the tap lies outside the image (padding's value)
+  std::vector<float> window, products;  // per tap, [c][ky][kx] like kernel.weights
+  std::vector<std::uint8_t> ghost;      // per tap of one channel: outside the image (padding)
+  int channels = 1;
+  double channel_sums[3] = {0.0, 0.0, 0.0};
   double sum = 0.0, max_abs_product = 0.0;
   float map_value = 0.0f;  // what the map holds there (the engine's sum)
 };
@@ -195,9 +222,48 @@ class Model {
   // Trains for at most `budget` (one frame's share); says so in status() when the run finishes.
   void train_for(std::chrono::duration<double, std::milli> budget);
 
+  // ---- The input (gray / RGB) and banks from files (model_banks.cpp) ----
+  InputMode input_mode() const { return input_; }
+  // R, G, B in [0, 1] (ToTensor() of convert('RGB')); kept with the image while the input is
+  // RGB, empty while it is gray.
+  const RgbPlanes& rgb() const { return rgb_; }
+  // Switches the input and recomputes; refused (nothing changes) when a filter's channel count
+  // is not the new input's, or when the maps cannot be computed.
+  Status set_input(InputMode mode);
+  // set_bank with the input it is meant for: bank, parameters and input change together or not
+  // at all.
+  Status set_bank(std::vector<Kernel> bank, const ConvParams& params, InputMode input);
+  // Reads the filters of a .npy / .safetensors file (`tensor`: a safetensors tensor's name, or
+  // "" for the only 4-D one) and applies them. Filters with the input's channel count join the
+  // bank (replacing filters of the same name: the same file opened again); filters with the
+  // other count replace the bank and switch the input (status() says so and how to get the
+  // presets back). On failure nothing changes and the message names the file.
+  struct BankLoad {
+    std::vector<std::string> names;
+    std::vector<std::int64_t> shape;
+  };
+  Result<BankLoad> load_bank_file(const std::uint8_t* data, std::size_t size,
+                                  const std::string& file_name, const std::string& tensor = "");
+  // The notebook's bank (edge, sharpen, blur) on the gray input, parameters kept.
+  Status restore_default_bank();
+  // The files whose filters were loaded, the latest last (at most kMaxFileBanks).
+  static constexpr int kMaxFileBanks = 8;
+  const std::vector<FileBank>& file_banks() const { return file_banks_; }
+  // A filter loaded from a file, by its name (the latest load wins), or nullptr.
+  const Kernel* file_filter(const std::string& name) const;
+  // Where maps()[i]'s filter came from: the file bank holding it unchanged (same name, channels
+  // and weights), or nullptr (a preset, an edited or renamed filter).
+  const FileBank* map_source(int map_index) const;
+
  private:
   Status adopt_image(Image image, const std::string& name);
-  Status compute_maps(const Plane& gray);  // nothing changes on failure
+  // gray or rgb (per input_) + bank + params -> maps; nothing changes on failure.
+  Status compute_maps(const Plane& gray, const RgbPlanes& rgb);
+  // Why `bank` cannot run on `input` (the first filter whose channel count differs), or ok.
+  static Status check_bank_input(const std::vector<Kernel>& bank, InputMode input);
+  // Replaces bank, parameters and input and recomputes, or changes nothing and says why (the
+  // caller reports it). A new input keeps the bank it replaces in other_bank_.
+  Status apply_bank(std::vector<Kernel> bank, const ConvParams& params, InputMode input);
   void fit_state_to_maps(bool new_image);  // the clamping rule
 
   Image source_;
@@ -220,6 +286,12 @@ class Model {
 
   std::string last_error_, status_;
   LearnedFilters learned_;
+
+  // The input and banks from files (model_banks.cpp).
+  InputMode input_ = InputMode::gray;
+  RgbPlanes rgb_;
+  std::vector<Kernel> other_bank_;  // the bank of the other input, for switching back
+  std::vector<FileBank> file_banks_;
 };
 
 }  // namespace filterlens

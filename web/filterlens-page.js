@@ -1,7 +1,9 @@
 // FilterLens page glue: checks the browser, loads the wasm app, brings images in (drag and drop
 // anywhere, the file dialog, paste, URL), falls back to the browser's own decoder for formats
 // stb_image cannot read, takes downloads and clipboard text out, and exposes window.FilterLens,
-// the scripting API (documented in README.md).
+// the scripting API (documented in README.md). A dropped or opened .npy / .safetensors file is a
+// filter bank: the app tells it from an image by its content (or extension) and loads its
+// filters, with a chooser when it holds several 4-D tensors; loadBank does the same for scripts.
 //
 // Whatever a script or a file does, the page keeps working: every wasm address is read unsigned
 // (the heap may grow past 2 GB, where a C int address is negative in JavaScript), setFilters
@@ -119,8 +121,9 @@
   }
 
   // Resolves when the maps are computed; rejects with the message the app shows. (The public
-  // loadImage waits for `ready` first; the page's own default-image load cannot.)
-  async function loadImage(data, name) {
+  // loadImage waits for `ready` first; the page's own default-image load cannot.) With
+  // `acceptBanks` (a drop, the file dialog) a .npy / .safetensors file loads its filters instead.
+  async function loadImage(data, name, acceptBanks = false) {
     name = cleanName(name || (data && data.name) || 'image');
     let bytes;
     try {
@@ -129,7 +132,8 @@
       throw failure('Could not open ' + name + ': ' + e.message);
     }
     checkMemory(0, 0, 0, bytes.length, name);
-    const code = withBytes(bytes, ptr => withCString(name, n => module._fl_load_image(ptr, bytes.length, n)));
+    const open = acceptBanks ? module._fl_open_file : module._fl_load_image;
+    const code = withBytes(bytes, ptr => withCString(name, n => open(ptr, bytes.length, n)));
     if (code === 0) return info();
     if (code === 2) {
       const firstError = lastError();
@@ -150,7 +154,7 @@
 
   function info() {
     return { width: module._fl_gray_width(), height: module._fl_gray_height(),
-             maps: module._fl_map_count() };
+             maps: module._fl_map_count(), input: module._fl_input_mode() ? 'rgb' : 'gray' };
   }
 
   function copyFloats(ptr, count) {
@@ -170,7 +174,7 @@
       const w = module._fl_map_width(i), h = module._fl_map_height(i);
       maps.push({ name: module.UTF8ToString(module._fl_map_name(i)),
                   description: module.UTF8ToString(module._fl_map_description(i)), width: w, height: h,
-                  data: copyFloats(module._fl_map_data(i), w * h) });
+                  channels: module._fl_map_channels(i), data: copyFloats(module._fl_map_data(i), w * h) });
     }
     return maps;
   }
@@ -246,7 +250,8 @@
   // ---- setFilters: checked in full here, then handed over as values (never as text) ----------
 
   const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
-  const SPEC_KEYS = ['filters', 'padding', 'paddingMode', 'stride', 'dilation', 'flip'];
+  const SPEC_KEYS = ['filters', 'padding', 'paddingMode', 'stride', 'dilation', 'flip', 'input'];
+  const INPUTS = ['gray', 'rgb'];
   const FILTER_KEYS = ['name', 'weights'];
   const MAX_NAME = 64;  // characters
   const MAX_PARAM = 1000;  // padding, stride, dilation (the app's own limit)
@@ -321,6 +326,29 @@
     return { width, height, values };
   }
 
+  // A filter's weights: rows (C = 1, as checkWeights) or [C][kh][kw] planes with C = 1 or 3 (a
+  // colour filter, like a CNN's first layer). Returns {width, height, channels, values}.
+  function checkFilterWeights(weights, where, maxSide) {
+    const isRow = r => Array.isArray(r) || (ArrayBuffer.isView(r) && !(r instanceof DataView));
+    const planes = Array.isArray(weights) && weights.length > 0 && Array.isArray(weights[0]) &&
+                   weights[0].length > 0 && isRow(weights[0][0]);
+    if (!planes) return { ...checkWeights(weights, where, maxSide), channels: 1 };
+    const channels = weights.length;
+    if (channels !== 1 && channels !== 3) {
+      throw new Error(`${where} has ${channels} planes; a filter has 1 (gray) or 3 (R, G, B), as [C][kh][kw]`);
+    }
+    const checked = weights.map((plane, c) => checkWeights(plane, `${where}[${c}]`, maxSide));
+    const { width, height } = checked[0];
+    for (let c = 1; c < channels; ++c) {
+      if (checked[c].width !== width || checked[c].height !== height) {
+        throw new Error(`${where}[${c}] is ${checked[c].height} x ${checked[c].width} and ${where}[0] is ${height} x ${width} (planes must be the same size)`);
+      }
+    }
+    const values = new Float32Array(channels * width * height);
+    checked.forEach((p, c) => values.set(p.values, c * width * height));
+    return { width, height, channels, values };
+  }
+
   function checkInteger(value, name, lo) {
     if (!Number.isInteger(value) || value < lo || value > MAX_PARAM) {
       throw new Error(`${name} must be an integer from ${lo} to ${MAX_PARAM} (got ${describe(value)})`);
@@ -366,7 +394,7 @@
         ++customs;
         const name = f.name === undefined ? 'custom' + customs : f.name;
         checkName(name, `filters[${i}].name`);
-        entry = { name, ...checkWeights(f.weights, `filters[${i}].weights`, maxSide) };
+        entry = { name, ...checkFilterWeights(f.weights, `filters[${i}].weights`, maxSide) };
       } else {
         throw new Error(`filters[${i}] must be a preset name or {name, weights} (got ${describe(f)})`);
       }
@@ -387,6 +415,14 @@
     if (spec.flip !== undefined) {
       if (typeof spec.flip !== 'boolean') throw new Error(`flip must be true or false (got ${describe(spec.flip)})`);
       params.flip = spec.flip;
+    }
+    // Left out: the input the filters are made for (C = 3 filters: 'rgb'), decided by the app.
+    params.input = '';
+    if (spec.input !== undefined) {
+      if (!INPUTS.includes(spec.input)) {
+        throw new Error(`input must be 'gray' or 'rgb' (got ${describe(spec.input)})`);
+      }
+      params.input = spec.input;
     }
     return { bank, params };
   }
@@ -412,7 +448,7 @@
         const ptr = malloc(f.values.length * 4);
         try {
           module.HEAPF32.set(f.values, ptr >>> 2);
-          code = withCString(f.name, n => module._fl_bank_add_kernel(n, f.width, f.height, ptr));
+          code = withCString(f.name, n => module._fl_bank_add_kernel_c(n, f.width, f.height, f.channels, ptr));
         } finally {
           module._free(ptr);
         }
@@ -420,10 +456,67 @@
       if (code !== 0) throw new Error(lastError());
     }
     const p = checked.params;
-    const code = withCString(p.paddingMode, mode =>
-      module._fl_bank_commit(p.padding, mode, p.stride, p.dilation, p.flip ? 1 : 0));
+    const code = withCString(p.paddingMode, mode => withCString(p.input, input =>
+      module._fl_bank_commit(p.padding, mode, p.stride, p.dilation, p.flip ? 1 : 0, input)));
     if (code !== 0) throw new Error(lastError());
     return info();
+  }
+
+  // ---- Banks from files, and the inspector's reading ----------------------------------------
+
+  // data: as loadImage takes it (a File gives its name); options: {tensor, name}. Resolves with
+  // {names, shape}; rejects with the app's message, and then nothing has changed.
+  async function loadBank(data, options = {}) {
+    if (!isPlainObject(options)) throw failure('loadBank: options must be an object like {tensor: \'conv1.weight\'}');
+    for (const key of Object.keys(options)) {
+      if (!['tensor', 'name'].includes(key)) {
+        throw failure(`loadBank: unknown option ${describe(key)} (use tensor and name)`);
+      }
+    }
+    const tensor = options.tensor === undefined ? '' : options.tensor;
+    if (typeof tensor !== 'string') throw failure(`loadBank: tensor must be a string (got ${describe(tensor)})`);
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw failure(`loadBank: name must be a string (got ${describe(options.name)})`);
+    }
+    const name = cleanName(options.name || (data && data.name) || 'bank.npy');
+    let bytes;
+    try {
+      bytes = await toBytes(data);
+    } catch (e) {
+      throw failure('Could not load filters from ' + name + ': ' + e.message.replace('loadImage', 'loadBank'));
+    }
+    checkMemory(0, 0, 0, bytes.length, name);
+    const code = withBytes(bytes, ptr => withCString(name, n => withCString(tensor,
+      t => module._fl_load_bank(ptr, bytes.length, n, t))));
+    if (code !== 0) throw new Error(lastError());
+    const names = [];
+    for (let i = 0; i < module._fl_loaded_count(); ++i) names.push(module.UTF8ToString(module._fl_loaded_name(i)));
+    const shape = [];
+    for (let i = 0; i < module._fl_loaded_rank(); ++i) shape.push(module._fl_loaded_dim(i));
+    return { names, shape };
+  }
+
+  // How the focused output pixel comes about (the "How it works" tab), or null when the mouse
+  // is on no panel: windows, kernel and products per channel as arrays of rows.
+  function inspector() {
+    requireModule();
+    if (!module._fl_inspector_read()) return null;
+    const int = i => module._fl_inspector_int(i);
+    const channels = int(5), width = int(6), height = int(7);
+    const planes = which => {
+      const all = copyFloats(module._fl_inspector_floats(which), channels * width * height);
+      const out = [];
+      for (let c = 0; c < channels; ++c) {
+        const rows = [];
+        for (let y = 0; y < height; ++y) rows.push(Array.from(all.subarray((c * height + y) * width, (c * height + y + 1) * width)));
+        out.push(rows);
+      }
+      return out;
+    };
+    return { filter: int(0), name: module.UTF8ToString(module._fl_inspector_name()), x: int(1), y: int(2),
+             inputX: int(3), inputY: int(4), channels, windows: planes(0), kernel: planes(1),
+             products: planes(2), channelSums: [2, 3, 4].slice(0, channels).map(i => module._fl_inspector_value(i)),
+             sum: module._fl_inspector_value(0), mapValue: module._fl_inspector_value(1) };
   }
 
   // Shows a message in the app. Allocates directly: when memory is what failed, it stays quiet.
@@ -440,7 +533,7 @@
   function loadAndReport(data, name) {
     // The app already shows its own errors; anything else that went wrong is shown too. The
     // promise is for scripts that want to wait.
-    return ready.then(() => loadImage(data, name)).catch(e => {
+    return ready.then(() => loadImage(data, name, true)).catch(e => {
       const message = e && e.message ? e.message : String(e);
       if (message !== lastError()) reportError(message);
     });
@@ -593,6 +686,7 @@
   window.FilterLens = {
     ready,
     loadImage: (data, name) => ready.then(() => loadImage(data, name)),
+    loadBank: (data, options) => ready.then(() => loadBank(data, options)),
     setFilters,
     getGray: () => getGray(),
     getFeatureMaps: () => getFeatureMaps(),
@@ -602,6 +696,7 @@
     train: options => ready.then(() => train(options)),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
+    inspector: () => inspector(),
   };
 
   const missing = missingFeature();

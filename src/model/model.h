@@ -103,6 +103,11 @@ struct FileBank {
   std::vector<Kernel> filters;  // as read: "<stem>_<i>", [C][kh][kw] weights
 };
 
+// Whether bytes opened as `name` are a tensor file (.npy / .safetensors) rather than an image: by
+// their first bytes, or by the name's extension (then the bank reader's message says what is
+// wrong with the file, which is more use than "not an image").
+bool is_tensor_file(const std::uint8_t* data, std::size_t size, const std::string& name);
+
 // How one output pixel comes about: its input window, the kernel as applied, their products.
 // A C = 3 filter has one window per channel (R, G, B), laid out [c][ky][kx] like its weights;
 // its products likewise, and channel_sums[c] is channel c's share of the sum.

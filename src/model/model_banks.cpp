@@ -10,6 +10,8 @@
 //     mismatch, naming the filter and both counts, and what to do instead.
 // Every change here is all or nothing: on failure the bank, parameters, input and maps stay.
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 
 #include "model.h"
 
@@ -21,6 +23,23 @@ const char* input_mode_name(InputMode mode) {
 
 int input_channels(InputMode mode) {
   return mode == InputMode::rgb ? 3 : 1;
+}
+
+bool is_tensor_file(const std::uint8_t* data, std::size_t size, const std::string& name) {
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto ends_with = [&](const std::string& tail) {
+    return lower.size() >= tail.size() &&
+           lower.compare(lower.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (ends_with(".npy") || ends_with(".safetensors")) return true;
+  if (data == nullptr) return false;
+  if (size >= 6 && std::memcmp(data, "\x93NUMPY", 6) == 0) return true;
+  // safetensors: a little-endian u64 header length that fits the file, then the JSON's '{'.
+  if (size < 10 || data[8] != '{') return false;
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | data[i];
+  return n >= 2 && n <= size - 8;
 }
 
 namespace {

@@ -1,5 +1,6 @@
 // Desktop platform: GLFW window with an OpenGL 3.3 core context, files from the command line,
-// drops and the path field, exports written to ./filterlens-export/.
+// drops and the path field (images, or .npy / .safetensors filter banks), exports written to
+// ./filterlens-export/.
 //
 //   filterlens [IMAGE] [--screenshot FILE.png] [--frames N] [--dump-maps DIR]
 // --screenshot renders N frames (default 5), saves the window's pixels as PNG and exits (used by
@@ -91,7 +92,7 @@ void open_path(const std::string& path) {
   std::vector<std::uint8_t> bytes;
   std::string error;
   if (filterlens::platform::read_file(path, bytes, error)) {
-    g_app->load_bytes(bytes.data(), bytes.size(), path);
+    g_app->open_bytes(bytes.data(), bytes.size(), path);  // an image or a .npy / .safetensors bank
   } else {
     g_app->report_error("Could not open " + path + ": " + error);
   }

@@ -8,6 +8,8 @@
 // as structured values (fl_bank_*), never as text a name could inject lines into, and replaces
 // the app's bank only when every filter and parameter is valid; images are refused before
 // decoding when the memory they would need (memory_budget.h) does not fit in the heap's limit.
+// Banks from files (fl_open_file, fl_load_bank) and the RGB input are counted in that budget too:
+// the three colour planes and the C = 3 path's second set of maps.
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/heap.h>
@@ -18,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -181,6 +184,50 @@ std::vector<std::int64_t> current_map_bytes() {
   return sizes;
 }
 
+// ---- Banks from files and the RGB input: memory ----------------------------------------------
+
+// What the RGB input adds to opening a w x h image: its three float planes, and a second set of
+// maps (the C = 3 path sums each channel's maps into the first).
+void add_rgb_input(filterlens::MemoryEstimate& need, int width, int height) {
+  need.gray += 3 * static_cast<std::int64_t>(std::max(0, width)) * std::max(0, height) *
+               static_cast<std::int64_t>(sizeof(float));
+  need.maps *= 2;
+}
+
+// The maps of `bank` on the current image (RGB input when `rgb`).
+filterlens::MemoryEstimate estimate_bank_maps(const std::vector<filterlens::Kernel>& bank,
+                                              const filterlens::ConvParams& params, bool rgb) {
+  const filterlens::Plane& gray = g_app->gray();
+  filterlens::MemoryEstimate need =
+      filterlens::estimate_new_maps(gray.width, gray.height, bank, params,
+                                    rgb ? std::vector<std::int64_t>{} : current_map_bytes());
+  if (rgb) {
+    need.maps *= 2;
+    if (g_app->model().rgb().r.empty())
+      need.gray += 3 * static_cast<std::int64_t>(gray.width) * gray.height *
+                   static_cast<std::int64_t>(sizeof(float));
+  }
+  return need;
+}
+
+filterlens::Status check_maps_memory(const std::vector<filterlens::Kernel>& bank, bool rgb) {
+  const filterlens::Plane& gray = g_app->gray();
+  const filterlens::Status fits = filterlens::check_memory(
+      estimate_bank_maps(bank, g_app->params(), rgb), heap_available(), heap_limit());
+  if (fits) return fits;
+  return filterlens::Status::fail("on this " + std::to_string(gray.width) + " x " +
+                                  std::to_string(gray.height) + " image " + fits.error());
+}
+
+bool rgb_input() {
+  return g_app->model().input_mode() == filterlens::InputMode::rgb;
+}
+
+// What fl_load_bank loaded last, for the page to read.
+filterlens::Model::BankLoad g_loaded;
+// The inspector's reading, taken by fl_inspector_read for the page to read.
+std::optional<filterlens::InspectorReading> g_reading;
+
 // The bank being assembled by fl_bank_begin / fl_bank_add_* until fl_bank_commit.
 std::vector<filterlens::Kernel> g_staged;
 
@@ -211,10 +258,10 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
       filterlens::probe_image(data, static_cast<std::size_t>(size));
   if (info) {
     const filterlens::ImageInfo& i = info.value();
-    const filterlens::Status fits = filterlens::check_memory(
-        filterlens::estimate_open_image(0, i.width, i.height, i.channels, g_app->bank(),
-                                        g_app->params(), current_map_bytes()),
-        heap_available(), heap_limit());
+    filterlens::MemoryEstimate need = filterlens::estimate_open_image(
+        0, i.width, i.height, i.channels, g_app->bank(), g_app->params(), current_map_bytes());
+    if (rgb_input()) add_rgb_input(need, i.width, i.height);
+    const filterlens::Status fits = filterlens::check_memory(need, heap_available(), heap_limit());
     if (!fits)
       return refuse("Could not open " + std::string(name) + ": this " + std::to_string(i.width) +
                     " x " + std::to_string(i.height) + " image with " +
@@ -237,9 +284,10 @@ EMSCRIPTEN_KEEPALIVE int fl_load_rgba(int width, int height, const std::uint8_t*
 // 0 when it fits, 1 with the message shown and in fl_last_error.
 EMSCRIPTEN_KEEPALIVE int fl_check_memory(int width, int height, int channels, double bytes,
                                          const char* name) {
-  const filterlens::MemoryEstimate need =
+  filterlens::MemoryEstimate need =
       filterlens::estimate_open_image(static_cast<std::int64_t>(bytes), width, height, channels,
                                       g_app->bank(), g_app->params(), current_map_bytes());
+  if (rgb_input() && width > 0) add_rgb_input(need, width, height);
   const filterlens::Status fits = filterlens::check_memory(need, heap_available(), heap_limit());
   if (fits) {
     g_error.clear();
@@ -264,7 +312,11 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_add_preset(const char* name) {
   const std::string bad = bad_name(n);
   if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
   filterlens::Result<filterlens::Kernel> k = filterlens::find_preset(n);
-  if (!k) return refuse("setFilters: " + k.error());
+  if (!k) {
+    // A filter loaded from a file (loadBank, a drop) is named like a preset.
+    if (const filterlens::Kernel* loaded = g_app->model().file_filter(n)) return stage(*loaded);
+    return refuse("setFilters: " + k.error() + " (or a filter loaded from a file with loadBank)");
+  }
   return stage(std::move(k).value());
 }
 
@@ -290,7 +342,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel(const char* name, int width, int hei
 }
 
 EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, int stride,
-                                        int dilation, int flip) {
+                                        int dilation, int flip, const char* input) {
   std::vector<filterlens::Kernel> bank;
   bank.swap(g_staged);
   if (bank.empty()) return refuse("setFilters: the filter bank is empty: add at least one filter");
@@ -306,15 +358,123 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, i
   params.stride = stride;
   params.dilation = dilation;
   params.flip = flip == 1;
+  // The input: as given, or (left out) the one the filters are made for.
+  const std::string in = input;
+  filterlens::InputMode input_mode = filterlens::InputMode::gray;
+  if (in == "rgb" || (in.empty() && std::any_of(bank.begin(), bank.end(),
+                                                [](const auto& k) { return k.channels == 3; })))
+    input_mode = filterlens::InputMode::rgb;
+  else if (!in.empty() && in != "gray")
+    return refuse("setFilters: input must be 'gray' or 'rgb'");
   const filterlens::Plane& gray = g_app->gray();
   const filterlens::Status fits = filterlens::check_memory(
-      filterlens::estimate_new_maps(gray.width, gray.height, bank, params, current_map_bytes()),
-      heap_available(), heap_limit());
+      estimate_bank_maps(bank, params, input_mode == filterlens::InputMode::rgb), heap_available(),
+      heap_limit());
   if (!fits)
     return refuse("setFilters: " + std::to_string(bank.size()) + " filters on this " +
                   std::to_string(gray.width) + " x " + std::to_string(gray.height) + " image " +
                   fits.error());
-  return result(g_app->set_bank(std::move(bank), params));
+  return result(g_app->model().set_bank(std::move(bank), params, input_mode));
+}
+
+// ---- Banks from files, the RGB input and the inspector's reading (issue 12) ------------------
+
+// A filter with C channels ([C][kh][kw] weights) for setFilters.
+EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel_c(const char* name, int width, int height, int channels,
+                                              const float* weights) {
+  const std::string n = name;
+  const std::string bad = bad_name(n);
+  if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
+  if (width < 1 || height < 1 || width > filterlens::kMaxKernelSize ||
+      height > filterlens::kMaxKernelSize || (channels != 1 && channels != 3))
+    return refuse("setFilters: kernel '" + n + "' is " + std::to_string(channels) + " x " +
+                  std::to_string(height) + " x " + std::to_string(width) +
+                  "; kernels have 1 or 3 channels and are 1 to " +
+                  std::to_string(filterlens::kMaxKernelSize) + " a side");
+  filterlens::Kernel kernel;
+  kernel.name = n;
+  kernel.description = "custom kernel";
+  kernel.width = width;
+  kernel.height = height;
+  kernel.channels = channels;
+  kernel.weights.assign(weights, weights + static_cast<std::size_t>(channels) * width * height);
+  filterlens::Result<filterlens::Kernel> k = filterlens::validate_kernel(std::move(kernel));
+  if (!k) return refuse("setFilters: kernel '" + n + "': " + k.error());
+  return stage(std::move(k).value());
+}
+
+// Any file the page was given (drop, dialog): a .npy / .safetensors file loads its filters (the
+// app's chooser opens when it holds several 4-D tensors), anything else goes to fl_load_image
+// (same return codes).
+EMSCRIPTEN_KEEPALIVE int fl_open_file(const std::uint8_t* data, int size, const char* name) {
+  if (size < 0) size = 0;
+  if (filterlens::is_tensor_file(data, static_cast<std::size_t>(size), name))
+    return result(g_app->open_bank_file(data, static_cast<std::size_t>(size), name));
+  return fl_load_image(data, size, name);
+}
+
+// loadBank: the filters of `tensor` ("" = the only 4-D one); 0 and fl_loaded_* say what was
+// loaded, or 1 and fl_last_error says why (nothing changed).
+EMSCRIPTEN_KEEPALIVE int fl_load_bank(const std::uint8_t* data, int size, const char* name,
+                                      const char* tensor) {
+  if (size < 0) size = 0;
+  filterlens::Result<filterlens::Model::BankLoad> r =
+      g_app->load_bank(data, static_cast<std::size_t>(size), name, tensor);
+  if (!r) {
+    g_error = r.error();
+    return 1;
+  }
+  g_loaded = std::move(r).value();
+  g_error.clear();
+  return 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_loaded_count() {
+  return static_cast<int>(g_loaded.names.size());
+}
+EMSCRIPTEN_KEEPALIVE const char* fl_loaded_name(int i) {
+  return g_loaded.names[static_cast<std::size_t>(i)].c_str();
+}
+EMSCRIPTEN_KEEPALIVE int fl_loaded_rank() {
+  return static_cast<int>(g_loaded.shape.size());
+}
+EMSCRIPTEN_KEEPALIVE double fl_loaded_dim(int i) {
+  return static_cast<double>(g_loaded.shape[static_cast<std::size_t>(i)]);
+}
+
+// 0: gray, 1: RGB.
+EMSCRIPTEN_KEEPALIVE int fl_input_mode() {
+  return rgb_input() ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_map_channels(int i) {
+  return g_app->map_kernels()[static_cast<std::size_t>(i)].channels;
+}
+
+// The inspector's reading of the focused output pixel: fl_inspector_read takes it (1 when there
+// is one), the others read it. Integers: 0 filter, 1 x, 2 y, 3 ix0, 4 iy0, 5 channels,
+// 6 kernel width, 7 kernel height. Values: 0 sum, 1 what the map holds, 2-4 R, G, B sums.
+// Floats ([c][ky][kx]): 0 window, 1 kernel as applied, 2 products.
+EMSCRIPTEN_KEEPALIVE int fl_inspector_read() {
+  g_reading = g_app->model().read_focus();
+  return g_reading ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_inspector_int(int which) {
+  const filterlens::InspectorReading& r = *g_reading;
+  const int values[] = {r.focus.filter, r.focus.x,  r.focus.y,      r.ix0,
+                        r.iy0,          r.channels, r.kernel.width, r.kernel.height};
+  return which >= 0 && which < 8 ? values[which] : 0;
+}
+EMSCRIPTEN_KEEPALIVE double fl_inspector_value(int which) {
+  const filterlens::InspectorReading& r = *g_reading;
+  const double values[] = {r.sum, r.map_value, r.channel_sums[0], r.channel_sums[1],
+                           r.channel_sums[2]};
+  return which >= 0 && which < 5 ? values[which] : 0.0;
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_inspector_floats(int which) {
+  const filterlens::InspectorReading& r = *g_reading;
+  return which == 0 ? r.window.data() : which == 1 ? r.kernel.weights.data() : r.products.data();
+}
+EMSCRIPTEN_KEEPALIVE const char* fl_inspector_name() {
+  return g_reading->filter_name.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE int fl_max_filters() {
@@ -467,7 +627,9 @@ int main() {
   glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
-  static filterlens::App app(filterlens::platform::services());
+  filterlens::PlatformServices services = filterlens::platform::services();
+  services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget
+  static filterlens::App app(std::move(services));
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());

@@ -58,7 +58,7 @@ void App::open_path(const std::string& path) {
     model_.report_error("Could not open " + path + ": " + bytes.error());
     return;
   }
-  model_.load(bytes.value().data(), bytes.value().size(), path);
+  open_bytes(bytes.value().data(), bytes.value().size(), path);
 }
 
 // ----- GPU -----------------------------------------------------------------------------------
@@ -149,7 +149,8 @@ void App::frame() {
   ImGui::SetNextWindowPos(
       ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + vp->WorkSize.y - inspector_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
-  if (ImGui::Begin("Inspector", nullptr, fixed | ImGuiWindowFlags_NoTitleBar)) {
+  if (ImGui::Begin("Inspector", nullptr,
+                   fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_HorizontalScrollbar)) {
     draw_split_handle();
     if (ImGui::BeginTabBar("bottom")) {
       if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
@@ -164,10 +165,15 @@ void App::frame() {
         draw_training_tab();
         ImGui::EndTabItem();
       }
+      if (track(ImGui::BeginTabItem("Filters as tiles"), "tab/Filters as tiles")) {
+        draw_bank_tiles_tab();
+        ImGui::EndTabItem();
+      }
       ImGui::EndTabBar();
     }
   }
   ImGui::End();
+  draw_tensor_chooser();  // a modal over everything while a tensor file waits for a pick
   // At most 8 ms of each frame: half a 60 Hz frame, so the UI stays above 30 fps.
   model_.train_for(std::chrono::duration<double, std::milli>(8.0));
   model_.advance_animation(ImGui::GetIO().DeltaTime);
@@ -203,8 +209,10 @@ void App::draw_controls() {
     ImGui::TextWrapped("%s", model_.last_error().c_str());
     ImGui::PopStyleColor();
     if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
-  } else if (!model_.status().empty()) {
-    ImGui::TextDisabled("%s", model_.status().c_str());
+  } else if (!model_.status().empty()) {  // wrapped: a bank file's status says what changed
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", model_.status().c_str());
+    ImGui::PopStyleColor();
   }
   ImGui::Separator();
   draw_bank_section();
@@ -220,7 +228,8 @@ void App::draw_about_line() {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped(
       "About: FilterLens %s, convolution filters as feature detectors. The maps are "
-      "PyTorch's F.conv2d on the grayscale image, computed here in WebAssembly or natively.",
+      "PyTorch's F.conv2d on the grayscale (or RGB) image, computed here in WebAssembly or "
+      "natively.",
       kVersion);
   ImGui::PopStyleColor();
 }
@@ -234,7 +243,9 @@ void App::draw_image_section() {
     ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source.width, source.height,
                         source.channels, source.channels == 1 ? "" : "s", model_.last_compute_ms());
   }
-  ImGui::TextWrapped("Drop an image anywhere, or paste one.");
+  ImGui::TextWrapped(
+      "Drop an image anywhere, or paste one. Drop a model's .npy / .safetensors weights to see "
+      "its filters.");
   if (ImGui::Button("Open image...")) {
     if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
   }
@@ -262,6 +273,11 @@ void App::draw_bank_section() {
   if (!ImGui::CollapsingHeader("Filter bank", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const std::vector<Kernel>& bank = model_.bank();
   int move_from = -1, move_to = -1, remove = -1, select = -1;
+  // A model's 64 filters scroll in a list of ten rows, so the controls below stay in reach.
+  constexpr int kListRows = 10;
+  const bool long_list = bank.size() > static_cast<std::size_t>(kListRows);
+  if (long_list)
+    ImGui::BeginChild("bank list", ImVec2(0, kListRows * ImGui::GetFrameHeightWithSpacing()), true);
   for (int i = 0; i < static_cast<int>(bank.size()); ++i) {
     const Kernel& k = bank[static_cast<std::size_t>(i)];
     ImGui::PushID(i);
@@ -279,6 +295,7 @@ void App::draw_bank_section() {
     if (ImGui::SmallButton("x")) remove = i;
     ImGui::PopID();
   }
+  if (long_list) ImGui::EndChild();
   // Commands after the loop: each may change the bank the loop walked.
   if (select >= 0) model_.select(select);
   if (move_from >= 0) model_.move_kernel(move_from, move_to);
@@ -295,8 +312,26 @@ void App::draw_bank_section() {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
+  // Presets see one channel: on the RGB input they would be torch's channel mismatch.
+  const bool rgb = model_.input_mode() == InputMode::rgb;
+  ImGui::BeginDisabled(rgb);
   if (ImGui::Button("Add")) model_.add_kernel(presets[static_cast<std::size_t>(add_preset_)]);
-  ImGui::TextDisabled("%s", presets[static_cast<std::size_t>(add_preset_)].description.c_str());
+  ImGui::EndDisabled();
+  ImGui::TextDisabled("%s",
+                      rgb ? "Presets are gray (C = 1) filters: switch the input to gray "
+                            "to add them."
+                          : presets[static_cast<std::size_t>(add_preset_)].description.c_str());
+  if (track(ImGui::Button("Open filters..."), "Open filters...")) {
+    if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "A conv layer's weights [N, C, kh, kw] (C = 1 or 3) from a .npy or .safetensors file; "
+        "on the desktop, type its path in the path field above or drop it on the window");
+  ImGui::SameLine();
+  if (track(ImGui::Button("Restore presets"), "Restore presets")) model_.restore_default_bank();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("edge, sharpen and blur on the gray input, instead of the bank");
   const int selected = model_.selected();
   if (selected >= 0 && selected < static_cast<int>(model_.bank().size()))
     draw_kernel_editor(selected);
@@ -317,7 +352,25 @@ void App::draw_kernel_editor(int index) {
   }
   int size[2] = {k.width, k.height};
   ImGui::SetNextItemWidth(-60.0f);
-  if (ImGui::InputInt2("w x h", size)) {
+  // A C = 3 filter keeps the size it was trained with (and its three planes in step).
+  ImGui::BeginDisabled(k.channels != 1);
+  const bool resized = ImGui::InputInt2("w x h", size);
+  ImGui::EndDisabled();
+  int plane_offset = 0;
+  if (k.channels == 3) {
+    editor_channel_ = std::clamp(editor_channel_, 0, 2);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("channel");
+    const char* names[3] = {"R", "G", "B"};
+    for (int c = 0; c < 3; ++c) {
+      ImGui::SameLine();
+      if (track(ImGui::RadioButton(names[c], editor_channel_ == c),
+                std::string("channel/") + names[c]))
+        editor_channel_ = c;
+    }
+    plane_offset = editor_channel_ * k.width * k.height;
+  }
+  if (resized) {
     size[0] = std::clamp(size[0], 1, kMaxKernelSize);
     size[1] = std::clamp(size[1], 1, kMaxKernelSize);
     if (size[0] != k.width || size[1] != k.height) {
@@ -343,8 +396,8 @@ void App::draw_kernel_editor(int index) {
       ImGui::PushID(y * kMaxKernelSize + x);
       if (x) ImGui::SameLine(0, 4);
       ImGui::SetNextItemWidth(cell);
-      if (track(ImGui::DragFloat("##w", &k.weights[static_cast<std::size_t>(y) * k.width + x],
-                                 0.01f, 0.0f, 0.0f, "%.3g"),
+      const std::size_t t = static_cast<std::size_t>(plane_offset) + y * k.width + x;
+      if (track(ImGui::DragFloat("##w", &k.weights[t], 0.01f, 0.0f, 0.0f, "%.3g"),
                 "weight/" + std::to_string(x) + "," + std::to_string(y)))
         changed = true;
       ImGui::PopID();
@@ -373,6 +426,21 @@ void App::draw_kernel_editor(int index) {
 
 void App::draw_params_section() {
   if (!ImGui::CollapsingHeader("Convolution", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  // The input the filters see; the model refuses a switch the bank's channels do not allow.
+  const bool rgb = model_.input_mode() == InputMode::rgb;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("input");
+  ImGui::SameLine();
+  if (track(ImGui::RadioButton("gray", !rgb), "input/gray") && rgb)
+    model_.set_input(InputMode::gray);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("one channel: PIL's convert('L'), what the presets are made for");
+  ImGui::SameLine();
+  if (track(ImGui::RadioButton("RGB", rgb), "input/rgb") && !rgb) model_.set_input(InputMode::rgb);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "three channels: ToTensor() of convert('RGB'), what a CNN's first layer sees; needs "
+        "filters with C = 3 (open a model's weights)");
   ConvParams p = model_.params();
   bool changed = false;
   int mode = static_cast<int>(p.padding_mode);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,18 @@ class App {
     return model_.set_bank(std::move(bank), params);
   }
   void report_error(const std::string& message) { model_.report_error(message); }
+  // Any file the person opened or dropped: a .npy / .safetensors file (is_tensor_file) loads its
+  // filters through open_bank_file, anything else is an image (load_bytes).
+  Status open_bytes(const std::uint8_t* data, std::size_t size, const std::string& name);
+  // A tensor file's filters: loaded at once when the file holds one candidate tensor, else a
+  // chooser (a modal popup listing the 4-D tensors with their shapes) opens and the file waits
+  // for the pick (ok is returned: nothing failed yet).
+  Status open_bank_file(const std::uint8_t* data, std::size_t size, const std::string& name);
+  bool choosing_tensor() const { return pending_bank_.has_value(); }
+  // Loads the filters of a tensor file (the `tensor` named, or the only 4-D one) after checking
+  // that their maps fit in memory (services' check_maps_memory); the model's rules otherwise.
+  Result<Model::BankLoad> load_bank(const std::uint8_t* data, std::size_t size,
+                                    const std::string& name, const std::string& tensor);
   Status load_learned_weights(const std::uint8_t* data, std::size_t size, const std::string& name) {
     return model_.load_learned_weights(data, size, name);
   }
@@ -73,7 +86,10 @@ class App {
   const std::vector<NamedRect>& panel_rects() const { return panel_rects_; }
   // Controls, by id: "bank/<filter>" (bank list), "weight/<x>,<y>" (cells of the kernel being
   // edited), "tab/<label>", "tile/<i>" (learned filters), "split" (the bar above the bottom
-  // tabs), and buttons by their label.
+  // tabs), and buttons by their label. Banks from files: "input/gray", "input/rgb" (the input
+  // switch), "maptile/<i>" (the bank's tiles), "tensor/<name>" (the chooser's entries),
+  // "inspector/<window|kernel|products>/<R|G|B>" (a C = 3 filter's grids; without the channel
+  // for C = 1).
   const std::vector<NamedRect>& control_rects() const { return control_rects_; }
 
   // The linked view and the inspected pixel, for the scripting API's viewState().
@@ -124,6 +140,10 @@ class App {
   void draw_training_tab();
   void draw_filter_tiles(const cnn::Network& net, bool clickable);
   void draw_layer2_activations();
+  // Banks from files (bank_tiles.cpp): the bank's filters as tiles, the tensor chooser.
+  void draw_bank_tiles_tab();
+  void draw_tensor_chooser();
+  void sync_tile_textures();
   void draw_colour_bar(int map_index, float width);
   void draw_histogram(int map_index, float width);
 
@@ -151,6 +171,19 @@ class App {
   char path_[1024] = {};
   char url_[1024] = {};
   int add_preset_ = 0;
+
+  // Banks from files (bank_tiles.cpp).
+  struct PendingBankFile {  // a file waiting for the chooser's pick
+    std::string name;
+    std::vector<std::uint8_t> bytes;
+    std::vector<TensorInfo> tensors;
+    bool open_popup = true;
+  };
+  std::optional<PendingBankFile> pending_bank_;
+  std::vector<std::unique_ptr<gfx::ImageTexture>> tile_textures_;  // one per map's filter
+  std::uint64_t tiles_generation_ = ~std::uint64_t{0};
+  int scroll_to_map_ = -1;  // a tile was clicked: the maps window scrolls to that panel
+  int editor_channel_ = 0;  // which channel of a C = 3 kernel the editor shows
 };
 
 }  // namespace filterlens

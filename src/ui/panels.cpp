@@ -105,14 +105,25 @@ void App::draw_panel(int index, float width, float max_height) {
   const int w = plane.width, h = plane.height;
   const std::string title =
       is_map ? model_.map_kernels()[static_cast<std::size_t>(mi)].name : "Original";
-  const bool show_colour = model_.display().show_colour;
+  // On the RGB input the filters see the colour image, so the original shows it.
+  const bool rgb_input = model_.input_mode() == InputMode::rgb;
+  const bool show_colour = model_.display().show_colour || rgb_input;
 
   // Title row, like the notebook's plot titles; maps get their export buttons.
   ImGui::AlignTextToFramePadding();
+  if (is_map && mi == scroll_to_map_) {  // its tile was clicked
+    ImGui::SetScrollHereY(0.0f);
+    scroll_to_map_ = -1;
+  }
   if (is_map) {
+    // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, width - 76.0f), at.y + 100.0f), true);
     ImGui::TextUnformatted(title.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
+    ImGui::PopClipRect();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d x %d", title.c_str(), w, h);
     ImGui::SameLine(std::max(0.0f, width - 70.0f));
     if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();
@@ -120,8 +131,9 @@ void App::draw_panel(int index, float width, float max_height) {
   } else {
     ImGui::TextUnformatted("Original");
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(show_colour ? "the image as decoded"
-                                    : "the grayscale the filters see (PIL's convert('L'))");
+      ImGui::SetTooltip(rgb_input     ? "the R, G, B channels the filters see (convert('RGB'))"
+                        : show_colour ? "the image as decoded"
+                                      : "the grayscale the filters see (PIL's convert('L'))");
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
   }
@@ -311,52 +323,88 @@ void App::draw_inspector() {
   }
   const InspectorReading& r = *reading;
   const Kernel& k = r.kernel;
-  ImGui::Text("%s at output (%d, %d): window from input (%d, %d), %s padding",
+  const bool rgb = r.channels == 3;
+  ImGui::Text("%s at output (%d, %d): window from input (%d, %d), %s padding%s",
               r.filter_name.c_str(), r.focus.x, r.focus.y, r.ix0, r.iy0,
-              padding_mode_name(r.padding_mode));
-  ImGui::Text("sum of products = %.6g", r.sum);
+              padding_mode_name(r.padding_mode), rgb ? ", RGB input" : "");
+  if (rgb) {
+    // F.conv2d's sum over channels: each channel's window times its kernel plane, then added.
+    ImGui::Text("sum of products = R %.6g + G %.6g + B %.6g = %.6g", r.channel_sums[0],
+                r.channel_sums[1], r.channel_sums[2], r.sum);
+  } else {
+    ImGui::Text("sum of products = %.6g", r.sum);
+  }
   ImGui::SameLine();
   ImGui::TextDisabled("(the map holds %.6g)", r.map_value);
 
-  const float cell = 50.0f;
-  auto grid = [&](const char* id, const char* title, auto value, auto background) {
+  // Cells narrow enough that a channel's three grids fit side by side (values still readable).
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float cell = std::clamp((avail - 80.0f) / (3.0f * std::max(1, k.width)), 34.0f, 50.0f);
+  const std::size_t taps = static_cast<std::size_t>(k.width) * k.height;
+  auto grid = [&](const std::string& id, const char* title, std::size_t offset, auto value,
+                  auto background) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted(title);
-    if (ImGui::BeginTable(id, k.width, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit,
-                          ImVec2(k.width * cell, 0))) {
+    // Three channels' grids side by side: columns as wide as their values (two digits; the
+    // full value on hover), the window scrolls sideways when a large kernel needs more room.
+    const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit |
+                                  (rgb ? ImGuiTableFlags_NoHostExtendX : 0);
+    if (ImGui::BeginTable(id.c_str(), k.width, flags, ImVec2(rgb ? 0.0f : k.width * cell, 0))) {
       for (int ky = 0; ky < k.height; ++ky) {
         ImGui::TableNextRow();
         for (int kx = 0; kx < k.width; ++kx) {
           ImGui::TableSetColumnIndex(kx);
           const std::size_t t = static_cast<std::size_t>(ky) * k.width + kx;
-          const ImU32 bg = background(t);
+          const ImU32 bg = background(offset + t, t);
           if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
           if (r.ghost[t]) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.6f, 0.6f, 0.75f, 1.0f));
-          ImGui::Text("%.3g", value(t) + 0.0f);  // + 0: show -0 (e.g. -1 x 0) as 0
+          const float v = value(offset + t) + 0.0f;  // + 0: show -0 (e.g. -1 x 0) as 0
+          ImGui::Text(rgb ? "%.2g" : "%.3g", v);
           if (r.ghost[t]) ImGui::PopStyleColor();
+          if (rgb && ImGui::IsItemHovered()) ImGui::SetTooltip("%.7g", v);
         }
       }
       ImGui::EndTable();
     }
     ImGui::EndGroup();
+    track(true, id);
   };
-  auto no_bg = [](std::size_t) { return ImU32(0); };
-  auto ghost_bg = [&](std::size_t t) { return r.ghost[t] ? IM_COL32(60, 60, 110, 255) : ImU32(0); };
-  auto sign_bg = [&](std::size_t t) {
-    const double a = r.max_abs_product > 0 ? r.products[t] / r.max_abs_product : 0.0;
+  auto no_bg = [](std::size_t, std::size_t) { return ImU32(0); };
+  auto ghost_bg = [&](std::size_t, std::size_t t) {
+    return r.ghost[t] ? IM_COL32(60, 60, 110, 255) : ImU32(0);
+  };
+  auto sign_bg = [&](std::size_t ct, std::size_t) {
+    const double a = r.max_abs_product > 0 ? r.products[ct] / r.max_abs_product : 0.0;
     const int alpha = static_cast<int>(std::fabs(a) * 160);
     return a > 0 ? IM_COL32(220, 60, 40, alpha) : IM_COL32(40, 90, 230, alpha);
   };
-  grid(
-      "patch", "input window (ghost cells: padding)", [&](std::size_t t) { return r.window[t]; },
-      ghost_bg);
-  ImGui::SameLine(0, 18);
-  grid(
-      "kernel", r.flipped ? "kernel (flipped)" : "kernel",
-      [&](std::size_t t) { return k.weights[t]; }, no_bg);
-  ImGui::SameLine(0, 18);
-  grid(
-      "products", "element-wise products", [&](std::size_t t) { return r.products[t]; }, sign_bg);
+  const char* channel_names[3] = {"R", "G", "B"};
+  for (int c = 0; c < r.channels; ++c) {
+    const std::size_t offset = taps * c;
+    const std::string suffix = rgb ? std::string("/") + channel_names[c] : std::string();
+    std::string window_title = "input window (ghost cells: padding)";
+    std::string kernel_title = r.flipped ? "kernel (flipped)" : "kernel";
+    std::string products_title = "element-wise products";
+    if (rgb) {
+      const char* full[3] = {"red", "green", "blue"};
+      window_title = std::string(full[c]) + " channel window";
+      kernel_title = std::string("kernel, ") + full[c] + " plane" + (r.flipped ? " (flipped)" : "");
+      char sum[64];
+      std::snprintf(sum, sizeof sum, "products (sum %.5g)", r.channel_sums[c]);
+      products_title = sum;
+    }
+    grid(
+        "inspector/window" + suffix, window_title.c_str(), offset,
+        [&](std::size_t t) { return r.window[t]; }, ghost_bg);
+    ImGui::SameLine(0, 18);
+    grid(
+        "inspector/kernel" + suffix, kernel_title.c_str(), offset,
+        [&](std::size_t t) { return k.weights[t]; }, no_bg);
+    ImGui::SameLine(0, 18);
+    grid(
+        "inspector/products" + suffix, products_title.c_str(), offset,
+        [&](std::size_t t) { return r.products[t]; }, sign_bg);
+  }
 }
 
 }  // namespace filterlens

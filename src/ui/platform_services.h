@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "kernel.h"
 #include "result.h"
+#include "status.h"
 
 namespace filterlens {
 
@@ -30,6 +32,9 @@ struct PlatformServices {
   std::function<Result<std::vector<std::uint8_t>>(const std::string& path)> read_file;
   // TrueType font bytes for figure titles (empty: untitled panels).
   std::function<const std::vector<std::uint8_t>&()> title_font;
+  // Whether the maps of `bank` (on the RGB input when `rgb`) would fit in memory next to what is
+  // there, or why not; empty where memory is not a fixed budget (the desktop).
+  std::function<Status(const std::vector<Kernel>& bank, bool rgb)> check_maps_memory;
 };
 
 }  // namespace filterlens

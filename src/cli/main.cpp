@@ -211,10 +211,11 @@ FileBank load_bank_file(const FilterArgs& o) {
                                         " is a .npy file, which holds one unnamed array"};
   Result<std::size_t> pick = pick_bank_tensor(contents.value(), o.tensor);
   if (!pick)
-    throw BankFileError{kExitUsage, what + ": " + pick.error() +
-                                        (contents.value().format == TensorFileFormat::safetensors
-                                             ? " (choose with --tensor NAME)"
-                                             : "")};
+    throw BankFileError{
+        kExitUsage,
+        what + ": " + pick.error() +
+            // Only a choice among tensors is helped by --tensor (not a shape).
+            (pick.error().rfind("the file ", 0) == 0 ? " (choose with --tensor NAME)" : "")};
   Result<TensorBank> bank = read_tensor_bank(b.data(), b.size(), o.tensor, path_stem(o.bank_file));
   if (!bank) throw BankFileError{kExitUnreadable, "cannot read " + what + ": " + bank.error()};
   FileBank out{std::move(bank).value(), {}};

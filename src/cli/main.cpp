@@ -129,7 +129,7 @@ void add_filter_options(CLI::App& app, FilterArgs& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--kernel", o.kernels,
                  "a custom kernel, rows separated by ';', e.g. \"-1,0,1;-2,0,2;-1,0,1\"\n"
-                 "(1x1 to 15x15; repeatable; named custom1, custom2, ...)")
+                 "(1x1 to 31x31; repeatable; named custom1, custom2, ...)")
       ->type_name("ROWS")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -456,8 +456,8 @@ int run_filter(const FilterArgs& o) {
     print_error(written.error());
     return kExitUnwritable;
   }
-  std::printf("%s: %d x %d %s -> %s (", printable(o.image).c_str(), first.width, first.height,
-              channels == 3 ? "rgb" : "gray", printable(o.out_dir).c_str());
+  std::printf("%s: %d x %d%s -> %s (", printable(o.image).c_str(), first.width, first.height,
+              channels == 3 ? " rgb" : "", printable(o.out_dir).c_str());
   if (file)
     std::printf("%s %s %s, ",
                 printable(file->bank.tensor.empty() ? o.bank_file : file->bank.tensor).c_str(),

@@ -829,12 +829,9 @@ Result<std::vector<TensorInfo>> list_bank_tensors(const std::uint8_t* data, std:
   return Result<std::vector<TensorInfo>>::ok(std::move(out));
 }
 
-Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
-                                    const std::string& tensor, const std::string& file_stem) {
-  using R = Result<TensorBank>;
-  Result<TensorFileContents> listed = list_tensors(data, size);
-  if (!listed) return R::fail(listed.error());
-  TensorFileContents& contents = listed.value();
+Result<std::size_t> pick_bank_tensor(const TensorFileContents& contents,
+                                     const std::string& tensor) {
+  using R = Result<std::size_t>;
   const TensorInfo* pick = nullptr;
   if (contents.format == TensorFileFormat::npy) {
     pick = &contents.tensors.front();
@@ -866,6 +863,18 @@ Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
                      tensor_list(contents.tensors, false));
   }
   if (!pick->problem.empty()) return R::fail(pick->problem);
+  return R::ok(static_cast<std::size_t>(pick - contents.tensors.data()));
+}
+
+Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
+                                    const std::string& tensor, const std::string& file_stem) {
+  using R = Result<TensorBank>;
+  Result<TensorFileContents> listed = list_tensors(data, size);
+  if (!listed) return R::fail(listed.error());
+  TensorFileContents& contents = listed.value();
+  Result<std::size_t> index = pick_bank_tensor(contents, tensor);
+  if (!index) return R::fail(index.error());
+  const TensorInfo* pick = &contents.tensors[index.value()];
 
   const bool npy = contents.format == TensorFileFormat::npy;
   const DTypeInfo dt = npy ? npy_dtype(pick->dtype) : safetensors_dtype(pick->dtype);

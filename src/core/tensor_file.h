@@ -58,6 +58,12 @@ Result<TensorFileContents> list_tensors(const std::uint8_t* data, std::size_t si
 // set for the ones that cannot be loaded.
 Result<std::vector<TensorInfo>> list_bank_tensors(const std::uint8_t* data, std::size_t size);
 
+// Which tensor read_tensor_bank would take (an index into contents.tensors), or why none: no
+// tensor of that name, several 4-D tensors and no name, none at all, or the tensor's `problem`
+// (shape or dtype). Every message names the tensors or the shape.
+Result<std::size_t> pick_bank_tensor(const TensorFileContents& contents,
+                                     const std::string& tensor = "");
+
 // A bank read from a file.
 struct TensorBank {
   TensorFileFormat format = TensorFileFormat::npy;

@@ -243,10 +243,16 @@ void App::draw_image_section() {
     ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source.width, source.height,
                         source.channels, source.channels == 1 ? "" : "s", model_.last_compute_ms());
   }
-  ImGui::TextWrapped(
-      "Drop an image anywhere, or paste one. Drop a model's .npy / .safetensors weights to see "
-      "its filters.");
-  if (ImGui::Button("Open image...")) {
+  ImGui::TextWrapped("Drop an image anywhere, or paste one.");
+  const bool open_image = ImGui::Button("Open image...");
+  ImGui::SameLine();
+  // The same dialog and drop path: the app tells a tensor file from an image by its content.
+  const bool open_filters = track(ImGui::Button("Open filters..."), "Open filters...");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "A model's conv layer, weights [N, C, kh, kw] with C = 1 or 3, from a .npy or "
+        ".safetensors file (or drop the file anywhere; on the desktop, type its path below)");
+  if (open_image || open_filters) {
     if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
   }
   ImGui::SetNextItemWidth(-60.0f);
@@ -318,20 +324,9 @@ void App::draw_bank_section() {
   if (ImGui::Button("Add")) model_.add_kernel(presets[static_cast<std::size_t>(add_preset_)]);
   ImGui::EndDisabled();
   ImGui::TextDisabled("%s",
-                      rgb ? "Presets are gray (C = 1) filters: switch the input to gray "
-                            "to add them."
+                      rgb ? "presets are gray (C = 1): switch the input to gray"
                           : presets[static_cast<std::size_t>(add_preset_)].description.c_str());
-  if (track(ImGui::Button("Open filters..."), "Open filters...")) {
-    if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
-  }
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "A conv layer's weights [N, C, kh, kw] (C = 1 or 3) from a .npy or .safetensors file; "
-        "on the desktop, type its path in the path field above or drop it on the window");
-  ImGui::SameLine();
-  if (track(ImGui::Button("Restore presets"), "Restore presets")) model_.restore_default_bank();
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("edge, sharpen and blur on the gray input, instead of the bank");
+
   const int selected = model_.selected();
   if (selected >= 0 && selected < static_cast<int>(model_.bank().size()))
     draw_kernel_editor(selected);
@@ -441,6 +436,11 @@ void App::draw_params_section() {
     ImGui::SetTooltip(
         "three channels: ToTensor() of convert('RGB'), what a CNN's first layer sees; needs "
         "filters with C = 3 (open a model's weights)");
+  ImGui::SameLine();
+  if (track(ImGui::SmallButton("Restore presets"), "Restore presets"))
+    model_.restore_default_bank();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("edge, sharpen and blur on the gray input, instead of the bank");
   ConvParams p = model_.params();
   bool changed = false;
   int mode = static_cast<int>(p.padding_mode);

@@ -2,7 +2,8 @@
 // drops and the path field (images, or .npy / .safetensors filter banks), exports written to
 // ./filterlens-export/.
 //
-//   filterlens [IMAGE] [--screenshot FILE.png] [--frames N] [--dump-maps DIR]
+//   filterlens [IMAGE] [BANK.npy|BANK.safetensors ...] [--screenshot FILE.png] [--frames N]
+//              [--dump-maps DIR]
 // --screenshot renders N frames (default 5), saves the window's pixels as PNG and exits (used by
 // the desktop smoke test under Xvfb). --dump-maps also writes, per map, the GPU's colour-mapped
 // texture read back (NAME.gpu.png) beside the app's exports (NAME.png, NAME.npy), so the test
@@ -171,7 +172,8 @@ bool dump_maps(const filterlens::App& app, const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string image = FILTERLENS_DEFAULT_IMAGE, screenshot, maps_dir;
+  std::string screenshot, maps_dir;
+  std::vector<std::string> files;  // opened in order, as if dropped: an image, then banks
   int frames = 5;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -182,10 +184,12 @@ int main(int argc, char** argv) {
     } else if (arg == "--dump-maps" && i + 1 < argc) {
       maps_dir = argv[++i];
     } else if (arg == "--help") {
-      std::puts("usage: filterlens [IMAGE] [--screenshot FILE.png] [--frames N] [--dump-maps DIR]");
+      std::puts(
+          "usage: filterlens [IMAGE] [BANK.npy|BANK.safetensors ...] [--screenshot FILE.png] "
+          "[--frames N] [--dump-maps DIR]");
       return 0;
     } else {
-      image = arg;
+      files.push_back(arg);
     }
   }
 
@@ -217,7 +221,9 @@ int main(int argc, char** argv) {
   filterlens::Status gfx = app.init_graphics("#version 330 core");
   if (!gfx) std::fprintf(stderr, "filterlens: %s\n", gfx.error().c_str());
   glfwSetDropCallback(window, on_drop);
-  open_path(image);
+  if (files.empty() || filterlens::is_tensor_file(nullptr, 0, files.front()))
+    files.insert(files.begin(), FILTERLENS_DEFAULT_IMAGE);
+  for (const std::string& file : files) open_path(file);
   load_cnn_files(app);
 
   int frame = 0;

@@ -149,8 +149,13 @@ void App::frame() {
   ImGui::SetNextWindowPos(
       ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + vp->WorkSize.y - inspector_h));
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
+  // A colour filter's three rows of grids may be wider than the tab: then it scrolls sideways.
+  const std::optional<Focus> focus = model_.focus();
+  const bool wide_inspector =
+      focus && model_.map_kernels()[static_cast<std::size_t>(focus->filter)].channels == 3;
   if (ImGui::Begin("Inspector", nullptr,
-                   fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_HorizontalScrollbar)) {
+                   fixed | ImGuiWindowFlags_NoTitleBar |
+                       (wide_inspector ? ImGuiWindowFlags_HorizontalScrollbar : 0))) {
     draw_split_handle();
     if (ImGui::BeginTabBar("bottom")) {
       if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {

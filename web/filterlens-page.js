@@ -154,7 +154,7 @@
 
   function info() {
     return { width: module._fl_gray_width(), height: module._fl_gray_height(),
-             maps: module._fl_map_count(), input: module._fl_input_mode() ? 'rgb' : 'gray' };
+             maps: module._fl_map_count() };
   }
 
   function copyFloats(ptr, count) {
@@ -697,6 +697,7 @@
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
     inspector: () => inspector(),
+    input: () => { requireModule(); return module._fl_input_mode() ? 'rgb' : 'gray'; },
   };
 
   const missing = missingFeature();

@@ -175,7 +175,8 @@ before(async () => {
   await page.evaluate(() => window.FilterLens.ready);
   const info = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'photo.png'),
                                    [...fs.readFileSync(path.join(tmp, 'photo.png'))]);
-  assert.deepEqual(info, { width: 61, height: 43, maps: 3, input: 'gray' });
+  assert.deepEqual(info, { width: 61, height: 43, maps: 3 });
+  assert.equal(await page.evaluate(() => window.FilterLens.input()), 'gray');
 });
 
 after(async () => {
@@ -211,9 +212,9 @@ test('setFilters runs file filters on the RGB input with any padding mode, strid
     { padding: 0, paddingMode: 'zeros', stride: 2, dilation: 2 },
     { padding: 2, paddingMode: 'replicate', stride: 1, dilation: 1 },
   ]) {
-    const info = await page.evaluate(s => window.FilterLens.setFilters(
+    await page.evaluate(s => window.FilterLens.setFilters(
       { filters: ['encoder_conv1_weight_3', 'encoder_conv1_weight_1'], input: 'rgb', ...s }), spec);
-    assert.equal(info.input, 'rgb');
+    assert.equal(await page.evaluate(() => window.FilterLens.input()), 'rgb');
     expectMapsEqual(await pageMaps(),
                     torchMaps({ weights: 'encoder.conv1.weight.npy', indices: [3, 1], input: 'rgb', ...spec }),
                     JSON.stringify(spec));
@@ -222,8 +223,8 @@ test('setFilters runs file filters on the RGB input with any padding mode, strid
   const w = [[[1, 0], [0, -1]], [[0.5, 0.5], [0.5, 0.5]], [[0, -2], [2, 0]]];
   fs.writeFileSync(path.join(tmp, 'typed.json'), JSON.stringify(w));
   python("import json, numpy as np; np.save('typed.npy', np.array([json.load(open('typed.json'))], dtype=np.float32))");
-  const info = await page.evaluate(w => window.FilterLens.setFilters({ filters: [{ name: 'mine', weights: w }], padding: 1 }), w);
-  assert.equal(info.input, 'rgb');
+  await page.evaluate(w => window.FilterLens.setFilters({ filters: [{ name: 'mine', weights: w }], padding: 1 }), w);
+  assert.equal(await page.evaluate(() => window.FilterLens.input()), 'rgb');
   expectMapsEqual(await pageMaps(), torchMaps({ weights: 'typed.npy', indices: [0], input: 'rgb' }), 'typed C = 3');
   await page.evaluate(() => window.FilterLens.setFilters({ filters: ['encoder_conv1_weight_0', 'encoder_conv1_weight_1',
     'encoder_conv1_weight_2', 'encoder_conv1_weight_3', 'encoder_conv1_weight_4'], padding: 1 }));
@@ -308,6 +309,8 @@ print(worst)
 });
 
 test('loadBank: errors keep the maps; a C = 1 tensor replaces the RGB bank; float16 .npy loads', async () => {
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['encoder_conv1_weight_4', 'encoder_conv1_weight_0'],
+    padding: 2, paddingMode: 'reflect', stride: 2 }));
   const before = await pageMaps();
   const load = (file, options) => page.evaluate(({ bytes, options }) =>
     window.FilterLens.loadBank(new Uint8Array(bytes), options), { bytes: [...fs.readFileSync(path.join(tmp, file))], options });
@@ -336,6 +339,7 @@ test('loadBank: errors keep the maps; a C = 1 tensor replaces the RGB bank; floa
   assert.deepEqual(loaded, { names: ['encoder_conv0_weight_0', 'encoder_conv0_weight_1', 'encoder_conv0_weight_2'], shape: [3, 1, 3, 3] });
   const gray = await pageMaps();
   assert.deepEqual(names(gray), loaded.names);
+  assert.equal(await page.evaluate(() => window.FilterLens.input()), 'gray');
   expectMapsEqual(gray, torchMaps({ weights: 'encoder.conv0.weight.npy', indices: [0, 1, 2], input: 'gray', padding: 2,
                                     paddingMode: 'reflect', stride: 2 }), 'C = 1 on gray');
   // A float16 C = 3 .npy: RGB again, named after the file.

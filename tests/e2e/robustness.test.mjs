@@ -176,7 +176,8 @@ test('setFilters checks every field, and a call that throws changes nothing', as
     [{ filters: [{ name: 'w', weights: [[Infinity]] }] }, /must be a finite number \(got Infinity\)/],
     [{ filters: [{ name: 'w', weights: [['1']] }] }, /must be a finite number \(got "1"\)/],
     [{ filters: [{ name: 'w', weights: [[1e39]] }] }, /too large for a 32-bit float/],
-    [{ filters: [{ name: 'w', weights: [[[1]]] }] }, /must be a finite number \(got an array of 1\)/],
+    // [C][kh][kw] planes are a filter with C channels (a colour filter has 3); 2 is no input's.
+    [{ filters: [{ name: 'w', weights: [[[1]], [[2]]] }] }, /has 2 planes; a filter has 1 \(gray\) or 3/],
     // Parameters
     [{ filters: ['edge'], padding: -1 }, /padding must be an integer from 0 to 1000 \(got -1\)/],
     [{ filters: ['edge'], padding: 1.5 }, /padding must be an integer/],

@@ -349,3 +349,47 @@ test('loadBank: errors keep the maps; a C = 1 tensor replaces the RGB bank; floa
                                                paddingMode: 'reflect', stride: 2 }), 'float16 .npy');
   assert.deepEqual(consoleErrors, []);
 });
+
+test('every hostile bank file of the catalogue loads as described or is refused, keeping the maps', async () => {
+  // tests/hostile/make_hostile.py's bank files (bank's catalogue); CLI-only cases (--input) skipped.
+  let catalogue = process.env.FILTERLENS_HOSTILE_DIR;
+  if (!catalogue || !fs.existsSync(path.join(catalogue, 'manifest.json'))) {
+    catalogue = path.join(tmp, 'hostile');
+    execFileSync(PYTHON, [path.join(root, 'tests', 'hostile', 'make_hostile.py'), catalogue]);
+  }
+  const entries = JSON.parse(fs.readFileSync(path.join(catalogue, 'manifest.json'), 'utf8')).files
+    .filter(e => e.kind === 'bankfile' && e.surfaces.includes('page') && e.argv.length === 0);
+  assert.ok(entries.length >= 40, `only ${entries.length} bank files in the catalogue`);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'valid_rgb.png'),
+                      [...fs.readFileSync(path.join(catalogue, 'valid_rgb.png'))]);
+  const reset = () => page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+  await reset();
+  const before = await pageMaps();
+  const problems = [];
+  for (const e of entries) {
+    const bytes = [...fs.readFileSync(path.join(catalogue, e.name))];
+    const got = await page.evaluate(({ bytes, name }) => window.FilterLens.loadBank(new Uint8Array(bytes), { name })
+      .then(r => ({ ok: r }), err => ({ error: err.message })), { bytes, name: e.name });
+    if (e.expect.includes('ok')) {
+      const want = Array.from({ length: e.filters }, (_, i) => `${e.stem}_${i}`);
+      const input = await page.evaluate(() => window.FilterLens.input());
+      if (!got.ok) problems.push(`${e.name}: refused (${got.error})`);
+      else if (JSON.stringify(got.ok.names) !== JSON.stringify(want)) problems.push(`${e.name}: names ${got.ok.names}`);
+      else if (input !== (e.rgb ? 'rgb' : 'gray')) problems.push(`${e.name}: input ${input}`);
+      await reset();
+      continue;
+    }
+    if (got.ok) {
+      problems.push(`${e.name}: accepted (${e.why})`);
+      await reset();
+      continue;
+    }
+    if (!got.error.startsWith('Could not load filters from ' + e.name + ': ') || got.error.includes('\n'))
+      problems.push(`${e.name}: message ${JSON.stringify(got.error.slice(0, 200))}`);
+    const now = await pageMaps();
+    if (JSON.stringify(names(now)) !== JSON.stringify(names(before)) || now.some((m, i) => maxAbsDiff(m.data, before[i].data) !== 0))
+      problems.push(`${e.name}: the maps changed`);
+  }
+  assert.deepEqual(problems, []);
+  assert.deepEqual(consoleErrors, []);
+});

@@ -19,6 +19,46 @@
   // handler so the Content-Security-Policy allows no inline script.
   document.getElementById('canvas').addEventListener('contextmenu', e => e.preventDefault());
 
+  // The canvas's backing store follows its CSS box in device pixels (CSS size x
+  // devicePixelRatio) through window resizes, browser zoom and moves to a monitor with another
+  // pixel ratio. The app reads both sizes each frame and lays out in CSS pixels; nothing goes
+  // through GLFW's window size, which in Emscripten asks for fullscreen when it equals the
+  // screen's. Returns a function that applies the size again (glfwCreateWindow sets its own
+  // after the observer's first report, while the CSS box stays as it was).
+  function followCanvasSize(canvas) {
+    let devicePixels = null;  // the exact device-pixel box, where the browser reports one
+    const apply = () => {
+      const rect = canvas.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      let w = Math.max(1, Math.round(rect.width * dpr));
+      let h = Math.max(1, Math.round(rect.height * dpr));
+      // The browser's own rounding of a fractional ratio is better, when it agrees with the ratio
+      // (Chromium's device emulation reports CSS pixels there).
+      if (devicePixels && Math.abs(devicePixels[0] - w) <= 1 && Math.abs(devicePixels[1] - h) <= 1)
+        [w, h] = devicePixels;
+      if (canvas.width !== w) canvas.width = w;
+      if (canvas.height !== h) canvas.height = h;
+    };
+    const observer = new ResizeObserver(entries => {
+      const box = entries[entries.length - 1].devicePixelContentBoxSize;
+      devicePixels = box && box[0] ? [box[0].inlineSize, box[0].blockSize] : null;
+      apply();
+    });
+    try {
+      observer.observe(canvas, { box: 'device-pixel-content-box' });
+    } catch (e) {
+      observer.observe(canvas);  // browsers without device-pixel-content-box
+    }
+    // A ratio change alone (zoom, another monitor) need not resize the CSS box.
+    const watchRatio = () => {
+      matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`)
+        .addEventListener('change', () => { devicePixels = null; apply(); watchRatio(); }, { once: true });
+    };
+    watchRatio();
+    return apply;
+  }
+  const reapplyCanvasSize = followCanvasSize(document.getElementById('canvas'));
+
   function showProblem(text) {
     overlay.classList.remove('hidden');
     progress.remove();
@@ -175,19 +215,18 @@
     return maps;
   }
 
-  // Named rectangles of the last frame in CSS pixels (for tests and embedders): which 0 = the
-  // image panels, 1 = the controls (see App::control_rects for their ids).
+  // Named rectangles of the last frame in CSS pixels relative to the canvas, which is where the
+  // app lays out (for tests and embedders): which 0 = the image panels, 1 = the controls (see
+  // App::control_rects for their ids).
   function namedRects(which) {
     requireModule();
     const out = malloc(16);
-    const canvas = module.canvas;
-    const scale = canvas.getBoundingClientRect().width / canvas.width;
     const list = [];
     for (let i = 0; i < module._fl_rect_count(which); ++i) {
       module._fl_rect(which, i, out);
       const r = new Float32Array(module.HEAPF32.buffer, out, 4);
-      list.push({ name: module.UTF8ToString(module._fl_rect_name(which, i)), x: r[0] * scale,
-                  y: r[1] * scale, width: r[2] * scale, height: r[3] * scale });
+      list.push({ name: module.UTF8ToString(module._fl_rect_name(which, i)), x: r[0], y: r[1],
+                  width: r[2], height: r[3] });
     }
     module._free(out);
     return list;
@@ -504,8 +543,12 @@
 
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
   window.FilterLensPage = {
+    // The app calls this when the backing store no longer matches CSS size x devicePixelRatio
+    // (a ratio change the browser announced to neither the observer nor the media query).
+    fitCanvas() { reapplyCanvasSize(); },
     runtimeReady() {
       running = true;
+      reapplyCanvasSize();  // main() created the GLFW window, which set a size of its own
       overlay.classList.add('hidden');
       const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
       const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']

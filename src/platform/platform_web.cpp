@@ -42,6 +42,7 @@ EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size)
 EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
+EM_JS(void, js_fit_canvas, (), { FilterLensPage.fitCanvas(); });
 
 namespace filterlens::platform {
 namespace {
@@ -92,22 +93,35 @@ filterlens::App* g_app = nullptr;
 GLFWwindow* g_window = nullptr;
 std::string g_error;  // what fl_last_error returns
 
-// Keeps the canvas's backing store at CSS size x devicePixelRatio, so it is sharp on HiDPI.
-void follow_canvas_size() {
+// The canvas as the page sized it: CSS size from the stylesheet, backing store = CSS size x
+// devicePixelRatio, kept so by a ResizeObserver in filterlens-page.js. Never glfwSetWindowSize:
+// Emscripten's GLFW asks for fullscreen when that size equals the screen's.
+filterlens::platform::FrameGeometry canvas_geometry() {
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  int fb_w = 0, fb_h = 0;
+  emscripten_get_canvas_element_size("#canvas", &fb_w, &fb_h);
+  // The page's ResizeObserver and media query keep the backing store right; this catches a
+  // ratio change neither reported (Chromium's emulation, some zoom paths) on the next frame.
   const double dpr = emscripten_get_device_pixel_ratio();
-  const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
-  const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
-  int cur_w = 0, cur_h = 0;
-  glfwGetWindowSize(g_window, &cur_w, &cur_h);
-  if (w != cur_w || h != cur_h) glfwSetWindowSize(g_window, w, h);
+  if (std::abs(fb_w - std::lround(css_w * dpr)) > 1 ||
+      std::abs(fb_h - std::lround(css_h * dpr)) > 1) {
+    js_fit_canvas();
+    emscripten_get_canvas_element_size("#canvas", &fb_w, &fb_h);
+  }
+  filterlens::platform::FrameGeometry g;
+  g.width = static_cast<float>(std::max(1.0, css_w));
+  g.height = static_cast<float>(std::max(1.0, css_h));
+  g.fb_width = std::max(1, fb_w);
+  g.fb_height = std::max(1, fb_h);
+  return g;
 }
 
 void main_loop() {
-  follow_canvas_size();
+  const filterlens::platform::FrameGeometry geometry = canvas_geometry();
+  filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
-  filterlens::platform::draw_frame(g_window, *g_app, fw, fh);
+  filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)

@@ -2,6 +2,9 @@
 // commands (see kMainUsage):
 //
 //   filterlens-cli [filter] IMAGE --out DIR [options]   gray.npy, <filter>.npy/.png, figure.png
+//   filterlens-cli IMAGE --out DIR --bank FILE ...      a model's first conv layer (.npy or
+//                                                       .safetensors): <stem>_<i>.npy/.png,
+//                                                       filters.png; gray or RGB input
 //   filterlens-cli train --data DIR --out WEIGHTS ...   the CNN, trained (cnn_commands.cpp)
 //   filterlens-cli eval --weights WEIGHTS --data DIR    its test accuracy
 //
@@ -13,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,6 +36,7 @@
 #include "npy.h"
 #include "png_write.h"
 #include "pytorch_code.h"
+#include "tensor_file.h"
 #include "version.h"
 
 using namespace filterlens;
@@ -41,6 +46,8 @@ namespace {
 
 const char kMainUsage[] =
     "Usage: filterlens-cli [filter] IMAGE --out DIR [OPTIONS]\n"
+    "       filterlens-cli [filter] IMAGE --out DIR --bank FILE [--tensor NAME] [--input "
+    "gray|rgb]\n"
     "       filterlens-cli train --data DIR --out WEIGHTS [OPTIONS]\n"
     "       filterlens-cli eval --weights WEIGHTS --data DIR [OPTIONS]\n"
     "       filterlens-cli --list-filters | --print-pytorch [OPTIONS] | --version\n";
@@ -48,12 +55,16 @@ const char kMainUsage[] =
 const char kMainDescription[] =
     "Filters IMAGE's grayscale (PIL convert('L'), scaled to [0,1]) exactly like\n"
     "torch.nn.functional.conv2d and writes gray.npy, <filter>.npy, <filter>.png and figure.png\n"
-    "into DIR. A file name that starts with '-' (or is 'train', 'eval' or 'filter') goes after\n"
+    "into DIR. With --bank, the filters are a conv weight [N, C, kh, kw] from a .npy or\n"
+    ".safetensors file (C = 1 on the gray image, C = 3 on the RGB channels, ToTensor() of\n"
+    "convert('RGB')); the maps are <stem>_<i>.npy/.png and filters.png shows the filters.\n"
+    "A file name that starts with '-' (or is 'train', 'eval' or 'filter') goes after\n"
     "'--', options before it: filterlens-cli --out DIR -- -photo.png";
 
 const char kFooter[] =
-    "Exit status: 0 ok, 2 bad usage or parameters, 3 an input (image, data, weights) cannot be\n"
-    "read, 4 the outputs cannot be written.";
+    "Exit status: 0 ok, 2 bad usage or parameters (a bank's shape, or its C against --input),\n"
+    "3 an input (image, bank file, data, weights) cannot be read, 4 the outputs cannot be\n"
+    "written.";
 
 // CLI11's help with our usage lines first (it would print "Usage: NAME [OPTIONS] [SUBCOMMAND]",
 // which cannot say that IMAGE and --out belong together or that `filter` is implied).
@@ -88,6 +99,10 @@ struct FilterArgs {
   std::string colormap = "gray";
   bool list = false;
   bool print_pytorch = false;
+  std::string bank_file;
+  std::string tensor;
+  std::string input = "auto";
+  std::string filter_scale = "symmetric";
 };
 
 // A CLI11 check from one of the core's name parsers (its error is the message).
@@ -114,7 +129,7 @@ void add_filter_options(CLI::App& app, FilterArgs& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--kernel", o.kernels,
                  "a custom kernel, rows separated by ';', e.g. \"-1,0,1;-2,0,2;-1,0,1\"\n"
-                 "(1x1 to 15x15; repeatable; named custom1, custom2, ...)")
+                 "(1x1 to 31x31; repeatable; named custom1, custom2, ...)")
       ->type_name("ROWS")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -143,13 +158,100 @@ void add_filter_options(CLI::App& app, FilterArgs& o) {
                  "clamp (values clamped to 0..1); default gray")
       ->type_name("C")
       ->check(core_check(parse_colormap));
+  app.add_option("--bank", o.bank_file,
+                 "filters from a conv weight [N, C, kh, kw] (or [N, kh, kw]) in a .npy or\n"
+                 ".safetensors file: C 1 or 3, kh and kw 1-31, N 1-256; float16/32/64\n"
+                 "(and bfloat16 in .safetensors). Replaces the default bank; --filters\n"
+                 "and --kernel add C = 1 filters after the file's")
+      ->type_name("FILE");
+  app.add_option("--tensor", o.tensor,
+                 "the .safetensors tensor to load (default: the only 4-D one)")
+      ->type_name("NAME");
+  app.add_option("--input", o.input,
+                 "gray (PIL convert('L')) or rgb (convert('RGB'), 3 channels); default:\n"
+                 "rgb when the --bank filters have C = 3, else gray")
+      ->type_name("I")
+      ->check(CLI::IsMember({"auto", "gray", "rgb"}));
+  app.add_option("--filter-scale", o.filter_scale,
+                 "filters.png tiles: symmetric (0 mid gray, +-max|w| white/black;\n"
+                 "default) or minmax (each filter's min..max to black..white)")
+      ->type_name("S")
+      ->check(CLI::IsMember({"symmetric", "minmax"}));
   app.add_flag("--print-pytorch", o.print_pytorch,
                "print the bank as runnable PyTorch code and exit");
   app.add_flag("--list-filters", o.list, "print the preset filters and exit");
 }
 
-std::vector<Kernel> build_bank(const FilterArgs& o) {
+// A bank file's failure: the exit code tells an unreadable or damaged file (3) from a file
+// whose tensor does not fit (2: its shape, a missing or ambiguous --tensor).
+struct BankFileError {
+  int exit_code;
+  std::string message;
+};
+
+struct FileBank {
+  TensorBank bank;
+  PyTorchFileBank code;
+};
+
+std::string quoted(const std::string& s) {
+  return "'" + s + "'";
+}
+
+FileBank load_bank_file(const FilterArgs& o) {
+  const std::string what = "bank file " + quoted(o.bank_file);
+  Result<std::vector<std::uint8_t>> bytes = read_file_bytes(o.bank_file);
+  if (!bytes) throw BankFileError{kExitUnreadable, "cannot read " + what + ": " + bytes.error()};
+  const std::vector<std::uint8_t>& b = bytes.value();
+  Result<TensorFileContents> contents = list_tensors(b.data(), b.size());
+  if (!contents)
+    throw BankFileError{kExitUnreadable, "cannot read " + what + ": " + contents.error()};
+  if (contents.value().format == TensorFileFormat::npy && !o.tensor.empty())
+    throw BankFileError{kExitUsage, "--tensor " + quoted(o.tensor) + ": " + what +
+                                        " is a .npy file, which holds one unnamed array"};
+  Result<std::size_t> pick = pick_bank_tensor(contents.value(), o.tensor);
+  if (!pick)
+    throw BankFileError{
+        kExitUsage,
+        what + ": " + pick.error() +
+            // Only a choice among tensors is helped by --tensor (not a shape).
+            (pick.error().rfind("the file ", 0) == 0 ? " (choose with --tensor NAME)" : "")};
+  Result<TensorBank> bank = read_tensor_bank(b.data(), b.size(), o.tensor, path_stem(o.bank_file));
+  if (!bank) throw BankFileError{kExitUnreadable, "cannot read " + what + ": " + bank.error()};
+  FileBank out{std::move(bank).value(), {}};
+  out.code.path = o.bank_file;
+  out.code.format = out.bank.format;
+  out.code.tensor = out.bank.tensor;
+  out.code.shape = out.bank.shape;
+  for (const Kernel& k : out.bank.filters) out.code.filter_names.push_back(k.name);
+  return out;
+}
+
+// The input's channel count: --input, or (auto) the file bank's C.
+int input_channels(const FilterArgs& o, const FileBank* file) {
+  if (o.input == "rgb") return 3;
+  if (o.input == "gray") return 1;
+  return file && file->bank.channels == 3 ? 3 : 1;
+}
+
+// Every filter's C against the input's, before anything is read or computed: torch's own error,
+// with the way out.
+void check_bank_channels(const std::vector<Kernel>& bank, int channels) {
+  for (const Kernel& k : bank) {
+    if (k.channels == channels) continue;
+    throw UsageError{"filter '" + k.name + "' has C = " + std::to_string(k.channels) +
+                     " input channels but the input is " + (channels == 3 ? "rgb" : "gray") +
+                     " (C = " + std::to_string(channels) + "); " +
+                     (k.channels == 3 ? "use --input rgb" : "use --input gray") +
+                     (k.channels == 1 && channels == 3
+                          ? " (presets and --kernel filters are gray-only)"
+                          : std::string())};
+  }
+}
+
+std::vector<Kernel> build_bank(const FilterArgs& o, const FileBank* file = nullptr) {
   std::vector<Kernel> bank;
+  if (file) bank = file->bank.filters;
   for (const std::string& name : o.filter_names) {
     auto k = find_preset(name);
     if (!k) throw UsageError{k.error()};
@@ -160,7 +262,7 @@ std::vector<Kernel> build_bank(const FilterArgs& o) {
     if (!k) throw UsageError{"--kernel: " + k.error()};
     bank.push_back(k.value());
   }
-  if (bank.empty()) bank = default_bank();
+  if (bank.empty()) bank = default_bank();  // only without --bank (a file has 1+ filters)
   for (std::size_t i = 0; i < bank.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (bank[i].name == bank[j].name)
@@ -193,10 +295,6 @@ std::vector<unsigned char> load_font() {
   return std::move(bytes).value();
 }
 
-std::string quoted(const std::string& s) {
-  return "'" + s + "'";
-}
-
 // --resize is held to the decoder's pixel limit, from the decoded size and before anything is
 // allocated; the message gives both sizes.
 void check_resize(int width, int height, int n) {
@@ -211,8 +309,52 @@ void check_resize(int width, int height, int n) {
                      std::to_string(limit) + " pixels"};
 }
 
+// The header of a (3, H, W) float32 .npy (npy_header writes 2-D ones): the input of an RGB run.
+std::vector<std::uint8_t> npy_header_chw(int channels, int height, int width) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
+                     std::to_string(channels) + ", " + std::to_string(height) + ", " +
+                     std::to_string(width) + "), }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::vector<std::uint8_t> out{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  out.push_back(static_cast<std::uint8_t>(dict.size() & 0xFF));
+  out.push_back(static_cast<std::uint8_t>(dict.size() >> 8));
+  out.insert(out.end(), dict.begin(), dict.end());
+  return out;
+}
+
+// An RGB figure panel from the three planes in [0, 1].
+Image rgb_to_u8(const RgbPlanes& p) {
+  Image im{p.r.width, p.r.height, 3, {}};
+  im.pixels.reserve(p.r.data.size() * 3);
+  for (std::size_t i = 0; i < p.r.data.size(); ++i)
+    for (const Plane* c : {&p.r, &p.g, &p.b})
+      im.pixels.push_back(static_cast<std::uint8_t>(
+          std::lround(std::fmin(std::fmax(c->data[i], 0.0f), 1.0f) * 255.0f)));
+  return im;
+}
+
+// figure.png puts the original and the maps in one row: a 64-filter bank would make it tens of
+// thousands of pixels wide, so a file bank's figure shows its first maps only (all of them are
+// written as files, and filters.png shows every filter).
+constexpr std::size_t kMaxFigureMaps = 8;
+
 int run_filter(const FilterArgs& o) {
-  const std::vector<Kernel> bank = build_bank(o);
+  std::optional<FileBank> file;
+  if (!o.bank_file.empty()) {
+    try {
+      file = load_bank_file(o);
+    } catch (const BankFileError& e) {
+      print_error(e.message);
+      if (e.exit_code == kExitUsage) std::fprintf(stderr, "Try 'filterlens-cli --help'.\n");
+      return e.exit_code;
+    }
+  } else if (!o.tensor.empty()) {
+    throw UsageError{"--tensor needs --bank FILE"};
+  }
+  const std::vector<Kernel> bank = build_bank(o, file ? &*file : nullptr);
+  const int channels = input_channels(o, file ? &*file : nullptr);
+  check_bank_channels(bank, channels);
   if (o.image.empty()) throw UsageError{"no IMAGE given"};
   if (o.out_dir.empty()) throw UsageError{"--out DIR is required"};
   ConvParams params = o.params;
@@ -231,12 +373,27 @@ int run_filter(const FilterArgs& o) {
     return kExitUnreadable;
   }
   if (o.resize > 0) check_resize(image.value().width, image.value().height, o.resize);
-  Plane gray = to_gray(image.value());
+  Plane gray;
+  RgbPlanes rgb;
+  if (channels == 3) {
+    rgb = to_rgb_planes(image.value());
+  } else {
+    gray = to_gray(image.value());
+  }
   image = Result<Image>::ok({});
-  if (o.resize > 0) gray = resize_shorter_side(gray, o.resize, DecodeLimits{}.max_pixels);
+  if (o.resize > 0) {
+    const std::int64_t limit = DecodeLimits{}.max_pixels;
+    if (channels == 3) {
+      for (Plane* c : {&rgb.r, &rgb.g, &rgb.b}) *c = resize_shorter_side(*c, o.resize, limit);
+    } else {
+      gray = resize_shorter_side(gray, o.resize, limit);
+    }
+  }
+  const Plane& first = channels == 3 ? rgb.r : gray;
+  const ConvInput input = channels == 3 ? ConvInput::rgb(rgb) : ConvInput::gray(gray);
 
   std::vector<Plane> maps;
-  Status s = conv2d_bank(gray, bank, params, ConvImpl::simd, maps);
+  Status s = conv2d_bank(input, bank, params, ConvImpl::simd, maps);
   if (!s) {
     print_error("cannot filter " + quoted(o.image) + ": " + s.error());
     return kExitUsage;
@@ -262,22 +419,49 @@ int run_filter(const FilterArgs& o) {
     return add(name, encode_npy(plane));
 #endif
   };
-  Status written = add_npy("gray.npy", gray);
-  std::vector<FigurePanel> panels{{"Original", shrink_for_figure(gray_to_u8(gray))}};
+  Status written = Status::ok();
+  std::vector<FigurePanel> panels;
+  if (channels == 3) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const std::vector<std::uint8_t> header = npy_header_chw(3, rgb.r.height, rgb.r.width);
+    const std::size_t plane_bytes = rgb.r.data.size() * sizeof(float);
+    written = out.add("rgb.npy",
+                      {{header.data(), header.size()},
+                       {reinterpret_cast<const std::uint8_t*>(rgb.r.data.data()), plane_bytes},
+                       {reinterpret_cast<const std::uint8_t*>(rgb.g.data.data()), plane_bytes},
+                       {reinterpret_cast<const std::uint8_t*>(rgb.b.data.data()), plane_bytes}});
+#else
+#error "rgb.npy is written from the planes' memory: a little-endian host is assumed"
+#endif
+    panels.push_back({"Original", shrink_for_figure(rgb_to_u8(rgb))});
+  } else {
+    written = add_npy("gray.npy", gray);
+    panels.push_back({"Original", shrink_for_figure(gray_to_u8(gray))});
+  }
   for (std::size_t i = 0; written && i < bank.size(); ++i) {
     const Image colored = apply_colormap_compact(maps[i], colormap);
     written = add_npy(bank[i].name + ".npy", maps[i]);
     if (written) written = add(bank[i].name + ".png", encode_png(colored));
-    panels.push_back({bank[i].name, shrink_for_figure(colored)});
+    if (!file || panels.size() <= kMaxFigureMaps)
+      panels.push_back({bank[i].name, shrink_for_figure(colored)});
   }
   if (written) written = add("figure.png", encode_png(compose_figure(panels, load_font())));
+  if (written && file) {
+    const FilterScale scale =
+        o.filter_scale == "minmax" ? FilterScale::min_max : FilterScale::symmetric;
+    written = add("filters.png", encode_png(filter_tiles(bank, scale)));
+  }
   if (written) written = out.commit();
   if (!written) {
     print_error(written.error());
     return kExitUnwritable;
   }
-  std::printf("%s: %d x %d -> %s (", printable(o.image).c_str(), gray.width, gray.height,
-              printable(o.out_dir).c_str());
+  std::printf("%s: %d x %d%s -> %s (", printable(o.image).c_str(), first.width, first.height,
+              channels == 3 ? " rgb" : "", printable(o.out_dir).c_str());
+  if (file)
+    std::printf("%s %s %s, ",
+                printable(file->bank.tensor.empty() ? o.bank_file : file->bank.tensor).c_str(),
+                format_shape(file->bank.shape).c_str(), file->bank.dtype.c_str());
   for (std::size_t i = 0; i < bank.size(); ++i)
     std::printf("%s%s %dx%d", i ? ", " : "", bank[i].name.c_str(), maps[i].width, maps[i].height);
   std::printf(")\n");
@@ -369,7 +553,21 @@ int main(int argc, char** argv) {
     if (filter.print_pytorch) {
       ConvParams params = filter.params;
       params.padding_mode = parse_padding_mode(filter.padding_mode).value();
-      std::fputs(pytorch_code(build_bank(filter), params).c_str(), stdout);
+      std::optional<FileBank> file;
+      if (!filter.bank_file.empty()) {
+        try {
+          file = load_bank_file(filter);
+        } catch (const BankFileError& e) {
+          print_error(e.message);
+          return e.exit_code;
+        }
+      }
+      const std::vector<Kernel> bank = build_bank(filter, file ? &*file : nullptr);
+      PyTorchCodeOptions options;
+      options.rgb = input_channels(filter, file ? &*file : nullptr) == 3;
+      check_bank_channels(bank, options.rgb ? 3 : 1);
+      if (file) options.files.push_back(file->code);
+      std::fputs(pytorch_code(bank, params, options).c_str(), stdout);
       return kExitOk;
     }
     return run_filter(filter);

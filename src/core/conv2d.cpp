@@ -1,7 +1,24 @@
 // conv2d_bank: parameter checks (torch's rules and messages), output sizing, dispatch.
 #include "conv2d.h"
 
+#include <utility>
+
 namespace filterlens {
+namespace {
+
+// torch's own check ("expected input to have 3 channels"), plus the filter's name.
+Status check_channels(const Kernel& k, int c_in) {
+  if (k.channels == c_in) return Status::ok();
+  return Status::fail("filter '" + k.name + "' has " + std::to_string(k.channels) +
+                      (k.channels == 1 ? " channel" : " channels") + " but the input has " +
+                      std::to_string(c_in) + " (" + (c_in == 1 ? "gray" : "RGB") +
+                      "): expected input to have " + std::to_string(k.channels) +
+                      " channels; switch the input to " + (k.channels == 1 ? "gray" : "RGB") +
+                      " or use filters with " + std::to_string(c_in) +
+                      (c_in == 1 ? " channel" : " channels"));
+}
+
+}  // namespace
 
 const char* padding_mode_name(PaddingMode mode) {
   switch (mode) {
@@ -100,6 +117,8 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
   std::vector<OutputSize> sizes;
   kernels.reserve(bank.size());
   for (const Kernel& k : bank) {
+    Status channels = check_channels(k, 1);
+    if (!channels) return channels;
     Result<Kernel> valid = validate_kernel(params.flip ? flipped(k) : k);
     if (!valid) return Status::fail(valid.error());
     Result<OutputSize> size =
@@ -120,6 +139,47 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
   } else {
     detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs);
   }
+  return Status::ok();
+}
+
+Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
+                   const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs) {
+  const int c_in = input.channels;
+  if (c_in != 1 && c_in != kMaxKernelChannels)
+    return Status::fail("the input has " + std::to_string(c_in) +
+                        " channels; 1 (gray) or 3 (RGB) are supported");
+  for (int c = 0; c < c_in; ++c) {
+    const Plane* p = input.planes[c];
+    if (p == nullptr || p->empty()) return Status::fail("there is no image to filter");
+    if (p->width != input.planes[0]->width || p->height != input.planes[0]->height)
+      return Status::fail("the input's channels differ in size");
+  }
+  for (const Kernel& k : bank) {
+    Status s = check_channels(k, c_in);
+    if (!s) return s;
+  }
+  if (c_in == 1) return conv2d_bank(*input.planes[0], bank, params, impl, outputs);
+
+  // One C = 1 bank per channel through the same (SIMD) path, then the sum over channels, which
+  // is F.conv2d's sum for a [N, 3, kh, kw] weight. Sizes and parameters are checked by the
+  // first call, before `outputs` is touched.
+  std::vector<Kernel> slice;
+  slice.reserve(bank.size());
+  std::vector<Plane> sum, part;
+  for (int c = 0; c < c_in; ++c) {
+    slice.clear();
+    for (const Kernel& k : bank) slice.push_back(kernel_channel(k, c));
+    Status s = conv2d_bank(*input.planes[c], slice, params, impl, c == 0 ? sum : part);
+    if (!s) return s;
+    if (c == 0) continue;
+    for (std::size_t i = 0; i < sum.size(); ++i) {
+      float* dst = sum[i].data.data();
+      const float* src = part[i].data.data();
+      const std::size_t n = sum[i].data.size();
+      for (std::size_t j = 0; j < n; ++j) dst[j] += src[j];
+    }
+  }
+  outputs = std::move(sum);
   return Status::ok();
 }
 

@@ -60,6 +60,25 @@ Result<OutputSize> conv2d_output_size(int in_width, int in_height, int kernel_wi
 Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
                    ConvImpl impl, std::vector<Plane>& outputs);
 
+// The input of a bank of C-channel filters: the gray plane (C = 1) or the R, G, B planes (C = 3),
+// all the same size. It points at planes the caller owns (no copy of a large image).
+struct ConvInput {
+  const Plane* planes[kMaxKernelChannels] = {nullptr, nullptr, nullptr};
+  int channels = 0;
+
+  static ConvInput gray(const Plane& plane) { return {{&plane, nullptr, nullptr}, 1}; }
+  static ConvInput rgb(const Plane& r, const Plane& g, const Plane& b) { return {{&r, &g, &b}, 3}; }
+  static ConvInput rgb(const RgbPlanes& planes) { return rgb(planes.r, planes.g, planes.b); }
+};
+
+// Filters a gray or RGB input with a bank like F.conv2d with weight [1, C, kh, kw] per filter:
+// a C = 3 filter's map is the sum over channels of channel c filtered with the kernel's channel c
+// (same padding mode, stride, dilation and flip per channel). Every filter's C must be the
+// input's: otherwise nothing is computed and the error names the filter and both counts.
+// `outputs` as for conv2d_bank (untouched on failure).
+Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
+                   const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs);
+
 // Where a padded coordinate lands in [0, size), or -1 for a zero (zeros mode, outside).
 // Exposed for the inspector's ghost cells and for tests.
 int padded_index(int i, int size, PaddingMode mode);

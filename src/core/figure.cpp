@@ -17,6 +17,7 @@ constexpr int kMargin = 16;
 constexpr int kTitleHeight = 34;
 constexpr float kFontPixels = 22.0f;
 constexpr int kMaxAspect = 4;
+constexpr std::uint8_t kTileBackground = 40;
 
 // Source indices in 64-bit: a 1 x 64M image's height times a 320-pixel panel overflows an int.
 void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
@@ -116,6 +117,66 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
     x += widths[i] + kMargin;
   }
   return fig;
+}
+
+const char* filter_scale_name(FilterScale scale) {
+  return scale == FilterScale::symmetric ? "symmetric" : "min_max";
+}
+
+Image filter_tiles(const std::vector<Kernel>& filters, FilterScale scale, int cell) {
+  if (filters.empty()) return {};
+  int kh = 1, kw = 1;
+  for (const Kernel& k : filters) {
+    kh = std::max(kh, k.height);
+    kw = std::max(kw, k.width);
+  }
+  // About 48 pixels a tile by default, each weight at least 3 pixels: big enough to read a 3x3.
+  if (cell <= 0) cell = std::max(3, 48 / std::max(kh, kw));
+  cell = std::min(cell, 64);
+  const int n = static_cast<int>(filters.size());
+  int cols = 1;
+  while (cols * cols < n) ++cols;
+  const int rows = (n + cols - 1) / cols;
+  const int gap = std::max(2, cell / 2);
+  const int tile_w = kw * cell, tile_h = kh * cell;
+  Image out{gap + cols * (tile_w + gap), gap + rows * (tile_h + gap), 3, {}};
+  out.pixels.assign(static_cast<std::size_t>(out.width) * out.height * 3, kTileBackground);
+  for (int i = 0; i < n; ++i) {
+    const Kernel& k = filters[static_cast<std::size_t>(i)];
+    const std::size_t plane = static_cast<std::size_t>(k.width) * k.height;
+    if (plane == 0 || k.channels < 1 || k.weights.size() < plane * k.channels) continue;
+    float lo = k.weights[0], hi = k.weights[0];
+    for (float v : k.weights) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    const float amax = std::max(std::fabs(lo), std::fabs(hi));
+    auto level = [&](float v) -> std::uint8_t {
+      float t;
+      if (scale == FilterScale::symmetric) {
+        t = amax > 0.0f ? 0.5f + 0.5f * v / amax : 0.5f;
+      } else {
+        t = hi > lo ? (v - lo) / (hi - lo) : 0.5f;
+      }
+      return static_cast<std::uint8_t>(std::lround(std::clamp(t, 0.0f, 1.0f) * 255.0f));
+    };
+    // Smaller filters sit centred in the tile of the largest.
+    const int x0 = gap + (i % cols) * (tile_w + gap) + (kw - k.width) * cell / 2;
+    const int y0 = gap + (i / cols) * (tile_h + gap) + (kh - k.height) * cell / 2;
+    for (int ky = 0; ky < k.height; ++ky) {
+      for (int kx = 0; kx < k.width; ++kx) {
+        std::uint8_t rgb[3];
+        for (int c = 0; c < 3; ++c) rgb[c] = level(k.at(kx, ky, k.channels == 3 ? c : 0));
+        for (int y = 0; y < cell; ++y) {
+          std::uint8_t* d = &out.pixels[(static_cast<std::size_t>(y0 + ky * cell + y) * out.width +
+                                         x0 + kx * cell) *
+                                        3];
+          for (int x = 0; x < cell; ++x, d += 3) std::memcpy(d, rgb, 3);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace filterlens

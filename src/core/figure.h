@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "image.h"
+#include "kernel.h"
 
 namespace filterlens {
 
@@ -25,5 +26,20 @@ Image shrink_for_figure(const Image& image, int panel_height = 320);
 
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height = 320);
+
+// The filters of a bank as tiles, the usual picture of a CNN's first layer: one tile per filter,
+// each weight a block of `cell` x `cell` pixels, tiles in a grid (about square) separated by a
+// gap of half a cell (at least 2 pixels) on a dark gray background (40). C = 3 filters give RGB
+// tiles (channel c -> colour c), C = 1 gray tiles (stored as RGB so mixed banks share one
+// image). `cell` 0 picks about 48 pixels a tile (at least 3 a weight).
+// Scaling per filter, both common in papers and torchvision's make_grid:
+//   symmetric  0 maps to mid gray (128), +max|w| to 255 and -max|w| to 0 (max over the filter's
+//              channels): the sign of a weight stays visible. The default.
+//   min_max    the filter's min maps to 0 and its max to 255 (make_grid(normalize=True,
+//              scale_each=True)); a constant filter is mid gray.
+enum class FilterScale { symmetric, min_max };
+const char* filter_scale_name(FilterScale scale);
+Image filter_tiles(const std::vector<Kernel>& filters, FilterScale scale = FilterScale::symmetric,
+                   int cell = 0);
 
 }  // namespace filterlens

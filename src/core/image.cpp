@@ -69,6 +69,23 @@ Plane to_gray(const Image& image) {
   return out;
 }
 
+RgbPlanes to_rgb_planes(const Image& image) {
+  RgbPlanes out{Plane(image.width, image.height), Plane(image.width, image.height),
+                Plane(image.width, image.height)};
+  const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
+  const int ch = image.channels;
+  if (ch < 1 || ch > 4 || image.pixels.size() < n * static_cast<std::size_t>(ch)) return {};
+  const std::uint8_t* p = image.pixels.data();
+  // Gray and gray+alpha: PIL's L -> RGB copies the value to all three; alpha is dropped.
+  const int g = ch >= 3 ? 1 : 0, b = ch >= 3 ? 2 : 0;
+  for (std::size_t i = 0; i < n; ++i, p += ch) {
+    out.r.data[i] = p[0] / 255.0f;
+    out.g.data[i] = p[g] / 255.0f;
+    out.b.data[i] = p[b] / 255.0f;
+  }
+  return out;
+}
+
 Image to_gray_u8(const Image& image) {
   Image out{image.width, image.height, 1, {}};
   out.pixels.resize(static_cast<std::size_t>(image.width) * image.height);

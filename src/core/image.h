@@ -41,6 +41,15 @@ struct Plane {
 // point), value = L / 255. Alpha is ignored, as PIL ignores it. Gray inputs pass through.
 Plane to_gray(const Image& image);
 
+// The three channels as torchvision's ToTensor() gives them for PIL's Image.convert('RGB'):
+// R, G, B each / 255 as float32. Gray inputs are copied to all three (PIL's L -> RGB), alpha is
+// dropped (PIL's RGBA -> RGB ignores it, no compositing). Palette images were already expanded
+// by the decoder.
+struct RgbPlanes {
+  Plane r, g, b;
+};
+RgbPlanes to_rgb_planes(const Image& image);
+
 // The same luma as 8-bit samples (1 channel), for display and PNG export.
 Image to_gray_u8(const Image& image);
 

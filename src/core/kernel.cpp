@@ -86,10 +86,14 @@ Result<Kernel> validate_kernel(Kernel k) {
                                 std::to_string(k.width) + "; sizes from 1 to " +
                                 std::to_string(kMaxKernelSize) + " are supported");
   }
-  if (k.weights.size() != static_cast<std::size_t>(k.width) * k.height)
-    return Result<Kernel>::fail("kernel '" + k.name + "' has " + std::to_string(k.weights.size()) +
-                                " weights for a " + std::to_string(k.height) + " x " +
-                                std::to_string(k.width) + " shape");
+  if (k.channels != 1 && k.channels != kMaxKernelChannels)
+    return Result<Kernel>::fail("kernel '" + k.name + "' has " + std::to_string(k.channels) +
+                                " channels; 1 (gray) or 3 (RGB) are supported");
+  if (k.weights.size() != static_cast<std::size_t>(k.channels) * k.width * k.height)
+    return Result<Kernel>::fail(
+        "kernel '" + k.name + "' has " + std::to_string(k.weights.size()) + " weights for a " +
+        (k.channels > 1 ? std::to_string(k.channels) + " x " : std::string()) +
+        std::to_string(k.height) + " x " + std::to_string(k.width) + " shape");
   for (float v : k.weights) {
     if (!std::isfinite(v))
       return Result<Kernel>::fail("kernel '" + k.name +
@@ -158,8 +162,26 @@ Result<Kernel> normalized(const Kernel& kernel) {
 
 Kernel flipped(const Kernel& kernel) {
   Kernel out = kernel;
-  const std::size_t n = kernel.weights.size();
-  for (std::size_t i = 0; i < n; ++i) out.weights[i] = kernel.weights[n - 1 - i];
+  const std::size_t plane = static_cast<std::size_t>(kernel.width) * kernel.height;
+  if (plane == 0 || kernel.weights.size() % plane != 0) {
+    // Not a valid shape (validate_kernel refuses it): reverse the whole, as before.
+    const std::size_t n = kernel.weights.size();
+    for (std::size_t i = 0; i < n; ++i) out.weights[i] = kernel.weights[n - 1 - i];
+    return out;
+  }
+  for (std::size_t base = 0; base < kernel.weights.size(); base += plane)
+    for (std::size_t i = 0; i < plane; ++i)
+      out.weights[base + i] = kernel.weights[base + plane - 1 - i];
+  return out;
+}
+
+Kernel kernel_channel(const Kernel& kernel, int c) {
+  Kernel out{kernel.name, kernel.description, kernel.width, kernel.height, {}, 1};
+  const std::size_t plane = static_cast<std::size_t>(kernel.width) * kernel.height;
+  const std::size_t begin = plane * static_cast<std::size_t>(c);
+  if (c >= 0 && begin + plane <= kernel.weights.size())
+    out.weights.assign(kernel.weights.begin() + static_cast<std::ptrdiff_t>(begin),
+                       kernel.weights.begin() + static_cast<std::ptrdiff_t>(begin + plane));
   return out;
 }
 

@@ -1,5 +1,7 @@
-// Kernel: a named 2-D filter of any size from 1x1 to 15x15 (rectangular allowed), weights
-// row-major (weights[ky * width + kx]), plus the preset library the app and CLI offer.
+// Kernel: a named filter of any size from 1x1 to 31x31 (rectangular allowed) over 1 channel (a
+// gray input) or 3 (an RGB input, like a CNN's first layer), weights laid out like torch's
+// [C][kh][kw] (weights[(c * height + ky) * width + kx]), plus the preset library the app and CLI
+// offer (all C = 1).
 #pragma once
 
 #include <string>
@@ -9,16 +11,23 @@
 
 namespace filterlens {
 
-constexpr int kMaxKernelSize = 15;
+constexpr int kMaxKernelSize = 31;
+// A kernel sees 1 channel (gray) or 3 (R, G, B).
+constexpr int kMaxKernelChannels = 3;
 
 struct Kernel {
   std::string name;
   std::string description;  // one line: the feature it responds to
   int width = 0;
   int height = 0;
-  std::vector<float> weights;
+  std::vector<float> weights;  // channels * height * width
+  int channels = 1;            // 1 or 3; the input must have as many
 
+  // Channel 0's weight (the only channel of a C = 1 kernel).
   float at(int kx, int ky) const { return weights[static_cast<std::size_t>(ky) * width + kx]; }
+  float at(int kx, int ky, int c) const {
+    return weights[(static_cast<std::size_t>(c) * height + ky) * width + kx];
+  }
 };
 
 // Every preset, in display order. The first three are the notebook's: edge, sharpen, blur.
@@ -31,17 +40,19 @@ Result<Kernel> find_preset(const std::string& name);
 std::vector<Kernel> default_bank();
 
 // Parses "a,b,c;d,e,f;g,h,i" (rows separated by ';', values by ',' or spaces). Every row must
-// have the same length, sizes 1..15, values finite.
+// have the same length, sizes 1..kMaxKernelSize, values finite. The kernel has C = 1.
 Result<Kernel> parse_kernel(const std::string& text, const std::string& name = "custom");
 
-// Checks size and weights (shape 1..15 each side, weights.size() == width * height, finite).
+// Checks size and weights (shape 1..kMaxKernelSize each side, channels 1 or 3,
+// weights.size() == channels * width * height, finite).
 Result<Kernel> validate_kernel(Kernel kernel);
 
 // Divides by the weights' sum so they add up to 1; fails when the sum is (near) zero, as for
 // edge detectors, where normalising has no meaning.
 Result<Kernel> normalized(const Kernel& kernel);
 
-// Rotated 180 degrees: conv2d with the flipped kernel is true convolution.
+// Rotated 180 degrees (each channel in place): conv2d with the flipped kernel is true
+// convolution.
 Kernel flipped(const Kernel& kernel);
 
 // For a kernel whose weights were changed by hand: its description no longer describes it, so it
@@ -49,7 +60,10 @@ Kernel flipped(const Kernel& kernel);
 extern const char* const kEditedPrefix;
 void mark_edited(Kernel& kernel);
 
-// "a,b,c;d,e,f" with the shortest decimal that reads back exactly.
+// "a,b,c;d,e,f" with the shortest decimal that reads back exactly (channel 0 only).
 std::string format_kernel(const Kernel& kernel);
+
+// Channel c of a kernel as a C = 1 kernel (same name and size).
+Kernel kernel_channel(const Kernel& kernel, int c);
 
 }  // namespace filterlens

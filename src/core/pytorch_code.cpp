@@ -59,4 +59,95 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p) {
   return code;
 }
 
+std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
+                         const PyTorchCodeOptions& options) {
+  bool any_c3 = false;
+  for (const Kernel& k : bank) any_c3 = any_c3 || k.channels != 1;
+  if (!options.rgb && options.files.empty() && !any_c3) return pytorch_code(bank, p);
+
+  bool npy = false, safetensors = false;
+  for (const PyTorchFileBank& f : options.files)
+    (f.format == TensorFileFormat::npy ? npy : safetensors) = true;
+  std::string code = "import torch\nimport torch.nn.functional as F\n";
+  if (npy) code += "import numpy as np\n";
+  if (safetensors) code += "import json\nimport struct\n";
+  code += "\n";
+  code += options.rgb
+              ? "# img: (1, 3, H, W) float tensor: ToTensor() of Image.open(f).convert('RGB')\n"
+              : "# img: (1, 1, H, W) float tensor, the grayscale image in [0, 1]\n";
+  if (safetensors) {
+    // The format's documented layout, so the snippet needs no package beyond torch.
+    code +=
+        "\n"
+        "def load_safetensors(path, name):\n"
+        "    # u64 little-endian header length, JSON header, then the tensors' bytes\n"
+        "    with open(path, 'rb') as f:\n"
+        "        n = struct.unpack('<Q', f.read(8))[0]\n"
+        "        info = json.loads(f.read(n))[name]\n"
+        "        begin, end = info['data_offsets']\n"
+        "        f.seek(8 + n + begin)\n"
+        "        raw = bytearray(f.read(end - begin))\n"
+        "    dtype = {'F16': torch.float16, 'BF16': torch.bfloat16, 'F32': torch.float32,\n"
+        "             'F64': torch.float64}[info['dtype']]\n"
+        "    return torch.frombuffer(raw, dtype=dtype).reshape(info['shape'])\n";
+  }
+  code += "\n";
+  for (std::size_t i = 0; i < options.files.size(); ++i) {
+    const PyTorchFileBank& f = options.files[i];
+    const std::string var = "bank" + std::to_string(i);
+    code += "# " + (f.tensor.empty() ? std::string("the array") : f.tensor) + ", shape " +
+            format_shape(f.shape) + "\n";
+    if (f.format == TensorFileFormat::npy) {
+      code += var + " = torch.from_numpy(np.load(" + python_string(f.path) + ")).float()\n";
+    } else {
+      code += var + " = load_safetensors(" + python_string(f.path) + ", " +
+              python_string(f.tensor) + ").float()\n";
+    }
+    if (f.shape.size() == 3) code += var + " = " + var + "[:, None]  # [N, kh, kw] -> C = 1\n";
+  }
+  if (p.flip) code += "# every kernel is rotated by 180 degrees: true convolution\n";
+  code += "weights = {  # name: [C, kh, kw]\n";
+  for (const Kernel& k : bank) {
+    std::string source;
+    for (std::size_t i = 0; i < options.files.size() && source.empty(); ++i) {
+      const auto& names = options.files[i].filter_names;
+      for (std::size_t j = 0; j < names.size(); ++j)
+        if (names[j] == k.name) {
+          source = "bank" + std::to_string(i) + "[" + std::to_string(j) + "]";
+          break;
+        }
+    }
+    if (!source.empty()) {
+      code +=
+          "    " + python_string(k.name) + ": " + source + (p.flip ? ".flip(-2, -1)" : "") + ",\n";
+      continue;
+    }
+    const Kernel f = p.flip ? flipped(k) : k;
+    code += "    " + python_string(k.name) + ": torch.tensor([";
+    for (int c = 0; c < f.channels; ++c) {
+      code += c ? ", [" : "[";
+      for (int y = 0; y < f.height; ++y) {
+        code += y ? ", [" : "[";
+        for (int x = 0; x < f.width; ++x) code += (x ? ", " : "") + number(f.at(x, y, c));
+        code += "]";
+      }
+      code += "]";
+    }
+    code += "]),\n";
+  }
+  code += "}\n";
+  const std::string pad = std::to_string(p.padding);
+  std::string input = "img";
+  std::string padding_arg = ", padding=" + pad;
+  if (p.padding_mode != PaddingMode::zeros && p.padding > 0) {
+    input = "F.pad(img, (" + pad + ", " + pad + ", " + pad + ", " + pad +
+            "), mode=" + python_string(padding_mode_name(p.padding_mode)) + ")";
+    padding_arg = "";
+  }
+  code += "maps = {name: F.conv2d(" + input + ", w[None]" + padding_arg +
+          ", stride=" + std::to_string(p.stride) + ", dilation=" + std::to_string(p.dilation) +
+          ")\n        for name, w in weights.items()}\n";
+  return code;
+}
+
 }  // namespace filterlens

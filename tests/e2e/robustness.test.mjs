@@ -169,7 +169,7 @@ test('setFilters checks every field, and a call that throws changes nothing', as
     // Weights
     [{ filters: [{ name: 'w' }] }, /weights must be a non-empty array of rows/],
     [{ filters: [{ name: 'w', weights: [] }] }, /weights must be a non-empty array of rows/],
-    [{ filters: [{ name: 'w', weights: [[]] }] }, /is 1 x 0; kernels are 1 to 15 a side/],
+    [{ filters: [{ name: 'w', weights: [[]] }] }, /is 1 x 0; kernels are 1 to 31 a side/],
     [{ filters: [{ name: 'w', weights: [1, 2, 3] }] }, /weights\[0\] must be an array of numbers/],
     [{ filters: [{ name: 'w', weights: [[1, 2], [3]] }] }, /row 1 has 1 numbers and row 0 has 2/],
     [{ filters: [{ name: 'w', weights: [[1, NaN]] }] }, /weights\[0\]\[1\] must be a finite number \(got NaN\)/],
@@ -246,7 +246,7 @@ test('a name with spaces stays as written; an unnamed kernel is customN, N its p
   assert.ok(maxAbsDiff(maps[1], readNpy(path.join(out, 'custom2.npy')).data) <= 1e-5);
 });
 
-test('the limits: 256 filters and 15 x 15 kernels pass, 257 and 16 are refused, 10,000 at once', async () => {
+test('the limits: 256 filters and 31 x 31 kernels pass, 257 and 32 are refused, 10,000 at once', async () => {
   const image = makePattern(path.join(tmp, 'limits.png'), 45, 33, 6);
   await loadFile(image, 'limits.png');
   const many = n => Array.from({ length: n }, (_, i) => ({ name: 'k' + i, weights: [[(i % 7) - 3]] }));
@@ -282,13 +282,13 @@ test('the limits: 256 filters and 15 x 15 kernels pass, 257 and 16 are refused, 
   assert.equal(direct.code, 1);
   assert.match(direct.error, /more than 256 filters/);
   assert.deepEqual(await snapshot(), before);
-  // Kernel sides: 15 is the core's limit.
+  // Kernel sides: 31 is the core's limit (kMaxKernelSize, issue 12).
   const side = n => Array.from({ length: n }, () => new Array(n).fill(1 / (n * n)));
-  await page.evaluate(w => window.FilterLens.setFilters({ filters: [{ name: 'big', weights: w }], padding: 7 }), side(15));
+  await page.evaluate(w => window.FilterLens.setFilters({ filters: [{ name: 'big', weights: w }], padding: 15 }), side(31));
   const wide = await page.evaluate(w => {
     try { window.FilterLens.setFilters({ filters: [{ name: 'huge', weights: w }] }); return null; } catch (e) { return e.message; }
-  }, side(16));
-  assert.match(wide, /is 16 x 16; kernels are 1 to 15 a side/);
+  }, side(32));
+  assert.match(wide, /is 32 x 32; kernels are 1 to 31 a side/);
   // The app still works: a normal bank gives the CLI's maps.
   await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
   const out = runCli(image);

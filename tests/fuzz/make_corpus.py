@@ -230,6 +230,43 @@ def npy():
         out("npy", name, b.getvalue())
 
 
+def tensor():
+    """Filter-bank files (issue 12): .npy banks of each dtype and version, .safetensors files from
+    the format's documented layout (u64 LE header length, JSON header, data), near misses."""
+    import json
+    rng = np.random.default_rng(1)
+    w3 = (rng.uniform(-1, 1, (2, 3, 3, 3)) / 4).astype("<f4")
+    for name, (arr, version) in {
+        "c3_f4.npy": (w3, (1, 0)),
+        "c1_3d_f2_v2.npy": (rng.uniform(-1, 1, (3, 5, 5)).astype("<f2"), (2, 0)),
+        "c1_f8_v3.npy": (rng.uniform(-1, 1, (1, 1, 2, 7)).astype("<f8"), (3, 0)),
+        "c2_near_miss.npy": (np.zeros((1, 2, 3, 3), "<f4"), (1, 0)),
+        "big_endian.npy": (np.zeros((1, 1, 2, 2), ">f4"), (1, 0)),
+    }.items():
+        b = io.BytesIO()
+        np.lib.format.write_array(b, arr, version=version)
+        out("tensor", name, b.getvalue())
+
+    def st(header, data):
+        text = json.dumps(header).encode()
+        text += b" " * ((-len(text)) % 8)
+        return struct.pack("<Q", len(text)) + text + data
+
+    def entry(dtype, shape, begin, end):
+        return {"dtype": dtype, "shape": shape, "data_offsets": [begin, end]}
+
+    d = w3.tobytes()
+    out("tensor", "one_f32.safetensors", st({"__metadata__": {"format": "pt"},
+                                             "conv1.weight": entry("F32", [2, 3, 3, 3], 0, 216)}, d))
+    out("tensor", "two_4d_bf16_f16.safetensors", st({"a": entry("BF16", [1, 3, 3, 3], 0, 54),
+                                                     "b": entry("F16", [2, 1, 3, 3], 54, 90),
+                                                     "bias": entry("F64", [2], 90, 106)}, d[:106]))
+    out("tensor", "overlap.safetensors", st({"a": entry("F32", [1, 1, 3, 3], 0, 36),
+                                             "b": entry("F32", [1, 1, 3, 3], 20, 56)}, d[:56]))
+    out("tensor", "past_end.safetensors", st({"a": entry("F32", [2, 3, 3, 3], 0, 216)}, d[:100]))
+    out("tensor", "i64.safetensors", st({"a": entry("I64", [1, 1, 3, 3], 0, 72)}, d[:72]))
+
+
 if __name__ == "__main__":
     shutil.rmtree(CORPUS, ignore_errors=True)
     images()
@@ -237,3 +274,4 @@ if __name__ == "__main__":
     weights()
     text()
     npy()
+    tensor()

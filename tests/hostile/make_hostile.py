@@ -5,7 +5,8 @@ correct program does with it.
 
     /usr/bin/python3 tests/hostile/make_hostile.py OUTDIR
 
-Each manifest entry: name, class, format, kind (image | idx | weights | args), surfaces (cli,
+Each manifest entry: name, class, format, kind (image | idx | weights | args | bank | bankfile),
+surfaces (cli,
 page), expect (the acceptable outcomes, best first: "refuse" = a clear one-line refusal, "ok" = a
 correct result), for "ok" the width/height and, where the image is valid, the expected gray
 (PIL's convert('L') / 255, as the oracle tests compare) in expected/NAME.npy, and `why`.
@@ -394,6 +395,15 @@ class Catalogue:
         """A bank as bank-spec lines (src/core/bank_spec.h); hostile.test.mjs turns them into the
         structured spec FilterLens.setFilters takes."""
         return self._entry(name, cls, "bank-spec", "bank", expect, why, surfaces=["page"], text=text)
+
+    def bankfile(self, name, cls, data, expect, why, argv=(), filters=None, stem=None, rgb=None):
+        """A filter-bank file (.npy / .safetensors, issue 12) given to --bank with valid_rgb.png;
+        for "ok": how many filters, their name stem and whether the input is RGB."""
+        with open(os.path.join(self.out, name), "wb") as f:
+            f.write(data)
+        return self._entry(name, cls, name.rsplit(".", 1)[-1], "bankfile", expect, why,
+                           surfaces=["cli", "page"], image="valid_rgb.png", argv=list(argv),
+                           filters=filters, stem=stem, rgb=rgb, bytes=len(data))
 
     def write_manifest(self):
         with open(os.path.join(self.out, "manifest.json"), "w") as f:
@@ -1018,8 +1028,172 @@ def build(out):
     cat.bank("bank_one_megabyte_line", "kernel_text", "kernel a " + "1," * 500000 + "1\n", ["refuse"],
              "a kernel row of 500,001 weights")
 
+    bank_files(cat)
+
     cat.write_manifest()
     return cat.entries
+
+
+# ---- filter-bank files (issue 12): .npy and .safetensors given to --bank ------------------------
+
+def npy_file(dict_text, data, major=1):
+    """An .npy file around a header dict written by hand (numpy would refuse to write the lies)."""
+    header = dict_text.encode("latin-1")
+    fixed = 10 if major == 1 else 12
+    header += b" " * ((-(fixed + len(header) + 1)) % 64) + b"\n"
+    length = struct.pack("<H", len(header)) if major == 1 else struct.pack("<I", len(header))
+    return b"\x93NUMPY" + bytes([major, 0]) + length + header + data
+
+
+def npy_dict(descr="<f4", shape="(2, 3, 3, 3)", fortran="False"):
+    return "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, fortran, shape)
+
+
+def st_file(header, data=b"", length=None):
+    """A .safetensors file: u64 LE header length, the header (a dict -> JSON, or bytes), data."""
+    text = header if isinstance(header, bytes) else json.dumps(header).encode()
+    return struct.pack("<Q", len(text) if length is None else length) + text + data
+
+
+def st_entry(dtype, shape, begin, end):
+    return {"dtype": dtype, "shape": shape, "data_offsets": [begin, end]}
+
+
+def bank_files(cat):
+    bank = cat.bankfile
+    rng = np.random.default_rng(12)
+    w = (rng.uniform(-1, 1, (2, 3, 3, 3)) / 5).astype(np.float32)
+    wb = w.tobytes()
+    # Valid bases.
+    bank("bank_valid_c3_f32.npy", "valid", npy_file(npy_dict(), wb), ["ok"],
+         "[2, 3, 3, 3] float32: RGB input", filters=2, stem="bank_valid_c3_f32", rgb=True)
+    bank("bank_valid_c1_3d_f16.npy", "valid",
+         npy_file(npy_dict("<f2", "(4, 5, 5)"), rng.uniform(-1, 1, (4, 5, 5)).astype("<f2").tobytes(),
+                  major=2),
+         ["ok"], "[4, 5, 5] float16, format 2.0: C = 1 on gray", filters=4,
+         stem="bank_valid_c1_3d_f16", rgb=False)
+    st_valid = st_file({"__metadata__": {"format": "pt"}, "conv1.weight": st_entry("F32", [2, 3, 3, 3], 0, 216),
+                        "conv1.bias": st_entry("F32", [2], 216, 224)}, wb + bytes(8))
+    bank("bank_valid.safetensors", "valid", st_valid, ["ok"], "conv1.weight [2, 3, 3, 3] F32 and a bias",
+         filters=2, stem="conv1_weight", rgb=True)
+    h = np.frombuffer(rng.uniform(-1, 1, 2 * 3 * 7 * 7).astype(np.float32).tobytes(), "<u4")
+    bf16 = ((h + 0x7FFF + ((h >> 16) & 1)) >> 16).astype("<u2").tobytes()  # round to nearest even
+    bank("bank_valid_bf16_7x7.safetensors", "valid", st_file({"w": st_entry("BF16", [2, 3, 7, 7], 0, len(bf16))}, bf16),
+         ["ok"], "BF16 [2, 3, 7, 7]", filters=2, stem="w", rgb=True)
+
+    # .npy: claims and lies.
+    bank("bank_npy_huge_shape.npy", "bank_npy", npy_file(npy_dict(shape="(256, 3, 31, 99999999999999)"), wb),
+         ["refuse"], "a shape claiming 10^17 elements over 216 bytes of data")
+    bank("bank_npy_dims_2_62.npy", "bank_npy", npy_file(npy_dict(shape="(4611686018427387904, 4611686018427387904)"), wb),
+         ["refuse"], "two dimensions of 2^62 (the product overflows 64 bits)")
+    bank("bank_npy_header_len_4gb.npy", "bank_npy", b"\x93NUMPY\x02\x00\xff\xff\xff\xff{", ["refuse"],
+         "format 2.0 header length 4 GB in a 13-byte file")
+    bank("bank_npy_header_past_end.npy", "bank_npy", b"\x93NUMPY\x01\x00\xff\xff{'descr'", ["refuse"],
+         "header length 65535 in a 17-byte file")
+    bank("bank_npy_header_2mb.npy", "bank_npy", npy_file("{" + " " * (2 << 20) + "}", b"", major=2), ["refuse"],
+         "a 2 MB header (numpy writes under 100 bytes)")
+    bank("bank_npy_truncated_data.npy", "bank_npy", npy_file(npy_dict(), wb[:-3]), ["refuse"], "data cut short")
+    bank("bank_npy_trailing_data.npy", "bank_npy", npy_file(npy_dict(), wb + b"junk"), ["refuse"],
+         "4 bytes after the data")
+    bank("bank_npy_fortran.npy", "bank_npy", npy_file(npy_dict(fortran="True"), wb), ["refuse"],
+         "Fortran order")
+    bank("bank_npy_big_endian.npy", "bank_npy", npy_file(npy_dict(">f4"), w.astype(">f4").tobytes()),
+         ["refuse"], "big-endian float32")
+    bank("bank_npy_int64.npy", "bank_npy", npy_file(npy_dict("<i8"), bytes(432)), ["refuse"], "int64 weights")
+    bank("bank_npy_object.npy", "bank_npy", npy_file(npy_dict("|O"), bytes(432)), ["refuse"],
+         "dtype object (a pickle would follow)")
+    bank("bank_npy_structured.npy", "bank_npy",
+         npy_file("{'descr': [('w', '<f4')], 'fortran_order': False, 'shape': (54,), }", wb), ["refuse"],
+         "a structured (record) dtype")
+    bank("bank_npy_nested_shape.npy", "bank_npy", npy_file(npy_dict(shape="(" * 5000 + ")" * 5000), b""),
+         ["refuse"], "5000 nested parentheses as the shape")
+    bank("bank_npy_rank_40.npy", "bank_npy", npy_file(npy_dict(shape="(" + "1, " * 40 + ")"), wb[:4]),
+         ["refuse"], "a 40-dimensional shape")
+    bank("bank_npy_version_9.npy", "bank_npy", b"\x93NUMPY\x09\x00" + npy_file(npy_dict(), wb)[8:],
+         ["refuse"], "format version 9.0")
+    bank("bank_npy_not_utf8.npy", "bank_npy", npy_file("{'descr': '<f4\xff', 'fortran_order': False, 'shape': (2, 3, 3, 3), }", wb),
+         ["refuse"], "a byte 0xFF inside the dtype")
+    nan = w.copy()
+    nan[1, 2, 1, 1] = np.nan
+    bank("bank_npy_nan_weight.npy", "bank_npy", npy_file(npy_dict(), nan.tobytes()), ["refuse"],
+         "a NaN weight in filter 1")
+    bank("bank_npy_f8_overflow.npy", "bank_npy",
+         npy_file(npy_dict("<f8", "(1, 1, 1, 1)"), struct.pack("<d", 1e300)), ["refuse"],
+         "a float64 weight beyond float32's range")
+    bank("bank_npy_c2.npy", "bank_npy", npy_file(npy_dict(shape="(2, 2, 3, 3)"), wb[:144]), ["usage"],
+         "C = 2 (neither gray nor RGB)")
+    bank("bank_npy_kernel_32.npy", "bank_npy", npy_file(npy_dict(shape="(1, 1, 32, 32)"), bytes(4096)),
+         ["usage"], "32 x 32 filters (the limit is 31)")
+    bank("bank_npy_n_257.npy", "bank_npy", npy_file(npy_dict(shape="(257, 1, 1, 1)"), bytes(1028)),
+         ["usage"], "257 filters (the limit is 256)")
+    bank("bank_npy_c3_on_gray.npy", "bank_npy", npy_file(npy_dict(), wb), ["usage"],
+         "a C = 3 bank with --input gray", argv=["--input", "gray"])
+
+    # .safetensors: claims and lies.
+    entry = {"w": st_entry("F32", [2, 3, 3, 3], 0, 216)}
+    bank("bank_st_header_100mb.safetensors", "bank_safetensors", st_file(b"{}", length=100 << 20),
+         ["refuse"], "a header length of 100 MB in a 10-byte file")
+    bank("bank_st_header_2_64.safetensors", "bank_safetensors", st_file(b"{}", length=(1 << 64) - 1),
+         ["refuse"], "a header length of 2^64 - 1")
+    bank("bank_st_header_past_end.safetensors", "bank_safetensors", st_file(b"{}", length=1000),
+         ["refuse"], "a header length past the end of the file")
+    bank("bank_st_offsets_past_end.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F32", [2, 3, 3, 3], 1 << 40, (1 << 40) + 216)}, wb), ["refuse"],
+         "data_offsets 1 TB into a 216-byte data section")
+    bank("bank_st_begin_after_end.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F32", [2, 3, 3, 3], 216, 0)}, wb), ["refuse"], "data_offsets [216, 0]")
+    bank("bank_st_size_mismatch.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F32", [2, 3, 3, 3], 0, 200)}, wb), ["refuse"],
+         "200 bytes for a [2, 3, 3, 3] F32 tensor")
+    bank("bank_st_huge_shape.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F32", [1 << 40, 1 << 40, 3, 3], 0, 216)}, wb), ["refuse"],
+         "shape [2^40, 2^40, 3, 3] (the product overflows 64 bits)")
+    bank("bank_st_overlap.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F32", [2, 3, 3, 3], 0, 216), "v": st_entry("F32", [2, 3, 3, 3], 108, 324)},
+                 wb + wb[:108]), ["refuse"], "two tensors sharing 108 bytes")
+    bank("bank_st_duplicate_key.safetensors", "bank_safetensors",
+         st_file(b'{"w":' + json.dumps(entry["w"]).encode() + b',"w":' + json.dumps(entry["w"]).encode() + b"}", wb),
+         ["refuse"], "the same tensor name twice")
+    bank("bank_st_deep_nesting.safetensors", "bank_safetensors",
+         st_file(b'{"__metadata__":{"a":' + b"[" * 200000 + b"]" * 200000 + b"}}", b""), ["refuse"],
+         "200,000 nested arrays in the metadata (a recursive parser's stack)")
+    bank("bank_st_bad_dtype.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F4", [2, 3, 3, 3], 0, 216)}, wb), ["refuse"], "dtype 'F4' (no such dtype)")
+    bank("bank_st_int_dtype.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("I32", [2, 3, 3, 3], 0, 216)}, wb), ["usage", "refuse"],
+         "an I32 conv weight (not a float type)")
+    bank("bank_st_not_utf8.safetensors", "bank_safetensors", st_file(b'{"w\xff": 1}', wb), ["refuse"],
+         "a header that is not UTF-8")
+    bank("bank_st_unterminated.safetensors", "bank_safetensors", st_file(b'{"w": {"dtype": "F32', wb),
+         ["refuse"], "a header cut inside a string")
+    bank("bank_st_trailing_garbage.safetensors", "bank_safetensors",
+         st_file(json.dumps(entry).encode() + b" {}", wb), ["refuse"], "text after the header's '}'")
+    bank("bank_st_float_offset.safetensors", "bank_safetensors",
+         st_file(b'{"w":{"dtype":"F32","shape":[2,3,3,3],"data_offsets":[0,2.16e2]}}', wb), ["refuse"],
+         "an offset written as 2.16e2")
+    bank("bank_st_negative_dim.safetensors", "bank_safetensors",
+         st_file(b'{"w":{"dtype":"F32","shape":[2,-3,3,3],"data_offsets":[0,216]}}', wb), ["refuse"],
+         "a negative dimension")
+    bank("bank_st_number_overflow.safetensors", "bank_safetensors",
+         st_file(b'{"w":{"dtype":"F32","shape":[2,3,3,3],"data_offsets":[0,' + b"9" * 400 + b"]}}", wb),
+         ["refuse"], "a 400-digit offset")
+    many = {f"t{i}": st_entry("F32", [0], 0, 0) for i in range(70000)}
+    bank("bank_st_70000_tensors.safetensors", "bank_safetensors", st_file(many), ["refuse"],
+         "70,000 empty tensors in a 4 MB header")
+    nan16 = bytearray(np.zeros(54, "<f2").tobytes())
+    nan16[20:22] = b"\x00\x7e"
+    bank("bank_st_nan_f16.safetensors", "bank_safetensors",
+         st_file({"w": st_entry("F16", [2, 3, 3, 3], 0, 108)}, bytes(nan16)), ["refuse"],
+         "a float16 NaN weight")
+    bank("bank_st_ambiguous.safetensors", "bank_safetensors",
+         st_file({"a": st_entry("F32", [1, 3, 3, 3], 0, 108), "b": st_entry("F32", [1, 3, 3, 3], 108, 216)}, wb),
+         ["usage"], "two 4-D tensors and no --tensor")
+    bank("bank_st_no_4d.safetensors", "bank_safetensors",
+         st_file({"a": st_entry("F32", [54], 0, 216)}, wb), ["usage"], "no 4-D tensor at all")
+    bank("bank_st_escape_in_name.safetensors", "bank_safetensors",
+         st_file({"a\u001b[31m": st_entry("F32", [2, 3, 3, 3], 0, 216)}, wb), ["ok"],
+         "a terminal escape sequence in the tensor name (the stem replaces it)", filters=2,
+         stem="a__31m", rgb=True)
 
 
 def main():

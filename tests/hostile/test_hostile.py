@@ -121,6 +121,8 @@ class HostileCatalogueTest(unittest.TestCase):
             return [CLI, "train", "--data", e["name"], "--out", out, "--epochs", "1"], [out, out + ".tmp"]
         if kind == "weights":
             return [CLI, "eval", "--weights", e["name"], "--data", e["data"]], []
+        if kind == "bankfile":
+            return [CLI, e["image"], "--out", out, "--bank", e["name"], *e["argv"]], [out]
         argv = [out if a == "OUT" else a for a in e["argv"]]
         if e.get("command"):
             return [CLI, e["command"], *argv], [out, out + ".tmp"]
@@ -143,6 +145,11 @@ class HostileCatalogueTest(unittest.TestCase):
                     return (f"gray differs from PIL's convert('L'): max {diff.max() * 255:.1f}/255, "
                             f"mean {diff.mean() * 255:.2f}/255")
             return None
+        if e["kind"] == "bankfile":
+            files = set(os.listdir(out)) if os.path.isdir(out) else set()
+            want = {"figure.png", "filters.png", "rgb.npy" if e["rgb"] else "gray.npy"}
+            want |= {f"{e['stem']}_{i}{ext}" for i in range(e["filters"]) for ext in (".npy", ".png")}
+            return None if files == want else f"outputs {sorted(files)}, expected {sorted(want)}"
         if e["kind"] == "idx" and e["command"] == "train" or e.get("command") == "train":
             return None if os.path.isfile(out) and not os.path.exists(out + ".tmp") else "no weights written"
         return None if "test accuracy" in self.last_stdout else "eval printed no accuracy"
@@ -218,6 +225,9 @@ class HostileCatalogueTest(unittest.TestCase):
 
     def test_hostile_parameters(self):
         self.run_kind("args")
+
+    def test_bank_files(self):
+        self.run_kind("bankfile")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // The SIMD kernel against the scalar reference over the edges of the parameter space: kernel
-// sizes 1..15 (square and rectangular), every padding mode, stride 1..3, dilation 1..3, widths
+// sizes 1..31 (square and rectangular), every padding mode, stride 1..3, dilation 1..3, widths
 // 1 .. 3 x vector width + 1, heights 1..5 and larger, banks of 1..6 kernels, and banks of
 // symmetric 3x3 kernels (the fused path) mixed with general ones.
 #include <gtest/gtest.h>
@@ -88,6 +88,34 @@ TEST(SimdSweep, SmallImagesEverySizeModeStrideDilation) {
       "%d configurations compared (both implementations ran); %d invalid ones refused "
       "alike by the shared validation\n",
       both_ran, refused);
+}
+
+// Kernels 16..31 (kMaxKernelSize became 31 for real networks' first layers, issue 12): taps
+// lists of up to 961 entries, rows wider than the image's, every mode, stride and dilation 1..2.
+TEST(SimdSweep, LargeKernelsUpTo31) {
+  std::uint32_t seed = 5000;
+  int both_ran = 0;
+  for (int kw : {16, 19, 24, 31}) {
+    for (int kh : {17, 31}) {
+      for (PaddingMode mode : kModes) {
+        for (int stride = 1; stride <= 2; ++stride) {
+          for (int dil = 1; dil <= 2; ++dil) {
+            ConvParams p;
+            p.padding_mode = mode;
+            p.stride = stride;
+            p.dilation = dil;
+            p.padding = std::min(kw, kh) / 2;
+            const int w = 35 + (seed % 7), h = 33 + (seed % 5);
+            const Plane in = test::random_plane(w, h, seed++);
+            std::vector<Kernel> bank{test::random_kernel(kw, kh, seed++),
+                                     test::random_kernel(kw, kh, seed++)};
+            if (expect_same(in, bank, p, describe(w, h, kw, kh, p))) ++both_ran;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(both_ran, 90);  // of 128: dilation 2 makes a few kernels larger than the image
 }
 
 TEST(SimdSweep, RectangularKernelsAndBanks) {

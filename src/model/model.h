@@ -25,6 +25,7 @@
 #include "conv2d.h"
 #include "image.h"
 #include "kernel.h"
+#include "kernel_learning.h"
 #include "learned.h"
 #include "stats.h"
 #include "status.h"
@@ -195,6 +196,17 @@ class Model {
   // Trains for at most `budget` (one frame's share); says so in status() when the run finishes.
   void train_for(std::chrono::duration<double, std::milli> budget);
 
+  // ---- Watching a kernel being learned (kernel_learning.h) ----
+  // Fitted to the current image first: a run on an earlier image is dropped (and says so).
+  KernelLearning& kernel_learning() {
+    kernel_learning_.fit_to_image(image_generation_);
+    return kernel_learning_;
+  }
+  // A new run from its setup on the gray image, with the parameters the maps were computed with.
+  Status start_kernel_learning() {
+    return kernel_learning().start(gray_, image_generation_, computed_params_);
+  }
+
  private:
   Status adopt_image(Image image, const std::string& name);
   Status compute_maps(const Plane& gray);  // nothing changes on failure
@@ -220,6 +232,7 @@ class Model {
 
   std::string last_error_, status_;
   LearnedFilters learned_;
+  KernelLearning kernel_learning_;
 };
 
 }  // namespace filterlens

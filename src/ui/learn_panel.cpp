@@ -40,6 +40,8 @@ void draw_weight_grid(const Kernel& k, float scale, float cell, bool hidden) {
       dl->AddRectFilled(a, b, hidden ? IM_COL32(90, 90, 90, 255) : weight_colour(v, scale));
       if (hidden)
         std::snprintf(text, sizeof text, "?");
+      else if (std::fabs(v) < 0.005f)  // no "-0.00" for a weight that has gone to zero
+        std::snprintf(text, sizeof text, "0.00");
       else
         std::snprintf(text, sizeof text, std::fabs(v) >= 9.995f ? "%+.1f" : "%+.2f", v);
       const ImVec2 size = ImGui::CalcTextSize(text);

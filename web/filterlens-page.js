@@ -658,9 +658,9 @@
     panels: () => namedRects(0),
     controls: () => namedRects(1),
     train: options => ready.then(() => train(options)),
+    learnKernel: options => learnKernel(options),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
-    learnKernel: options => learnKernel(options),
   };
 
   const missing = missingFeature();

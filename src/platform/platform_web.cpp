@@ -18,7 +18,6 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
-#include <memory>
 #include <string>
 #include <vector>
 

@@ -120,11 +120,11 @@ class App {
   void draw_split_handle();
   void draw_panel(int index, float width, float max_height);
   void draw_inspector();
+  void draw_learn_panel();  // learn_panel.cpp: watch a kernel being learned
   void draw_learned_tab();
   void draw_training_tab();
   void draw_filter_tiles(const cnn::Network& net, bool clickable);
   void draw_layer2_activations();
-  void draw_learn_panel();  // learn_panel.cpp: watch a kernel being learned
   void draw_colour_bar(int map_index, float width);
   void draw_histogram(int map_index, float width);
 

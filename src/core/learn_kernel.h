@@ -13,9 +13,10 @@
 // curvature, ... along x times the same along y) instead of weight by weight. Why: neighbouring
 // pixels of a photo are strongly correlated, so the loss is a long, thin valley (on the default
 // image its Hessian's condition number is about 15,000, almost all of it the kernel's sum versus
-// its fine detail); plain descent, momentum and weight-wise Adam all stop short of the target in
-// 300 steps. The polynomial basis nearly diagonalises that Hessian, so Adam's diagonal scaling
-// becomes a good preconditioner. It is still gradient descent on the same loss (an orthonormal
+// its fine detail). In 300 steps there, plain descent and weight-wise Adam stay below cosine 0.9
+// to edge, sharpen and blur, and even momentum tuned to the Hessian misses blur. The polynomial
+// basis nearly diagonalises that Hessian, so Adam's diagonal scaling becomes a good
+// preconditioner. It is still gradient descent on the same loss (an orthonormal
 // change of coordinates: the weights are B^T c, the gradient in c is B g).
 //
 // Everything is deterministic per seed on every platform: the start weights come from the

@@ -633,6 +633,64 @@
     }
   });
 
+  // ---- learnKernel (issue 12 point 5): a whole learning run, computed in the app -------------
+  // {target, size, steps, lr, seed} -> {target, size, steps, lr, seed, weights, targetWeights,
+  // loss, cosine}. Synchronous. weights / targetWeights are rows of numbers (like setFilters takes
+  // them); loss[i] is the mean squared map difference after i steps (loss[0]: the random start).
+  const LEARN_KEYS = ['target', 'size', 'steps', 'lr', 'seed'];
+
+  function learnKernel(options = {}) {
+    requireModule();
+    const bad = text => failure('learnKernel: ' + text);
+    if (!isPlainObject(options)) {
+      throw bad('options must be an object like {target: \'edge\', steps: 300}');
+    }
+    for (const key of Object.keys(options)) {
+      if (!LEARN_KEYS.includes(key)) {
+        throw bad('unknown option ' + describe(key) + ' (known: ' + LEARN_KEYS.join(', ') + ')');
+      }
+    }
+    const target = options.target === undefined ? 'edge' : options.target;
+    if (typeof target !== 'string' || target.length < 1 || target.length > MAX_NAME ||
+        CONTROL.test(target)) {
+      throw bad('target must be a preset name or \'hidden\' (got ' + describe(target) + ')');
+    }
+    // Left out: the target's own size (0 tells the app so; 3 for 'hidden').
+    const size = options.size === undefined ? 0 : options.size;
+    if (size !== 0 && size !== 3 && size !== 5 || options.size === 0) {
+      throw bad('size must be 3 or 5 (got ' + describe(options.size) + ')');
+    }
+    const steps = options.steps === undefined ? 300 : options.steps;
+    if (!Number.isInteger(steps) || steps < 1 || steps > 10000) {
+      throw bad('steps must be an integer from 1 to 10000 (got ' + describe(steps) + ')');
+    }
+    const lr = options.lr === undefined ? 0.1 : options.lr;
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0 || lr > 10) {
+      throw bad('lr must be a number above 0 and at most 10 (got ' + describe(lr) + ')');
+    }
+    const seed = options.seed === undefined ? 1 : options.seed;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw bad('seed must be an integer from 0 to 4294967295 (got ' + describe(seed) + ')');
+    }
+    const code = withCString(target, t => module._fl_learn_kernel(t, size, steps, lr, seed));
+    if (code !== 0) throw new Error(lastError());
+    const n = module._fl_learn_size();
+    const rows = ptr => {
+      const flat = copyFloats(ptr, n * n);
+      return Array.from({ length: n }, (_, y) => Array.from(flat.subarray(y * n, (y + 1) * n)));
+    };
+    const count = module._fl_learn_loss_count();
+    const result = {
+      target, size: n, steps, lr, seed,
+      weights: rows(module._fl_learn_weights()),
+      targetWeights: rows(module._fl_learn_target_weights()),
+      loss: Array.from(new Float64Array(module.HEAPU8.buffer, addr(module._fl_learn_losses()), count)),
+      cosine: module._fl_learn_cosine(),
+    };
+    module._fl_learn_free();
+    return result;
+  }
+
   window.FilterLens = {
     ready,
     loadImage: (data, name) => ready.then(() => loadImage(data, name)),
@@ -643,6 +701,7 @@
     panels: () => namedRects(0),
     controls: () => namedRects(1),
     train: options => ready.then(() => train(options)),
+    learnKernel: options => learnKernel(options),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
   };

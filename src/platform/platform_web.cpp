@@ -29,6 +29,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_setup.h"
+#include "kernel_learning.h"
 #include "memory_budget.h"
 #include "platform.h"
 
@@ -463,6 +464,66 @@ EMSCRIPTEN_KEEPALIVE int fl_gray_height() {
 }
 EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() {
   return g_app->gray().data.data();
+}
+
+}  // extern "C"
+
+// ---- learnKernel (issue 12 point 5): a whole learning run for the page ----------------------
+// One run from start to end on the current gray image with the parameters the maps were
+// computed with (model KernelLearning::learn); the app's own state (image, bank, maps, the
+// learning panel's run) is not touched. The result stays here for the fl_learn_* readers until
+// the next call. The page checks the arguments first; these checks repeat the core's.
+namespace {
+std::unique_ptr<filterlens::KernelLearner> g_learn_result;
+}  // namespace
+
+extern "C" {
+
+// 0: learned (read with fl_learn_*); 1: refused (fl_last_error says why). size 0: the target's
+// own size (3 for the hidden kernel). seed is 0..2^32-1.
+EMSCRIPTEN_KEEPALIVE int fl_learn_kernel(const char* target, int size, int steps, double lr,
+                                         double seed) {
+  g_learn_result.reset();
+  if (!(seed >= 0 && seed <= 4294967295.0) || std::floor(seed) != seed)
+    return refuse("learnKernel: seed must be an integer from 0 to 4294967295");
+  if (!g_app->model().has_image()) return refuse("learnKernel: there is no image to learn on");
+  filterlens::LearningSetup setup;
+  setup.target = target;
+  setup.settings.size = size;
+  if (size == 0) {
+    setup.settings.size = 3;
+    filterlens::Result<filterlens::Kernel> k = filterlens::KernelLearning::target_kernel(setup);
+    if (k) setup.settings.size = std::max(3, k.value().width);
+  }
+  setup.settings.steps = steps;
+  setup.settings.lr = lr;
+  setup.settings.seed = static_cast<std::uint32_t>(seed);
+  auto run = filterlens::KernelLearning::learn(g_app->gray(), g_app->model().map_params(), setup);
+  if (!run) return refuse("learnKernel: " + run.error());
+  g_learn_result = std::move(run).value();
+  g_error.clear();
+  return 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_learn_size() {
+  return g_learn_result ? g_learn_result->settings().size : 0;
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_learn_weights() {
+  return g_learn_result->kernel().weights.data();
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_learn_target_weights() {
+  return g_learn_result->target().weights.data();
+}
+EMSCRIPTEN_KEEPALIVE int fl_learn_loss_count() {
+  return static_cast<int>(g_learn_result->losses().size());
+}
+EMSCRIPTEN_KEEPALIVE const double* fl_learn_losses() {
+  return g_learn_result->losses().data();
+}
+EMSCRIPTEN_KEEPALIVE double fl_learn_cosine() {
+  return g_learn_result->cosine();
+}
+EMSCRIPTEN_KEEPALIVE void fl_learn_free() {
+  g_learn_result.reset();
 }
 
 }  // extern "C"

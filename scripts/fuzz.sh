@@ -16,6 +16,13 @@
 #   --default-seconds N     SECONDS when neither the argument nor FILTERLENS_FUZZ_SECONDS is set
 #   --keep-going            fork mode (-fork=1 -ignore_crashes=1 ...): keeps fuzzing after a
 #                           crash and collects every crash of the run; for long campaigns
+#   --fixed                 reproducible run (what the ctest tests do): seed 1, the number of
+#                           executions given per target in tests/fuzz/targets.txt instead of a
+#                           time, starting from the committed seeds only (the scratch corpus is
+#                           neither read nor written), no corpus reloads, no address-space
+#                           randomisation (setarch -R). The same commit fuzzes the same inputs
+#                           run after run, so a CI failure replays locally and a pass is not luck.
+#                           FILTERLENS_FUZZ_SECONDS, when set, overrides it (a timed run).
 # Environment: FILTERLENS_FUZZ_SECONDS (when no SECONDS argument), FILTERLENS_FUZZ_RSS_MB (memory
 # limit per input, default 2048), FILTERLENS_FUZZ_TIMEOUT (seconds per input, default 25).
 set -uo pipefail
@@ -26,20 +33,24 @@ build=1
 bin_dir="$root/build/fuzz/tests/fuzz"
 default_seconds=30
 keep_going=0
+fixed=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0; shift ;;
     --bin-dir) bin_dir="$2"; shift 2 ;;
     --default-seconds) default_seconds="$2"; shift 2 ;;
     --keep-going) keep_going=1; shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --fixed) fixed=1; shift ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 seconds="${FILTERLENS_FUZZ_SECONDS:-$default_seconds}"
+[ -n "${FILTERLENS_FUZZ_SECONDS:-}" ] && fixed=0
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then
   seconds="$1"
+  fixed=0
   shift
 fi
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -47,12 +58,13 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   exit 2
 fi
 
-# name -> max_len, from the one list of targets.
-declare -A max_len
+# name -> max_len and the fixed run's executions, from the one list of targets.
+declare -A max_len fixed_runs
 all_targets=()
-while read -r name len; do
+while read -r name len runs; do
   [[ "$name" =~ ^[a-z_]+$ ]] || continue
   max_len[$name]=$len
+  fixed_runs[$name]=$runs
   all_targets+=("$name")
 done < tests/fuzz/targets.txt
 targets=("$@")
@@ -60,6 +72,10 @@ targets=("$@")
 for t in "${targets[@]}"; do
   if [ -z "${max_len[$t]:-}" ]; then
     echo "fuzz.sh: unknown target '$t' (known: ${all_targets[*]})" >&2
+    exit 2
+  fi
+  if [ "$fixed" = 1 ] && ! [[ "${fixed_runs[$t]}" =~ ^[0-9]+$ ]]; then
+    echo "fuzz.sh: tests/fuzz/targets.txt gives no executions for '$t' (third column)" >&2
     exit 2
   fi
 done
@@ -113,14 +129,29 @@ for t in "${targets[@]}"; do
   fi
 
   # 2. Fuzzing. The weights seed is the project's real weights file (too big to commit twice).
+  # A fixed run writes its new inputs to a fresh directory of the run, so nothing carries over.
+  if [ "$fixed" = 1 ]; then
+    scratch="$crashes/new-inputs"
+    mkdir -p "$scratch"
+  fi
   [ "$t" = weights ] && cp -n assets/fashion_cnn.weights "$scratch/fashion_cnn.weights"
   log="$crashes/fuzz.log"
   mode=()
   if [ "$keep_going" = 1 ]; then
     mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   fi
+  # libFuzzer's choices depend on more than its seed: it rereads the corpus directory every
+  # second (-reload) and files the comparisons it sees by code address, which ASLR moves. With
+  # neither (setarch -R, where the kernel allows it), two runs of a commit take the same path.
+  launcher=()
+  if [ "$fixed" = 1 ]; then
+    length=(-seed=1 -runs="${fixed_runs[$t]}" -reload=0)
+    setarch -R true 2>/dev/null && launcher=(setarch -R)
+  else
+    length=(-max_total_time="$seconds")
+  fi
   start=$SECONDS
-  "$bin" "${common[@]}" "${mode[@]}" -max_total_time="$seconds" -print_final_stats=1 \
+  "${launcher[@]}" "$bin" "${common[@]}" "${mode[@]}" "${length[@]}" -print_final_stats=1 \
     "$scratch" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   took=$((SECONDS - start))

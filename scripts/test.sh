@@ -6,7 +6,8 @@
 #   native-asan    the same under AddressSanitizer + UndefinedBehaviorSanitizer (Debug)
 #   wasm           unit tests and SIMD sweeps compiled to WebAssembly under node, then the web
 #                  app in Debian's Chromium via playwright-core (label e2e)
-#   fuzz           each libFuzzer target (clang, ASan + UBSan) for 30 s, saved crashes replayed
+#   fuzz           each libFuzzer target (clang, ASan + UBSan): saved crashes replayed, then the
+#                  fixed run (seed 1, a set number of executions: the same inputs on every machine)
 # Ends with one summary line: "summary: N passed, M failed" (steps; ctest prints each test).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

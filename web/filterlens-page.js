@@ -21,6 +21,46 @@
   // handler so the Content-Security-Policy allows no inline script.
   document.getElementById('canvas').addEventListener('contextmenu', e => e.preventDefault());
 
+  // The canvas's backing store follows its CSS box in device pixels (CSS size x
+  // devicePixelRatio) through window resizes, browser zoom and moves to a monitor with another
+  // pixel ratio. The app reads both sizes each frame and lays out in CSS pixels; nothing goes
+  // through GLFW's window size, which in Emscripten asks for fullscreen when it equals the
+  // screen's. Returns a function that applies the size again (glfwCreateWindow sets its own
+  // after the observer's first report, while the CSS box stays as it was).
+  function followCanvasSize(canvas) {
+    let devicePixels = null;  // the exact device-pixel box, where the browser reports one
+    const apply = () => {
+      const rect = canvas.getBoundingClientRect();
+      const dpr = window.devicePixelRatio || 1;
+      let w = Math.max(1, Math.round(rect.width * dpr));
+      let h = Math.max(1, Math.round(rect.height * dpr));
+      // The browser's own rounding of a fractional ratio is better, when it agrees with the ratio
+      // (Chromium's device emulation reports CSS pixels there).
+      if (devicePixels && Math.abs(devicePixels[0] - w) <= 1 && Math.abs(devicePixels[1] - h) <= 1)
+        [w, h] = devicePixels;
+      if (canvas.width !== w) canvas.width = w;
+      if (canvas.height !== h) canvas.height = h;
+    };
+    const observer = new ResizeObserver(entries => {
+      const box = entries[entries.length - 1].devicePixelContentBoxSize;
+      devicePixels = box && box[0] ? [box[0].inlineSize, box[0].blockSize] : null;
+      apply();
+    });
+    try {
+      observer.observe(canvas, { box: 'device-pixel-content-box' });
+    } catch (e) {
+      observer.observe(canvas);  // browsers without device-pixel-content-box
+    }
+    // A ratio change alone (zoom, another monitor) need not resize the CSS box.
+    const watchRatio = () => {
+      matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`)
+        .addEventListener('change', () => { devicePixels = null; apply(); watchRatio(); }, { once: true });
+    };
+    watchRatio();
+    return apply;
+  }
+  const reapplyCanvasSize = followCanvasSize(document.getElementById('canvas'));
+
   function showProblem(text) {
     overlay.classList.remove('hidden');
     progress.remove();
@@ -179,19 +219,18 @@
     return maps;
   }
 
-  // Named rectangles of the last frame in CSS pixels (for tests and embedders): which 0 = the
-  // image panels, 1 = the controls (see App::control_rects for their ids).
+  // Named rectangles of the last frame in CSS pixels relative to the canvas, which is where the
+  // app lays out (for tests and embedders): which 0 = the image panels, 1 = the controls (see
+  // App::control_rects for their ids).
   function namedRects(which) {
     requireModule();
     const out = malloc(16);
-    const canvas = module.canvas;
-    const scale = canvas.getBoundingClientRect().width / canvas.width;
     const list = [];
     for (let i = 0; i < module._fl_rect_count(which); ++i) {
       module._fl_rect(which, i, out);
       const r = new Float32Array(module.HEAPF32.buffer, out, 4);
-      list.push({ name: module.UTF8ToString(module._fl_rect_name(which, i)), x: r[0] * scale,
-                  y: r[1] * scale, width: r[2] * scale, height: r[3] * scale });
+      list.push({ name: module.UTF8ToString(module._fl_rect_name(which, i)), x: r[0], y: r[1],
+                  width: r[2], height: r[3] });
     }
     module._free(out);
     return list;
@@ -597,8 +636,12 @@
 
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
   window.FilterLensPage = {
+    // The app calls this when the backing store no longer matches CSS size x devicePixelRatio
+    // (a ratio change the browser announced to neither the observer nor the media query).
+    fitCanvas() { reapplyCanvasSize(); },
     runtimeReady() {
       running = true;
+      reapplyCanvasSize();  // main() created the GLFW window, which set a size of its own
       overlay.classList.add('hidden');
       const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
       const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']
@@ -683,6 +726,64 @@
     }
   });
 
+  // ---- learnKernel (issue 12 point 5): a whole learning run, computed in the app -------------
+  // {target, size, steps, lr, seed} -> {target, size, steps, lr, seed, weights, targetWeights,
+  // loss, cosine}. Synchronous. weights / targetWeights are rows of numbers (like setFilters takes
+  // them); loss[i] is the mean squared map difference after i steps (loss[0]: the random start).
+  const LEARN_KEYS = ['target', 'size', 'steps', 'lr', 'seed'];
+
+  function learnKernel(options = {}) {
+    requireModule();
+    const bad = text => failure('learnKernel: ' + text);
+    if (!isPlainObject(options)) {
+      throw bad('options must be an object like {target: \'edge\', steps: 300}');
+    }
+    for (const key of Object.keys(options)) {
+      if (!LEARN_KEYS.includes(key)) {
+        throw bad('unknown option ' + describe(key) + ' (known: ' + LEARN_KEYS.join(', ') + ')');
+      }
+    }
+    const target = options.target === undefined ? 'edge' : options.target;
+    if (typeof target !== 'string' || target.length < 1 || target.length > MAX_NAME ||
+        CONTROL.test(target)) {
+      throw bad('target must be a preset name or \'hidden\' (got ' + describe(target) + ')');
+    }
+    // Left out: the target's own size (0 tells the app so; 3 for 'hidden').
+    const size = options.size === undefined ? 0 : options.size;
+    if (size !== 0 && size !== 3 && size !== 5 || options.size === 0) {
+      throw bad('size must be 3 or 5 (got ' + describe(options.size) + ')');
+    }
+    const steps = options.steps === undefined ? 300 : options.steps;
+    if (!Number.isInteger(steps) || steps < 1 || steps > 10000) {
+      throw bad('steps must be an integer from 1 to 10000 (got ' + describe(steps) + ')');
+    }
+    const lr = options.lr === undefined ? 0.1 : options.lr;
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0 || lr > 10) {
+      throw bad('lr must be a number above 0 and at most 10 (got ' + describe(lr) + ')');
+    }
+    const seed = options.seed === undefined ? 1 : options.seed;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw bad('seed must be an integer from 0 to 4294967295 (got ' + describe(seed) + ')');
+    }
+    const code = withCString(target, t => module._fl_learn_kernel(t, size, steps, lr, seed));
+    if (code !== 0) throw new Error(lastError());
+    const n = module._fl_learn_size();
+    const rows = ptr => {
+      const flat = copyFloats(ptr, n * n);
+      return Array.from({ length: n }, (_, y) => Array.from(flat.subarray(y * n, (y + 1) * n)));
+    };
+    const count = module._fl_learn_loss_count();
+    const result = {
+      target, size: n, steps, lr, seed,
+      weights: rows(module._fl_learn_weights()),
+      targetWeights: rows(module._fl_learn_target_weights()),
+      loss: Array.from(new Float64Array(module.HEAPU8.buffer, addr(module._fl_learn_losses()), count)),
+      cosine: module._fl_learn_cosine(),
+    };
+    module._fl_learn_free();
+    return result;
+  }
+
   window.FilterLens = {
     ready,
     loadImage: (data, name) => ready.then(() => loadImage(data, name)),
@@ -694,6 +795,7 @@
     panels: () => namedRects(0),
     controls: () => namedRects(1),
     train: options => ready.then(() => train(options)),
+    learnKernel: options => learnKernel(options),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
     inspector: () => inspector(),

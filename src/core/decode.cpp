@@ -16,86 +16,8 @@
 #include "decode_checks.h"
 #include "stb_budget.h"
 
-namespace filterlens::detail {
-
-// stb_image allocates through these. A decode sets a budget for the calling thread; an
-// allocation past it fails, stb_image reports "outofmem" and frees what it had, so a bomb (a
-// 1 MB PNG whose data inflates to 1 GB, say) stops at its budget instead of at the machine's
-// memory. Each block carries its size in front of it so frees can be counted.
-struct StbBudget {
-  std::size_t limit = std::numeric_limits<std::size_t>::max();
-  std::size_t live = 0;
-  bool refused = false;
-};
-thread_local StbBudget stb_budget;
-constexpr std::size_t kBlockHeader = 16;  // keeps the 16-byte alignment malloc gives
-
-void* stb_malloc(std::size_t size) {
-  StbBudget& b = stb_budget;
-  if (size > b.limit - b.live || size > b.limit - kBlockHeader) {
-    b.refused = true;
-    return nullptr;
-  }
-  // Zeroed: some stb readers leave rows they could not read untouched; zeros are deterministic.
-  auto* p = static_cast<unsigned char*>(std::calloc(1, size + kBlockHeader));
-  if (!p) return nullptr;
-  std::memcpy(p, &size, sizeof size);
-  b.live += size;
-  return p + kBlockHeader;
-}
-
-void stb_free(void* user) {
-  if (!user) return;
-  auto* p = static_cast<unsigned char*>(user) - kBlockHeader;
-  std::size_t size = 0;
-  std::memcpy(&size, p, sizeof size);
-  stb_budget.live -= size;
-  std::free(p);
-}
-
-void* stb_realloc(void* user, std::size_t size) {
-  if (!user) return stb_malloc(size);
-  auto* p = static_cast<unsigned char*>(user) - kBlockHeader;
-  std::size_t old = 0;
-  std::memcpy(&old, p, sizeof old);
-  StbBudget& b = stb_budget;
-  if (size > old && (size - old > b.limit - b.live || size > b.limit - kBlockHeader)) {
-    b.refused = true;
-    return nullptr;  // stb_image frees the old block itself
-  }
-  auto* q = static_cast<unsigned char*>(std::realloc(p, size + kBlockHeader));
-  if (!q) return nullptr;
-  std::memcpy(q, &size, sizeof size);
-  b.live = b.live - old + size;
-  return q + kBlockHeader;
-}
-
-ScopedStbBudget::ScopedStbBudget(std::size_t limit)
-    : saved_limit_(stb_budget.limit),
-      saved_live_(stb_budget.live),
-      saved_refused_(stb_budget.refused) {
-  stb_budget = StbBudget{limit, 0, false};
-}
-
-ScopedStbBudget::~ScopedStbBudget() {
-  stb_budget = StbBudget{saved_limit_, saved_live_, saved_refused_};
-}
-
-bool ScopedStbBudget::refused() const {
-  return stb_budget.refused;
-}
-
-}  // namespace filterlens::detail
-
-// Let stb_image report any header's true size; our own pixel limit is the one that counts.
-#define STBI_MAX_DIMENSIONS (1 << 30)
 #define STBI_NO_STDIO
-#define STBI_NO_PIC  // Softimage PIC: not a format FilterLens offers, and unsniffed
-#define STBI_MALLOC(size) filterlens::detail::stb_malloc(size)
-#define STBI_REALLOC(p, size) filterlens::detail::stb_realloc(p, size)
-#define STBI_FREE(p) filterlens::detail::stb_free(p)
-#define STB_IMAGE_IMPLEMENTATION
-#include <stb/stb_image.h>
+#include <stb/stb_image.h>  // the declarations; stb_image_impl.cpp compiles the implementation
 
 namespace filterlens {
 namespace {

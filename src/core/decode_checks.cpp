@@ -232,6 +232,17 @@ void note_short_bmp_palette(const std::uint8_t*, std::uint32_t header, int entry
   f.bmp_palette_missing = std::size_t((wanted - entries) * entry_bytes);
 }
 
+// Uncompressed rows are stored whole, so the file holds at least width x bits / 8 bytes per row
+// (stb_image would read the rest as zeros, taking seconds for a few hundred bytes claiming 32 MP).
+// Sides below kHugeSide keep the product in range.
+std::string check_bmp_rows(std::size_t n, const HeaderFacts& f, std::int64_t bits) {
+  const std::int64_t need = (f.width * bits / 8) * f.height;
+  if (std::int64_t(n) >= need) return "";
+  return "the BMP file is truncated (" + std::to_string(n) + " bytes, its " +
+         std::to_string(f.width) + " x " + std::to_string(f.height) + " pixels need at least " +
+         std::to_string(need) + ")";
+}
+
 std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (n < 26) return truncated("BMP");
   const std::uint32_t header = le32(d + 14);
@@ -242,13 +253,20 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     // stb_image sizes this palette from the data offset minus 14 + 24 (not 14 + 12).
     if (bits == 1 || bits == 4 || bits == 8)
       note_short_bmp_palette(d, header, 3, le32(d + 10) - 38, bits, f);
+    if (const std::string short_data = check_bmp_rows(n, f, bits); !short_data.empty())
+      return short_data;
   } else {
     if (header < 40 || n < 34) return truncated("BMP");
     f.width = static_cast<std::int32_t>(le32(d + 18));
     f.height = static_cast<std::int32_t>(le32(d + 22));
     if (f.height < 0) f.height = -f.height;  // top-down bitmap
     if (f.width < 0) return "the BMP header declares a negative width";
-    const std::uint32_t compression = le32(d + 30);
+    // Signed, as stb_image reads it: it refuses 1, 2 (RLE) and 4 and up, and decodes every other
+    // value, negative ones included, as uncompressed rows. Negative values mean nothing in BMP.
+    const std::int32_t compression = static_cast<std::int32_t>(le32(d + 30));
+    if (compression < 0)
+      return "the BMP header declares an unknown compression (" + std::to_string(le32(d + 30)) +
+             ")";
     const std::int64_t bits = le16(d + 28);
     if (bits == 0 || bits > 32)
       return "the BMP header declares " + std::to_string(bits) + " bits per pixel";
@@ -256,11 +274,8 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     if (n >= 14 + std::size_t(header) && compression == 0 && (bits == 1 || bits == 4 || bits == 8))
       note_short_bmp_palette(d, header, 4, le32(d + 10) - 14 - std::int64_t(header), bits, f);
     if (compression == 0 || compression == 3) {  // uncompressed: every row is stored whole
-      const std::int64_t need = (f.width * bits / 8) * f.height;
-      if (std::int64_t(n) < need)
-        return "the BMP file is truncated (" + std::to_string(n) + " bytes, its " +
-               std::to_string(f.width) + " x " + std::to_string(f.height) +
-               " pixels need at least " + std::to_string(need) + ")";
+      if (const std::string short_data = check_bmp_rows(n, f, bits); !short_data.empty())
+        return short_data;
     }
   }
   return "";

@@ -1,7 +1,7 @@
 // ScopedStbBudget: caps what stb_image (its image readers and its zlib inflater) may allocate on
-// the calling thread while the object lives. stb_image's allocator hooks live in decode.cpp, the
-// one file that compiles its implementation; an allocation past the cap fails there and stb_image
-// reports "outofmem" and frees what it had. Internal to the core.
+// the calling thread while the object lives. stb_image's allocator hooks live in
+// stb_image_impl.cpp, the one file that compiles its implementation; an allocation past the cap
+// fails there and stb_image reports "outofmem" and frees what it had. Internal to the core.
 #pragma once
 
 #include <cstddef>

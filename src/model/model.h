@@ -29,6 +29,7 @@
 #include "conv2d.h"
 #include "image.h"
 #include "kernel.h"
+#include "kernel_learning.h"
 #include "learned.h"
 #include "stats.h"
 #include "status.h"
@@ -208,6 +209,17 @@ class Model {
   void set_status(const std::string& message) { status_ = message; }
   void dismiss_error() { last_error_.clear(); }
 
+  // ---- Watching a kernel being learned (kernel_learning.h) ----
+  // Fitted to the current image first: a run on an earlier image is dropped (and says so).
+  KernelLearning& kernel_learning() {
+    kernel_learning_.fit_to_image(image_generation_);
+    return kernel_learning_;
+  }
+  // A new run from its setup on the gray image, with the parameters the maps were computed with.
+  Status start_kernel_learning() {
+    return kernel_learning().start(gray_, image_generation_, computed_params_);
+  }
+
   // ---- The learned filters and training (learned.h) ----
   LearnedFilters& learned() { return learned_; }
   const LearnedFilters& learned() const { return learned_; }
@@ -288,6 +300,7 @@ class Model {
   AnimationState animation_;
   ViewState view_;
   DisplaySettings display_;
+  KernelLearning kernel_learning_;  // kernel_learning.h
 
   std::string last_error_, status_;
   LearnedFilters learned_;

@@ -3,6 +3,9 @@
 
 #include <GLFW/glfw3.h>
 
+#include <cfloat>
+#include <cmath>
+
 #include "app.h"
 #include "gl.h"
 #include "imgui.h"
@@ -11,7 +14,23 @@
 
 namespace filterlens::platform {
 
-void create_imgui_context(float scale) {
+namespace {
+
+float g_font_ratio = 0.0f;  // the pixel ratio the font atlas was rasterised at
+
+void build_fonts(float pixel_ratio) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = 13.0f * pixel_ratio;
+  io.Fonts->AddFontDefault(&font);
+  io.FontGlobalScale = 1.0f / pixel_ratio;  // drawn at 13 units: one atlas pixel per screen pixel
+  g_font_ratio = pixel_ratio;
+}
+
+}  // namespace
+
+void create_imgui_context(float pixel_ratio) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -20,20 +39,40 @@ void create_imgui_context(float scale) {
   ImGuiStyle& style = ImGui::GetStyle();
   style.WindowRounding = 0.0f;
   style.FrameRounding = 2.0f;
-  style.ScaleAllSizes(scale);
-  ImFontConfig font;
-  font.SizePixels = 13.0f * scale;
-  io.Fonts->AddFontDefault(&font);
+  build_fonts(pixel_ratio > 0.0f ? pixel_ratio : 1.0f);
 }
 
-void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height) {
+void set_font_pixel_ratio(float pixel_ratio) {
+  if (!(pixel_ratio > 0.0f) || std::fabs(pixel_ratio - g_font_ratio) < 0.01f) return;
+  build_fonts(pixel_ratio);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
+                const FrameGeometry* geometry) {
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (geometry && geometry->width > 0 && geometry->height > 0) {
+    // GLFW's cursor position is in framebuffer pixels here; ImGui works in logical units.
+    ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 scale(geometry->fb_width / geometry->width,
+                       geometry->fb_height / geometry->height);
+    io.DisplaySize = ImVec2(geometry->width, geometry->height);
+    io.DisplayFramebufferScale = scale;
+    if (io.MousePos.x > -FLT_MAX && scale.x > 0 && scale.y > 0)
+      io.MousePos = ImVec2(io.MousePos.x / scale.x, io.MousePos.y / scale.y);
+  }
   ImGui::NewFrame();
   app.frame();
   ImGui::Render();
-  glfwGetFramebufferSize(window, &fb_width, &fb_height);
+  if (geometry) {
+    fb_width = geometry->fb_width;
+    fb_height = geometry->fb_height;
+  } else {
+    glfwGetFramebufferSize(window, &fb_width, &fb_height);
+  }
   glViewport(0, 0, fb_width, fb_height);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);

@@ -32,6 +32,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_setup.h"
+#include "kernel_learning.h"
 #include "memory_budget.h"
 #include "platform.h"
 
@@ -45,6 +46,7 @@ EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size)
 EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
+EM_JS(void, js_fit_canvas, (), { FilterLensPage.fitCanvas(); });
 
 namespace filterlens::platform {
 namespace {
@@ -95,22 +97,35 @@ filterlens::App* g_app = nullptr;
 GLFWwindow* g_window = nullptr;
 std::string g_error;  // what fl_last_error returns
 
-// Keeps the canvas's backing store at CSS size x devicePixelRatio, so it is sharp on HiDPI.
-void follow_canvas_size() {
+// The canvas as the page sized it: CSS size from the stylesheet, backing store = CSS size x
+// devicePixelRatio, kept so by a ResizeObserver in filterlens-page.js. Never glfwSetWindowSize:
+// Emscripten's GLFW asks for fullscreen when that size equals the screen's.
+filterlens::platform::FrameGeometry canvas_geometry() {
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  int fb_w = 0, fb_h = 0;
+  emscripten_get_canvas_element_size("#canvas", &fb_w, &fb_h);
+  // The page's ResizeObserver and media query keep the backing store right; this catches a
+  // ratio change neither reported (Chromium's emulation, some zoom paths) on the next frame.
   const double dpr = emscripten_get_device_pixel_ratio();
-  const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
-  const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
-  int cur_w = 0, cur_h = 0;
-  glfwGetWindowSize(g_window, &cur_w, &cur_h);
-  if (w != cur_w || h != cur_h) glfwSetWindowSize(g_window, w, h);
+  if (std::abs(fb_w - std::lround(css_w * dpr)) > 1 ||
+      std::abs(fb_h - std::lround(css_h * dpr)) > 1) {
+    js_fit_canvas();
+    emscripten_get_canvas_element_size("#canvas", &fb_w, &fb_h);
+  }
+  filterlens::platform::FrameGeometry g;
+  g.width = static_cast<float>(std::max(1.0, css_w));
+  g.height = static_cast<float>(std::max(1.0, css_h));
+  g.fb_width = std::max(1, fb_w);
+  g.fb_height = std::max(1, fb_h);
+  return g;
 }
 
 void main_loop() {
-  follow_canvas_size();
+  const filterlens::platform::FrameGeometry geometry = canvas_geometry();
+  filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
-  filterlens::platform::draw_frame(g_window, *g_app, fw, fh);
+  filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)
@@ -609,6 +624,66 @@ EMSCRIPTEN_KEEPALIVE int fl_gray_height() {
 }
 EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() {
   return g_app->gray().data.data();
+}
+
+}  // extern "C"
+
+// ---- learnKernel (issue 12 point 5): a whole learning run for the page ----------------------
+// One run from start to end on the current gray image with the parameters the maps were
+// computed with (model KernelLearning::learn); the app's own state (image, bank, maps, the
+// learning panel's run) is not touched. The result stays here for the fl_learn_* readers until
+// the next call. The page checks the arguments first; these checks repeat the core's.
+namespace {
+std::unique_ptr<filterlens::KernelLearner> g_learn_result;
+}  // namespace
+
+extern "C" {
+
+// 0: learned (read with fl_learn_*); 1: refused (fl_last_error says why). size 0: the target's
+// own size (3 for the hidden kernel). seed is 0..2^32-1.
+EMSCRIPTEN_KEEPALIVE int fl_learn_kernel(const char* target, int size, int steps, double lr,
+                                         double seed) {
+  g_learn_result.reset();
+  if (!(seed >= 0 && seed <= 4294967295.0) || std::floor(seed) != seed)
+    return refuse("learnKernel: seed must be an integer from 0 to 4294967295");
+  if (!g_app->model().has_image()) return refuse("learnKernel: there is no image to learn on");
+  filterlens::LearningSetup setup;
+  setup.target = target;
+  setup.settings.size = size;
+  if (size == 0) {
+    setup.settings.size = 3;
+    filterlens::Result<filterlens::Kernel> k = filterlens::KernelLearning::target_kernel(setup);
+    if (k) setup.settings.size = std::max(3, k.value().width);
+  }
+  setup.settings.steps = steps;
+  setup.settings.lr = lr;
+  setup.settings.seed = static_cast<std::uint32_t>(seed);
+  auto run = filterlens::KernelLearning::learn(g_app->gray(), g_app->model().map_params(), setup);
+  if (!run) return refuse("learnKernel: " + run.error());
+  g_learn_result = std::move(run).value();
+  g_error.clear();
+  return 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_learn_size() {
+  return g_learn_result ? g_learn_result->settings().size : 0;
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_learn_weights() {
+  return g_learn_result->kernel().weights.data();
+}
+EMSCRIPTEN_KEEPALIVE const float* fl_learn_target_weights() {
+  return g_learn_result->target().weights.data();
+}
+EMSCRIPTEN_KEEPALIVE int fl_learn_loss_count() {
+  return static_cast<int>(g_learn_result->losses().size());
+}
+EMSCRIPTEN_KEEPALIVE const double* fl_learn_losses() {
+  return g_learn_result->losses().data();
+}
+EMSCRIPTEN_KEEPALIVE double fl_learn_cosine() {
+  return g_learn_result->cosine();
+}
+EMSCRIPTEN_KEEPALIVE void fl_learn_free() {
+  g_learn_result.reset();
 }
 
 }  // extern "C"

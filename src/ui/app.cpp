@@ -160,6 +160,7 @@ void App::frame() {
     if (ImGui::BeginTabBar("bottom")) {
       if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
         draw_inspector();
+        draw_learn_panel();
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Learned filters"), "tab/Learned filters")) {

@@ -136,6 +136,7 @@ class App {
   void draw_split_handle();
   void draw_panel(int index, float width, float max_height);
   void draw_inspector();
+  void draw_learn_panel();  // learn_panel.cpp: watch a kernel being learned
   void draw_learned_tab();
   void draw_training_tab();
   void draw_filter_tiles(const cnn::Network& net, bool clickable);
@@ -163,6 +164,9 @@ class App {
   std::uint64_t uploaded_maps_ = ~std::uint64_t{0};  // the model's maps_generation() on the GPU
   std::uint64_t uploaded_image_ = ~std::uint64_t{0};
   bool colours_dirty_ = true;
+  // The learning panel's two maps and the KernelLearning generation they show.
+  gfx::MapTexture learn_map_texture_, learn_target_texture_;
+  std::uint64_t learn_uploaded_ = ~std::uint64_t{0};
 
   // Layout and widgets
   float inspector_height_ = -1.0f;  // the bottom tabs' height in pixels; < 0: the default

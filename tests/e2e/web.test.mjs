@@ -486,21 +486,20 @@ test('learned filters come with their closest preset; training in the page keeps
     assert.equal(f.weights.length, 25);
     assert.ok(f.like.length > 0 && Math.abs(f.cosine) > 0 && Math.abs(f.cosine) <= 1, JSON.stringify(f));
   }
-  // Frames per second before and while training (requestAnimationFrame callbacks in 2 s).
-  const fps = () => page.evaluate(() => new Promise(resolve => {
-    let frames = 0;
-    const start = performance.now();
-    const tick = () => (performance.now() - start < 2000 ? (frames++, requestAnimationFrame(tick)) : resolve(frames / 2));
+  // Training runs in slices between frames, so frames keep coming while it runs: counted with
+  // requestAnimationFrame until train() resolves. Had it run in one go (a frozen page), no frame
+  // could be drawn before it resolved. A count, not a rate: nothing here depends on the machine's
+  // speed (the benchmark measures rates).
+  const { result, frames } = await page.evaluate(async () => {
+    let frames = 0, running = true;
+    const tick = () => { if (running) { frames++; requestAnimationFrame(tick); } };
     requestAnimationFrame(tick);
-  }));
-  const idle = await fps();
-  const done = page.evaluate(() => window.FilterLens.train({ epochs: 1, seed: 3 }));
-  const busy = await fps();
-  const result = await done;
-  console.log(`frames per second: ${idle.toFixed(1)} idle, ${busy.toFixed(1)} while training; test accuracy ${result.testAccuracy}`);
-  // Software WebGL here renders ~25 fps idle; training takes at most 8 ms of each frame, so the
-  // rate may drop a little but must not collapse (training in one go would freeze the page).
-  assert.ok(busy >= Math.min(30, 0.6 * idle), `UI fell to ${busy} fps while training (idle ${idle})`);
+    const result = await window.FilterLens.train({ epochs: 1, seed: 3 });
+    running = false;
+    return { result, frames };
+  });
+  console.log(`frames drawn while training: ${frames}; test accuracy ${result.testAccuracy}`);
+  assert.ok(frames >= 10, `only ${frames} frames were drawn while the CNN trained`);
   assert.ok(result.testAccuracy > 0.6, JSON.stringify(result));  // 1 epoch on 6000 images; chance 0.1
   const trained = await page.evaluate(() => window.FilterLens.getLearnedFilters().map(f => Array.from(f.weights)));
   assert.notDeepEqual(trained, shipped.map(f => f.weights));  // the tab now shows the new network

@@ -126,10 +126,13 @@ void App::frame() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
   // The bottom tabs keep at least room for their tab bar, the maps at least 120 pixels.
-  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.38f);
+  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.3f);
   inspector_height_ =
       std::clamp(inspector_height_, 60.0f, std::max(60.0f, vp->WorkSize.y - 120.0f));
-  const float inspector_h = inspector_height_;
+  // Collapsed, the bottom window keeps only its tab bar (with the button that opens it again).
+  const float collapsed_h =
+      ImGui::GetFrameHeight() + 2.0f * ImGui::GetStyle().WindowPadding.y + 4.0f;
+  const float inspector_h = tabs_collapsed_ ? collapsed_h : inspector_height_;
   const ImGuiWindowFlags fixed =
       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
@@ -156,23 +159,38 @@ void App::frame() {
   if (ImGui::Begin("Inspector", nullptr,
                    fixed | ImGuiWindowFlags_NoTitleBar |
                        (wide_inspector ? ImGuiWindowFlags_HorizontalScrollbar : 0))) {
-    draw_split_handle();
+    if (!tabs_collapsed_) draw_split_handle();
     if (ImGui::BeginTabBar("bottom")) {
+      // Hide the tabs to give the maps the whole height; the same button brings them back.
+      if (track(ImGui::TabItemButton(tabs_collapsed_ ? "^ show" : "v hide",
+                                     ImGuiTabItemFlags_Trailing | ImGuiTabItemFlags_NoTooltip),
+                "tabs/collapse"))
+        tabs_collapsed_ = !tabs_collapsed_;
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(tabs_collapsed_ ? "Show the tabs again" : "Hide the tabs: larger maps");
       if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
-        draw_inspector();
-        draw_learn_panel();
+        if (!tabs_collapsed_) {  // folded: the tab bar only
+          draw_inspector();
+          draw_learn_panel();
+        }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Learned filters"), "tab/Learned filters")) {
-        draw_learned_tab();
+        if (!tabs_collapsed_) {  // folded: the tab bar only
+          draw_learned_tab();
+        }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Train a CNN"), "tab/Train a CNN")) {
-        draw_training_tab();
+        if (!tabs_collapsed_) {  // folded: the tab bar only
+          draw_training_tab();
+        }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Filters as tiles"), "tab/Filters as tiles")) {
-        draw_bank_tiles_tab();
+        if (!tabs_collapsed_) {  // folded: the tab bar only
+          draw_bank_tiles_tab();
+        }
         ImGui::EndTabItem();
       }
       ImGui::EndTabBar();

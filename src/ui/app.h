@@ -170,6 +170,7 @@ class App {
 
   // Layout and widgets
   float inspector_height_ = -1.0f;  // the bottom tabs' height in pixels; < 0: the default
+  bool tabs_collapsed_ = false;     // the bottom tabs folded to their tab bar (larger maps)
   std::vector<NamedRect> panel_rects_;
   std::vector<NamedRect> control_rects_;
   char path_[1024] = {};

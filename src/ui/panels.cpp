@@ -55,28 +55,38 @@ void App::draw_panels() {
     ImGui::TextWrapped("Drop an image here, paste one, or open one from the left.");
     return;
   }
-  // Reflow: the column count that gives the largest panels while every panel fits in the window
-  // (or, when none does, the largest panels no narrower than kMinPanelWidth, scrolled).
+  // Reflow: the columns (and so rows) that give the largest panels with every panel inside the
+  // map area: each panel is as wide as its column or as tall as its row allows, whichever binds
+  // first for the image's aspect (or, when no count leaves a usable height, panels no narrower
+  // than kMinPanelWidth, scrolled).
   const int n = 1 + static_cast<int>(model_.maps().size());
   const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float aspect = float(gray.height) / float(std::max(1, gray.width));
-  const float extra =
-      ImGui::GetFrameHeight() * (model_.display().show_histograms ? 4.2f : 2.4f) + spacing.y;
+  // Besides its image, a panel holds its title row, and under a map the colour bar (9 px), its
+  // numbers and the histogram (36 px), each followed by the item spacing.
+  const float extra = ImGui::GetFrameHeightWithSpacing() + spacing.y + 9.0f + spacing.y +
+                      ImGui::GetTextLineHeightWithSpacing() +
+                      (model_.display().show_histograms ? 36.0f + spacing.y : 0.0f);
   // An image never gets taller than the window's map area (a 1 x 2000 image is a strip, not a
   // 568,000-pixel-tall panel): it fits inside its panel, keeping its aspect.
   const float max_height = std::max(kMinPanelWidth * 0.5f, avail.y - extra);
   int cols = 1;
-  float width = 0.0f;
+  float width = 0.0f, row_height = max_height, best_area = 0.0f;
   bool found_fit = false;
   for (int c = 1; c <= n; ++c) {
     const float w = std::floor((avail.x - spacing.x * (c - 1)) / c);
     const int rows = (n + c - 1) / c;
-    const bool fits = rows * (std::min(w * aspect, max_height) + extra) <= avail.y;
-    if (fits && (!found_fit || w > width)) {
+    const float h = std::floor((avail.y - spacing.y * (rows - 1)) / rows - extra);
+    if (w < 1.0f || h < kMinPanelWidth * 0.25f) continue;
+    const float image_w = std::min(w, h / aspect);  // the panel's image, width or height bound
+    const float area = image_w * image_w * aspect;
+    if (area > best_area) {
       found_fit = true;
+      best_area = area;
       cols = c;
       width = w;
+      row_height = std::min(max_height, h);
     }
   }
   if (!found_fit) {
@@ -91,7 +101,7 @@ void App::draw_panels() {
     if (i % cols) ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushID(i);
-    draw_panel(i, width, max_height);
+    draw_panel(i, width, found_fit ? row_height : max_height);
     ImGui::PopID();
     ImGui::EndGroup();
   }
@@ -109,6 +119,13 @@ void App::draw_panel(int index, float width, float max_height) {
   const bool rgb_input = model_.input_mode() == InputMode::rgb;
   const bool show_colour = model_.display().show_colour || rgb_input;
 
+  // The image's size in the panel: the column's width, or less when the row's height binds.
+  ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
+  if (size.y > max_height)  // too tall for the row: fit the height, keep the aspect
+    size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
+  // The title row spans the image (at least enough for the title and the buttons).
+  const float row_width = std::max(size.x, std::min(width, 160.0f));
+
   // Title row, like the notebook's plot titles; maps get their export buttons.
   ImGui::AlignTextToFramePadding();
   if (is_map && mi == scroll_to_map_) {  // its tile was clicked
@@ -118,13 +135,13 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, width - 76.0f), at.y + 100.0f), true);
+    ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, row_width - 76.0f), at.y + 100.0f), true);
     ImGui::TextUnformatted(title.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
     ImGui::PopClipRect();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d x %d", title.c_str(), w, h);
-    ImGui::SameLine(std::max(0.0f, width - 70.0f));
+    ImGui::SameLine(std::max(0.0f, row_width - 70.0f));
     if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();
     if (ImGui::SmallButton("npy")) save(export_map_npy(model_, mi));
@@ -138,9 +155,6 @@ void App::draw_panel(int index, float width, float max_height) {
     ImGui::TextDisabled("%dx%d", w, h);
   }
 
-  ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
-  if (size.y > max_height)  // too tall for the window: fit the height, keep the aspect
-    size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
   panel_rects_.push_back({title, p0.x, p0.y, size.x, size.y});
@@ -254,8 +268,8 @@ void App::draw_panel(int index, float width, float max_height) {
   dl->PopClipRect();
 
   if (is_map) {
-    draw_colour_bar(mi, width);
-    if (model_.display().show_histograms) draw_histogram(mi, width);
+    draw_colour_bar(mi, size.x);
+    if (model_.display().show_histograms) draw_histogram(mi, size.x);
   }
 }
 

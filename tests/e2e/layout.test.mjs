@@ -4,10 +4,11 @@
 // equals the screen's). Run: node --test tests/e2e/layout.test.mjs (after the wasm build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchChromium } from './harness.mjs';
+import { PYTHON, startServer, launchChromium } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
@@ -145,5 +146,46 @@ test('the backing store follows a window resize and a pixel-ratio change', async
   got = await layout(page);
   assert.deepEqual([got.canvas.cssW, got.canvas.cssH, got.canvas.w, got.canvas.h], [800, 600, 1600, 1200]);
   await assertReachable(page, got, 800, 600, 'after the ratio change');
+  await page.close();
+});
+
+// A PNG of w x h pixels (a gradient), written by PIL.
+function png(w, h) {
+  const out = execFileSync(PYTHON, ['-c', `
+import io, sys
+from PIL import Image
+im = Image.new('L', (${w}, ${h}))
+im.putdata([(x * 7 + y * 3) % 256 for y in range(${h}) for x in range(${w})])
+b = io.BytesIO(); im.save(b, 'PNG'); sys.stdout.buffer.write(b.getvalue())`]);
+  return [...out];
+}
+
+const coverage = page => page.evaluate(() =>
+  window.FilterLens.panels().reduce((a, p) => a + p.width * p.height, 0) / (innerWidth * innerHeight));
+
+test('maps fill the window: the grid picks the largest panels, the tabs fold away, thin images fit', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  const withTabs = await coverage(page);
+  const fold = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'tabs/collapse'));
+  await page.mouse.move(fold.x + fold.width / 2, fold.y + fold.height / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  await page.waitForTimeout(400);
+  const folded = await coverage(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-tabs-folded.png') });
+  console.log(`original + 3 maps cover ${(100 * withTabs).toFixed(1)}% of 1280x800 with the tabs, ${(100 * folded).toFixed(1)}% with them folded`);
+  assert.ok(folded >= 0.25, `the panels cover ${folded} of the window with the tabs folded`);
+  assert.ok(folded > withTabs * 1.5);
+  await assertReachable(page, await layout(page), 1280, 800, 'tabs folded');
+  for (const [w, h] of [[1, 2000], [2000, 1], [3000, 2]]) {
+    await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'thin.png'), png(w, h));
+    await page.waitForTimeout(300);
+    const got = await layout(page);
+    assert.equal(got.panels.length, 4, `${w}x${h}`);
+    await assertReachable(page, got, 1280, 800, `a ${w}x${h} image`);
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });

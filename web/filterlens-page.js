@@ -118,6 +118,13 @@
     try { return fn(ptr); } finally { module._free(ptr); }
   }
 
+  // Applies an address's settings unless they are the ones the app wrote there itself.
+  let lastAddress = null;  // what the app last wrote there
+  function applyAddress(hash) {
+    if (hash === lastAddress) return;
+    withCString(hash, ptr => module._fl_apply_address(ptr));
+  }
+
   function withBytes(bytes, fn) {
     const ptr = malloc(bytes.length);
     module.HEAPU8.set(bytes, ptr);
@@ -663,8 +670,21 @@
           }
           return loadImage(image, 'chelsea.png (default image)');
         })
-        .then(() => resolveReady(window.FilterLens), e => resolveReady(window.FilterLens));
+        .catch(() => {})
+        .then(() => {
+          // The settings a shared or reloaded address carries (a bad one is reported, and the
+          // default bank stays); from here on the app keeps the address up to date.
+          applyAddress(location.hash);
+          window.addEventListener('hashchange', () => applyAddress(location.hash));
+          resolveReady(window.FilterLens);
+        });
     },
+    // The settings as the address's `#` part (replaceState: no history entry per edit).
+    setAddress(text) {
+      lastAddress = '#' + text;
+      if (location.hash !== lastAddress) history.replaceState(null, '', lastAddress);
+    },
+    shareAddress() { FilterLensPage.copyText(location.href); },
     saveFile(name, bytes) {
       const url = URL.createObjectURL(new Blob([bytes]));
       const a = document.createElement('a');

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "address_state.h"
 #include "app.h"
 #include "cnn/similarity.h"
 #include "decode.h"
@@ -47,6 +48,8 @@ EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToSt
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
 EM_JS(void, js_fit_canvas, (), { FilterLensPage.fitCanvas(); });
+EM_JS(void, js_set_address, (const char* text), { FilterLensPage.setAddress(UTF8ToString(text)); });
+EM_JS(void, js_share_address, (), { FilterLensPage.shareAddress(); });
 
 namespace filterlens::platform {
 namespace {
@@ -121,11 +124,30 @@ filterlens::platform::FrameGeometry canvas_geometry() {
   return g;
 }
 
+// The address's `#` part follows the settings of the maps on screen (address_state.h), from
+// the moment the page has applied the address it was opened with (fl_apply_address), so the
+// default bank shown first does not overwrite a shared link.
+bool g_address_live = false;
+
+void publish_address() {
+  static std::uint64_t maps_generation = ~std::uint64_t(0);
+  static filterlens::DisplaySettings display;
+  const filterlens::Model& model = g_app->model();
+  if (!g_address_live || model.maps().empty()) return;
+  if (model.maps_generation() == maps_generation && model.display().colormap == display.colormap &&
+      model.display().shared_scale == display.shared_scale)
+    return;
+  maps_generation = model.maps_generation();
+  display = model.display();
+  js_set_address(filterlens::encode_address_state(model).c_str());
+}
+
 void main_loop() {
   const filterlens::platform::FrameGeometry geometry = canvas_geometry();
   filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
   filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
+  publish_address();
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)
@@ -564,6 +586,17 @@ EMSCRIPTEN_KEEPALIVE const char* fl_learned_filter(int i, float* out, double* co
   return name.c_str();
 }
 
+// Applies the settings of an address's `#` part (empty: none) and from then on keeps the address
+// up to date. A bad address is reported and changes nothing (returns 1; fl_last_error says why).
+EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
+  g_address_live = true;
+  if (!address || !*address || (address[0] == '#' && !address[1]))
+    return result(filterlens::Status::ok());
+  const filterlens::Status s = filterlens::apply_address_state(g_app->model(), address);
+  if (!s) return refuse(s.error());
+  return result(s);
+}
+
 EMSCRIPTEN_KEEPALIVE void fl_set_title_font(const std::uint8_t* data, int size) {
   filterlens::platform::set_title_font(data, size);
 }
@@ -704,6 +737,7 @@ int main() {
 
   filterlens::PlatformServices services = filterlens::platform::services();
   services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget
+  services.share_address = [] { js_share_address(); };
   static filterlens::App app(std::move(services));
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 300 es");

@@ -559,6 +559,15 @@ void App::draw_export_section() {
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("torch.tensor weights and the F.conv2d call with the current settings");
+  if (services_.share_address) {
+    ImGui::SameLine();
+    if (track(ImGui::Button("Share"), "Share")) {
+      services_.share_address();
+      model_.set_status("Copied a link to these settings (bank, parameters, colours)");
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("The page's address holds the bank and settings: this copies it");
+  }
 }
 
 }  // namespace filterlens

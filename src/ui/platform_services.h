@@ -35,6 +35,9 @@ struct PlatformServices {
   // Whether the maps of `bank` (on the RGB input when `rgb`) would fit in memory next to what is
   // there, or why not; empty where memory is not a fixed budget (the desktop).
   std::function<Status(const std::vector<Kernel>& bank, bool rgb)> check_maps_memory;
+  // Copies a link to the current settings (the page's address, see address_state.h) to the
+  // clipboard; empty where there is no address (the desktop).
+  std::function<void()> share_address;
 };
 
 }  // namespace filterlens

@@ -1,0 +1,119 @@
+// Shareable, persistent state (issue 10, point 6): the bank, parameters and colours live in the
+// address's `#` part; opening that address, or reloading, gives the same maps; a bad address
+// gives a message and the default bank; "Share" copies the address.
+// Run: node --test tests/e2e/address.test.mjs (after the wasm build).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchChromium } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
+
+let server, base, browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(WEB, 'filterlens.js')), `build the web app first (${WEB})`);
+  ({ server, base } = await startServer(root, WEB));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill();
+});
+
+async function open(url, context = browser) {
+  // Tall enough for the whole sidebar (the Export section's buttons) without scrolling.
+  const page = await context.newPage({ viewport: { width: 1280, height: 1100 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(url);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForTimeout(300);  // frames: the address follows the maps on the next one
+  return { page, errors };
+}
+
+const maps = page => page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => ({
+  name: m.name, width: m.width, height: m.height, data: Array.from(m.data) })));
+
+const DEFAULT = '#v=1&f=edge&f=sharpen&f=blur&padding=1&mode=zeros&stride=1&dilation=1&flip=0' +
+                '&input=gray&cmap=gray&scale=each';
+
+test('the address holds the settings, and opening it or reloading gives the same maps', async () => {
+  const { page, errors } = await open(base);
+  assert.equal(await page.evaluate(() => location.hash), DEFAULT);
+  await page.evaluate(() => window.FilterLens.setFilters({
+    filters: ['blur', { name: 'mine ä,&#', weights: [[1, 2], [3, -4.5]] }, 'sharpen'],
+    padding: 2, paddingMode: 'reflect', stride: 2, dilation: 1, flip: true }));
+  await page.waitForTimeout(300);
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /^#v=1&f=blur&f=mine%20%C3%A4%2C%26%23:2x2:1,2,3,-4\.5&f=sharpen&padding=2&mode=reflect&stride=2&dilation=1&flip=1&/);
+  const want = await maps(page);
+  assert.equal(want.length, 3);
+
+  // The same address in a new page: the same maps, bit for bit.
+  const copy = await open(base + hash);
+  assert.deepEqual(await maps(copy.page), want);
+  assert.equal(await copy.page.evaluate(() => window.FilterLens.lastError()), '');
+  await copy.page.close();
+
+  // A reload keeps them.
+  await page.reload();
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await maps(page), want);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a bad or hand-edited address gives a message and the default bank, never a broken page', async () => {
+  const reference = await open(base);
+  const defaults = await maps(reference.page);
+  await reference.page.close();
+  for (const [hash, why] of [['#v=1&f=nosuchfilter', /nosuchfilter/],
+                             ['#v=1&f=k:3x3:1,2', /has 2 weights; 3x3 needs 9/],
+                             ['#v=9&f=edge', /version/],
+                             ['#garbage%zz', /not key=value|percent/],
+                             ['#v=1&f=edge&stride=0', /stride must be 1 to 1000/]]) {
+    const { page, errors } = await open(base + hash);
+    assert.match(await page.evaluate(() => window.FilterLens.lastError()), why, hash);
+    assert.deepEqual(await maps(page), defaults, hash);
+    assert.deepEqual(errors, [], hash);
+    await page.close();
+  }
+  // Edited in the address bar of an open page: the message, and the maps stay.
+  const { page } = await open(base);
+  await page.evaluate(() => { location.hash = '#v=1&f=edge&mode=mirror'; });
+  await page.waitForTimeout(300);
+  assert.match(await page.evaluate(() => window.FilterLens.lastError()), /mirror/);
+  assert.deepEqual(await maps(page), defaults);
+  await page.close();
+});
+
+test('"Share" copies the address to the clipboard', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const { page } = await open(base, context);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['outline'] }));
+  await page.waitForTimeout(300);
+  const rect = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'Share'));
+  assert.ok(rect && rect.y + rect.height < 1100, `no Share button on screen: ${JSON.stringify(rect)}`);
+  await page.mouse.move(rect.x + rect.width / 2, rect.y + rect.height / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  let copied = '';
+  for (let i = 0; i < 30 && !copied; ++i) {
+    await page.waitForTimeout(100);
+    copied = await page.evaluate(() => navigator.clipboard.readText());
+  }
+  assert.equal(copied, await page.evaluate(() => location.href),
+               `clipboard empty; last error: ${await page.evaluate(() => window.FilterLens.lastError())}`);
+  assert.match(copied, /#v=1&f=outline&/);
+  await context.close();
+});

@@ -137,6 +137,11 @@ void App::draw_bank_tiles_tab() {
     return;
   }
   sync_tile_textures();
+  // The visible right edge (the tab may scroll sideways for a colour filter's inspector, which
+  // widens the content region): captions wrap and tiles flow up to it.
+  const float visible_right =
+      ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - ImGui::GetStyle().ScrollbarSize;
+  ImGui::PushTextWrapPos(visible_right);
   // Where the filters came from: each file once, then how the tiles are scaled.
   std::vector<const FileBank*> files;
   for (int i = 0; i < static_cast<int>(kernels.size()); ++i)
@@ -145,19 +150,22 @@ void App::draw_bank_tiles_tab() {
   for (const FileBank* b : files)
     ImGui::Text("%s%s%s %s from %s", b->tensor.c_str(), b->tensor.empty() ? "" : " ",
                 format_shape(b->shape).c_str(), b->dtype.c_str(), b->file_name.c_str());
-  ImGui::TextDisabled(
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped(
       "%d filters on the %s input. %s Gray middle is 0; each tile is scaled to its largest |w|. "
       "Click a tile to see its map.",
       static_cast<int>(kernels.size()), model_.input_mode() == InputMode::rgb ? "RGB" : "gray",
       model_.input_mode() == InputMode::rgb
           ? "Colour shows what each filter responds to: red where it weighs R up, and so on."
           : "Light: positive weights, dark: negative.");
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
 
   int max_side = 1;
   for (const Kernel& k : kernels) max_side = std::max({max_side, k.width, k.height});
   const float cell = std::clamp(56.0f / static_cast<float>(max_side), 3.0f, 14.0f);
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const float right = ImGui::GetWindowPos().x + visible_right;
   const int focused = model_.focus() ? model_.focus()->filter : -1;
   for (int i = 0; i < static_cast<int>(kernels.size()); ++i) {
     const Kernel& k = kernels[static_cast<std::size_t>(i)];

@@ -393,3 +393,53 @@ test('every hostile bank file of the catalogue loads as described or is refused,
   assert.deepEqual(problems, []);
   assert.deepEqual(consoleErrors, []);
 });
+
+test('a first layer learned from data (PCA of the photo\'s 7x7 RGB patches) on the default image: maps, tiles, inspector', async () => {
+  // The principal components of chelsea.png's colour patches are what a CNN's first layer tends
+  // to learn (luminance edges at several orientations, colour-opponent blobs): a stand-in for a
+  // trained model that needs no download. Saved as conv1.weight [8, 3, 7, 7] in a .safetensors.
+  python(`
+import json, struct
+import numpy as np
+from PIL import Image
+img = np.asarray(Image.open(${JSON.stringify(path.join(root, 'assets', 'chelsea.png'))}).convert('RGB'), dtype=np.float64) / 255
+k = 7
+rng = np.random.default_rng(3)
+ys, xs = rng.integers(0, img.shape[0] - k, 20000), rng.integers(0, img.shape[1] - k, 20000)
+patches = np.stack([img[y:y + k, x:x + k].transpose(2, 0, 1).ravel() for y, x in zip(ys, xs)])
+patches -= patches.mean(axis=0)
+_, _, vt = np.linalg.svd(patches, full_matrices=False)
+w = vt[:8].reshape(8, 3, k, k).astype(np.float32)
+raw = w.tobytes()
+text = json.dumps({'conv1.weight': {'dtype': 'F32', 'shape': [8, 3, k, k], 'data_offsets': [0, len(raw)]}}).encode()
+open('pca.safetensors', 'wb').write(struct.pack('<Q', len(text)) + text + raw)
+np.save('pca.npy', w)
+`);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'chelsea.png'),
+                      [...fs.readFileSync(path.join(root, 'assets', 'chelsea.png'))]);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 3 }));
+  await dropFile(path.join(tmp, 'pca.safetensors'), 'pca.safetensors');
+  await waitFor(() => window.FilterLens.getFeatureMaps().length === 8, 'the eight PCA maps');
+  assert.equal(await page.evaluate(() => window.FilterLens.input()), 'rgb');
+  const pca = [0, 1, 2, 3, 4, 5, 6, 7];
+  const photo = path.join(tmp, 'photo.png');
+  fs.copyFileSync(photo, path.join(tmp, 'photo-kept.png'));
+  fs.copyFileSync(path.join(root, 'assets', 'chelsea.png'), photo);  // torchMaps reads photo.png
+  try {
+    expectMapsEqual(await pageMaps(), torchMaps({ weights: 'pca.npy', indices: pca, input: 'rgb', padding: 3 }), 'PCA bank');
+  } finally {
+    fs.copyFileSync(path.join(tmp, 'photo-kept.png'), photo);
+  }
+  // Hover the cat's eye on the second component's map: three channel windows in the inspector.
+  const panel = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'conv1_weight_1');
+  await page.mouse.move(panel.x + panel.width * 0.30, panel.y + panel.height * 0.36);
+  const r = await waitFor(() => { const i = window.FilterLens.inspector(); return i && i.filter === 1 && i; }, 'the inspector');
+  assert.equal(r.channels, 3);
+  assert.ok(Math.abs(r.sum - r.mapValue) < 1e-5);
+  await screenshot('web-bank.png');
+  await clickControl('tab/Filters as tiles');
+  await waitFor(() => window.FilterLens.controls().filter(c => c.name.startsWith('maptile/')).length === 8, 'eight tiles');
+  await page.mouse.move(5, 790);
+  await screenshot('web-bank-tiles.png');
+  await clickControl('tab/How it works');
+});

@@ -23,6 +23,22 @@ std::string python_string(const std::string& s) {
   return out + "'";
 }
 
+// The line that computes every map from `weights` with the parameters: nn.Conv2d's padding_mode
+// pads first, then convolves without padding. `weight` shapes one weights entry for F.conv2d.
+std::string conv2d_call(const ConvParams& p, const std::string& weight) {
+  const std::string pad = std::to_string(p.padding);
+  std::string input = "img";
+  std::string padding_arg = ", padding=" + pad;
+  if (p.padding_mode != PaddingMode::zeros && p.padding > 0) {
+    input = "F.pad(img, (" + pad + ", " + pad + ", " + pad + ", " + pad +
+            "), mode=" + python_string(padding_mode_name(p.padding_mode)) + ")";
+    padding_arg = "";
+  }
+  return "maps = {name: F.conv2d(" + input + ", " + weight + padding_arg +
+         ", stride=" + std::to_string(p.stride) + ", dilation=" + std::to_string(p.dilation) +
+         ")\n        for name, w in weights.items()}\n";
+}
+
 }  // namespace
 
 std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p) {
@@ -44,19 +60,7 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p) {
     code += "]),\n";
   }
   code += "}\n";
-  const std::string pad = std::to_string(p.padding);
-  std::string input = "img";
-  std::string padding_arg = ", padding=" + pad;
-  if (p.padding_mode != PaddingMode::zeros && p.padding > 0) {
-    // nn.Conv2d's padding_mode: pad first, then convolve without padding.
-    input = "F.pad(img, (" + pad + ", " + pad + ", " + pad + ", " + pad +
-            "), mode=" + python_string(padding_mode_name(p.padding_mode)) + ")";
-    padding_arg = "";
-  }
-  code += "maps = {name: F.conv2d(" + input + ", w[None, None]" + padding_arg +
-          ", stride=" + std::to_string(p.stride) + ", dilation=" + std::to_string(p.dilation) +
-          ")\n        for name, w in weights.items()}\n";
-  return code;
+  return code + conv2d_call(p, "w[None, None]");
 }
 
 std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
@@ -136,18 +140,7 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
     code += "]),\n";
   }
   code += "}\n";
-  const std::string pad = std::to_string(p.padding);
-  std::string input = "img";
-  std::string padding_arg = ", padding=" + pad;
-  if (p.padding_mode != PaddingMode::zeros && p.padding > 0) {
-    input = "F.pad(img, (" + pad + ", " + pad + ", " + pad + ", " + pad +
-            "), mode=" + python_string(padding_mode_name(p.padding_mode)) + ")";
-    padding_arg = "";
-  }
-  code += "maps = {name: F.conv2d(" + input + ", w[None]" + padding_arg +
-          ", stride=" + std::to_string(p.stride) + ", dilation=" + std::to_string(p.dilation) +
-          ")\n        for name, w in weights.items()}\n";
-  return code;
+  return code + conv2d_call(p, "w[None]");
 }
 
 }  // namespace filterlens

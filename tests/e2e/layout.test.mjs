@@ -189,3 +189,46 @@ test('maps fill the window: the grid picks the largest panels, the tabs fold awa
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Standard deviation and mean of the gray levels in a screenshot file (PIL).
+function levels(file) {
+  return JSON.parse(execFileSync(PYTHON, ['-c', `
+import json, sys
+from PIL import Image, ImageStat
+s = ImageStat.Stat(Image.open(sys.argv[1]).convert('L'))
+print(json.dumps({'mean': s.mean[0], 'std': s.stddev[0]}))`, file], { encoding: 'utf8' }));
+}
+
+test('minified maps are smooth (averaged, like antialiased imshow), magnified ones crisp pixels', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  // A 1-pixel checkerboard: shrunk to a third, sampling one texel in three gives a pattern of 0s
+  // and 255s; averaging gives an even mid gray. Its sharpen map is a checkerboard too.
+  const checker = [...execFileSync(PYTHON, ['-c', `
+import io, sys
+from PIL import Image
+im = Image.new('L', (1200, 900))
+im.putdata([255 * ((x + y) % 2) for y in range(900) for x in range(1200)])
+b = io.BytesIO(); im.save(b, 'PNG'); sys.stdout.buffer.write(b.getvalue())`])];
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'checker.png'), checker);
+  await page.waitForTimeout(500);
+  const panels = await page.evaluate(() => window.FilterLens.panels());
+  for (const name of ['Original', 'sharpen']) {
+    const p = panels.find(q => q.name === name);
+    assert.ok(p && p.width < 600, `${name}: ${JSON.stringify(p)}`);  // minified (1200 px wide)
+    const file = path.join(ARTIFACTS, `web-minified-${name}.png`);
+    await page.screenshot({ path: file, clip: { x: p.x + 4, y: p.y + 4, width: p.width - 8, height: p.height - 8 } });
+    const l = levels(file);
+    assert.ok(l.std < 25 && l.mean > 90 && l.mean < 165, `${name} minified: ${JSON.stringify(l)}`);
+  }
+  // Zoomed in far (the wheel over the original), pixels are crisp: 0s and 255s again.
+  const o = panels.find(q => q.name === 'Original');
+  await page.mouse.move(o.x + o.width / 2, o.y + o.height / 2);
+  for (let i = 0; i < 40; ++i) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(500);
+  const zoomed = path.join(ARTIFACTS, 'web-magnified-Original.png');
+  await page.screenshot({ path: zoomed, clip: { x: o.x + 4, y: o.y + 4, width: o.width - 8, height: o.height - 8 } });
+  const z = levels(zoomed);
+  assert.ok(z.std > 80, `magnified: ${JSON.stringify(z)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -33,20 +33,6 @@ void set_nearest(GLenum target) {
   glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 }
 
-// What the panels sample: magnified, crisp pixels (the grid and values are drawn over them);
-// minified, the average of the texels under each screen pixel (trilinear over a mip chain, like
-// matplotlib's antialiased imshow), so a shrunk edge map shows its contours instead of speckle.
-// The chain is rebuilt by generate_mipmaps() whenever level 0 changes.
-void set_display_filtering(GLenum target) {
-  set_nearest(target);
-  glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
-}
-
-void generate_mipmaps(GLuint texture) {
-  glBindTexture(GL_TEXTURE_2D, texture);
-  glGenerateMipmap(GL_TEXTURE_2D);
-}
-
 }  // namespace
 
 int max_texture_size() {
@@ -107,7 +93,7 @@ void MapTexture::upload(const Plane& plane) {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width_, height_, 0, GL_RED, GL_FLOAT, nullptr);
     glGenTextures(1, &rgba_);
     glBindTexture(GL_TEXTURE_2D, rgba_);
-    set_display_filtering(GL_TEXTURE_2D);
+    set_nearest(GL_TEXTURE_2D);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width_, height_, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                  nullptr);
     glGenFramebuffers(1, &fbo_);
@@ -136,7 +122,6 @@ void MapTexture::colorize(const ColormapProgram& program, Colormap colormap, Col
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindVertexArray(0);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  generate_mipmaps(rgba_);
 }
 
 Image MapTexture::read_back() const {
@@ -176,11 +161,10 @@ void ImageTexture::upload(const Image& image) {
   }
   if (!tex_) glGenTextures(1, &tex_);
   glBindTexture(GL_TEXTURE_2D, tex_);
-  set_display_filtering(GL_TEXTURE_2D);
+  set_nearest(GL_TEXTURE_2D);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                rgba.data());
-  generate_mipmaps(tex_);
 }
 
 void ImageTexture::destroy() {

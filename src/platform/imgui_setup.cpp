@@ -55,14 +55,19 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   if (geometry && geometry->width > 0 && geometry->height > 0) {
-    // GLFW's cursor position is in framebuffer pixels here; ImGui works in logical units.
+    // ImGui works in logical units; GLFW's cursor position is in framebuffer pixels (the web) or
+    // screen coordinates (the desktop: mouse_scale).
     ImGuiIO& io = ImGui::GetIO();
     const ImVec2 scale(geometry->fb_width / geometry->width,
                        geometry->fb_height / geometry->height);
     io.DisplaySize = ImVec2(geometry->width, geometry->height);
     io.DisplayFramebufferScale = scale;
-    if (io.MousePos.x > -FLT_MAX && scale.x > 0 && scale.y > 0)
-      io.MousePos = ImVec2(io.MousePos.x / scale.x, io.MousePos.y / scale.y);
+    if (io.MousePos.x > -FLT_MAX && scale.x > 0 && scale.y > 0) {
+      io.MousePos =
+          geometry->mouse_scale > 0
+              ? ImVec2(io.MousePos.x * geometry->mouse_scale, io.MousePos.y * geometry->mouse_scale)
+              : ImVec2(io.MousePos.x / scale.x, io.MousePos.y / scale.y);
+    }
   }
   ImGui::NewFrame();
   app.frame();

@@ -191,13 +191,29 @@ void App::frame() {
   sync_textures();
   control_rects_.clear();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
+  // Wide windows: the controls in a sidebar on the left, the maps right of it above the tabs.
+  // Narrow ones (a phone held upright): the maps across the top, the controls below them, and
+  // the tabs folded between the two until opened.
+  const bool narrow = vp->WorkSize.x < kNarrowWidth;
+  if (!layout_chosen_) {
+    layout_chosen_ = true;
+    if (narrow) tabs_collapsed_ = true;
+  }
+  const ImVec2 sidebar_size =
+      narrow ? ImVec2(vp->WorkSize.x, std::floor(vp->WorkSize.y * 0.4f))
+             : ImVec2(std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f)), vp->WorkSize.y);
+  const ImVec2 sidebar_pos =
+      narrow ? ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - sidebar_size.y) : vp->WorkPos;
+  // The maps and the tabs under them share the rest.
+  const ImVec2 area_pos =
+      narrow ? vp->WorkPos : ImVec2(vp->WorkPos.x + sidebar_size.x, vp->WorkPos.y);
+  const ImVec2 area_size = narrow ? ImVec2(vp->WorkSize.x, vp->WorkSize.y - sidebar_size.y)
+                                  : ImVec2(vp->WorkSize.x - sidebar_size.x, vp->WorkSize.y);
   // The bottom tabs keep at least room for their tab bar, the maps at least 120 pixels.
   // The default leaves the maps about three quarters of the height (at 1280x800 the original and
   // three maps then cover over a quarter of the window).
-  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.27f);
-  inspector_height_ =
-      std::clamp(inspector_height_, 60.0f, std::max(60.0f, vp->WorkSize.y - 120.0f));
+  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, area_size.y * 0.27f);
+  inspector_height_ = std::clamp(inspector_height_, 60.0f, std::max(60.0f, area_size.y - 120.0f));
   // Collapsed, the bottom window keeps only its tab bar (with the button that opens it again).
   const float collapsed_h =
       ImGui::GetFrameHeight() + 2.0f * ImGui::GetStyle().WindowPadding.y + 4.0f;
@@ -205,22 +221,21 @@ void App::frame() {
   const ImGuiWindowFlags fixed =
       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(ImVec2(sidebar, vp->WorkSize.y));
+  ImGui::SetNextWindowPos(sidebar_pos);
+  ImGui::SetNextWindowSize(sidebar_size);
   // The sidebar's title bar names the app and its version ("###": the window's id stays fixed).
   const std::string sidebar_title = std::string("FilterLens ") + kVersion + "###FilterLens";
   if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y));
-  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, vp->WorkSize.y - inspector_h));
+  ImGui::SetNextWindowPos(area_pos);
+  ImGui::SetNextWindowSize(ImVec2(area_size.x, area_size.y - inspector_h));
   sync_textures();  // the sidebar's edits, before the panels draw their maps
   if (ImGui::Begin("Feature maps", nullptr, fixed)) draw_panels();
   ImGui::End();
 
-  ImGui::SetNextWindowPos(
-      ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + vp->WorkSize.y - inspector_h));
-  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, inspector_h));
+  ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + area_size.y - inspector_h));
+  ImGui::SetNextWindowSize(ImVec2(area_size.x, inspector_h));
   // A colour filter's three rows of grids may be wider than the tab: then it scrolls sideways.
   const std::optional<Focus> focus = model_.focus();
   const bool wide_inspector =
@@ -576,19 +591,20 @@ void App::draw_display_section() {
     ImGui::EndCombo();
   }
   if (ImGui::Checkbox("one scale for all maps", &d.shared_scale)) colours_dirty_ = true;
-  ImGui::Checkbox("original in colour", &d.show_colour);
   ImGui::SameLine();
-  ImGui::Checkbox("histograms", &d.show_histograms);
   // Shrunk maps: each screen pixel the mean of the map's pixels under it (smooth, like
   // matplotlib), or their extreme (an edge map's thin contours stay visible).
   bool contours = d.shrink == Reduction::extreme;
-  if (track(ImGui::Checkbox("keep contours when shrunk", &contours), "shrink/contours"))
+  if (track(ImGui::Checkbox("contours", &contours), "shrink/contours"))
     d.shrink = contours ? Reduction::extreme : Reduction::mean;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
-        "A map shown smaller than its pixels: off, each screen pixel is the mean of the\n"
-        "pixels under it (smooth, like matplotlib); on, the one farthest from the map's mean,\n"
-        "so thin edges stay visible instead of averaging away.");
+        "Keep contours when shrunk. A map shown smaller than its pixels: off, each screen\n"
+        "pixel is the mean of the pixels under it (smooth, like matplotlib); on, the one\n"
+        "farthest from the map's mean, so thin edges stay visible instead of averaging away.");
+  ImGui::Checkbox("original in colour", &d.show_colour);
+  ImGui::SameLine();
+  ImGui::Checkbox("histograms", &d.show_histograms);
   model_.set_display(d);
   filterlens::ViewState v = model_.view();
   ImGui::SetNextItemWidth(-110.0f);

@@ -183,6 +183,9 @@ class App {
   // Layout and widgets
   float inspector_height_ = -1.0f;  // the bottom tabs' height in pixels; < 0: the default
   bool tabs_collapsed_ = false;     // the bottom tabs folded to their tab bar (larger maps)
+  // Below this width (logical units: CSS pixels) the controls go under the maps, not beside.
+  static constexpr float kNarrowWidth = 700.0f;
+  bool layout_chosen_ = false;  // the first frame's window width picked the tabs' default
   std::vector<NamedRect> panel_rects_;
   std::vector<NamedRect> control_rects_;
   char path_[1024] = {};

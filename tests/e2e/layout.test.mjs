@@ -307,3 +307,28 @@ test('the focus view shows one map large next to the original, and goes back', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a phone held upright: the maps across the top, the controls under them', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3,
+                                       hasTouch: true, isMobile: true });
+  const errors = [];
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForFunction(() => window.FilterLens.getFeatureMaps().length === 3 &&
+                                   window.FilterLens.controls().length > 0, null, { timeout: 30000 });
+  await page.waitForTimeout(400);
+  const got = await layout(page);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-390x844@3.png') });
+  assert.deepEqual(got.panels.map(p => p.name), ['Original', 'edge', 'sharpen', 'blur']);
+  for (const p of got.panels) {
+    assert.ok(inside(p, 390, 844), `panel ${JSON.stringify(p)}`);
+    assert.ok(p.width >= 150, `panel ${p.name} only ${p.width} px wide`);  // was ~50 beside the sidebar
+  }
+  const open = got.controls.find(c => c.name === 'bank/edge');
+  const lowestPanel = Math.max(...got.panels.map(p => p.y + p.height));
+  assert.ok(open && inside(open, 390, 844) && open.y > lowestPanel, `controls under the maps: ${JSON.stringify(open)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

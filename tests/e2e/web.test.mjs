@@ -363,7 +363,9 @@ print('same' if a.shape == b.shape and (a == b).all() else f'differ: {a.shape} {
 });
 
 test('dragging the bar above the bottom tabs gives the maps more room', async () => {
-  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur', 'sobel_x', 'sobel_y'] }));
+  // Nine panels: three rows, each bound by its height, so a taller map area gives larger panels.
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur', 'sobel_x', 'sobel_y',
+                                                                    'scharr_x', 'scharr_y', 'emboss'] }));
   await page.waitForTimeout(200);
   const layout = () => page.evaluate(() => ({
     panel: window.FilterLens.panels().find(p => p.name === 'edge'),
@@ -384,7 +386,7 @@ test('dragging the bar above the bottom tabs gives the maps more room', async ()
     await page.waitForTimeout(200);
   };
   const before = await layout();
-  await drag(+150);  // down: the tabs get shorter, the maps taller (and here wider: fewer columns)
+  await drag(+150);  // down: the tabs get shorter, the maps taller (and here larger)
   const after = await layout();
   assert.ok(Math.abs(after.tab.y - (before.tab.y + 150)) <= 4, `tabs moved from ${before.tab.y} to ${after.tab.y}`);
   assert.ok(after.panel.width > before.panel.width * 1.15, `panel ${before.panel.width} -> ${after.panel.width}`);

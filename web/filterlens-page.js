@@ -654,13 +654,20 @@
 
   const kb = bytes => Math.round(bytes / 1024);
 
+  // The body's length as it will be read, when the server says (a gzip'd body's Content-Length
+  // counts the compressed bytes).
+  function contentLength(response) {
+    if (response.headers.get('Content-Encoding')) return 0;
+    return Number(response.headers.get('Content-Length')) || 0;
+  }
+
   // The whole body of `url` as bytes, calling onProgress(received, total) as they arrive (total
   // is 0 when the server does not say). null when the server has no such file.
   async function fetchWithProgress(url, onProgress) {
     const response = await fetch(url);
     if (response.status === 404) return null;
     if (!response.ok) throw new Error('the server answered ' + response.status);
-    const total = Number(response.headers.get('Content-Length')) || 0;
+    const total = contentLength(response);
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -741,15 +748,15 @@
     (async () => {
       const response = await fetch('filterlens.wasm', { credentials: 'same-origin' });
       if (!response.ok) throw new Error('filterlens.wasm: the server answered ' + response.status);
-      const total = Number(response.headers.get('Content-Length')) || 0;
+      const total = contentLength(response);
       let got = 0;
       const counting = new TransformStream({
         transform(chunk, controller) {
           got += chunk.length;
           show(got, total);
-          if (total && got >= total) statusLine.textContent = 'Compiling FilterLens\u2026';
           controller.enqueue(chunk);
         },
+        flush() { statusLine.textContent = 'Compiling FilterLens\u2026'; },
       });
       const typed = new Response(response.body.pipeThrough(counting), { headers: { 'Content-Type': 'application/wasm' } });
       const result = WebAssembly.instantiateStreaming

@@ -14,6 +14,7 @@ const { startServer, CHROMIUM_ARGS } = await import(path.join(root, 'tests', 'e2
 
 const SITE = process.env.FILTERLENS_BENCH_SITE || path.join(root, 'build', 'bench-web', 'site');
 const runsArg = process.argv.indexOf('--runs');
+const sizesArg = process.argv.indexOf('--sizes');  // only the first N of 1080p, 12 MP, 24 MP
 const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 5) : 5;
 
 const median = list => { const s = [...list].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -23,8 +24,13 @@ const { server, base } = await startServer(root, SITE);
 // bypassCSP: OpenCV.js (embind) builds functions with new Function, which the app's own policy
 // (script-src without 'unsafe-eval') rightly refuses; only the benchmark's page allows it.
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const version = browser.version();
-const rows = [];
+// Rows are printed as they are measured: a run cut short keeps what it measured.
+console.log(`FilterLens web benchmark: Chromium ${browser.version()} headless (SwiftShader WebGL2), ` +
+            `${os.cpus().length} x ${os.cpus()[0].model}, load average ${os.loadavg()[0].toFixed(1)}, medians of ${RUNS} runs`);
+console.log('');
+console.log('| what | FilterLens | same run, for comparison |');
+console.log('|---|---:|---:|');
+const rows = { push: ([what, value, other]) => console.log(`| ${what} | ${value} | ${other} |`) };
 try {
   // ---- Start-up at 10 Mbit/s: bytes and time before the first maps --------------------------
   const startup = { bytes: [], time: [] };
@@ -89,7 +95,7 @@ try {
 
   note('opencv.js ready');
   const sizes = [['1080p (2 MP)', 1920, 1080], ['12 MP', 4000, 3000], ['24 MP', 6000, 4000]]
-    .slice(0, Number(process.env.BENCH_SIZES) || 3);
+    .slice(0, sizesArg > 0 ? Number(process.argv[sizesArg + 1]) || 3 : 3);
   for (const [label, width, height] of sizes) {
     const r = await page.evaluate(async ({ width, height, runs }) => {
       const FL = window.FilterLens;
@@ -160,8 +166,3 @@ try {
   server.kill();
 }
 
-console.log(`FilterLens web benchmark: Chromium ${version} headless (SwiftShader WebGL2), ${os.cpus().length} x ${os.cpus()[0].model}, medians of ${RUNS} runs`);
-console.log('');
-console.log('| what | FilterLens | same run, for comparison |');
-console.log('|---|---:|---:|');
-for (const [what, value, other] of rows) console.log(`| ${what} | ${value} | ${other} |`);

@@ -86,16 +86,17 @@ try {
   rows.push(['idle page: main thread busy over 5 s', `${(busy * 1000).toFixed(0)} ms (${(100 * busy / wall).toFixed(1)} %), ${f1 - f0} frames drawn`, '']);
 
   note('idle measured');
-  await page.addScriptTag({ url: 'opencv.js' });
-  await page.evaluate(async () => {
-    // @techstark/opencv-js: the global is the module or a promise of it.
-    if (window.cv instanceof Promise) window.cv = await window.cv;
-    else if (!window.cv.Mat) await new Promise(r => { window.cv.onRuntimeInitialized = r; });
-  });
-
-  note('opencv.js ready');
   const sizes = [['1080p (2 MP)', 1920, 1080], ['12 MP', 4000, 3000], ['24 MP', 6000, 4000]]
-    .slice(0, sizesArg > 0 ? Number(process.argv[sizesArg + 1]) || 3 : 3);
+    .slice(0, sizesArg > 0 ? Number(process.argv[sizesArg + 1]) : 3);
+  if (sizes.length) {
+    await page.addScriptTag({ url: 'opencv.js' });
+    await page.evaluate(async () => {
+      // @techstark/opencv-js: the global is the module or a promise of it.
+      if (window.cv instanceof Promise) window.cv = await window.cv;
+      else if (!window.cv.Mat) await new Promise(r => { window.cv.onRuntimeInitialized = r; });
+    });
+    note('opencv.js ready');
+  }
   for (const [label, width, height] of sizes) {
     const r = await page.evaluate(async ({ width, height, runs }) => {
       const FL = window.FilterLens;

@@ -4,8 +4,8 @@
 # and 24 MP, drop-to-maps, edit-to-drawn, bytes and time before the first maps at 10 Mbit/s, and
 # the idle main thread. Medians; prints a table. Not a test (nothing here passes or fails).
 #
-#   scripts/bench-web.sh [--runs N] [--sizes 1|2|3]   (needs the wasm build: cmake --build --preset wasm)
-#   --sizes: only the first 1 or 2 of 1080p, 12 MP, 24 MP (a loaded machine takes minutes at 24 MP)
+#   scripts/bench-web.sh [--runs N] [--sizes 0|1|2|3]   (needs the wasm build: cmake --build --preset wasm)
+#   --sizes: only the first 0, 1 or 2 of 1080p, 12 MP, 24 MP (a loaded machine takes minutes at 24 MP)
 #
 # OpenCV.js comes from npm (@techstark/opencv-js 4.12.0-release.1), installed into
 # build/bench-web by this script; the page is served from a copy of build/wasm/web with

@@ -791,6 +791,13 @@
     for (const type of events) window.addEventListener(type, wake, { capture: true, passive: true });
     document.addEventListener('visibilitychange', wake);
     new ResizeObserver(wake).observe(canvas);  // a new backing store is blank until drawn
+    // A pixel-ratio change that neither the resize event nor the observer reports (Chromium's
+    // device emulation, some zoom paths): the next frame refits the canvas. A comparison four
+    // times a second costs nothing; the loop only runs when it changed.
+    let ratio = window.devicePixelRatio;
+    setInterval(() => {
+      if (window.devicePixelRatio !== ratio) { ratio = window.devicePixelRatio; wake(); }
+    }, 250);
   }
   wakeOnInput(document.getElementById('canvas'));
 

@@ -20,6 +20,7 @@ fresh client. Only the loopback interface is bound, and only loopback Host names
 (a DNS-rebinding page cannot read the server).
 """
 import argparse
+import gzip
 import http
 import http.server
 import os
@@ -68,6 +69,22 @@ SECURITY_HEADERS = [
     ("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"),
     ("Cache-Control", "no-store"),
 ]
+
+# Sent gzip'd to clients that accept it (cached in memory, files up to MAX_GZIP_BYTES).
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".json", ".map", ".svg", ".txt"}
+MAX_GZIP_BYTES = 64 << 20
+GZIP_CACHE = {}
+GZIP_LOCK = threading.Lock()
+
+
+def accepts_gzip(header):
+    """Whether an Accept-Encoding value allows gzip (listed, and not with q=0)."""
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return not re.fullmatch(r"\s*q\s*=\s*0(\.0*)?\s*", params.lower())
+    return False
+
 
 # With nosniff the browser trusts these exactly; anything unknown is a download, never rendered.
 MIME_TYPES = {
@@ -288,9 +305,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO or device since resolve()
                 self.refuse(404, "not found")
                 return
-            self.send_response(200)
             ext = os.path.splitext(real)[1].lower()
+            encoded = self.gzipped(f, real, info, ext)
+            self.send_response(200)
             self.send_header("Content-Type", MIME_TYPES.get(ext, DEFAULT_MIME_TYPE))
+            if ext in COMPRESSIBLE:
+                self.send_header("Vary", "Accept-Encoding")
+            if encoded is not None:
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(encoded)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(encoded)
+                return
             self.send_header("Content-Length", str(info.st_size))
             self.end_headers()
             if self.command == "HEAD":
@@ -304,6 +331,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 left -= len(chunk)
             if left:
                 self.close_connection = True  # the file shrank: the client must not wait
+
+    def gzipped(self, f, real, info, ext):
+        """The file gzip'd when the client accepts it and it is text or wasm (issue 11 point 5:
+        the wasm is 2.5x smaller so; images and .gz are compressed already), else None. Kept per
+        (path, size, mtime), so each file is compressed once."""
+        if ext not in COMPRESSIBLE or info.st_size > MAX_GZIP_BYTES:
+            return None
+        if not accepts_gzip(self.headers.get("Accept-Encoding", "")):
+            return None
+        key = (real, info.st_size, info.st_mtime_ns)
+        with GZIP_LOCK:
+            cached = GZIP_CACHE.get(key)
+        if cached is None:
+            cached = gzip.compress(f.read(), compresslevel=6, mtime=0)
+            with GZIP_LOCK:
+                if len(GZIP_CACHE) >= 64:
+                    GZIP_CACHE.clear()
+                GZIP_CACHE[key] = cached
+        return cached
 
     def refuse(self, status, reason, headers=()):
         self.send_error(status, reason, headers=headers)

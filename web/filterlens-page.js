@@ -641,6 +641,166 @@
     await loadAndReport(bytes, name);
   }
 
+  // ---- Start-up (issue 11 point 5) ---------------------------------------------------------
+  // Before the first maps the page fetches only the app and the default image (started here, so
+  // it downloads while the wasm compiles). What only the Learned filters and Train tabs (and
+  // figure titles) need comes after the first maps, with a progress line in each tab.
+
+  const defaultImage = fetch('chelsea.png').then(r => {
+    if (!r.ok) throw new Error('chelsea.png: the server answered ' + r.status);
+    return r.arrayBuffer();
+  });
+  defaultImage.catch(() => {});  // handled where it is used
+
+  const kb = bytes => Math.round(bytes / 1024);
+
+  // The body's length as it will be read, when the server says (a gzip'd body's Content-Length
+  // counts the compressed bytes).
+  function contentLength(response) {
+    if (response.headers.get('Content-Encoding')) return 0;
+    return Number(response.headers.get('Content-Length')) || 0;
+  }
+
+  // The whole body of `url` as bytes, calling onProgress(received, total) as they arrive (total
+  // is 0 when the server does not say). null when the server has no such file.
+  async function fetchWithProgress(url, onProgress) {
+    const response = await fetch(url);
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error('the server answered ' + response.status);
+    const total = contentLength(response);
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    const reader = response.body.getReader();
+    const chunks = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress(received, total);
+    }
+    const bytes = new Uint8Array(received);
+    let at = 0;
+    for (const c of chunks) { bytes.set(c, at); at += c.length; }
+    return bytes;
+  }
+
+  // which 0: the Learned filters tab's line, 1: the Train tab's.
+  function setDownloadNote(which, text) {
+    withCString(text, p => module._fl_set_download_note(which, p));
+  }
+
+  // Resolves once the network and the training data have arrived (or failed: the tabs say why).
+  let resolveTabAssets;
+  const tabAssets = new Promise(res => { resolveTabAssets = res; });
+
+  function loadTabAssets() {
+    const network = (async () => {
+      const what = 'the trained network (fashion_cnn.weights)';
+      setDownloadNote(0, 'Downloading ' + what + '\u2026');
+      try {
+        const weights = await fetchWithProgress('fashion_cnn.weights', (got, total) =>
+          setDownloadNote(0, 'Downloading ' + what + ': ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026'));
+        setDownloadNote(0, '');
+        if (weights) {
+          withBytes(weights, ptr => withCString('fashion_cnn.weights',
+            n => module._fl_load_weights(ptr, weights.length, n)));
+        }
+      } catch (e) {
+        setDownloadNote(0, 'Could not download ' + what + ': ' + e.message + '. Reload the page to try again.');
+      }
+    })();
+    const font = fetchWithProgress('title-font.ttf', () => {}).then(bytes => {
+      if (bytes) withBytes(bytes, ptr => module._fl_set_title_font(ptr, bytes.length));
+    }).catch(() => {});  // figure titles then use the built-in font
+    const data = (async () => {
+      const what = 'the Fashion-MNIST training subset';
+      const names = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1'];
+      const got = names.map(() => 0), totals = names.map(() => 0);
+      const sum = list => list.reduce((a, b) => a + b, 0);
+      const show = () => setDownloadNote(1, 'Downloading ' + what + ': ' + kb(sum(got)) +
+        (totals.every(t => t) ? ' of ' + kb(sum(totals)) : '') + ' KB\u2026');
+      setDownloadNote(1, 'Downloading ' + what + '\u2026');
+      try {
+        const files = await Promise.all(names.map((name, i) =>
+          fetchWithProgress('fashion/' + name + '-ubyte.gz', (n, total) => { got[i] = n; totals[i] = total; show(); })));
+        setDownloadNote(1, '');
+        if (files.every(f => f)) {
+          const ptrs = files.map(a => { const p = malloc(a.length); module.HEAPU8.set(a, p); return p; });
+          module._fl_set_training_data(ptrs[0], files[0].length, ptrs[1], files[1].length,
+                                       ptrs[2], files[2].length, ptrs[3], files[3].length);
+          ptrs.forEach(p => module._free(p));
+        }
+      } catch (e) {
+        setDownloadNote(1, 'Could not download ' + what + ': ' + e.message + '. Reload the page to try again.');
+      }
+    })();
+    Promise.all([network, font, data]).then(() => resolveTabAssets());
+  }
+
+  // The wasm compiled while it downloads (instantiateStreaming), its bytes counted in the overlay.
+  // The Response is rebuilt with the wasm type, so a server that labels it otherwise still works.
+  function instantiateWithProgress(imports, receive) {
+    const show = (got, total) => {
+      if (total) { progress.max = total; progress.value = got; }
+      statusLine.textContent = 'Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026';
+    };
+    (async () => {
+      const response = await fetch('filterlens.wasm', { credentials: 'same-origin' });
+      if (!response.ok) throw new Error('filterlens.wasm: the server answered ' + response.status);
+      const total = contentLength(response);
+      let got = 0;
+      const counting = new TransformStream({
+        transform(chunk, controller) {
+          got += chunk.length;
+          show(got, total);
+          controller.enqueue(chunk);
+        },
+        flush() { statusLine.textContent = 'Compiling FilterLens\u2026'; },
+      });
+      const typed = new Response(response.body.pipeThrough(counting), { headers: { 'Content-Type': 'application/wasm' } });
+      const result = WebAssembly.instantiateStreaming
+        ? await WebAssembly.instantiateStreaming(typed, imports)
+        : await WebAssembly.instantiate(await typed.arrayBuffer(), imports);
+      statusLine.textContent = 'Starting\u2026';
+      receive(result.instance, result.module);
+    })().catch(e => showProblem('Could not load FilterLens: ' + e.message + '. Reload the page to try again.'));
+    return {};  // the exports arrive through receive
+  }
+
+  // ---- Idle means idle (issue 11 point 6) ---------------------------------------------------
+  // The app draws only when woken (platform_web.cpp, wake_loop): by input and resizes here, and
+  // by every call over the bridge, so whatever a script or a file load changes gets drawn.
+  function wake() {
+    if (running) window.Module._fl_wake();
+  }
+  // The module as the page uses it: reading any fl_* export wakes the frame loop (the counter
+  // itself excepted, so watching it does not change it).
+  function wakingModule(target) {
+    return new Proxy(target, {
+      get(t, key) {
+        if (typeof key === 'string' && key.startsWith('_fl_') && key !== '_fl_frames_drawn') wake();
+        return t[key];
+      },
+    });
+  }
+  function wakeOnInput(canvas) {
+    const events = ['pointermove', 'pointerdown', 'pointerup', 'mousemove', 'mousedown', 'mouseup',
+      'wheel', 'keydown', 'keyup', 'touchstart', 'touchmove', 'touchend', 'touchcancel', 'focus',
+      'blur', 'resize', 'dragover', 'drop'];
+    for (const type of events) window.addEventListener(type, wake, { capture: true, passive: true });
+    document.addEventListener('visibilitychange', wake);
+    new ResizeObserver(wake).observe(canvas);  // a new backing store is blank until drawn
+    // A pixel-ratio change that neither the resize event nor the observer reports (Chromium's
+    // device emulation, some zoom paths): the next frame refits the canvas. A comparison four
+    // times a second costs nothing; the loop only runs when it changed.
+    let ratio = window.devicePixelRatio;
+    setInterval(() => {
+      if (window.devicePixelRatio !== ratio) { ratio = window.devicePixelRatio; wake(); }
+    }, 250);
+  }
+  wakeOnInput(document.getElementById('canvas'));
+
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
   window.FilterLensPage = {
     // The app calls this when the backing store no longer matches CSS size x devicePixelRatio
@@ -648,35 +808,21 @@
     fitCanvas() { reapplyCanvasSize(); },
     runtimeReady() {
       running = true;
+      module = wakingModule(module);
       reapplyCanvasSize();  // main() created the GLFW window, which set a size of its own
       overlay.classList.add('hidden');
-      const optional = url => fetch(url).then(r => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
-      const subset = ['train-images-idx3', 'train-labels-idx1', 't10k-images-idx3', 't10k-labels-idx1']
-        .map(name => optional('fashion/' + name + '-ubyte.gz'));
-      Promise.all([fetch('chelsea.png').then(r => r.arrayBuffer()), optional('title-font.ttf'),
-                   optional('fashion_cnn.weights'), ...subset])
-        .then(([image, font, weights, ...data]) => {
-          if (font) withBytes(new Uint8Array(font), ptr => module._fl_set_title_font(ptr, font.byteLength));
-          if (weights) {
-            withBytes(new Uint8Array(weights), ptr => withCString('fashion_cnn.weights',
-              n => module._fl_load_weights(ptr, weights.byteLength, n)));
-          }
-          if (data.every(d => d)) {
-            const arrays = data.map(d => new Uint8Array(d));
-            const ptrs = arrays.map(a => { const p = malloc(a.length); module.HEAPU8.set(a, p); return p; });
-            module._fl_set_training_data(ptrs[0], arrays[0].length, ptrs[1], arrays[1].length,
-                                         ptrs[2], arrays[2].length, ptrs[3], arrays[3].length);
-            ptrs.forEach(p => module._free(p));
-          }
-          return loadImage(image, 'chelsea.png (default image)');
-        })
+      defaultImage
+        .then(image => loadImage(image, 'chelsea.png (default image)'))
         .catch(() => {})
         .then(() => {
+          // When the first maps exist, for the benchmark and the start-up test to compare with.
+          performance.mark('filterlens-first-maps');
           // The settings a shared or reloaded address carries (a bad one is reported, and the
           // default bank stays); from here on the app keeps the address up to date.
           applyAddress(location.hash);
           window.addEventListener('hashchange', () => applyAddress(location.hash));
           resolveReady(window.FilterLens);
+          loadTabAssets();  // only now: nothing the first maps do not need comes before them
         });
     },
     // The settings as the address's `#` part (replaceState: no history entry per edit).
@@ -814,12 +960,17 @@
     lastError: () => lastError(),
     panels: () => namedRects(0),
     controls: () => namedRects(1),
-    train: options => ready.then(() => train(options)),
+    train: options => ready.then(() => tabAssets).then(() => train(options)),
+    // Resolves when the trained network and the training data (fetched after the first maps)
+    // are in, or have failed (the tabs then say why).
+    tabsReady: () => ready.then(() => tabAssets),
     learnKernel: options => learnKernel(options),
     getLearnedFilters: () => getLearnedFilters(),
     viewState: () => viewState(),
     inspector: () => inspector(),
     input: () => { requireModule(); return module._fl_input_mode() ? 'rgb' : 'gray'; },
+    // Frames the app has drawn since it started: unchanged while the page is idle.
+    framesDrawn: () => { requireModule(); return module._fl_frames_drawn(); },
   };
 
   const missing = missingFeature();
@@ -835,7 +986,8 @@
     print: text => console.log(text),
     printErr: text => console.warn(text),
     setStatus: text => { if (text) statusLine.textContent = text.replace(/\(\d+\/\d+\)/, ''); },
-    monitorRunDependencies: left => { statusLine.textContent = left ? 'Compiling FilterLens\u2026' : 'Starting\u2026'; },
+    monitorRunDependencies: left => { if (!left) statusLine.textContent = 'Starting\u2026'; },
+    instantiateWasm: instantiateWithProgress,
     onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),
   };
   const script = document.createElement('script');

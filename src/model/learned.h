@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cnn/network.h"
@@ -42,6 +43,14 @@ class LearnedFilters {
   const cnn::TrainingRun& run() const { return run_; }
   const cnn::Dataset& test_preview() const { return test_preview_; }
 
+  // What is still on its way for the two tabs (the page downloads the network and the training
+  // data after the first maps, issue 11 point 5): a progress line or a failure, shown in place
+  // of "not available"; empty when nothing is being fetched.
+  const std::string& network_download() const { return network_download_; }
+  const std::string& data_download() const { return data_download_; }
+  void set_network_download(std::string note) { network_download_ = std::move(note); }
+  void set_data_download(std::string note) { data_download_ = std::move(note); }
+
   // The network being trained (or trained) here when there is one, else the loaded one.
   const cnn::Network* shown_network() const;
   bool showing_training() const { return run_.network() != nullptr; }
@@ -69,6 +78,7 @@ class LearnedFilters {
 
   std::unique_ptr<cnn::Network> loaded_;
   std::string loaded_name_;
+  std::string network_download_, data_download_;
   std::uint64_t loaded_generation_ = 0;
   cnn::TrainingRun run_;
   cnn::Dataset test_preview_;

@@ -229,6 +229,13 @@ class Model {
     return kernel_learning().start(gray_, image_generation_, computed_params_);
   }
 
+  // True while something changes with time alone (a playing animation, training, a kernel being
+  // learned): the platform keeps drawing frames then, and may sleep otherwise.
+  bool animating() const {
+    return (animation_.active && animation_.playing) || learned_.run().running() ||
+           kernel_learning_.running();
+  }
+
   // ---- The learned filters and training (learned.h) ----
   LearnedFilters& learned() { return learned_; }
   const LearnedFilters& learned() const { return learned_; }

@@ -254,8 +254,18 @@ int main(int argc, char** argv) {
   for (const std::string& file : files) open_path(file);
   load_cnn_files(app);
 
+  // Idle means idle (issue 11 point 6): with nothing animating and no button held, sleep in
+  // glfwWaitEvents until input, a resize or a drop arrives, then draw a few frames so ImGui's
+  // hover, focus and auto-sized windows settle. A --screenshot run draws every frame.
+  constexpr int kSettleFrames = 8;
+  int settle = kSettleFrames;
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {
+    if (screenshot.empty() && settle <= 0 && !app.model().animating() && !ImGui::IsAnyMouseDown()) {
+      glfwWaitEvents();
+      settle = kSettleFrames;
+    }
+    if (settle > 0) --settle;
     int fw = 0, fh = 0;
     // The monitor's content scale: UI in logical units, the font rasterised at the scale (the
     // window may move to a monitor with another one).

@@ -142,12 +142,41 @@ void publish_address() {
   js_set_address(filterlens::encode_address_state(model).c_str());
 }
 
+// ---- Idle means idle (issue 11 point 6) ---------------------------------------------------
+// The browser's frame loop runs only while there is something to draw: after an event (the page
+// calls fl_wake on input, resize and every bridge call) for kSettleFrames frames, so ImGui's
+// hover, focus and auto-sized windows settle, and for as long as the model animates or a mouse
+// button is held. Otherwise the loop pauses itself and the canvas keeps its last frame.
+constexpr int kSettleFrames = 8;
+int g_wake_frames = kSettleFrames;  // the first frames after start-up
+bool g_loop_paused = false;
+double g_frames_drawn = 0;  // FilterLens.framesDrawn(): a counter for tests and the benchmark
+
+bool wants_frame() {
+  return g_wake_frames > 0 || g_app->model().animating() || ImGui::IsAnyMouseDown();
+}
+
+void wake_loop() {
+  g_wake_frames = kSettleFrames;
+  if (g_loop_paused) {
+    g_loop_paused = false;
+    emscripten_resume_main_loop();
+  }
+}
+
 void main_loop() {
+  if (!wants_frame()) {
+    g_loop_paused = true;
+    emscripten_pause_main_loop();
+    return;
+  }
+  if (g_wake_frames > 0) --g_wake_frames;
   const filterlens::platform::FrameGeometry geometry = canvas_geometry();
   filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
   filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
   publish_address();
+  ++g_frames_drawn;
 }
 
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)
@@ -546,6 +575,16 @@ EMSCRIPTEN_KEEPALIVE int fl_load_weights(const std::uint8_t* data, int size, con
   return result(g_app->load_learned_weights(data, static_cast<std::size_t>(size), name));
 }
 
+// The progress line of a download the tabs wait for (which 0: the network, 1: the training
+// data); "" when it is done.
+EMSCRIPTEN_KEEPALIVE void fl_set_download_note(int which, const char* note) {
+  filterlens::LearnedFilters& learned = g_app->model().learned();
+  if (which == 0)
+    learned.set_network_download(note);
+  else
+    learned.set_data_download(note);
+}
+
 // The four Fashion-MNIST IDX files (gzip'd) for training in the page.
 EMSCRIPTEN_KEEPALIVE int fl_set_training_data(
     const std::uint8_t* train_images, int train_images_size, const std::uint8_t* train_labels,
@@ -659,6 +698,16 @@ EMSCRIPTEN_KEEPALIVE const float* fl_gray_data() {
   return g_app->gray().data.data();
 }
 
+}  // extern "C"
+
+// ---- Idle means idle: the page's side (see wake_loop) ----------------------------------------
+extern "C" {
+EMSCRIPTEN_KEEPALIVE void fl_wake() {
+  wake_loop();
+}
+EMSCRIPTEN_KEEPALIVE double fl_frames_drawn() {
+  return g_frames_drawn;
+}
 }  // extern "C"
 
 // ---- learnKernel (issue 12 point 5): a whole learning run for the page ----------------------

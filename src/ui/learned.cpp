@@ -104,6 +104,10 @@ void App::draw_layer2_activations() {
 void App::draw_learned_tab() {
   const LearnedFilters& learned = model_.learned();
   const cnn::Network* net = learned.shown_network();
+  if (!net && !learned.network_download().empty()) {
+    ImGui::TextWrapped("%s", learned.network_download().c_str());
+    return;
+  }
   if (!net) {
     ImGui::TextWrapped(
         "No trained network loaded (assets/fashion_cnn.weights, made by "
@@ -124,6 +128,10 @@ void App::draw_learned_tab() {
 void App::draw_training_tab() {
   LearnedFilters& learned = model_.learned();
   cnn::TrainingRun& run = learned.run();
+  if (!run.has_data() && !learned.data_download().empty()) {
+    ImGui::TextWrapped("%s", learned.data_download().c_str());
+    return;
+  }
   if (!run.has_data()) {
     ImGui::TextWrapped(
         "Training data is not available here (the web build ships a Fashion-MNIST "

@@ -8,6 +8,7 @@ FILTERLENS_SERVE names another serve.py to test (e.g. an older version, to see t
 """
 import concurrent.futures
 import errno
+import gzip
 import http.client
 import os
 import re
@@ -199,6 +200,22 @@ class ServeTest(unittest.TestCase):
                 self.assertEqual(int(headers["Content-Length"]), len(body))
                 if data is not None:
                     self.assertEqual(body, data)
+
+    def test_gzip_only_when_accepted_and_only_for_text_and_wasm(self):
+        # Issue 11 point 5: the wasm and the scripts travel gzip'd to a browser; bytes unchanged.
+        code, headers, body = get(self.port, "/filterlens.wasm", headers={"Accept-Encoding": "gzip, deflate, br"})
+        self.assertEqual(code, 200)
+        self.assertEqual(headers.get("Content-Encoding"), "gzip")
+        self.assertEqual(headers["Content-Type"], "application/wasm")
+        self.assertEqual(int(headers["Content-Length"]), len(body))
+        self.assertEqual(gzip.decompress(body), WASM)
+        for target, accept in [("/filterlens.wasm", None), ("/filterlens.wasm", "gzip;q=0, br"),
+                               ("/data.weights", "gzip")]:
+            with self.subTest(target=target, accept=accept):
+                code, headers, body = get(self.port, target, headers={"Accept-Encoding": accept} if accept else None)
+                self.assertEqual(code, 200)
+                self.assertNotIn("Content-Encoding", headers)
+                self.assertEqual(int(headers["Content-Length"]), len(body))
 
     # What may leave the folder
 

@@ -1,0 +1,169 @@
+// The web benchmark's driver (scripts/bench-web.sh runs it): one headless Chromium, the page's own
+// figures, and OpenCV.js filter2D x3 on the same gray image in the same page. Prints medians as a
+// Markdown table. Times are performance.now() in the page; "drawn" means the app's frame loop
+// has issued the frame's GL commands (FilterLens.framesDrawn() moved), not that the GPU finished.
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'tests', 'e2e', 'package.json'));
+const { chromium } = require('playwright-core');
+const { startServer, CHROMIUM_ARGS } = await import(path.join(root, 'tests', 'e2e', 'harness.mjs'));
+
+const SITE = process.env.FILTERLENS_BENCH_SITE || path.join(root, 'build', 'bench-web', 'site');
+const runsArg = process.argv.indexOf('--runs');
+const sizesArg = process.argv.indexOf('--sizes');  // only the first N of 1080p, 12 MP, 24 MP
+const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 5) : 5;
+
+const median = list => { const s = [...list].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const ms = v => (v === undefined ? 'n/a' : v < 10 ? v.toFixed(2) + ' ms' : v.toFixed(1) + ' ms');
+
+const { server, base } = await startServer(root, SITE);
+// bypassCSP: OpenCV.js (embind) builds functions with new Function, which the app's own policy
+// (script-src without 'unsafe-eval') rightly refuses; only the benchmark's page allows it.
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+// Rows are printed as they are measured: a run cut short keeps what it measured.
+console.log(`FilterLens web benchmark: Chromium ${browser.version()} headless (SwiftShader WebGL2), ` +
+            `${os.cpus().length} x ${os.cpus()[0].model}, load average ${os.loadavg()[0].toFixed(1)}, medians of ${RUNS} runs`);
+console.log('');
+console.log('| what | FilterLens | same run, for comparison |');
+console.log('|---|---:|---:|');
+const rows = { push: ([what, value, other]) => console.log(`| ${what} | ${value} | ${other} |`) };
+try {
+  // ---- Start-up at 10 Mbit/s: bytes and time before the first maps --------------------------
+  const startup = { bytes: [], time: [] };
+  for (let i = 0; i < Math.min(RUNS, 3); ++i) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 20, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 });
+    await page.goto(base);
+    await page.evaluate(() => window.FilterLens.ready);
+    const r = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('filterlens-first-maps')[0].startTime;
+      const nav = performance.getEntriesByType('navigation')[0];
+      let bytes = nav.transferSize;
+      for (const e of performance.getEntriesByType('resource')) if (e.startTime < mark) bytes += e.transferSize;
+      return { mark, bytes };
+    });
+    startup.bytes.push(r.bytes);
+    startup.time.push(r.mark);
+    await context.close();
+  }
+  rows.push(['bytes fetched before the first maps', (median(startup.bytes) / 1e6).toFixed(2) + ' MB', '']);
+  rows.push(['first maps at 10 Mbit/s (20 ms latency), from navigation', ms(median(startup.time)), '']);
+
+  // ---- Everything else on one page -----------------------------------------------------------
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const page = await context.newPage();
+  if (process.env.BENCH_DEBUG) page.on('console', m => console.error('page:', m.text()));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.evaluate(() => window.FilterLens.tabsReady());
+  const note = text => { if (process.env.BENCH_DEBUG) console.error(new Date().toISOString(), text); };
+  note('page ready');
+
+  // Idle: the main thread's busy time over 5 s with nothing happening (CDP Performance metrics).
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  // Until the settle frames after the last call are over (the count stops moving).
+  for (let last = -1, now = 0; now !== last; await page.waitForTimeout(500)) {
+    last = now;
+    now = await page.evaluate(() => window.FilterLens.framesDrawn());
+  }
+  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]));
+  const m0 = await metric();
+  const f0 = await page.evaluate(() => window.FilterLens.framesDrawn());
+  await page.waitForTimeout(5000);
+  const m1 = await metric();
+  const f1 = await page.evaluate(() => window.FilterLens.framesDrawn());
+  const busy = m1.TaskDuration - m0.TaskDuration, wall = m1.Timestamp - m0.Timestamp;
+  rows.push(['idle page: main thread busy over 5 s', `${(busy * 1000).toFixed(0)} ms (${(100 * busy / wall).toFixed(1)} %), ${f1 - f0} frames drawn`, '']);
+
+  note('idle measured');
+  const sizes = [['1080p (2 MP)', 1920, 1080], ['12 MP', 4000, 3000], ['24 MP', 6000, 4000]]
+    .slice(0, sizesArg > 0 ? Number(process.argv[sizesArg + 1]) : 3);
+  if (sizes.length) {
+    await page.addScriptTag({ url: 'opencv.js' });
+    await page.evaluate(async () => {
+      // @techstark/opencv-js: the global is the module or a promise of it.
+      if (window.cv instanceof Promise) window.cv = await window.cv;
+      else if (!window.cv.Mat) await new Promise(r => { window.cv.onRuntimeInitialized = r; });
+    });
+    note('opencv.js ready');
+  }
+  for (const [label, width, height] of sizes) {
+    const r = await page.evaluate(async ({ width, height, runs }) => {
+      const FL = window.FilterLens;
+      const median = list => { const s = [...list].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+      // A photo stand-in: smooth gradients plus noise, as a JPEG (what a phone gives).
+      const canvas = new OffscreenCanvas(width, height);
+      const ctx = canvas.getContext('2d');
+      const g = ctx.createLinearGradient(0, 0, width, height);
+      g.addColorStop(0, '#203040'); g.addColorStop(0.5, '#c08040'); g.addColorStop(1, '#40a0e0');
+      ctx.fillStyle = g;
+      ctx.fillRect(0, 0, width, height);
+      for (let i = 0; i < 400; ++i) {
+        ctx.fillStyle = `hsl(${(i * 37) % 360} 60% ${30 + (i * 13) % 50}%)`;
+        ctx.beginPath();
+        ctx.arc((i * 7919) % width, (i * 104729) % height, 5 + (i * 31) % (width / 20), 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      console.log('drawing done');
+      const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })).arrayBuffer());
+      const nextFrame = () => new Promise(res => requestAnimationFrame(() => setTimeout(res, 0)));
+      const bank = { filters: ['edge', 'sharpen', 'blur'], padding: 1 };
+      const out = { drop: [], recompute: [], edit: [], cv: [] };
+      for (let i = 0; i < Math.min(runs, 3); ++i) {
+        const t0 = performance.now();
+        await FL.loadImage(jpeg, 'bench.jpg');
+        out.drop.push(performance.now() - t0);
+        await nextFrame();
+      }
+      console.log('loads done');
+      for (let i = 0; i < runs; ++i) {
+        const t0 = performance.now();
+        FL.setFilters(bank);
+        out.recompute.push(performance.now() - t0);
+        await nextFrame();
+      }
+      // An edit: one weight of the sharpen kernel changes, until the next frame is drawn.
+      for (let i = 0; i < runs; ++i) {
+        const w = [[0, -1, 0], [-1, 5 + (i % 2) * 0.5, -1], [0, -1, 0]];
+        const n = FL.framesDrawn();
+        const t0 = performance.now();
+        FL.setFilters({ filters: ['edge', { name: 'sharpen*', weights: w }, 'blur'], padding: 1 });
+        while (FL.framesDrawn() === n) await new Promise(res => setTimeout(res, 0));
+        out.edit.push(performance.now() - t0);
+        await nextFrame();
+      }
+      console.log('edits done');
+      // OpenCV.js: filter2D x3 on the same float gray image, zero border, float output.
+      const gray = FL.getGray();
+      const src = cv.matFromArray(gray.height, gray.width, cv.CV_32F, gray.data);
+      const kernels = [[-1, -1, -1, -1, 8, -1, -1, -1, -1], [0, -1, 0, -1, 5, -1, 0, -1, 0],
+        [1, 1, 1, 1, 1, 1, 1, 1, 1].map(v => v / 9)].map(k => cv.matFromArray(3, 3, cv.CV_32F, k));
+      const dst = [0, 1, 2].map(() => new cv.Mat());
+      for (let i = 0; i < runs + 1; ++i) {  // the first run allocates the outputs
+        const t0 = performance.now();
+        for (let k = 0; k < 3; ++k) cv.filter2D(src, dst[k], cv.CV_32F, kernels[k], new cv.Point(-1, -1), 0, cv.BORDER_CONSTANT);
+        if (i > 0) out.cv.push(performance.now() - t0);
+      }
+      [src, ...kernels, ...dst].forEach(m => m.delete());
+      return { jpegBytes: jpeg.length, drop: median(out.drop), recompute: median(out.recompute),
+               edit: median(out.edit), cv: median(out.cv) };
+    }, { width, height, runs: RUNS });
+    rows.push([`recompute (setFilters, notebook bank), ${label}`, ms(r.recompute), ms(r.cv) + ' (OpenCV.js filter2D x3)']);
+    rows.push([`drop-to-maps (loadImage of a ${(r.jpegBytes / 1e6).toFixed(1)} MB JPEG), ${label}`, ms(r.drop), '']);
+    rows.push([`edit-to-drawn (a weight changed until the next frame), ${label}`, ms(r.edit), '']);
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+

@@ -1,0 +1,120 @@
+// End-to-end tests of where people wait (issue 11 points 5 and 6), behaviours only, no timing
+// thresholds: an idle page draws no frames and wakes on input and on API calls; the page fetches
+// nothing the Learned filters and Train tabs need before the first maps, and those tabs still
+// work once their downloads arrive. The figures themselves are scripts/bench-web.sh's.
+//
+//   FILTERLENS_WEB=<dir> node --test tests/e2e/perf.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchChromium } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
+
+let server, base, browser, page;
+const consoleErrors = [];
+
+before(async () => {
+  ({ server, base } = await startServer(root, WEB));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', e => consoleErrors.push(String(e)));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function waitFor(fn, what, arg = undefined, timeout = 20000) {
+  const start = Date.now();
+  while (Date.now() - start < timeout) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+const framesDrawn = () => page.evaluate(() => window.FilterLens.framesDrawn());
+
+// Waits until the app has stopped drawing (its settle frames after the last event are over) and
+// returns the frame count it stopped at.
+async function settled() {
+  let last = await framesDrawn();
+  for (let i = 0; i < 50; ++i) {
+    await page.waitForTimeout(200);
+    const now = await framesDrawn();
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error('the app never stopped drawing (frames drawn: ' + last + ')');
+}
+
+// ImGui samples the mouse once per frame: press and release must each last a frame or two.
+async function clickControl(id) {
+  const r = await waitFor(i => window.FilterLens.controls().find(c => c.name === i), `control ${id}`, id);
+  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+  await page.waitForTimeout(150);
+}
+
+test('nothing the Learned filters and Train tabs need is fetched before the first maps', async () => {
+  await page.evaluate(() => window.FilterLens.tabsReady());
+  const { firstMaps, resources } = await page.evaluate(() => ({
+    firstMaps: performance.getEntriesByName('filterlens-first-maps')[0].startTime,
+    resources: performance.getEntriesByType('resource').map(r => ({ name: new URL(r.name).pathname, start: r.startTime })),
+  }));
+  const later = resources.filter(r => /fashion_cnn\.weights|\/fashion\/|title-font/.test(r.name));
+  // All six were fetched (the tabs have their data), and each only after the first maps existed.
+  assert.equal(later.length, 6, JSON.stringify(resources));
+  for (const r of later) assert.ok(r.start >= firstMaps, `${r.name} was requested at ${r.start} ms, before the first maps (${firstMaps} ms)`);
+  // And what came before them: the page, the app and the default image.
+  const before = resources.filter(r => r.start < firstMaps).map(r => path.basename(r.name)).sort();
+  assert.deepEqual(before, ['chelsea.png', 'filterlens-page.css', 'filterlens-page.js', 'filterlens.js', 'filterlens.wasm']);
+});
+
+test('the Learned filters tab works after its lazy load, and train() waits for its data', async () => {
+  await page.evaluate(() => window.FilterLens.tabsReady());
+  const filters = await page.evaluate(() => window.FilterLens.getLearnedFilters().length);
+  assert.equal(filters, 8);
+  await clickControl('tab/Learned filters');
+  await clickControl('tile/0');
+  const map = await waitFor(() => window.FilterLens.getFeatureMaps().find(m => m.name === 'learned0'), 'learned0 in the bank');
+  assert.ok(map.width > 0 && map.height > 0);
+});
+
+test('an idle page draws no frames; a mouse move and an API call wake it', async () => {
+  const idle = await settled();
+  await page.waitForTimeout(2000);
+  assert.equal(await framesDrawn(), idle, 'frames were drawn while nothing happened');
+
+  await page.mouse.move(700, 300);
+  await page.mouse.move(720, 320);
+  const afterMove = await waitFor(n => window.FilterLens.framesDrawn() > n && window.FilterLens.framesDrawn(), 'a frame after the mouse moved', idle);
+  assert.ok(afterMove > idle);
+
+  const beforeCall = await settled();
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['blur', 'edge'] }));
+  await waitFor(n => window.FilterLens.framesDrawn() > n, 'a frame after setFilters', beforeCall);
+  // The new maps are what the panels show: the frame drawn after the call laid out two panels.
+  const panels = await waitFor(() => { const p = window.FilterLens.panels(); return p.length === 3 && p; }, 'the original and two map panels');
+  assert.equal(panels.length, 3);
+
+  // And it goes back to sleep.
+  const again = await settled();
+  await page.waitForTimeout(1000);
+  assert.equal(await framesDrawn(), again);
+});
+
+test('no errors in the console', () => {
+  assert.deepEqual(consoleErrors, []);
+});

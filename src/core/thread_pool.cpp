@@ -27,6 +27,10 @@ std::unique_ptr<ThreadPool>& shared_slot() {
 
 }  // namespace
 
+bool threads_available() {
+  return kThreadsAvailable;
+}
+
 int hardware_threads() {
   if (!kThreadsAvailable) return 1;
   const unsigned n = std::thread::hardware_concurrency();

@@ -50,6 +50,9 @@ class ThreadPool {
   bool stop_ = false;
 };
 
+// False in a wasm build without -pthread: every pool there has one thread.
+bool threads_available();
+
 // Threads this machine offers (std::thread::hardware_concurrency, at least 1; 1 where threads
 // are unavailable).
 int hardware_threads();

@@ -820,6 +820,12 @@
     viewState: () => viewState(),
     inspector: () => inspector(),
     input: () => { requireModule(); return module._fl_input_mode() ? 'rgb' : 'gray'; },
+    // Which build runs (issue 11): threads the maps are computed with, and why.
+    build: () => {
+      requireModule();
+      return { threads: module._fl_threads(), script: buildScript,
+               crossOriginIsolated: !!self.crossOriginIsolated };
+    },
   };
 
   const missing = missingFeature();
@@ -838,8 +844,26 @@
     monitorRunDependencies: left => { statusLine.textContent = left ? 'Compiling FilterLens\u2026' : 'Starting\u2026'; },
     onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),
   };
-  const script = document.createElement('script');
-  script.src = 'filterlens.js';
-  script.onerror = () => showProblem('Could not load filterlens.js: build the web version first (scripts/run.sh).');
-  document.body.appendChild(script);
+  // ---- The build pick (issue 11, cpuperf): the pthreads build needs SharedArrayBuffer, which a
+  // browser gives only to a cross-origin isolated page (COOP/COEP headers, scripts/serve.py).
+  // Isolated: filterlens-mt.js (one worker per core); otherwise, or when that build was not
+  // made (preset wasm-threads), the single-thread filterlens.js.
+  let buildScript = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'
+    ? 'filterlens-mt.js' : 'filterlens.js';
+  const loadBuild = () => {
+    const script = document.createElement('script');
+    script.src = buildScript;
+    script.onerror = () => {
+      if (buildScript === 'filterlens-mt.js') {
+        console.warn('filterlens-mt.js is missing: running the single-thread build');
+        buildScript = 'filterlens.js';
+        loadBuild();
+        return;
+      }
+      showProblem('Could not load filterlens.js: build the web version first (scripts/run.sh).');
+    };
+    document.body.appendChild(script);
+  };
+  loadBuild();
+  // ---- end of the build pick
 })();

@@ -14,6 +14,13 @@ constexpr bool kThreadsAvailable = false;
 #else
 constexpr bool kThreadsAvailable = true;
 #endif
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// The page starts one worker per logical core (PTHREAD_POOL_SIZE); more threads than that would
+// wait for a worker that the blocked main thread can never start.
+constexpr bool kThreadsPreloaded = true;
+#else
+constexpr bool kThreadsPreloaded = false;
+#endif
 
 std::mutex& shared_mutex() {
   static std::mutex m;
@@ -39,6 +46,7 @@ int hardware_threads() {
 
 ThreadPool::ThreadPool(int threads) {
   size_ = kThreadsAvailable ? std::clamp(threads, 1, kMaxThreads) : 1;
+  if (kThreadsPreloaded) size_ = std::min(size_, hardware_threads());
   workers_.reserve(static_cast<std::size_t>(size_ - 1));
   for (int i = 1; i < size_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }

@@ -133,9 +133,13 @@ int main(int argc, char** argv) {
         slow_reps);
     std::printf("%-10s %-28s %10.2f %8.2f\n", size, "bank, then scalar stats", old_way.median_ms,
                 old_way.min_ms);
-    std::vector<int> thread_counts{1, 2, hardware_threads()};
-    thread_counts.erase(std::unique(thread_counts.begin(), thread_counts.end()),
-                        thread_counts.end());
+    // 1, 2 and all threads, as far as this build has them (one in wasm without pthreads).
+    std::vector<int> thread_counts;
+    for (int t : {1, 2, hardware_threads()}) {
+      const int size = ThreadPool(t).size();
+      if (std::find(thread_counts.begin(), thread_counts.end(), size) == thread_counts.end())
+        thread_counts.push_back(size);
+    }
     double bank_one = 0.0;
     for (int threads : thread_counts) {
       ThreadPool pool(threads);

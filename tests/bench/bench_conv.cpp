@@ -136,9 +136,9 @@ int main(int argc, char** argv) {
     // 1, 2 and all threads, as far as this build has them (one in wasm without pthreads).
     std::vector<int> thread_counts;
     for (int t : {1, 2, hardware_threads()}) {
-      const int size = ThreadPool(t).size();
-      if (std::find(thread_counts.begin(), thread_counts.end(), size) == thread_counts.end())
-        thread_counts.push_back(size);
+      const int real = ThreadPool(t).size();
+      if (std::find(thread_counts.begin(), thread_counts.end(), real) == thread_counts.end())
+        thread_counts.push_back(real);
     }
     double bank_one = 0.0;
     for (int threads : thread_counts) {

@@ -26,6 +26,9 @@ case "$mode" in
   *)
     cmake --preset wasm >/dev/null
     cmake --build --preset wasm --target filterlens
+    # The pthreads build beside it (filterlens-mt.js): the page runs it when isolated.
+    cmake --preset wasm-threads >/dev/null
+    cmake --build --preset wasm-threads
     exec /usr/bin/python3 scripts/serve.py --port "${PORT:-8000}"
     ;;
 esac

@@ -2,13 +2,16 @@
 """Serves the built web app (build/wasm/web) on 127.0.0.1 with the headers it needs.
 
     scripts/serve.py [--port 8000] [--dir build/wasm/web] [--timeout 20] [--max-connections 512]
+                     [--no-isolation]
 
 Owns the local HTTP surface of the web app: which files may leave the folder and with which
 headers. Only GET and HEAD; only regular files whose real path (symlinks resolved) stays inside
 --dir; a folder gives its index.html or 404, never a listing. A malformed or hostile path
 (%00 or any control character, bad percent-encoding, '..') gets a 400 answer, never a dropped
 connection. Every response carries the cross-origin isolation headers (COOP/COEP/CORP, for
-SharedArrayBuffer), a Content-Security-Policy, nosniff and no-referrer, and a Server header
+SharedArrayBuffer, which the page's pthreads build needs; --no-isolation leaves COOP/COEP out,
+so the page runs its single-thread build, as on a host that cannot send them), a
+Content-Security-Policy, nosniff and no-referrer, and a Server header
 without versions.
 
 Connections: a listen backlog of 1024; a connection may wait at most --timeout seconds
@@ -85,6 +88,9 @@ def accepts_gzip(header):
             return not re.fullmatch(r"\s*q\s*=\s*0(\.0*)?\s*", params.lower())
     return False
 
+
+# The two that make the page cross-origin isolated (crossOriginIsolated, SharedArrayBuffer).
+ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy", "Cross-Origin-Embedder-Policy"}
 
 # With nosniff the browser trusts these exactly; anything unknown is a download, never rendered.
 MIME_TYPES = {
@@ -375,6 +381,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def end_headers(self):
         for name, value in SECURITY_HEADERS:
+            if not self.server.isolation and name in ISOLATION_HEADERS:
+                continue
             self.send_header(name, value)
         super().end_headers()
 
@@ -389,6 +397,7 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     block_on_close = False  # Ctrl+C must not wait for idle clients
     request_queue_size = 1024  # the kernel caps it at net.core.somaxconn (4096 on Debian 12)
+    isolation = True  # send COOP/COEP (main() turns it off for --no-isolation)
 
     def __init__(self, address, root, timeout, max_connections):
         self.root_real = os.path.realpath(root)
@@ -480,6 +489,9 @@ def main():
                              "(default 20, or $FILTERLENS_SERVE_TIMEOUT)")
     parser.add_argument("--max-connections", type=positive(int), default=512,
                         help="open connections (threads) at most (default 512)")
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="leave out COOP/COEP: the page is not cross-origin isolated and "
+                             "runs its single-thread build")
     args = parser.parse_args()
     if args.timeout > 30:
         parser.error("--timeout: idle clients must be closed within 30 s")
@@ -491,6 +503,7 @@ def main():
         sys.exit("serve.py: the open-file limit (ulimit -n) is too low to serve anything")
     try:
         server = Server(("127.0.0.1", args.port), args.dir, args.timeout, limit)
+        server.isolation = not args.no_isolation
     except OSError as e:
         sys.exit(f"serve.py: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e} "
                  "(another server there? pick one with --port or PORT=..., 0 for any free port)")

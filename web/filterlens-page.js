@@ -746,8 +746,10 @@
       statusLine.textContent = 'Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026';
     };
     (async () => {
-      const response = await fetch('filterlens.wasm', { credentials: 'same-origin' });
-      if (!response.ok) throw new Error('filterlens.wasm: the server answered ' + response.status);
+      // The wasm of the build picked below (filterlens.wasm or the pthreads filterlens-mt.wasm).
+      const wasm = buildScript.replace(/\.js$/, '.wasm');
+      const response = await fetch(wasm, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(wasm + ': the server answered ' + response.status);
       const total = contentLength(response);
       let got = 0;
       const counting = new TransformStream({
@@ -971,6 +973,12 @@
     input: () => { requireModule(); return module._fl_input_mode() ? 'rgb' : 'gray'; },
     // Frames the app has drawn since it started: unchanged while the page is idle.
     framesDrawn: () => { requireModule(); return module._fl_frames_drawn(); },
+    // Which build runs (issue 11): threads the maps are computed with, and why.
+    build: () => {
+      requireModule();
+      return { threads: module._fl_threads(), script: buildScript,
+               crossOriginIsolated: !!self.crossOriginIsolated };
+    },
   };
 
   const missing = missingFeature();
@@ -990,8 +998,26 @@
     instantiateWasm: instantiateWithProgress,
     onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),
   };
-  const script = document.createElement('script');
-  script.src = 'filterlens.js';
-  script.onerror = () => showProblem('Could not load filterlens.js: build the web version first (scripts/run.sh).');
-  document.body.appendChild(script);
+  // ---- The build pick (issue 11, cpuperf): the pthreads build needs SharedArrayBuffer, which a
+  // browser gives only to a cross-origin isolated page (COOP/COEP headers, scripts/serve.py).
+  // Isolated: filterlens-mt.js (one worker per core); otherwise, or when that build was not
+  // made (preset wasm-threads), the single-thread filterlens.js.
+  let buildScript = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'
+    ? 'filterlens-mt.js' : 'filterlens.js';
+  const loadBuild = () => {
+    const script = document.createElement('script');
+    script.src = buildScript;
+    script.onerror = () => {
+      if (buildScript === 'filterlens-mt.js') {
+        console.warn('filterlens-mt.js is missing: running the single-thread build');
+        buildScript = 'filterlens.js';
+        loadBuild();
+        return;
+      }
+      showProblem('Could not load filterlens.js: build the web version first (scripts/run.sh).');
+    };
+    document.body.appendChild(script);
+  };
+  loadBuild();
+  // ---- end of the build pick
 })();

@@ -37,6 +37,7 @@
 #include "png_write.h"
 #include "pytorch_code.h"
 #include "tensor_file.h"
+#include "thread_pool.h"
 #include "version.h"
 
 using namespace filterlens;
@@ -103,6 +104,7 @@ struct FilterArgs {
   std::string tensor;
   std::string input = "auto";
   std::string filter_scale = "symmetric";
+  int threads = 0;  // 0: every hardware thread
 };
 
 // A CLI11 check from one of the core's name parsers (its error is the message).
@@ -147,6 +149,11 @@ void add_filter_options(CLI::App& app, FilterArgs& o) {
       ->type_name("N")
       ->check(whole_number(1, 1000));
   app.add_flag("--flip", o.params.flip, "rotate kernels 180 degrees: true convolution");
+  app.add_option("--threads", o.threads,
+                 "threads for the filter bank, 0-64 (default 0: all hardware threads);\n"
+                 "the maps are the same for any number")
+      ->type_name("N")
+      ->check(whole_number(0, 64));
   app.add_option("--resize", o.resize,
                  "first resize the shorter side to N pixels, 1-16384 (antialiased);\n"
                  "the result must stay within the 64 MP image limit")
@@ -393,7 +400,10 @@ int run_filter(const FilterArgs& o) {
   const ConvInput input = channels == 3 ? ConvInput::rgb(rgb) : ConvInput::gray(gray);
 
   std::vector<Plane> maps;
-  Status s = conv2d_bank(input, bank, params, ConvImpl::simd, maps);
+  set_shared_pool_threads(o.threads);
+  BankRun run;
+  run.pool = &shared_pool();
+  Status s = conv2d_bank(input, bank, params, ConvImpl::simd, maps, run);
   if (!s) {
     print_error("cannot filter " + quoted(o.image) + ": " + s.error());
     return kExitUsage;

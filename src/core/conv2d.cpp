@@ -3,6 +3,9 @@
 
 #include <utility>
 
+#include "stats.h"
+#include "thread_pool.h"
+
 namespace filterlens {
 namespace {
 
@@ -110,6 +113,11 @@ Result<OutputSize> conv2d_output_size(int in_w, int in_h, int k_w, int k_h, cons
 
 Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
                    ConvImpl impl, std::vector<Plane>& outputs) {
+  return conv2d_bank(input, bank, params, impl, outputs, BankRun{});
+}
+
+Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
+                   ConvImpl impl, std::vector<Plane>& outputs, const BankRun& run) {
   if (input.empty()) return Status::fail("there is no image to filter");
   if (input.data.size() != static_cast<std::size_t>(input.width) * input.height)
     return Status::fail("the input plane's size does not match its pixel count");
@@ -136,14 +144,33 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
   }
   if (impl == ConvImpl::reference) {
     detail::conv2d_bank_f32__scalar(input, kernels, params, outputs);
-  } else {
-    detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs);
+    if (run.stats != nullptr) {
+      run.stats->clear();
+      for (const Plane& o : outputs)
+        run.stats->push_back(compute_stats(o, run.stats_bins, run.pool));
+    }
+    return Status::ok();
   }
+  if (run.stats == nullptr) {
+    detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool);
+    return Status::ok();
+  }
+  std::vector<detail::RowStats> rows;
+  detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool, &rows);
+  run.stats->clear();
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    run.stats->push_back(detail::finish_stats(outputs[i], rows[i], run.stats_bins, run.pool));
   return Status::ok();
 }
 
 Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
                    const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs) {
+  return conv2d_bank(input, bank, params, impl, outputs, BankRun{});
+}
+
+Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
+                   const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs,
+                   const BankRun& run) {
   const int c_in = input.channels;
   if (c_in != 1 && c_in != kMaxKernelChannels)
     return Status::fail("the input has " + std::to_string(c_in) +
@@ -158,7 +185,7 @@ Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
     Status s = check_channels(k, c_in);
     if (!s) return s;
   }
-  if (c_in == 1) return conv2d_bank(*input.planes[0], bank, params, impl, outputs);
+  if (c_in == 1) return conv2d_bank(*input.planes[0], bank, params, impl, outputs, run);
 
   // One C = 1 bank per channel through the same (SIMD) path, then the sum over channels, which
   // is F.conv2d's sum for a [N, 3, kh, kw] weight. Sizes and parameters are checked by the
@@ -169,7 +196,8 @@ Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
   for (int c = 0; c < c_in; ++c) {
     slice.clear();
     for (const Kernel& k : bank) slice.push_back(kernel_channel(k, c));
-    Status s = conv2d_bank(*input.planes[c], slice, params, impl, c == 0 ? sum : part);
+    const BankRun channel_run{run.pool, nullptr, run.stats_bins};
+    Status s = conv2d_bank(*input.planes[c], slice, params, impl, c == 0 ? sum : part, channel_run);
     if (!s) return s;
     if (c == 0) continue;
     for (std::size_t i = 0; i < sum.size(); ++i) {
@@ -180,6 +208,11 @@ Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
     }
   }
   outputs = std::move(sum);
+  if (run.stats != nullptr) {
+    // The maps exist only after the sum over channels: the statistics are a pass of their own.
+    run.stats->clear();
+    for (const Plane& o : outputs) run.stats->push_back(compute_stats(o, run.stats_bins, run.pool));
+  }
   return Status::ok();
 }
 

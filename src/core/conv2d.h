@@ -29,6 +29,12 @@
 
 namespace filterlens {
 
+class ThreadPool;
+struct MapStats;
+namespace detail {
+struct RowStats;
+}
+
 enum class PaddingMode { zeros, reflect, replicate, circular };
 
 const char* padding_mode_name(PaddingMode mode);
@@ -60,6 +66,21 @@ Result<OutputSize> conv2d_output_size(int in_width, int in_height, int kernel_wi
 Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
                    ConvImpl impl, std::vector<Plane>& outputs);
 
+// How a bank runs beyond what it computes.
+//   pool   splits every map's rows in bands over the pool's threads (ConvImpl::simd; the
+//          reference runs on the calling thread). The maps are bit for bit the same for any
+//          number of threads: a band changes which thread computes a row, not how.
+//   stats  when set, receives compute_stats(map, stats_bins) for every map (stats.h), the first
+//          stage computed in the bank's pass while rows are in cache. Same values for any pool.
+struct BankRun {
+  ThreadPool* pool = nullptr;
+  std::vector<MapStats>* stats = nullptr;
+  int stats_bins = 64;
+};
+
+Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
+                   ConvImpl impl, std::vector<Plane>& outputs, const BankRun& run);
+
 // The input of a bank of C-channel filters: the gray plane (C = 1) or the R, G, B planes (C = 3),
 // all the same size. It points at planes the caller owns (no copy of a large image).
 struct ConvInput {
@@ -78,6 +99,9 @@ struct ConvInput {
 // `outputs` as for conv2d_bank (untouched on failure).
 Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
                    const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs);
+Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
+                   const ConvParams& params, ConvImpl impl, std::vector<Plane>& outputs,
+                   const BankRun& run);
 
 // Where a padded coordinate lands in [0, size), or -1 for a zero (zeros mode, outside).
 // Exposed for the inspector's ghost cells and for tests.
@@ -90,8 +114,11 @@ namespace detail {
 // The two implementations behind conv2d_bank; parameters already validated, outputs sized.
 void conv2d_bank_f32__scalar(const Plane& input, const std::vector<Kernel>& bank,
                              const ConvParams& params, std::vector<Plane>& outputs);
+// pool and row_stats optional; row_stats gets the first statistics stage of every map.
 void conv2d_bank_f32__wasmsimd(const Plane& input, const std::vector<Kernel>& bank,
-                               const ConvParams& params, std::vector<Plane>& outputs);
+                               const ConvParams& params, std::vector<Plane>& outputs,
+                               ThreadPool* pool = nullptr,
+                               std::vector<RowStats>* row_stats = nullptr);
 }  // namespace detail
 
 }  // namespace filterlens

@@ -10,6 +10,10 @@
 //    Either way every kernel of the group reads a row while it is in cache.
 //  - Each kernel is reduced to its non-zero taps; small kernels get a row function with the tap
 //    count fixed at compile time, so weights and row pointers stay in registers across the row.
+//  - Threads: a group's output rows are cut in bands (a task each, on the optional pool). A band
+//    only decides which rows a thread computes, never how: every pixel's arithmetic is the same
+//    for any band split. With statistics asked for, a band runs their first stage (range and row
+//    sums, stats.h) on every few rows it has just written, while they are in cache.
 #include <algorithm>
 #include <cassert>
 #include <cstring>
@@ -18,6 +22,8 @@
 #include "conv2d.h"
 #include "conv2d_layer.h"
 #include "simd128.h"
+#include "stats.h"
+#include "thread_pool.h"
 
 namespace filterlens::detail {
 namespace {
@@ -351,12 +357,19 @@ class KernelSet {
   std::vector<const float*> tap_;
 };
 
+// Output rows a band hands to its after-rows step (the statistics) at a time: small enough that
+// they are still in cache for every map of the group.
+constexpr int kChunkRows = 8;
+
 // Stride 1: input rows are read in place (above and below the image: the row the padding mode
 // names, or a row of zeros) for the columns whose window lies inside the image, in whole vectors.
 // The few columns left at either edge read a small strip of padded values instead, built per
-// output row, so they run through the same SIMD kernels.
+// output row, so they run through the same SIMD kernels. Computes output rows [y0, y1), calling
+// after_rows(a, b) for every kChunkRows rows written.
+template <class AfterRows>
 void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, int kh, int kw,
-                      std::vector<Plane>& outputs, int out_w, int out_h) {
+                      std::vector<Plane>& outputs, int out_w, int y0, int y1,
+                      AfterRows after_rows) {
   const int d = p.dilation, pad = p.padding;
   const int x0 = std::min(pad, out_w);
   const int x_end = std::max(x0, std::min(out_w, in.width + pad - (kw - 1) * d));
@@ -390,7 +403,7 @@ void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, 
         },
         outputs, y, a, b - a);
   };
-  for (int y = 0; y < out_h; ++y) {
+  for (int y = y0; y < y1; ++y) {
     for (int ky = 0; ky < kh; ++ky) {
       const int iy = padded_index(y + ky * d - pad, in.height, p.padding_mode);
       row_index[static_cast<std::size_t>(ky)] = iy;
@@ -405,17 +418,21 @@ void run_group_direct(const Plane& in, const ConvParams& p, KernelSet& kernels, 
     }
     run_strip(y, 0, x0);
     run_strip(y, x1, out_w);
+    if ((y + 1 - y0) % kChunkRows == 0 || y + 1 == y1) after_rows(y - (y - y0) % kChunkRows, y + 1);
   }
 }
 
 // Any stride: each padded row is prepared once in the PaddedRows ring (split into stride phases),
-// and the kernels read every tap as a contiguous vector from there.
+// and the kernels read every tap as a contiguous vector from there. Rows [y0, y1), after_rows as
+// in run_group_direct.
+template <class AfterRows>
 void run_group_phased(const Plane& in, const ConvParams& p, KernelSet& kernels, int kh, int kw,
-                      std::vector<Plane>& outputs, int out_w, int out_h) {
+                      std::vector<Plane>& outputs, int out_w, int y0, int y1,
+                      AfterRows after_rows) {
   const int s = p.stride, d = p.dilation;
   PaddedRows rows(in, p, (kh - 1) * d + 1, ((kw - 1) * d) / s);
   std::vector<const float*> row_ptr(static_cast<std::size_t>(kh) * s);
-  for (int y = 0; y < out_h; ++y) {
+  for (int y = y0; y < y1; ++y) {
     for (int ky = 0; ky < kh; ++ky)
       for (int q = 0; q < s; ++q)
         row_ptr[static_cast<std::size_t>(ky) * s + q] = rows.phase(y * s + ky * d, q);
@@ -424,28 +441,36 @@ void run_group_phased(const Plane& in, const ConvParams& p, KernelSet& kernels, 
           return row_ptr[static_cast<std::size_t>(ky) * s + kx_offset % s] + kx_offset / s;
         },
         outputs, y, 0, out_w);
+    if ((y + 1 - y0) % kChunkRows == 0 || y + 1 == y1) after_rows(y - (y - y0) % kChunkRows, y + 1);
   }
 }
 
-// One pass over the output rows for the kernels of one size (indices `group` into bank/outputs):
-// the input rows a window needs are visited once per output row, and every kernel of the group
-// reads them while they are in cache.
-void run_group(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
-               const std::vector<std::size_t>& group, std::vector<Plane>& outputs) {
+// Output rows [y0, y1) for the kernels of one size (indices `group` into bank/outputs): the input
+// rows a window needs are visited once per output row, and every kernel of the group reads them
+// while they are in cache. With row_stats, each map's first statistics stage follows every chunk.
+void run_group_band(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
+                    const std::vector<std::size_t>& group, std::vector<Plane>& outputs, int y0,
+                    int y1, std::vector<RowStats>* row_stats) {
   const Kernel& k0 = bank[group[0]];
   const Plane& out0 = outputs[group[0]];
   KernelSet kernels(bank, group, p);
+  auto after_rows = [&](int a, int b) {
+    if (row_stats == nullptr) return;
+    for (std::size_t g : group) range_sum_rows(outputs[g], a, b, (*row_stats)[g]);
+  };
   if (p.stride == 1) {
-    run_group_direct(in, p, kernels, k0.height, k0.width, outputs, out0.width, out0.height);
+    run_group_direct(in, p, kernels, k0.height, k0.width, outputs, out0.width, y0, y1, after_rows);
   } else {
-    run_group_phased(in, p, kernels, k0.height, k0.width, outputs, out0.width, out0.height);
+    run_group_phased(in, p, kernels, k0.height, k0.width, outputs, out0.width, y0, y1, after_rows);
   }
 }
 
 }  // namespace
 
 void conv2d_bank_f32__wasmsimd(const Plane& in, const std::vector<Kernel>& bank,
-                               const ConvParams& p, std::vector<Plane>& outputs) {
+                               const ConvParams& p, std::vector<Plane>& outputs, ThreadPool* pool,
+                               std::vector<RowStats>* row_stats) {
+  std::vector<std::vector<std::size_t>> groups;
   std::vector<bool> done(bank.size(), false);
   for (std::size_t i = 0; i < bank.size(); ++i) {
     if (done[i]) continue;
@@ -456,7 +481,32 @@ void conv2d_bank_f32__wasmsimd(const Plane& in, const std::vector<Kernel>& bank,
         done[j] = true;
       }
     }
-    run_group(in, bank, p, group, outputs);
+    groups.push_back(std::move(group));
+  }
+  if (row_stats != nullptr) {
+    row_stats->resize(outputs.size());
+    for (std::size_t i = 0; i < outputs.size(); ++i) (*row_stats)[i].resize(outputs[i].height);
+  }
+  struct Band {
+    std::size_t group;
+    int y0, y1;
+  };
+  std::vector<Band> bands;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const int h = outputs[groups[g][0]].height;
+    const int n = band_count(h, pool);
+    for (int b = 0; b < n; ++b)
+      bands.push_back({g, static_cast<int>(static_cast<std::int64_t>(h) * b / n),
+                       static_cast<int>(static_cast<std::int64_t>(h) * (b + 1) / n)});
+  }
+  auto run_band = [&](int i) {
+    const Band& b = bands[static_cast<std::size_t>(i)];
+    run_group_band(in, bank, p, groups[b.group], outputs, b.y0, b.y1, row_stats);
+  };
+  if (pool != nullptr && bands.size() > 1) {
+    pool->run(static_cast<int>(bands.size()), run_band);
+  } else {
+    for (std::size_t i = 0; i < bands.size(); ++i) run_band(static_cast<int>(i));
   }
 }
 

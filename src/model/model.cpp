@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "decode.h"
+#include "thread_pool.h"
 
 namespace filterlens {
 namespace {
@@ -206,16 +207,21 @@ Status Model::compute_maps(const Plane& gray, const RgbPlanes& rgb) {
     return Status::fail("The filter bank is empty: add a filter to see feature maps.");
   const auto t0 = std::chrono::steady_clock::now();
   const ConvInput input = input_ == InputMode::rgb ? ConvInput::rgb(rgb) : ConvInput::gray(gray);
-  // Straight into maps_: conv2d_bank leaves its outputs untouched when it fails.
-  Status s = conv2d_bank(input, bank_, params_, ConvImpl::simd, maps_);
+  // Straight into maps_ and stats_: conv2d_bank leaves its outputs untouched when it fails. The
+  // statistics come out of the bank's own pass, over the shared pool (thread_pool.h).
+  std::vector<MapStats> stats;
+  BankRun run;
+  run.pool = &shared_pool();
+  run.stats = &stats;
+  run.stats_bins = 64;
+  Status s = conv2d_bank(input, bank_, params_, ConvImpl::simd, maps_, run);
   last_compute_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!s) return s;
   if (last_error_.find(kStaleMaps) != std::string::npos) last_error_.clear();
   computed_bank_ = bank_;
   computed_params_ = params_;
-  stats_.clear();
-  for (const Plane& m : maps_) stats_.push_back(compute_stats(m, 64));
+  stats_ = std::move(stats);
   ++maps_generation_;
   return Status::ok();
 }

@@ -36,6 +36,7 @@
 #include "kernel_learning.h"
 #include "memory_budget.h"
 #include "platform.h"
+#include "thread_pool.h"
 
 // The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
 EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
@@ -311,6 +312,12 @@ int stage(filterlens::Kernel kernel) {
 }  // namespace
 
 extern "C" {
+
+// Threads the maps are computed with (FilterLens.build().threads): 1 in the single-thread build,
+// the shared pool's size in the pthreads build (filterlens-mt.js).
+EMSCRIPTEN_KEEPALIVE int fl_threads() {
+  return filterlens::shared_pool().size();
+}
 
 // 0: loaded. 1: failed (fl_last_error says why). 2: not a format FilterLens decodes itself; the
 // page should try the browser's decoder and call fl_load_rgba.

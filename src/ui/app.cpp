@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "imgui.h"
+#include "thread_pool.h"
 #include "version.h"
 
 namespace filterlens {
@@ -339,6 +340,11 @@ void App::draw_about_line() {
       "PyTorch's F.conv2d on the grayscale (or RGB) image, computed here in WebAssembly or "
       "natively.",
       kVersion);
+  // Which build runs (issue 11): the page picks the pthreads build when it is cross-origin
+  // isolated; natively the pool has one thread per core.
+  const int threads = shared_pool().size();
+  ImGui::TextWrapped("Computing on %d thread%s (%s).", threads, threads == 1 ? "" : "s",
+                     threads_available() ? "thread pool" : "single-thread build");
   ImGui::PopStyleColor();
 }
 

@@ -4,6 +4,10 @@
 // planes, which is the traffic any implementation must move (read 1 plane, write 3), both with
 // memcpy (in wasm: the host's copy) and with a SIMD128 loop that loads each vector once and
 // stores it three times (the least any wasm kernel can do: same loads, same stores, no arithmetic).
+// Then the page's recompute: "bank" (the fused SIMD bank alone) against "bank+stats" (the bank
+// with every map's statistics, BankRun::stats) and the old way (the bank, then the scalar
+// compute_stats_reference per map), with the ratio to the bank alone; and both over a thread
+// pool of 1, 2 and all hardware threads.
 // Prints medians (and minima: this machine's memory bandwidth is shared and noisy); asserts
 // nothing (see tests/ for correctness).
 //
@@ -18,6 +22,8 @@
 
 #include "conv2d.h"
 #include "simd128.h"
+#include "stats.h"
+#include "thread_pool.h"
 
 using namespace filterlens;
 
@@ -115,6 +121,44 @@ int main(int argc, char** argv) {
         "loop: %.2f\n",
         size, single.median_ms / fused.median_ms, fused.median_ms / floor.median_ms,
         fused.median_ms / copy_loop.median_ms);
+
+    // The recompute: bank alone, bank + statistics, per thread count.
+    std::vector<MapStats> stats;
+    const Timing old_way = time_ms(
+        [&] {
+          conv2d_bank(in, bank, params, ConvImpl::simd, out);
+          stats.clear();
+          for (const Plane& m : out) stats.push_back(compute_stats_reference(m, 64));
+        },
+        slow_reps);
+    std::printf("%-10s %-28s %10.2f %8.2f\n", size, "bank, then scalar stats", old_way.median_ms,
+                old_way.min_ms);
+    // 1, 2 and all threads, as far as this build has them (one in wasm without pthreads).
+    std::vector<int> thread_counts;
+    for (int t : {1, 2, hardware_threads()}) {
+      const int real = ThreadPool(t).size();
+      if (std::find(thread_counts.begin(), thread_counts.end(), real) == thread_counts.end())
+        thread_counts.push_back(real);
+    }
+    double bank_one = 0.0;
+    for (int threads : thread_counts) {
+      ThreadPool pool(threads);
+      BankRun plain, with_stats;
+      plain.pool = with_stats.pool = &pool;
+      with_stats.stats = &stats;
+      const Timing b =
+          time_ms([&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, plain); }, fast_reps);
+      const Timing bs = time_ms(
+          [&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, with_stats); }, fast_reps);
+      if (threads == 1) bank_one = b.median_ms;
+      char name[48];
+      std::snprintf(name, sizeof name, "bank, %d thread%s", threads, threads == 1 ? "" : "s");
+      std::printf("%-10s %-28s %10.2f %8.2f   x%.2f vs 1 thread\n", size, name, b.median_ms,
+                  b.min_ms, bank_one / b.median_ms);
+      std::snprintf(name, sizeof name, "bank+stats, %d thread%s", threads, threads == 1 ? "" : "s");
+      std::printf("%-10s %-28s %10.2f %8.2f   bank+stats / bank: %.2f\n", size, name, bs.median_ms,
+                  bs.min_ms, bs.median_ms / b.median_ms);
+    }
   }
   return 0;
 }

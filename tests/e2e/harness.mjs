@@ -10,8 +10,10 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enab
   '--no-first-run', '--disable-quic'];
 
 // Starts serve.py on `web` and resolves with {server, base} once it prints its address.
-export async function startServer(root, web) {
-  const server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', web]);
+// `args`: more serve.py options (['--no-isolation']).
+export async function startServer(root, web, args = []) {
+  const server = spawn(PYTHON, [path.join(root, 'scripts', 'serve.py'), '--port', '0', '--dir', web,
+    ...args]);
   const base = await new Promise((resolve, reject) => {
     server.stdout.on('data', d => {
       const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);

@@ -170,6 +170,20 @@ class ServeTest(unittest.TestCase):
                 self.assertNotIn("Python", server)
                 self.assertNotIn("SimpleHTTP", server)
 
+    def test_no_isolation_drops_only_coop_and_coep(self):
+        # The page's single-thread build is what a host without these headers runs (issue 11).
+        server = Server(self.web, "--no-isolation")
+        try:
+            code, headers, _ = get(server.port, "/")
+            self.assertEqual(code, 200)
+            self.assertIsNone(headers["Cross-Origin-Opener-Policy"])
+            self.assertIsNone(headers["Cross-Origin-Embedder-Policy"])
+            self.assertEqual(headers["Cross-Origin-Resource-Policy"], "same-origin")
+            self.assertIsNotNone(headers["Content-Security-Policy"])
+            self.assertEqual(headers["X-Content-Type-Options"], "nosniff")
+        finally:
+            server.stop()
+
     def test_content_security_policy(self):
         _, headers, _ = get(self.port, "/")
         text = headers["Content-Security-Policy"]

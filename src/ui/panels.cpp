@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "imgui.h"
+#include "titles.h"
 
 namespace filterlens {
 namespace {
@@ -113,8 +114,10 @@ void App::draw_panel(int index, float width, float max_height) {
   const std::vector<Plane>& maps = model_.maps();
   const Plane& plane = is_map ? maps[static_cast<std::size_t>(mi)] : model_.gray();
   const int w = plane.width, h = plane.height;
+  // `title` is the panel's id (panel_rects, tests); a person reads the preset's title.
   const std::string title =
       is_map ? model_.map_kernels()[static_cast<std::size_t>(mi)].name : "Original";
+  const std::string shown = is_map ? filter_title(title) : title;
   // On the RGB input the filters see the colour image, so the original shows it.
   const bool rgb_input = model_.input_mode() == InputMode::rgb;
   const bool show_colour = model_.display().show_colour || rgb_input;
@@ -136,11 +139,12 @@ void App::draw_panel(int index, float width, float max_height) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, row_width - 76.0f), at.y + 100.0f), true);
-    ImGui::TextUnformatted(title.c_str());
+    ImGui::TextUnformatted(shown.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
     ImGui::PopClipRect();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d x %d", title.c_str(), w, h);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s (%s), %d x %d", shown.c_str(), title.c_str(), w, h);
     ImGui::SameLine(std::max(0.0f, row_width - 70.0f));
     if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();

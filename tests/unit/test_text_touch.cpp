@@ -13,6 +13,7 @@
 
 #include "exports.h"
 #include "model.h"
+#include "titles.h"
 #include "touch.h"
 
 namespace filterlens {
@@ -213,6 +214,18 @@ TEST(TouchGesture, TapInspectsDragPansPinchZooms) {
   EXPECT_FALSE(g.update({{4, 10, 10}}, box, view));
   EXPECT_FALSE(g.update({}, box, view));
   EXPECT_FLOAT_EQ(view.cx, before.cx);
+}
+
+// ---- Titles --------------------------------------------------------------------------------
+
+TEST(Titles, EveryPresetHasATitleAndOtherNamesShowAsTheyAre) {
+  EXPECT_EQ(filter_title("edge"), "Edge detection");
+  EXPECT_EQ(filter_title("sharpen"), "Sharpen");
+  EXPECT_EQ(filter_title("blur"), "Blur");
+  for (const Kernel& k : kernel_presets()) EXPECT_NE(preset_title(k.name), nullptr) << k.name;
+  EXPECT_EQ(filter_title("edge2"), "edge2");
+  EXPECT_EQ(filter_title("Kante ä"), "Kante ä");
+  EXPECT_EQ(preset_title("Edge detection"), nullptr);
 }
 
 }  // namespace

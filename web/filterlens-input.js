@@ -126,7 +126,7 @@
   };
 
   // For tests and embedders: the UI font as built (size in CSS px, the character drawn for a
-  // missing glyph, glyph count) and whether a text field has the keyboard.
+  // missing glyph, glyph count), whether a text field has the keyboard, and the message line.
   if (window.FilterLens) {
     window.FilterLens.fontInfo = () => {
       const m = app();
@@ -139,5 +139,11 @@
       return info;
     };
     window.FilterLens.textInputActive = () => wantText;
+    // The message line as shown now: {error, status} ("" when none; Esc clears both).
+    window.FilterLens.message = () => {
+      const m = app();
+      if (!m) throw new Error('FilterLens is not running yet');
+      return { error: m.UTF8ToString(m._fl_message(0)), status: m.UTF8ToString(m._fl_message(1)) };
+    };
   }
 })();

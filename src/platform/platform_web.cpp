@@ -745,6 +745,10 @@ EMSCRIPTEN_KEEPALIVE void fl_touch(int count, const float* fingers) {
     list.push_back({static_cast<int>(fingers[3 * i]), fingers[3 * i + 1], fingers[3 * i + 2]});
   g_app->touch(list);
 }
+// The message line as shown: which 0 = the error, 1 = the status ("" when none).
+EMSCRIPTEN_KEEPALIVE const char* fl_message(int which) {
+  return which == 0 ? g_app->model().last_error().c_str() : g_app->model().status().c_str();
+}
 // The UI font: size (CSS px), the character drawn for missing glyphs, glyph count -> out[0..2].
 EMSCRIPTEN_KEEPALIVE void fl_font_info(double* out) {
   const filterlens::platform::FontInfo info = filterlens::platform::font_info();

@@ -1,7 +1,6 @@
 // create_imgui_context and draw_frame: one look and one frame loop body for both platforms, the
-// embedded UI font (ui_font.h), and the keyboard plumbing both share: key presses that last
-// less than a frame still reach ImGui, and text pasted by the platform arrives as ImGui's own
-// Ctrl+V.
+// embedded UI font (ui_font.h), and the keyboard plumbing both share: key presses shorter than a
+// frame still reach ImGui, and text pasted by the platform arrives as ImGui's own Ctrl+V.
 #include "imgui_setup.h"
 
 #include <GLFW/glfw3.h>
@@ -9,6 +8,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -52,22 +52,34 @@ void build_fonts(float pixel_ratio) {
 
 // ---- Keys shorter than a frame -------------------------------------------------------------
 // ImGui 1.86 reads key state (io.KeysDown) once a frame, so a key pressed and released between
-// two frames (a quick tap, a synthetic event) would never be seen. A release that comes before
-// any frame saw its press waits for the next frame.
-std::vector<int> g_pressed_this_frame;
-struct HeldRelease {
-  int key, scancode, mods;
+// two frames (a quick tap, a synthetic event), or pressed twice, would be seen once or not at
+// all. Key events wait in a queue; each frame takes them in order up to the second change of
+// any one key, which waits for the next frame. A modifier's release stays behind its key's.
+struct KeyEvent {
+  int key, scancode, action, mods;
 };
-std::vector<HeldRelease> g_held_releases;
+std::deque<KeyEvent> g_key_events;
+constexpr std::size_t kMaxQueuedKeys = 256;  // frames stopped (a hidden tab): catch up at once
 
 void key_callback(GLFWwindow* window, int key, int scancode, int action, int mods) {
-  if (action == GLFW_PRESS) g_pressed_this_frame.push_back(key);
-  if (action == GLFW_RELEASE && std::find(g_pressed_this_frame.begin(), g_pressed_this_frame.end(),
-                                          key) != g_pressed_this_frame.end()) {
-    g_held_releases.push_back({key, scancode, mods});
-    return;
+  if (action == GLFW_REPEAT) return;  // ImGui repeats held keys itself
+  g_key_events.push_back({key, scancode, action, mods});
+  if (g_key_events.size() > kMaxQueuedKeys) {
+    for (const KeyEvent& e : g_key_events)
+      ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
+    g_key_events.clear();
   }
-  ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+}
+
+void apply_key_events(GLFWwindow* window) {
+  std::vector<int> changed;
+  while (!g_key_events.empty()) {
+    const KeyEvent e = g_key_events.front();
+    if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
+    g_key_events.pop_front();
+    changed.push_back(e.key);
+    ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
+  }
 }
 
 // ---- Paste ---------------------------------------------------------------------------------
@@ -130,13 +142,8 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
     glfwSetKeyCallback(window, key_callback);
     latched = window;
   }
-  // The releases held back last frame happen now, before this frame reads the keys.
-  g_pressed_this_frame.clear();
-  const std::vector<HeldRelease> releases = std::move(g_held_releases);
-  g_held_releases.clear();
-  for (const HeldRelease& r : releases)
-    ImGui_ImplGlfw_KeyCallback(window, r.key, r.scancode, GLFW_RELEASE, r.mods);
   glfwPollEvents();
+  apply_key_events(window);  // this frame's share of the key events
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();

@@ -121,8 +121,11 @@ test('pasted text (a paste event into the field) replaces the selection', async 
 
 test('Ctrl+O opens the file chooser; the chosen image opens', async () => {
   const { context, page, errors } = await open();
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }),
-                                       page.keyboard.press('Control+O')]);
+  // Playwright intercepts the chooser once its listener is set up (asynchronously).
+  const choosing = page.waitForEvent('filechooser', { timeout: 5000 });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Control+O');
+  const chooser = await choosing;
   await chooser.setFiles(path.join(root, 'assets', 'chelsea.png'));
   await waitFor(page, () => /^Opened chelsea\.png$/.test(window.FilterLens.message().status),
                 'the chosen file to open');
@@ -130,6 +133,7 @@ test('Ctrl+O opens the file chooser; the chosen image opens', async () => {
   await editEdgeName(page);
   let opened = false;
   page.once('filechooser', () => { opened = true; });
+  await page.waitForTimeout(300);
   await page.keyboard.press('Control+O');
   await page.waitForTimeout(400);
   assert.equal(opened, false);
@@ -217,7 +221,10 @@ test('a touch pinch zooms about the fingers, one finger pans, a tap inspects', a
   const v = await page.evaluate(() => window.FilterLens.viewState());
   const map = await page.evaluate(() => { const m = window.FilterLens.getFeatureMaps()[0]; return { w: m.width, h: m.height }; });
   const u = v.centerX + (0.25 - 0.5) / v.zoom, w = v.centerY + (0.75 - 0.5) / v.zoom;
-  assert.deepEqual(v.hover, { filter: 0, x: Math.floor(u * map.w), y: Math.floor(w * map.h) });
+  // (Chromium may round a touch point to a whole CSS pixel: one map pixel of slack.)
+  assert.equal(v.hover.filter, 0);
+  assert.ok(Math.abs(v.hover.x - Math.floor(u * map.w)) <= 1 &&
+            Math.abs(v.hover.y - Math.floor(w * map.h)) <= 1, JSON.stringify(v.hover));
   // The zoom stayed where the pinch left it (the tap did not move the view).
   assert.ok(Math.abs(v.zoom - 3) < 0.01);
   assert.deepEqual(errors, []);

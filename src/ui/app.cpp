@@ -155,8 +155,8 @@ void App::frame() {
     ImGui::SetNextWindowFocus();
     focused_maps_ = true;
   }
-  if (ImGui::Begin("FilterLens: convolution filters as feature detectors. Drop a photo, paste "
-                   "one or press Ctrl+O; point at a map to see how its pixel is computed."
+  if (ImGui::Begin("FilterLens: convolution filters as feature detectors. Drop a photo (or "
+                   "Ctrl+O), then point at a map."
                    "###Feature maps",
                    nullptr, fixed | ImGuiWindowFlags_NoNavInputs))
     draw_panels();

@@ -138,14 +138,19 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, row_width - 76.0f), at.y + 100.0f), true);
+    // The "png" and "npy" buttons' width in the current font, so they end at the row's end.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = ImGui::CalcTextSize("png").x + ImGui::CalcTextSize("npy").x +
+                          4.0f * style.FramePadding.x + style.ItemSpacing.x;
+    ImGui::PushClipRect(
+        at, ImVec2(at.x + std::max(0.0f, row_width - buttons - 6.0f), at.y + 100.0f), true);
     ImGui::TextUnformatted(shown.c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("%dx%d", w, h);
     ImGui::PopClipRect();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s (%s), %d x %d", shown.c_str(), title.c_str(), w, h);
-    ImGui::SameLine(std::max(0.0f, row_width - 70.0f));
+    ImGui::SameLine(std::max(0.0f, row_width - buttons));
     if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();
     if (ImGui::SmallButton("npy")) save(export_map_npy(model_, mi));

@@ -19,7 +19,7 @@ packages=(
   emscripten nodejs npm
   libglfw3-dev libimgui-dev libstb-dev libsimde-dev
   libcli11-dev googletest libgtest-dev
-  chromium xvfb xauth libgl1-mesa-dri
+  chromium xvfb xauth x11-xserver-utils libgl1-mesa-dri
   python3 python3-numpy python3-torch python3-pil
   python3-matplotlib dataset-fashion-mnist fonts-dejavu-core python3-fonttools
 )

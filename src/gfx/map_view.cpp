@@ -33,6 +33,13 @@ void set_nearest(GLenum target) {
   glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 }
 
+// What the panels draw: magnified, crisp squares; minified (by less than 2x: the app uploads the
+// display level nearest the panel's size), the bilinear average of the texels around.
+void set_display_filtering(GLenum target) {
+  set_nearest(target);
+  glTexParameteri(target, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+}
+
 }  // namespace
 
 int max_texture_size() {
@@ -93,7 +100,7 @@ void MapTexture::upload(const Plane& plane) {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width_, height_, 0, GL_RED, GL_FLOAT, nullptr);
     glGenTextures(1, &rgba_);
     glBindTexture(GL_TEXTURE_2D, rgba_);
-    set_nearest(GL_TEXTURE_2D);
+    set_display_filtering(GL_TEXTURE_2D);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width_, height_, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                  nullptr);
     glGenFramebuffers(1, &fbo_);
@@ -161,7 +168,7 @@ void ImageTexture::upload(const Image& image) {
   }
   if (!tex_) glGenTextures(1, &tex_);
   glBindTexture(GL_TEXTURE_2D, tex_);
-  set_nearest(GL_TEXTURE_2D);
+  set_display_filtering(GL_TEXTURE_2D);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, image.width, image.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
                rgba.data());

@@ -1,7 +1,9 @@
 // GPU side of the panels: a feature map is uploaded once as an R32F texture and colour-mapped by
-// shaders/colormap.frag into an RGBA8 texture that ImGui draws (nearest filtering: zoomed pixels
-// stay crisp squares). Also plain RGBA8 textures for the original image. The colour map is the
-// core's Colormap; the shader is compiled with its constants and quantisation (colormap.h).
+// shaders/colormap.frag into an RGBA8 texture that ImGui draws (nearest filtering when magnified:
+// zoomed pixels stay crisp squares; bilinear when minified). The app uploads the display level
+// (display_pyramid.h) that matches the panel's size, so minification is by less than 2x. Also plain
+// RGBA8 textures for the original image. The colour map is the core's Colormap; the shader is
+// compiled with its constants and quantisation (colormap.h).
 #pragma once
 
 #include <cstdint>
@@ -55,7 +57,7 @@ class MapTexture {
   int width_ = 0, height_ = 0;
 };
 
-// An 8-bit image (1-4 channels) as an RGBA8 texture with nearest filtering.
+// An 8-bit image (1-4 channels) as an RGBA8 texture, filtered like the maps' display textures.
 class ImageTexture {
  public:
   ImageTexture() = default;

@@ -223,6 +223,7 @@ Status Model::compute_maps(const Plane& gray, const RgbPlanes& rgb) {
 void Model::fit_state_to_maps(bool new_image) {
   const int n = static_cast<int>(maps_.size());
   selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
+  if (focus_view_ >= n) focus_view_ = -1;  // the focused map is gone: back to the grid
   if (new_image) {
     // A spot on the previous image means nothing on this one.
     inspector_ = InspectorState{};
@@ -438,6 +439,16 @@ void Model::advance_animation(double seconds) {
 void Model::set_view(ViewState view) {
   view.clamp();
   view_ = view;
+}
+
+void Model::set_focus_view(int map_index) {
+  if (map_index == -1 || (map_index >= 0 && map_index < static_cast<int>(maps_.size())))
+    focus_view_ = map_index;
+}
+
+std::optional<int> Model::focus_view() const {
+  if (focus_view_ < 0 || focus_view_ >= static_cast<int>(maps_.size())) return std::nullopt;
+  return focus_view_;
 }
 
 ColorRange Model::display_range(int i) const {

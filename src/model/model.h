@@ -27,6 +27,7 @@
 
 #include "colormap.h"
 #include "conv2d.h"
+#include "display_pyramid.h"
 #include "image.h"
 #include "kernel.h"
 #include "kernel_learning.h"
@@ -71,9 +72,12 @@ struct AnimationState {
 
 struct DisplaySettings {
   Colormap colormap = Colormap::gray;
-  bool shared_scale = false;  // one range for every map instead of each its own
-  bool show_colour = false;   // the original panel in colour instead of the filters' gray
-  bool show_histograms = true;
+  bool shared_scale = false;     // one range for every map instead of each its own
+  bool show_colour = false;      // the original panel in colour instead of the filters' gray
+  bool show_histograms = false;  // off by default: the maps get the room (issue 10 point 3)
+  // How a map shown smaller than its pixels is reduced (display_pyramid.h): the mean, like
+  // matplotlib, or the extreme value of each block, which keeps an edge map's contours.
+  Reduction shrink = Reduction::mean;
 };
 
 // An output pixel of maps()[filter]; what the inspector explains and the panels mark.
@@ -203,6 +207,11 @@ class Model {
   void set_view(ViewState view);  // clamped
   const DisplaySettings& display() const { return display_; }
   void set_display(const DisplaySettings& display) { display_ = display; }
+  // The focus view: one map large next to the original instead of the grid of all. Refused
+  // (nothing changes) for an index that is not a map; -1 goes back to the grid. When the maps
+  // change and there is no such map any more, the grid again.
+  void set_focus_view(int map_index);
+  std::optional<int> focus_view() const;
   // What black and white (or blue and red) stand for on map i, under the display settings.
   ColorRange display_range(int map_index) const;
 
@@ -306,6 +315,7 @@ class Model {
   ConvParams computed_params_;
   std::vector<Plane> maps_;
   std::vector<MapStats> stats_;
+  int focus_view_ = -1;
   double last_compute_ms_ = 0.0;
   std::uint64_t image_generation_ = 0, maps_generation_ = 0;
 

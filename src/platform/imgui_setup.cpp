@@ -23,7 +23,7 @@ namespace filterlens::platform {
 
 namespace {
 
-constexpr float kFontSize = 15.0f;  // CSS pixels (logical units)
+constexpr float kFontSize = 14.0f;  // CSS pixels (logical units)
 
 float g_font_ratio = 0.0f;  // the pixel ratio the font atlas was rasterised at
 
@@ -148,13 +148,18 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   if (geometry && geometry->width > 0 && geometry->height > 0) {
-    // GLFW's cursor position is in framebuffer pixels here; ImGui works in logical units.
+    // ImGui works in logical units; GLFW's cursor position is in framebuffer pixels (the web) or
+    // screen coordinates (the desktop: mouse_scale).
     const ImVec2 scale(geometry->fb_width / geometry->width,
                        geometry->fb_height / geometry->height);
     io.DisplaySize = ImVec2(geometry->width, geometry->height);
     io.DisplayFramebufferScale = scale;
-    if (io.MousePos.x > -FLT_MAX && scale.x > 0 && scale.y > 0)
-      io.MousePos = ImVec2(io.MousePos.x / scale.x, io.MousePos.y / scale.y);
+    if (io.MousePos.x > -FLT_MAX && scale.x > 0 && scale.y > 0) {
+      io.MousePos =
+          geometry->mouse_scale > 0
+              ? ImVec2(io.MousePos.x * geometry->mouse_scale, io.MousePos.y * geometry->mouse_scale)
+              : ImVec2(io.MousePos.x / scale.x, io.MousePos.y / scale.y);
+    }
   }
   // A paste the platform reported: ImGui pastes on Ctrl+V, which the person's keys may not have
   // pressed (a menu's Paste, a synthetic event) or ImGui may not have seen down.

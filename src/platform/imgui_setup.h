@@ -46,6 +46,10 @@ FontInfo font_info();
 struct FrameGeometry {
   float width = 0, height = 0;      // logical units (CSS pixels)
   int fb_width = 0, fb_height = 0;  // framebuffer pixels
+  // Logical units per unit of GLFW's cursor position; 0: the cursor is in framebuffer pixels
+  // (the web's canvas). On the desktop GLFW reports it in screen coordinates, which are
+  // framebuffer pixels on X11 and Windows but points on macOS.
+  float mouse_scale = 0;
 };
 
 // Polls events, runs app.frame() and draws it into the window's framebuffer (not swapped);

@@ -9,6 +9,7 @@
 // texture read back (NAME.gpu.png) beside the app's exports (NAME.png, NAME.npy), so the test
 // can check that the screen shows the export's bytes.
 #include <GLFW/glfw3.h>
+#include <algorithm>
 
 #include <cstdio>
 #include <cstring>
@@ -119,6 +120,28 @@ void load_cnn_files(filterlens::App& app) {
   app.set_training_data(files[0], files[1], files[2], files[3]);
 }
 
+// The window's geometry at its monitor's content scale (glfwGetWindowContentScale: 2 on a "200%"
+// screen): the UI keeps its logical size, drawn with scale x the pixels. (Desktop only:
+// Emscripten's GLFW has no content scale; the page passes the canvas's geometry instead.)
+filterlens::platform::FrameGeometry desktop_geometry(GLFWwindow* window) {
+  float sx = 1.0f, sy = 1.0f;
+  glfwGetWindowContentScale(window, &sx, &sy);
+  if (!(sx > 0.0f)) sx = 1.0f;
+  if (!(sy > 0.0f)) sy = 1.0f;
+  int ww = 0, wh = 0, fw = 0, fh = 0;
+  glfwGetWindowSize(window, &ww, &wh);
+  glfwGetFramebufferSize(window, &fw, &fh);
+  filterlens::platform::FrameGeometry g;
+  g.fb_width = fw;
+  g.fb_height = fh;
+  // Logical size = pixels / content scale: on X11 at 2, a 2560-pixel window is 1280 units; on
+  // macOS the framebuffer is already 2x the window's points, which come out as the units.
+  g.width = static_cast<float>(fw) / sx;
+  g.height = static_cast<float>(fh) / sy;
+  g.mouse_scale = ww > 0 ? g.width / static_cast<float>(ww) : 1.0f;
+  return g;
+}
+
 // The window's pixels as PNG, and next to it (FILE.png -> FILE.json) where each panel is.
 bool save_screenshot(const std::string& path, int width, int height) {
   std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
@@ -201,6 +224,9 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+  // At a content scale of 2 (X11's Xft.dpi 192, Windows at 200%) the window opens at twice the
+  // pixels, so the UI keeps its size; macOS scales by itself.
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
   const std::string title = std::string("FilterLens ") + filterlens::kVersion;
   GLFWwindow* window = glfwCreateWindow(1280, 800, title.c_str(), nullptr, nullptr);
   if (!window) {
@@ -212,7 +238,9 @@ int main(int argc, char** argv) {
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
 
-  filterlens::platform::create_imgui_context(1.0f);
+  float content_scale = 1.0f, unused = 1.0f;
+  glfwGetWindowContentScale(window, &content_scale, &unused);
+  filterlens::platform::create_imgui_context(content_scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -229,7 +257,11 @@ int main(int argc, char** argv) {
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {
     int fw = 0, fh = 0;
-    filterlens::platform::draw_frame(window, app, fw, fh);
+    // The monitor's content scale: UI in logical units, the font rasterised at the scale (the
+    // window may move to a monitor with another one).
+    const filterlens::platform::FrameGeometry geometry = desktop_geometry(window);
+    filterlens::platform::set_font_pixel_ratio(geometry.fb_width / std::max(1.0f, geometry.width));
+    filterlens::platform::draw_frame(window, app, fw, fh, &geometry);
     if (!screenshot.empty() && ++frame >= frames) {
       const bool ok = save_screenshot(screenshot, fw, fh);
       std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",

@@ -35,8 +35,13 @@ App::ViewState App::view_state() const {
 }
 
 Image App::read_back_map(int i) const {
-  if (i < 0 || i >= static_cast<int>(map_textures_.size())) return {};
-  return map_textures_[static_cast<std::size_t>(i)]->read_back();
+  if (!graphics_ready_ || i < 0 || i >= static_cast<int>(model_.maps().size())) return {};
+  // The whole map at full resolution, colour-mapped by the same pass the panels use (the panel's
+  // own texture may be a smaller display level).
+  gfx::MapTexture full;
+  full.upload(model_.maps()[static_cast<std::size_t>(i)]);
+  full.colorize(program_, model_.display().colormap, model_.display_range(i));
+  return full.read_back();
 }
 
 void App::save(const Result<ExportFile>& file) {
@@ -66,38 +71,100 @@ void App::open_path(const std::string& path) {
 
 void App::sync_textures() {
   if (!graphics_ready_) return;
-  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation()) {
+  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation() ||
+      uploaded_shrink_ != model_.display().shrink) {
     uploaded_maps_ = model_.maps_generation();
     uploaded_image_ = model_.image_generation();
+    uploaded_shrink_ = model_.display().shrink;
     upload_textures();
   }
+  upload_display_levels();
   if (colours_dirty_) colorize_all();
 }
 
 void App::upload_textures() {
-  const Plane& gray = model_.gray();
-  const std::vector<Plane>& maps = model_.maps();
-  const int max_side = gfx::max_texture_size();
-  if (gray.width > max_side || gray.height > max_side) {
-    // The maps are computed (inspector, exports and the API work); only the GPU cannot hold them.
-    model_.report_error("This image is " + std::to_string(gray.width) + " x " +
-                        std::to_string(gray.height) + ", larger than this GPU can show (" +
-                        std::to_string(max_side) +
-                        " pixels a side). Its maps are computed and can be "
-                        "exported; for display, open a smaller version.");
-    for (auto& t : map_textures_) t->destroy();
+  // New maps or a new image: every texture is uploaded again, at the level its panel wants.
+  const std::size_t n = model_.maps().size();
+  while (map_textures_.size() < n) map_textures_.push_back(std::make_unique<gfx::MapTexture>());
+  map_textures_.resize(n);
+  map_levels_.assign(n, -1);
+  original_level_ = -1;
+  if (model_.gray().empty()) {
     gray_texture_.destroy();
     colour_texture_.destroy();
-    return;
   }
-  while (map_textures_.size() < maps.size())
-    map_textures_.push_back(std::make_unique<gfx::MapTexture>());
-  map_textures_.resize(maps.size());
-  for (std::size_t i = 0; i < maps.size(); ++i) map_textures_[i]->upload(maps[i]);
-  if (!gray.empty()) {
+}
+
+int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) const {
+  const std::size_t p = static_cast<std::size_t>(panel_index);
+  // Before a panel is drawn: a guess, a quarter of the window (the grid's usual panel).
+  const ImGuiIO& io = ImGui::GetIO();
+  const float screen = p < panel_device_width_.size() && panel_device_width_[p] > 0.0f
+                           ? panel_device_width_[p]
+                           : io.DisplaySize.x * io.DisplayFramebufferScale.x * 0.25f;
+  // Zoomed in, the panel shows 1 / zoom of the image's width.
+  const double visible = plane.width / static_cast<double>(model_.view().zoom);
+  int level = display_level(visible, screen);
+  // Kept contours must reach the screen: a level no wider than the panel, so that every texel
+  // (a 1-texel line among them) covers at least one screen pixel; sampling a wider level would
+  // step over some.
+  if (reduction == Reduction::extreme && std::ldexp(visible, -level) > screen + 0.5) ++level;
+  // A side longer than the GPU allows is shown at the first level that fits.
+  const int max_side = gfx::max_texture_size();
+  while (level < 30 && std::max(std::ceil(std::ldexp(double(plane.width), -level)),
+                                std::ceil(std::ldexp(double(plane.height), -level))) > max_side)
+    ++level;
+  return level;
+}
+
+namespace {
+
+// Level `level` of `plane` (display_pyramid.h); the levels between are dropped as soon as the
+// next is made, so only the one shown stays in memory (on the GPU).
+Plane plane_level(const Plane& plane, int level, Reduction reduction, float centre) {
+  if (level == 0) return plane;
+  Plane out = halve(plane, reduction, centre);
+  for (int k = 1; k < level; ++k) out = halve(out, reduction, centre);
+  return out;
+}
+
+Image image_level(const Image& image, int level) {
+  if (level == 0) return image;
+  Image out = halve(image);
+  for (int k = 1; k < level; ++k) out = halve(out);
+  return out;
+}
+
+}  // namespace
+
+void App::upload_display_levels() {
+  const std::vector<Plane>& maps = model_.maps();
+  const std::vector<MapStats>& stats = model_.stats();
+  for (std::size_t i = 0; i < maps.size() && i < map_textures_.size(); ++i) {
+    const int level = wanted_level(maps[i], static_cast<int>(i) + 1, model_.display().shrink);
+    if (level == map_levels_[i]) continue;
+    // The extreme reduction keeps the values farthest from the map's mean: its contours.
+    const float centre = i < stats.size() ? static_cast<float>(stats[i].mean) : 0.0f;
+    if (level == 0) {
+      map_textures_[i]->upload(maps[i]);
+    } else {
+      map_textures_[i]->upload(plane_level(maps[i], level, model_.display().shrink, centre));
+    }
+    map_levels_[i] = level;
+    colours_dirty_ = true;
+  }
+  const Plane& gray = model_.gray();
+  if (gray.empty()) return;
+  const int level = wanted_level(gray, 0, Reduction::mean);
+  if (level == original_level_) return;
+  // The original is a photograph: always the mean, like any image viewer.
+  if (level == 0) {
     gray_texture_.upload(gray);
-    colour_texture_.upload(model_.source());
+  } else {
+    gray_texture_.upload(plane_level(gray, level, Reduction::mean, 0.0f));
   }
+  colour_texture_.upload(image_level(model_.source(), level));
+  original_level_ = level;
   colours_dirty_ = true;
 }
 
@@ -128,7 +195,9 @@ void App::frame() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
   // The bottom tabs keep at least room for their tab bar, the maps at least 120 pixels.
-  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.3f);
+  // The default leaves the maps about three quarters of the height (at 1280x800 the original and
+  // three maps then cover over a quarter of the window).
+  if (inspector_height_ < 0.0f) inspector_height_ = std::min(300.0f, vp->WorkSize.y * 0.27f);
   inspector_height_ =
       std::clamp(inspector_height_, 60.0f, std::max(60.0f, vp->WorkSize.y - 120.0f));
   // Collapsed, the bottom window keeps only its tab bar (with the button that opens it again).
@@ -240,9 +309,9 @@ void App::draw_split_handle() {
 // ----- Controls ---------------------------------------------------------------------------------
 
 void App::draw_message_area() {
-  // A fixed height whatever the message (three lines; a longer one scrolls inside), so a
+  // A fixed height whatever the message (two lines; a longer one scrolls inside), so a
   // message coming or going never moves the controls below it.
-  const float height = 3.0f * ImGui::GetTextLineHeightWithSpacing() + 4.0f;
+  const float height = 2.0f * ImGui::GetTextLineHeightWithSpacing() + 2.0f;
   ImGui::BeginChild("message", ImVec2(0, height), false);
   if (!model_.last_error().empty()) {
     if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
@@ -258,8 +327,7 @@ void App::draw_message_area() {
   } else {  // nothing to say: the keys
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped(
-        "Keys: Ctrl+O open, + and - zoom, 0 fit, arrows move the inspected pixel, Esc "
-        "dismisses a message, Tab moves between fields.");
+        "Keys: Ctrl+O open, + - zoom, 0 fit, arrows move the inspected pixel, Esc dismisses.");
     ImGui::PopStyleColor();
   }
   ImGui::EndChild();
@@ -297,9 +365,9 @@ void App::draw_image_section() {
     ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source.width, source.height,
                         source.channels, source.channels == 1 ? "" : "s", model_.last_compute_ms());
   }
-  ImGui::TextWrapped("Drop an image anywhere, or paste one.");
   const bool open_image = ImGui::Button("Open image...");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("or press Ctrl+O (Cmd+O on a Mac)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("or press Ctrl+O (Cmd+O on a Mac), drop an image anywhere, or paste one");
   ImGui::SameLine();
   // The same dialog and drop path: the app tells a tensor file from an image by its content.
   const bool open_filters = track(ImGui::Button("Open filters..."), "Open filters...");
@@ -549,6 +617,16 @@ void App::draw_display_section() {
   ImGui::Checkbox("original in colour", &d.show_colour);
   ImGui::SameLine();
   ImGui::Checkbox("histograms", &d.show_histograms);
+  // Shrunk maps: each screen pixel the mean of the map's pixels under it (smooth, like
+  // matplotlib), or their extreme (an edge map's thin contours stay visible).
+  bool contours = d.shrink == Reduction::extreme;
+  if (track(ImGui::Checkbox("keep contours when shrunk", &contours), "shrink/contours"))
+    d.shrink = contours ? Reduction::extreme : Reduction::mean;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "A map shown smaller than its pixels: off, each screen pixel is the mean of the\n"
+        "pixels under it (smooth, like matplotlib); on, the one farthest from the map's mean,\n"
+        "so thin edges stay visible instead of averaging away.");
   model_.set_display(d);
   filterlens::ViewState v = model_.view();
   ImGui::SetNextItemWidth(-110.0f);

@@ -125,6 +125,11 @@ class App {
  private:
   void sync_textures();  // uploads / colour-maps what changed in the model since the last frame
   void upload_textures();
+  // Puts each map and the original on the GPU at the display level its panel wants
+  // (display_pyramid.h): about one texel per device pixel, the full resolution only when zoomed
+  // in that far, and never over the GPU's texture size.
+  void upload_display_levels();
+  int wanted_level(const Plane& plane, int panel_index, Reduction reduction) const;
   void colorize_all();
 
   void handle_keys();  // input.cpp: the keyboard shortcuts
@@ -174,6 +179,13 @@ class App {
   std::uint64_t uploaded_maps_ = ~std::uint64_t{0};  // the model's maps_generation() on the GPU
   std::uint64_t uploaded_image_ = ~std::uint64_t{0};
   bool colours_dirty_ = true;
+  // The display level on the GPU per map, and of the original (gray and colour): -1 for none yet.
+  std::vector<int> map_levels_;
+  int original_level_ = -1;
+  Reduction uploaded_shrink_ = Reduction::mean;
+  // Each panel's image width in device pixels as last drawn (0: not drawn yet); index 0 is the
+  // original, i + 1 map i.
+  std::vector<float> panel_device_width_;
   // The learning panel's two maps and the KernelLearning generation they show.
   gfx::MapTexture learn_map_texture_, learn_target_texture_;
   std::uint64_t learn_uploaded_ = ~std::uint64_t{0};

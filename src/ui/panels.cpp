@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "app.h"
 #include "imgui.h"
@@ -47,6 +48,18 @@ void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int
   }
 }
 
+// `text` cut (with an ellipsis, at a UTF-8 character boundary) to fit `width`.
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  std::string s = text;
+  while (!s.empty()) {
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty()) s.pop_back();
+    if (ImGui::CalcTextSize((s + "\xE2\x80\xA6").c_str()).x <= width) return s + "\xE2\x80\xA6";
+  }
+  return s;
+}
+
 }  // namespace
 
 void App::draw_panels() {
@@ -60,7 +73,14 @@ void App::draw_panels() {
   // map area: each panel is as wide as its column or as tall as its row allows, whichever binds
   // first for the image's aspect (or, when no count leaves a usable height, panels no narrower
   // than kMinPanelWidth, scrolled).
-  const int n = 1 + static_cast<int>(model_.maps().size());
+  // The panels shown: the original and every map, or (the focus view) the original and one map.
+  std::vector<int> shown{0};
+  if (const std::optional<int> focus = model_.focus_view()) {
+    shown.push_back(*focus + 1);
+  } else {
+    for (int i = 1; i <= static_cast<int>(model_.maps().size()); ++i) shown.push_back(i);
+  }
+  const int n = static_cast<int>(shown.size());
   const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float aspect = float(gray.height) / float(std::max(1, gray.width));
@@ -95,11 +115,12 @@ void App::draw_panels() {
         1, std::min(n, static_cast<int>((avail.x + spacing.x) / (kMinPanelWidth + spacing.x))));
     width = std::floor((avail.x - spacing.x * (cols - 1)) / cols);
   }
-  for (int i = 0; i < n; ++i) {
-    // A panel's buttons may change the model (an export failing reports an error, nothing
-    // more), so the number of maps is checked again on every panel.
+  for (int k = 0; k < n; ++k) {
+    const int i = shown[static_cast<std::size_t>(k)];
+    // A panel's buttons may change the model (an export failing reports an error, leaving the
+    // focus view), so the number of maps is checked again on every panel.
     if (i > static_cast<int>(model_.maps().size())) break;
-    if (i % cols) ImGui::SameLine();
+    if (k % cols) ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushID(i);
     draw_panel(i, width, found_fit ? row_height : max_height);
@@ -138,19 +159,35 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    // The "png" and "npy" buttons' width in the current font, so they end at the row's end.
+    // The "focus", "png" and "npy" buttons' width in the current font, so they end at the
+    // row's end.
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float buttons = ImGui::CalcTextSize("png").x + ImGui::CalcTextSize("npy").x +
-                          4.0f * style.FramePadding.x + style.ItemSpacing.x;
-    ImGui::PushClipRect(
-        at, ImVec2(at.x + std::max(0.0f, row_width - buttons - 6.0f), at.y + 100.0f), true);
-    ImGui::TextUnformatted(shown.c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%dx%d", w, h);
+    const float buttons = ImGui::CalcTextSize("focus").x + ImGui::CalcTextSize("png").x +
+                          ImGui::CalcTextSize("npy").x + 6.0f * style.FramePadding.x +
+                          2.0f * style.ItemSpacing.x;
+    // Cut to fit (a clip alone would still widen the column by the text's full width).
+    const float room = std::max(0.0f, row_width - buttons - 6.0f);
+    const std::string dims = std::to_string(w) + "x" + std::to_string(h);
+    const float dims_w = ImGui::CalcTextSize(dims.c_str()).x + style.ItemSpacing.x;
+    const bool with_dims = ImGui::CalcTextSize(shown.c_str()).x + dims_w <= room;
+    ImGui::PushClipRect(at, ImVec2(at.x + room, at.y + 100.0f), true);
+    ImGui::TextUnformatted(fit_text(shown, room).c_str());
+    if (with_dims) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", dims.c_str());
+    }
     ImGui::PopClipRect();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s (%s), %d x %d", shown.c_str(), title.c_str(), w, h);
     ImGui::SameLine(std::max(0.0f, row_width - buttons));
+    // The focus view: this map large next to the original; the same button goes back.
+    const bool focused = model_.focus_view() == mi;
+    if (track(ImGui::SmallButton(focused ? " all " : "focus"), "focus/" + title))
+      model_.set_focus_view(focused ? -1 : mi);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(focused ? "Back to all the maps"
+                                : "Show this map large, next to the original");
+    ImGui::SameLine();
     if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
     ImGui::SameLine();
     if (ImGui::SmallButton("npy")) save(export_map_npy(model_, mi));
@@ -167,6 +204,11 @@ void App::draw_panel(int index, float width, float max_height) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("view", size);
   panel_rects_.push_back({title, p0.x, p0.y, size.x, size.y});
+  // The display level of the next upload follows the panel's size on screen.
+  if (panel_device_width_.size() <= static_cast<std::size_t>(index))
+    panel_device_width_.resize(static_cast<std::size_t>(index) + 1, 0.0f);
+  panel_device_width_[static_cast<std::size_t>(index)] =
+      size.x * ImGui::GetIO().DisplayFramebufferScale.x;
   const bool hovered = ImGui::IsItemHovered();
   const bool dragging =
       ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f);

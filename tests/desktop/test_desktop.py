@@ -18,11 +18,19 @@ APP = os.environ.get("FILTERLENS_APP", "")
 ARTIFACTS = os.environ.get("FILTERLENS_ARTIFACTS", "")
 
 
-def screenshot(*args):
+def screenshot(*args, dpi=None):
+    """Runs the app under Xvfb; with `dpi`, X's Xft.dpi is set first (GLFW's content scale is
+    dpi / 96), on a screen large enough for the scaled window (-noreset keeps the resource after
+    xrdb disconnects)."""
     out = os.path.join(tempfile.mkdtemp(prefix="filterlens-desktop-"), "window.png")
-    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", APP, *args,
-                           "--screenshot", out, "--frames", "6"],
-                          capture_output=True, text=True, timeout=120)
+    app = [APP, *args, "--screenshot", out, "--frames", "6"]
+    if dpi is None:
+        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *app]
+    else:
+        script = f'echo "Xft.dpi: {dpi}" | xrdb -nocpp -merge && exec "$@"'
+        cmd = ["xvfb-run", "-a", "-s", "-screen 0 2600x1700x24 -noreset",
+               "sh", "-c", script, "sh", *app]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     return out, proc
 
 
@@ -56,6 +64,32 @@ class DesktopSmokeTest(unittest.TestCase):
         if ARTIFACTS:
             os.makedirs(ARTIFACTS, exist_ok=True)
             shutil.copy(shot, os.path.join(ARTIFACTS, "desktop.png"))
+
+    def test_content_scale_two_keeps_the_layout_with_twice_the_pixels(self):
+        # A "200%" monitor (Xft.dpi 192: glfwGetWindowContentScale 2): the window opens at twice
+        # the pixels and the UI keeps its logical layout, so every panel is where it is at 1x.
+        if not shutil.which("xrdb"):
+            self.fail("xrdb is missing: scripts/setup.sh installs x11-xserver-utils")
+        path = save(synthetic_rgb(240, 160, 5), ".png")
+        layouts = {}
+        for dpi in (None, 192):
+            shot, proc = screenshot(path, dpi=dpi)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            window = np.asarray(Image.open(shot).convert("L")).astype(float)
+            scale = 1 if dpi is None else 2
+            self.assertEqual(window.shape, (800 * scale, 1280 * scale))
+            with open(os.path.splitext(shot)[0] + ".json") as f:
+                panels = json.load(f)
+            layouts[scale] = panels
+            for p in panels:
+                x, y, w, h = (int(round(p[k] * scale)) for k in ("x", "y", "width", "height"))
+                self.assertGreater(window[y:y + h, x:x + w].std(), 8.0, f"{p['name']} at {scale}x")
+            if ARTIFACTS and scale == 2:
+                shutil.copy(shot, os.path.join(ARTIFACTS, "desktop-scale2.png"))
+        self.assertEqual([p["name"] for p in layouts[2]], [p["name"] for p in layouts[1]])
+        for a, b in zip(layouts[1], layouts[2]):
+            for k in ("x", "y", "width", "height"):
+                self.assertAlmostEqual(a[k], b[k], delta=2.0, msg=f"{a['name']} {k}")
 
     def test_gpu_colours_are_the_exported_pngs_and_matplotlibs(self):
         # The colour-map pass's pixels, read back from the GPU, against the app's PNG export and

@@ -68,15 +68,22 @@ async function assertReachable(page, got, width, height, where) {
   const sidebar = got.controls.reduce((w, r) => Math.max(w, r.x + r.width), 0);
   for (const r of below)
     assert.ok(r.x >= -1 && r.x + r.width <= sidebar + 1 && r.y > 0, `${where}: control '${r.name}' at ${JSON.stringify(r)} is cut off`);
-  await page.mouse.move(20, height / 2);
-  for (let i = 0; i < 20; ++i) await page.mouse.wheel(0, 200);
+  // The sidebar and the bottom tabs each scroll (the wheel over each).
+  const bottom = got.panels.reduce((x, p) => Math.min(x, p.x), width) + 20;
+  for (const [x, y] of [[20, height / 2], [bottom, height - 12]]) {
+    await page.mouse.move(x, y);
+    for (let i = 0; i < 20; ++i) await page.mouse.wheel(0, 200);
+  }
   await page.waitForTimeout(400);
   const scrolled = await page.evaluate(() => window.FilterLens.controls());
   for (const r of below) {
     const now = scrolled.find(c => c.name === r.name);
     assert.ok(now && inside(now, width, height), `${where}: control '${r.name}' out of reach even scrolled: ${JSON.stringify(now)}`);
   }
-  for (let i = 0; i < 20; ++i) await page.mouse.wheel(0, -200);  // back to the top
+  for (const [x, y] of [[20, height / 2], [bottom, height - 12]]) {  // back to the top
+    await page.mouse.move(x, y);
+    for (let i = 0; i < 20; ++i) await page.mouse.wheel(0, -200);
+  }
   await page.waitForTimeout(400);
 }
 
@@ -176,8 +183,9 @@ test('maps fill the window: the grid picks the largest panels, the tabs fold awa
   const folded = await coverage(page);
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-tabs-folded.png') });
   console.log(`original + 3 maps cover ${(100 * withTabs).toFixed(1)}% of 1280x800 with the tabs, ${(100 * folded).toFixed(1)}% with them folded`);
+  assert.ok(withTabs >= 0.25, `the panels cover ${withTabs} of the window with the tabs open`);
   assert.ok(folded >= 0.25, `the panels cover ${folded} of the window with the tabs folded`);
-  assert.ok(folded > withTabs * 1.5);
+  assert.ok(folded > withTabs * 1.3);
   await assertReachable(page, await layout(page), 1280, 800, 'tabs folded');
   for (const [w, h] of [[1, 2000], [2000, 1], [3000, 2]]) {
     await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'thin.png'), png(w, h));
@@ -186,6 +194,116 @@ test('maps fill the window: the grid picks the largest panels, the tabs fold awa
     assert.equal(got.panels.length, 4, `${w}x${h}`);
     await assertReachable(page, got, 1280, 800, `a ${w}x${h} image`);
   }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+// Standard deviation and mean of the gray levels in a screenshot file (PIL).
+function levels(file) {
+  return JSON.parse(execFileSync(PYTHON, ['-c', `
+import json, sys
+from PIL import Image, ImageStat
+s = ImageStat.Stat(Image.open(sys.argv[1]).convert('L'))
+print(json.dumps({'mean': s.mean[0], 'std': s.stddev[0]}))`, file], { encoding: 'utf8' }));
+}
+
+test('minified maps are smooth (display levels averaged, like antialiased imshow), magnified ones crisp pixels', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  // A 1-pixel checkerboard: shrunk to a third, sampling one texel in three gives a pattern of 0s
+  // and 255s; averaging gives an even mid gray. Its sharpen map is a checkerboard too.
+  const checker = [...execFileSync(PYTHON, ['-c', `
+import io, sys
+from PIL import Image
+im = Image.new('L', (1200, 900))
+im.putdata([255 * ((x + y) % 2) for y in range(900) for x in range(1200)])
+b = io.BytesIO(); im.save(b, 'PNG'); sys.stdout.buffer.write(b.getvalue())`])];
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'checker.png'), checker);
+  await page.waitForTimeout(500);
+  const panels = await page.evaluate(() => window.FilterLens.panels());
+  for (const name of ['Original', 'sharpen']) {
+    const p = panels.find(q => q.name === name);
+    assert.ok(p && p.width < 600, `${name}: ${JSON.stringify(p)}`);  // minified (1200 px wide)
+    const file = path.join(ARTIFACTS, `web-minified-${name}.png`);
+    await page.screenshot({ path: file, clip: { x: p.x + 4, y: p.y + 4, width: p.width - 8, height: p.height - 8 } });
+    const l = levels(file);
+    assert.ok(l.std < 25 && l.mean > 90 && l.mean < 165, `${name} minified: ${JSON.stringify(l)}`);
+  }
+  // Zoomed in far (the wheel over the original), pixels are crisp: 0s and 255s again.
+  const o = panels.find(q => q.name === 'Original');
+  await page.mouse.move(o.x + o.width / 2, o.y + o.height / 2);
+  for (let i = 0; i < 40; ++i) await page.mouse.wheel(0, -100);
+  await page.waitForTimeout(500);
+  const zoomed = path.join(ARTIFACTS, 'web-magnified-Original.png');
+  await page.screenshot({ path: zoomed, clip: { x: o.x + 4, y: o.y + 4, width: o.width - 8, height: o.height - 8 } });
+  const z = levels(zoomed);
+  assert.ok(z.std > 80, `magnified: ${JSON.stringify(z)}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Clicks a control by its id (FilterLens.controls()) as a person would.
+async function clickControl(page, name) {
+  const c = await page.evaluate(n => window.FilterLens.controls().find(c => c.name === n), name);
+  assert.ok(c, `no control ${name}`);
+  await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+  await page.waitForTimeout(400);
+}
+
+test('"keep contours when shrunk": a 1-pixel line stays bright in a shrunk map instead of averaging away', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  // 2400 x 1600 black with one white column: the map of a 1 x 1 weight of 1 is the image itself,
+  // shown at about a seventh (display level 2 or 3).
+  const line = [...execFileSync(PYTHON, ['-c', `
+import io, sys
+from PIL import Image
+im = Image.new('L', (2400, 1600))
+im.paste(255, (1201, 0, 1202, 1600))
+b = io.BytesIO(); im.save(b, 'PNG'); sys.stdout.buffer.write(b.getvalue())`])];
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'line.png'), line);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: [{ name: 'same', weights: [[1]] }] }));
+  await page.waitForTimeout(500);
+  const brightest = async mode => {
+    const p = (await page.evaluate(() => window.FilterLens.panels())).find(q => q.name === 'same');
+    assert.ok(p && p.width < 600, JSON.stringify(p));
+    const file = path.join(ARTIFACTS, `web-shrunk-line-${mode}.png`);
+    await page.screenshot({ path: file, clip: { x: p.x + 4, y: p.y + 4, width: p.width - 8, height: p.height - 8 } });
+    return Number(execFileSync(PYTHON, ['-c', `
+import sys
+from PIL import Image
+print(max(Image.open(sys.argv[1]).convert('L').getdata()))`, file], { encoding: 'utf8' }));
+  };
+  const mean = await brightest('mean');
+  await clickControl(page, 'shrink/contours');
+  const kept = await brightest('contours');
+  console.log(`a 1-px line shrunk about 7x: brightest ${mean} averaged, ${kept} with contours kept`);
+  assert.ok(mean < 160, `averaged: ${mean}`);
+  assert.ok(kept > 240, `contours kept: ${kept}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the focus view shows one map large next to the original, and goes back', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  const before = await page.evaluate(() => window.FilterLens.panels());
+  assert.deepEqual(before.map(p => p.name), ['Original', 'edge', 'sharpen', 'blur']);
+  await clickControl(page, 'focus/sharpen');
+  const focused = await page.evaluate(() => window.FilterLens.panels());
+  assert.deepEqual(focused.map(p => p.name), ['Original', 'sharpen']);
+  assert.ok(focused[1].width * focused[1].height > 1.5 * before[2].width * before[2].height,
+            `${JSON.stringify(focused[1])} vs ${JSON.stringify(before[2])}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-focus-view.png') });
+  await assertReachable(page, await layout(page), 1280, 800, 'focus view');
+  await clickControl(page, 'focus/sharpen');
+  assert.deepEqual((await page.evaluate(() => window.FilterLens.panels())).map(p => p.name),
+                   ['Original', 'edge', 'sharpen', 'blur']);
+  // Focused on a map that a new bank no longer has: the grid again.
+  await clickControl(page, 'focus/blur');
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge'] }));
+  await page.waitForTimeout(300);
+  assert.deepEqual((await page.evaluate(() => window.FilterLens.panels())).map(p => p.name), ['Original', 'edge']);
   assert.deepEqual(errors, []);
   await page.close();
 });

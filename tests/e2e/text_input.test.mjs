@@ -238,7 +238,7 @@ test('screenshots with the UI font at pixel ratio 1 and 2', async () => {
                                                    deviceScaleFactor: ratio });
     await page.screenshot({ path: path.join(ARTIFACTS, `web-font-dpr${ratio}.png`) });
     const font = await page.evaluate(() => window.FilterLens.fontInfo());
-    assert.equal(font.size, 15);
+    assert.equal(font.size, 14);
     assert.deepEqual(errors, []);
     await context.close();
   }

@@ -394,6 +394,28 @@ TEST(ModelView, ZoomKeepsThePointUnderTheCursorAndNewImagesFit) {
   EXPECT_FLOAT_EQ(model.view().zoom, 1.0f);
 }
 
+TEST(ModelView, FocusViewNamesAMapThatExistsOrNone) {
+  Model model;
+  EXPECT_FALSE(model.focus_view().has_value());
+  model.set_focus_view(0);  // no maps yet: refused
+  EXPECT_FALSE(model.focus_view().has_value());
+  load_ok(model, 20, 20);
+  model.set_focus_view(2);
+  EXPECT_EQ(model.focus_view(), 2);
+  model.set_focus_view(3);  // not a map: nothing changes
+  model.set_focus_view(-7);
+  EXPECT_EQ(model.focus_view(), 2);
+  load_ok(model, 9, 9, "other.png");  // a new image keeps the same filters: still focused
+  EXPECT_EQ(model.focus_view(), 2);
+  ASSERT_TRUE(model.set_bank(presets({"blur", "edge"}), ConvParams{}));  // map 2 is gone
+  EXPECT_FALSE(model.focus_view().has_value());
+  ASSERT_TRUE(model.set_bank(default_bank(), ConvParams{}));  // and it does not come back
+  EXPECT_FALSE(model.focus_view().has_value());
+  model.set_focus_view(1);
+  model.set_focus_view(-1);
+  EXPECT_FALSE(model.focus_view().has_value());
+}
+
 // ---- Exports as bytes -------------------------------------------------------------------------
 
 TEST(ModelExport, MapNpyAndGrayNpyDecodeToTheFloats) {

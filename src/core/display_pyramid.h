@@ -1,0 +1,34 @@
+// Display levels: a map (or the original) halved again and again, so a panel shows a texture of
+// about its own size instead of sampling a few of the full resolution's pixels (the speckle of
+// nearest sampling) and the GPU holds only what the panel shows.
+//
+// Level 0 is the plane itself; level k + 1 halves level k: output (x, y) reduces the input block
+// [2x, 2x + 2) x [2y, 2y + 2), cut at the right and bottom edges of odd sizes (a 1 x 2, 2 x 1 or
+// 1 x 1 block); sizes are ceil(w / 2) x ceil(h / 2). Two reductions:
+//   mean     the block's average (like matplotlib's antialiased imshow, or a GL mip chain);
+//   extreme  the block's value farthest from `centre` (the first such in raster order): keeps the
+//            thin contours of an edge map, which the mean averages away (a Laplacian's + and -
+//            lobes cancel), at the cost of some contrast bias.
+// NaN and infinities propagate through `mean` like any arithmetic; `extreme` treats a NaN as
+// never farther than anything else (it is kept only when the whole block is NaN).
+#pragma once
+
+#include <cstdint>
+
+#include "image.h"
+
+namespace filterlens {
+
+enum class Reduction { mean, extreme };
+const char* reduction_name(Reduction r);  // "mean", "extreme"
+
+Plane halve(const Plane& plane, Reduction reduction, float centre = 0.0f);
+// An 8-bit image (1-4 channels) by the mean of each block, rounded to nearest (half up).
+Image halve(const Image& image);
+
+// The level whose pixels come closest to one per screen pixel without going under it, for an
+// image `image_width` pixels wide shown `screen_width` device pixels wide: the largest k with
+// image_width / 2^k >= screen_width (0 when magnified or not drawn yet).
+int display_level(double image_width, double screen_width);
+
+}  // namespace filterlens

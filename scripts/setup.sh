@@ -21,7 +21,7 @@ packages=(
   libcli11-dev googletest libgtest-dev
   chromium xvfb xauth x11-xserver-utils libgl1-mesa-dri
   python3 python3-numpy python3-torch python3-pil
-  python3-matplotlib dataset-fashion-mnist fonts-dejavu-core
+  python3-matplotlib dataset-fashion-mnist fonts-dejavu-core python3-fonttools
 )
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -17,8 +17,15 @@ struct ExportFile {
   std::vector<std::uint8_t> bytes;
 };
 
-// The image's file name without folders and extension, with characters other than letters,
-// digits, '-' and '_' replaced by '_' ("image" when nothing is left).
+// Text made safe as part of a file name on any system, keeping every letter of any script
+// ("猫 café" stays as it is): only path-hostile characters become '_' (/ \ : * ? " < > |,
+// control characters including C1 and U+2028/9, bytes that are not valid UTF-8), leading and
+// trailing spaces and dots are dropped, and the result is cut (at a character boundary) to
+// 120 bytes. May return "".
+std::string safe_file_part(const std::string& text);
+
+// The image's file name without folders and extension, made safe_file_part ("image" when
+// nothing is left).
 std::string export_stem(const std::string& source_name);
 
 // Map i colour-mapped as the panels show it (the display's colour map and range), as PNG.

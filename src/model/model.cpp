@@ -287,6 +287,21 @@ void Model::inspect_input_pixel(int px, int py) {
                     (py + cp.padding - (k.height - 1) * cp.dilation / 2) / cp.stride);
 }
 
+void Model::move_inspector(int dx, int dy) {
+  if (maps_.empty()) return;
+  if (!inspector_.active) {
+    const std::optional<Focus> f = focus();
+    const Plane& m0 = maps_.front();
+    inspect_map_pixel(f ? f->filter : 0, f ? f->x : m0.width / 2, f ? f->y : m0.height / 2);
+    return;
+  }
+  // Saturating: a held key at the edge must not wrap around through int overflow.
+  const auto step = [](int at, int d) {
+    return static_cast<int>(std::clamp(static_cast<long long>(at) + d, -1LL, 1LL << 30));
+  };
+  inspect_map_pixel(inspector_.filter, step(inspector_.x, dx), step(inspector_.y, dy));
+}
+
 std::optional<Focus> Model::focus() const {
   if (maps_.empty()) return std::nullopt;
   const int n = static_cast<int>(maps_.size());

@@ -179,6 +179,10 @@ class Model {
   // ... or at input pixel (px, py) of the original: the current filter's output pixel whose
   // window is centred there.
   void inspect_input_pixel(int px, int py);
+  // The arrow keys: moves the inspected pixel by (dx, dy) output pixels, clamped to the map (it
+  // stops at the edge). With nothing inspected yet, starts where the sliding window is, else at
+  // the centre of the first map. Nothing without maps.
+  void move_inspector(int dx, int dy);
   // The sliding window's position while it runs, else the inspected pixel; nothing when neither
   // (or no maps). Always inside maps()[filter].
   std::optional<Focus> focus() const;
@@ -214,9 +218,19 @@ class Model {
   // ---- Messages ----
   const std::string& last_error() const { return last_error_; }
   const std::string& status() const { return status_; }  // the last success ("Opened ...")
+  // One message shows at a time: an error replaces the status, and the next success
+  // (set_status, a load, an applied bank) clears the error, so a message never outlives the
+  // problem it was about.
   void report_error(const std::string& message);
-  void set_status(const std::string& message) { status_ = message; }
+  void set_status(const std::string& message) {
+    status_ = message;
+    last_error_.clear();
+  }
   void dismiss_error() { last_error_.clear(); }
+  void dismiss_messages() {  // Esc: the error and the status line
+    last_error_.clear();
+    status_.clear();
+  }
 
   // ---- Watching a kernel being learned (kernel_learning.h) ----
   // Fitted to the current image first: a run on an earlier image is dropped (and says so).

@@ -102,7 +102,11 @@ Status Model::set_input(InputMode mode) {
 
 Status Model::set_bank(std::vector<Kernel> bank, const ConvParams& params, InputMode input) {
   Status s = apply_bank(std::move(bank), params, input);
-  if (!s) report_error(s.error());
+  if (!s) {
+    report_error(s.error());
+  } else {
+    last_error_.clear();  // a bank that applies is the next success: the old message is stale
+  }
   return s;
 }
 

@@ -2,6 +2,8 @@
 // frame of the app (poll, build the UI, render it with the OpenGL backend).
 #pragma once
 
+#include <string>
+
 struct GLFWwindow;
 
 namespace filterlens {
@@ -20,6 +22,23 @@ void create_imgui_context(float pixel_ratio);
 // browser zoomed); a no-op when it has not changed. Call between frames, after the renderer's
 // init.
 void set_font_pixel_ratio(float pixel_ratio);
+
+// Text the platform's paste event carried (the browser's clipboard): it becomes what ImGui's
+// Ctrl+V pastes, and the next frame presses Ctrl+V for ImGui when the keys did not.
+void paste_text(const std::string& utf8);
+
+// Typed text that reached the platform outside GLFW's character callback (the browser's input
+// and composition events: non-ASCII letters, IMEs), as UTF-8.
+void input_text(const char* utf8);
+
+// The UI font as built, for tests: its size in logical units, the character drawn for missing
+// glyphs (U+25A1) and how many glyphs the atlas holds.
+struct FontInfo {
+  float size = 0;
+  unsigned fallback_char = 0;
+  int glyphs = 0;
+};
+FontInfo font_info();
 
 // The drawing surface when the platform knows it better than GLFW does: the web's canvas, whose
 // CSS size and backing store the page sets (Emscripten's GLFW only knows the size it was

@@ -51,6 +51,11 @@ EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToStr
 EM_JS(void, js_fit_canvas, (), { FilterLensPage.fitCanvas(); });
 EM_JS(void, js_set_address, (const char* text), { FilterLensPage.setAddress(UTF8ToString(text)); });
 EM_JS(void, js_share_address, (), { FilterLensPage.shareAddress(); });
+// Whether ImGui wants typed text this frame: the page keeps its text field focused then, so
+// non-ASCII letters, IMEs and paste reach the app (web/filterlens-input.js).
+EM_JS(void, js_text_input, (int want), {
+  if (window.FilterLensInput) FilterLensInput.wantText(want != 0);
+});
 
 namespace filterlens::platform {
 namespace {
@@ -176,6 +181,7 @@ void main_loop() {
   filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
   filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
+  js_text_input(ImGui::GetIO().WantTextInput ? 1 : 0);
   publish_address();
   ++g_frames_drawn;
 }
@@ -775,6 +781,38 @@ EMSCRIPTEN_KEEPALIVE void fl_learn_free() {
   g_learn_result.reset();
 }
 
+// ---- Text, paste and touch from the page (web/filterlens-input.js) ----
+// Typed text (UTF-8) the browser delivered as input or composition events.
+EMSCRIPTEN_KEEPALIVE void fl_input_text(const char* utf8) {
+  filterlens::platform::input_text(utf8);
+}
+// Text from a paste event while a text field has the keyboard.
+EMSCRIPTEN_KEEPALIVE void fl_paste_text(const char* utf8) {
+  filterlens::platform::paste_text(utf8);
+}
+// The panel under (x, y) (CSS pixels in the canvas), or -1.
+EMSCRIPTEN_KEEPALIVE int fl_panel_at(float x, float y) {
+  return g_app->panel_at(x, y);
+}
+// Every finger down after a touch event: count x (id, x, y), CSS pixels in the canvas.
+EMSCRIPTEN_KEEPALIVE void fl_touch(int count, const float* fingers) {
+  std::vector<filterlens::TouchFinger> list;
+  for (int i = 0; i < std::clamp(count, 0, 10); ++i)
+    list.push_back({static_cast<int>(fingers[3 * i]), fingers[3 * i + 1], fingers[3 * i + 2]});
+  g_app->touch(list);
+}
+// The message line as shown: which 0 = the error, 1 = the status ("" when none).
+EMSCRIPTEN_KEEPALIVE const char* fl_message(int which) {
+  return which == 0 ? g_app->model().last_error().c_str() : g_app->model().status().c_str();
+}
+// The UI font: size (CSS px), the character drawn for missing glyphs, glyph count -> out[0..2].
+EMSCRIPTEN_KEEPALIVE void fl_font_info(double* out) {
+  const filterlens::platform::FontInfo info = filterlens::platform::font_info();
+  out[0] = info.size;
+  out[1] = info.fallback_char;
+  out[2] = info.glyphs;
+}
+
 }  // extern "C"
 
 int main() {
@@ -790,6 +828,9 @@ int main() {
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
   glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  // ImGui's copy goes to the browser's clipboard (Emscripten's GLFW keeps it to itself); its
+  // paste reads what the page's paste event delivered (fl_paste_text).
+  ImGui::GetIO().SetClipboardTextFn = [](void*, const char* text) { js_copy_text(text); };
 
   filterlens::PlatformServices services = filterlens::platform::services();
   services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget

@@ -10,6 +10,7 @@
 #include "colormap.h"
 #include "imgui.h"
 #include "thread_pool.h"
+#include "titles.h"
 #include "version.h"
 
 namespace filterlens {
@@ -191,6 +192,7 @@ void App::frame() {
   // frames, or last frame's edits) with textures to match.
   sync_textures();
   control_rects_.clear();
+  handle_keys();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   // Wide windows: the controls in a sidebar on the left, the maps right of it above the tabs.
   // Narrow ones (a phone held upright): the maps across the top, the controls below them, and
@@ -232,7 +234,18 @@ void App::frame() {
   ImGui::SetNextWindowPos(area_pos);
   ImGui::SetNextWindowSize(ImVec2(area_size.x, area_size.y - inspector_h));
   sync_textures();  // the sidebar's edits, before the panels draw their maps
-  if (ImGui::Begin("Feature maps", nullptr, fixed)) draw_panels();
+  // The maps window's title bar is the page's header line: what the app is and how to start.
+  // It takes no keyboard navigation, so the arrow keys move the inspected pixel while it has
+  // the focus (which it gets at the start).
+  if (!focused_maps_) {
+    ImGui::SetNextWindowFocus();
+    focused_maps_ = true;
+  }
+  if (ImGui::Begin("FilterLens: convolution filters as feature detectors. Drop a photo (or "
+                   "Ctrl+O), then point at a map."
+                   "###Feature maps",
+                   nullptr, fixed | ImGuiWindowFlags_NoNavInputs))
+    draw_panels();
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + area_size.y - inspector_h));
@@ -311,18 +324,34 @@ void App::draw_split_handle() {
 
 // ----- Controls ---------------------------------------------------------------------------------
 
-void App::draw_controls() {
-  draw_image_section();
+void App::draw_message_area() {
+  // A fixed height whatever the message (two lines; a longer one scrolls inside), so a
+  // message coming or going never moves the controls below it.
+  const float height = 2.0f * ImGui::GetTextLineHeightWithSpacing() + 2.0f;
+  ImGui::BeginChild("message", ImVec2(0, height), false);
   if (!model_.last_error().empty()) {
+    if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("or press Esc");
+    ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", model_.last_error().c_str());
     ImGui::PopStyleColor();
-    if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
   } else if (!model_.status().empty()) {  // wrapped: a bank file's status says what changed
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", model_.status().c_str());
     ImGui::PopStyleColor();
+  } else {  // nothing to say: the keys
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped(
+        "Keys: Ctrl+O open, + - zoom, 0 fit, arrows move the inspected pixel, Esc dismisses.");
+    ImGui::PopStyleColor();
   }
+  ImGui::EndChild();
+}
+
+void App::draw_controls() {
+  draw_image_section();
+  draw_message_area();
   ImGui::Separator();
   draw_bank_section();
   draw_params_section();
@@ -357,8 +386,9 @@ void App::draw_image_section() {
     ImGui::TextDisabled("%d x %d, %d channel%s; maps in %.1f ms", source.width, source.height,
                         source.channels, source.channels == 1 ? "" : "s", model_.last_compute_ms());
   }
-  ImGui::TextWrapped("Drop an image anywhere, or paste one.");
   const bool open_image = ImGui::Button("Open image...");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("or press Ctrl+O (Cmd+O on a Mac), drop an image anywhere, or paste one");
   ImGui::SameLine();
   // The same dialog and drop path: the app tells a tensor file from an image by its content.
   const bool open_filters = track(ImGui::Button("Open filters..."), "Open filters...");
@@ -367,7 +397,11 @@ void App::draw_image_section() {
         "A model's conv layer, weights [N, C, kh, kw] with C = 1 or 3, from a .npy or "
         ".safetensors file (or drop the file anywhere; on the desktop, type its path below)");
   if (open_image || open_filters) {
-    if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
+    if (!services_.open_file_dialog || !services_.open_file_dialog()) focus_path_ = true;
+  }
+  if (focus_path_) {  // no file dialog here (the desktop): the path field takes the keyboard
+    ImGui::SetKeyboardFocusHere();
+    focus_path_ = false;
   }
   ImGui::SetNextItemWidth(-60.0f);
   const bool enter = ImGui::InputTextWithHint("##path", "path to an image file", path_,
@@ -401,7 +435,9 @@ void App::draw_bank_section() {
   for (int i = 0; i < static_cast<int>(bank.size()); ++i) {
     const Kernel& k = bank[static_cast<std::size_t>(i)];
     ImGui::PushID(i);
-    if (track(ImGui::Selectable(k.name.c_str(), model_.selected() == i, 0,
+    // The preset's title ("Edge detection") is what a person reads; the id stays the control's.
+    const std::string label = filter_title(k.name) + "###bank";
+    if (track(ImGui::Selectable(label.c_str(), model_.selected() == i, 0,
                                 ImVec2(ImGui::GetContentRegionAvail().x - 80, 0)),
               "bank/" + k.name))
       select = i;
@@ -422,9 +458,11 @@ void App::draw_bank_section() {
   if (remove >= 0) model_.remove_kernel(remove);
   const auto& presets = kernel_presets();
   ImGui::SetNextItemWidth(-60.0f);
-  if (ImGui::BeginCombo("##preset", presets[static_cast<std::size_t>(add_preset_)].name.c_str())) {
+  if (ImGui::BeginCombo(
+          "##preset", filter_title(presets[static_cast<std::size_t>(add_preset_)].name).c_str())) {
     for (int i = 0; i < static_cast<int>(presets.size()); ++i) {
-      if (ImGui::Selectable(presets[static_cast<std::size_t>(i)].name.c_str(), add_preset_ == i))
+      if (ImGui::Selectable(filter_title(presets[static_cast<std::size_t>(i)].name).c_str(),
+                            add_preset_ == i))
         add_preset_ = i;
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", presets[static_cast<std::size_t>(i)].description.c_str());
@@ -455,7 +493,7 @@ void App::draw_kernel_editor(int index) {
   char name[64];
   std::snprintf(name, sizeof name, "%s", k.name.c_str());
   ImGui::SetNextItemWidth(-60.0f);
-  if (ImGui::InputText("name", name, sizeof name) && name[0]) {
+  if (track(ImGui::InputText("name", name, sizeof name), "name") && name[0]) {
     k.name = name;
     changed = true;
   }
@@ -626,9 +664,13 @@ void App::draw_animation_section() {
   if (model_.maps().empty()) return;
   const AnimationState& a = model_.animation();
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::BeginCombo("filter", kernels[static_cast<std::size_t>(a.filter)].name.c_str())) {
+  if (ImGui::BeginCombo("filter",
+                        filter_title(kernels[static_cast<std::size_t>(a.filter)].name).c_str())) {
     for (int i = 0; i < static_cast<int>(kernels.size()); ++i)
-      if (ImGui::Selectable(kernels[static_cast<std::size_t>(i)].name.c_str(), a.filter == i))
+      if (ImGui::Selectable(
+              (filter_title(kernels[static_cast<std::size_t>(i)].name) + "##" + std::to_string(i))
+                  .c_str(),
+              a.filter == i))
         model_.set_animation_filter(i);
     ImGui::EndCombo();
   }

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "platform_services.h"
 #include "status.h"
+#include "touch.h"
 
 namespace filterlens {
 
@@ -76,6 +77,13 @@ class App {
 
   void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
 
+  // Touch (input.cpp): every touch event's fingers, all that are down, in logical units; one
+  // finger pans, two pinch-zoom, a tap inspects (touch.h has the rules).
+  void touch(const std::vector<TouchFinger>& fingers);
+  // The index in panel_rects() of the panel under (x, y), or -1: whether a touch there is a
+  // gesture on the maps (else the platform lets it act as a click).
+  int panel_at(float x, float y) const;
+
   // Where things were drawn in the last frame (framebuffer pixels), so tests can check what a
   // person sees and click what a person clicks.
   struct NamedRect {
@@ -124,6 +132,8 @@ class App {
   int wanted_level(const Plane& plane, int panel_index, Reduction reduction) const;
   void colorize_all();
 
+  void handle_keys();  // input.cpp: the keyboard shortcuts
+  void draw_message_area();
   void draw_controls();
   void draw_image_section();
   void draw_bank_section();
@@ -204,6 +214,12 @@ class App {
   std::uint64_t tiles_generation_ = ~std::uint64_t{0};
   int scroll_to_map_ = -1;  // a tile was clicked: the maps window scrolls to that panel
   int editor_channel_ = 0;  // which channel of a C = 3 kernel the editor shows
+
+  // Keyboard and touch (input.cpp).
+  bool focus_path_ = false;    // Ctrl+O where there is no file dialog: the path field
+  bool focused_maps_ = false;  // the maps window took the keyboard once, at the start
+  TouchGesture touch_;
+  int touch_panel_ = -1;  // the gesture's panel (index in panel_rects_)
 };
 
 }  // namespace filterlens

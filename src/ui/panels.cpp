@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 #include "app.h"
 #include "imgui.h"
+#include "titles.h"
 
 namespace filterlens {
 namespace {
@@ -44,6 +46,18 @@ void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int
   } else {
     dl->AddRect(a, b, colour, 0.0f, 0, thickness);
   }
+}
+
+// `text` cut (with an ellipsis, at a UTF-8 character boundary) to fit `width`.
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  std::string s = text;
+  while (!s.empty()) {
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty()) s.pop_back();
+    if (ImGui::CalcTextSize((s + "\xE2\x80\xA6").c_str()).x <= width) return s + "\xE2\x80\xA6";
+  }
+  return s;
 }
 
 }  // namespace
@@ -121,8 +135,10 @@ void App::draw_panel(int index, float width, float max_height) {
   const std::vector<Plane>& maps = model_.maps();
   const Plane& plane = is_map ? maps[static_cast<std::size_t>(mi)] : model_.gray();
   const int w = plane.width, h = plane.height;
+  // `title` is the panel's id (panel_rects, tests); a person reads the preset's title.
   const std::string title =
       is_map ? model_.map_kernels()[static_cast<std::size_t>(mi)].name : "Original";
+  const std::string shown = is_map ? filter_title(title) : title;
   // On the RGB input the filters see the colour image, so the original shows it.
   const bool rgb_input = model_.input_mode() == InputMode::rgb;
   const bool show_colour = model_.display().show_colour || rgb_input;
@@ -143,13 +159,27 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::PushClipRect(at, ImVec2(at.x + std::max(0.0f, row_width - 122.0f), at.y + 100.0f), true);
-    ImGui::TextUnformatted(title.c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%dx%d", w, h);
+    // The "focus", "png" and "npy" buttons' width in the current font, so they end at the
+    // row's end.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons = ImGui::CalcTextSize("focus").x + ImGui::CalcTextSize("png").x +
+                          ImGui::CalcTextSize("npy").x + 6.0f * style.FramePadding.x +
+                          2.0f * style.ItemSpacing.x;
+    // Cut to fit (a clip alone would still widen the column by the text's full width).
+    const float room = std::max(0.0f, row_width - buttons - 6.0f);
+    const std::string dims = std::to_string(w) + "x" + std::to_string(h);
+    const float dims_w = ImGui::CalcTextSize(dims.c_str()).x + style.ItemSpacing.x;
+    const bool with_dims = ImGui::CalcTextSize(shown.c_str()).x + dims_w <= room;
+    ImGui::PushClipRect(at, ImVec2(at.x + room, at.y + 100.0f), true);
+    ImGui::TextUnformatted(fit_text(shown, room).c_str());
+    if (with_dims) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", dims.c_str());
+    }
     ImGui::PopClipRect();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d x %d", title.c_str(), w, h);
-    ImGui::SameLine(std::max(0.0f, row_width - 116.0f));
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s (%s), %d x %d", shown.c_str(), title.c_str(), w, h);
+    ImGui::SameLine(std::max(0.0f, row_width - buttons));
     // The focus view: this map large next to the original; the same button goes back.
     const bool focused = model_.focus_view() == mi;
     if (track(ImGui::SmallButton(focused ? " all " : "focus"), "focus/" + title))

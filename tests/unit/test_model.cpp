@@ -425,7 +425,7 @@ TEST(ModelExport, MapNpyAndGrayNpyDecodeToTheFloats) {
     const auto file = export_map_npy(model, i);
     ASSERT_TRUE(file) << file.error();
     EXPECT_EQ(file.value().name,
-              "My_photo-" + model.map_kernels()[static_cast<std::size_t>(i)].name + ".npy");
+              "My photo-" + model.map_kernels()[static_cast<std::size_t>(i)].name + ".npy");
     const auto plane = decode_npy(file.value().bytes.data(), file.value().bytes.size());
     ASSERT_TRUE(plane) << plane.error();
     EXPECT_EQ(plane.value().width, 33);
@@ -434,7 +434,7 @@ TEST(ModelExport, MapNpyAndGrayNpyDecodeToTheFloats) {
   }
   const auto gray = export_gray_npy(model);
   ASSERT_TRUE(gray);
-  EXPECT_EQ(gray.value().name, "My_photo-gray.npy");
+  EXPECT_EQ(gray.value().name, "My photo-gray.npy");  // spaces are kept (issue 10 point 7)
   EXPECT_EQ(decode_npy(gray.value().bytes.data(), gray.value().bytes.size()).value().data,
             model.gray().data);
   EXPECT_FALSE(export_map_npy(model, 3));

@@ -1,0 +1,245 @@
+// Keyboard, text and touch (issue 10 point 7) and the UI font (point 8) in Chromium: typed and
+// pasted non-ASCII text reaches ImGui's fields (read back as the filter's new name), Ctrl+O opens
+// the file chooser, + - 0 zoom, the arrow keys move the inspected pixel, Esc clears the message,
+// a pinch zooms and a tap inspects (a page with touch, CDP touch events), and a glyph the font
+// lacks is drawn as a box (the font's fallback character). Screenshots at DPR 1 and 2 go to
+// build/test-artifacts.
+// Run: node --test tests/e2e/text_input.test.mjs (after the wasm build).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchChromium } from './harness.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WEB = process.env.FILTERLENS_WEB || path.join(root, 'build', 'wasm', 'web');
+const ARTIFACTS = process.env.FILTERLENS_ARTIFACTS || path.join(root, 'build', 'test-artifacts');
+
+let server, base, browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(WEB, 'filterlens.js')), `build the web app first (${WEB})`);
+  ({ server, base } = await startServer(root, WEB));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill();
+});
+
+async function open(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForTimeout(300);
+  return { context, page, errors };
+}
+
+async function waitFor(page, fn, what, arg = undefined, timeout = 10000) {
+  const start = Date.now();
+  while (Date.now() - start < timeout) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+// ImGui 1.86 samples the mouse once a frame: press and release each last a frame or two.
+async function clickUi(page, x, y) {
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(80);
+  await page.mouse.down();
+  await page.waitForTimeout(120);
+  await page.mouse.up();
+  await page.waitForTimeout(120);
+}
+
+async function control(page, id) {
+  return waitFor(page, i => window.FilterLens.controls().find(c => c.name === i), 'control ' + id, id);
+}
+
+async function clickControl(page, id) {
+  const r = await control(page, id);
+  await clickUi(page, r.x + r.width / 2, r.y + r.height / 2);
+}
+
+// Selects the edge filter and puts the keyboard in its name field, all of it selected.
+async function editEdgeName(page) {
+  await clickControl(page, 'bank/edge');
+  await clickControl(page, 'name');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the name field to take the keyboard');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(100);
+}
+
+const mapNames = page => page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => m.name));
+
+test('typed non-ASCII text reaches the field, Unicode letters intact', async () => {
+  const { context, page, errors } = await open();
+  await editEdgeName(page);
+  const typed = 'Kante ä حافة Ωμέγα Кошка';
+  await page.keyboard.type(typed, { delay: 40 });
+  await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the typed name', typed);
+  assert.deepEqual(await mapNames(page), [typed, 'sharpen', 'blur']);
+  // Enter leaves the field; the keyboard goes back to the app.
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => !window.FilterLens.textInputActive(), 'the field to let go');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('pasted text (a paste event into the field) replaces the selection', async () => {
+  const { context, page, errors } = await open();
+  await editEdgeName(page);
+  const pasted = 'Ωμέγα Кошка 猫 café';
+  await page.evaluate(text => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    document.activeElement.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, pasted);
+  await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the pasted name', pasted);
+  // Pasting text into a field is not an image load: the image stays.
+  assert.equal(await page.evaluate(() => window.FilterLens.getGray().width), 451);
+  // '猫' is not in the font: it stays in the text and is drawn as the fallback box.
+  const font = await page.evaluate(() => window.FilterLens.fontInfo());
+  assert.equal(font.fallbackChar, 0x25A1);
+  assert.ok(font.size >= 14, `UI font ${font.size} px`);
+  assert.ok(font.glyphs > 900, `${font.glyphs} glyphs: Latin, Greek, Cyrillic and symbols`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-text-pasted-name.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Ctrl+O opens the file chooser; the chosen image opens', async () => {
+  const { context, page, errors } = await open();
+  // Playwright intercepts the chooser once its listener is set up (asynchronously).
+  const choosing = page.waitForEvent('filechooser', { timeout: 5000 });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Control+O');
+  const chooser = await choosing;
+  await chooser.setFiles(path.join(root, 'assets', 'chelsea.png'));
+  await waitFor(page, () => /^Opened chelsea\.png$/.test(window.FilterLens.message().status),
+                'the chosen file to open');
+  // While a text field has the keyboard, Ctrl+O is not a shortcut.
+  await editEdgeName(page);
+  let opened = false;
+  page.once('filechooser', () => { opened = true; });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Control+O');
+  await page.waitForTimeout(400);
+  assert.equal(opened, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('+ - 0 zoom, the arrow keys move the inspected pixel, Esc clears the message', async () => {
+  const { context, page, errors } = await open();
+  const zoom = () => page.evaluate(() => window.FilterLens.viewState().zoom);
+  await page.keyboard.press('+');
+  await waitFor(page, () => Math.abs(window.FilterLens.viewState().zoom - 1.25) < 1e-4, 'zoom 1.25');
+  await page.keyboard.press('+');
+  await waitFor(page, () => Math.abs(window.FilterLens.viewState().zoom - 1.5625) < 1e-4, 'zoom 1.5625');
+  await page.keyboard.press('-');
+  await waitFor(page, () => Math.abs(window.FilterLens.viewState().zoom - 1.25) < 1e-4, 'zoom back to 1.25');
+  await page.keyboard.press('0');
+  await waitFor(page, () => window.FilterLens.viewState().zoom === 1, 'fit');
+  assert.equal(await zoom(), 1);
+
+  // Point at a pixel of the edge map, then take the mouse off the maps: the arrows move it.
+  const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
+  await clickUi(page, edge.x + edge.width * 0.3, edge.y + edge.height * 0.4);
+  await page.mouse.move(edge.x + 10, 5);  // the header line: no panel under the mouse
+  await page.waitForTimeout(100);
+  const start = (await page.evaluate(() => window.FilterLens.viewState())).hover;
+  assert.equal(start.filter, 0);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
+  await waitFor(page, s => {
+    const h = window.FilterLens.viewState().hover;
+    return h && h.x === s.x + 1 && h.y === s.y + 1;
+  }, 'the inspected pixel one right and one down', start);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await waitFor(page, s => window.FilterLens.viewState().hover.x === s.x - 1, 'two left', start);
+
+  // A message, then Esc.
+  await page.evaluate(() => window.FilterLens.loadImage(new Uint8Array([1, 2, 3, 4]), 'broken.png')
+    .catch(() => {}));
+  await waitFor(page, () => window.FilterLens.message().error !== '', 'the error');
+  assert.match((await page.evaluate(() => window.FilterLens.message())).error, /broken\.png/);
+  await page.keyboard.press('Escape');
+  await waitFor(page, () => window.FilterLens.message().error === '', 'Esc to clear the error');
+  // An error clears itself with the next success.
+  await page.evaluate(() => window.FilterLens.loadImage(new Uint8Array([1, 2, 3, 4]), 'broken.png')
+    .catch(() => {}));
+  await waitFor(page, () => window.FilterLens.message().error !== '', 'the error again');
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'blur'] }));
+  await waitFor(page, () => window.FilterLens.message().error === '', 'the next success to clear it');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a touch pinch zooms about the fingers, one finger pans, a tap inspects', async () => {
+  const { context, page, errors } = await open({ hasTouch: true });
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
+  const cx = edge.x + edge.width / 2, cy = edge.y + edge.height / 2;
+
+  // Two fingers 40 px apart spreading to 120 px: 3x.
+  await touch('touchStart', [{ x: cx - 20, y: cy, id: 1 }, { x: cx + 20, y: cy, id: 2 }]);
+  for (let d = 25; d <= 60; d += 5)
+    await touch('touchMove', [{ x: cx - d, y: cy, id: 1 }, { x: cx + d, y: cy, id: 2 }]);
+  await touch('touchEnd', []);
+  const pinched = await page.evaluate(() => window.FilterLens.viewState());
+  assert.ok(Math.abs(pinched.zoom - 3) < 0.01, `zoom after the pinch: ${pinched.zoom}`);
+  // About the middle (the panel's centre): the centre of the view did not move.
+  assert.ok(Math.abs(pinched.centerX - 0.5) < 1e-3 && Math.abs(pinched.centerY - 0.5) < 1e-3,
+            JSON.stringify(pinched));
+
+  // One finger dragged 60 px left: the image follows it.
+  await touch('touchStart', [{ x: cx, y: cy, id: 3 }]);
+  for (let d = 15; d <= 60; d += 15) await touch('touchMove', [{ x: cx - d, y: cy, id: 3 }]);
+  await touch('touchEnd', []);
+  const panned = await page.evaluate(() => window.FilterLens.viewState());
+  assert.ok(Math.abs(panned.centerX - (0.5 + 60 / edge.width / 3)) < 1e-3, JSON.stringify(panned));
+  assert.equal(panned.hover, null);  // a drag is no tap
+
+  // A tap inspects the pixel under it.
+  const tx = edge.x + edge.width * 0.25, ty = edge.y + edge.height * 0.75;
+  await touch('touchStart', [{ x: tx, y: ty, id: 4 }]);
+  await touch('touchEnd', []);
+  const v = await page.evaluate(() => window.FilterLens.viewState());
+  const map = await page.evaluate(() => { const m = window.FilterLens.getFeatureMaps()[0]; return { w: m.width, h: m.height }; });
+  const u = v.centerX + (0.25 - 0.5) / v.zoom, w = v.centerY + (0.75 - 0.5) / v.zoom;
+  // (Chromium may round a touch point to a whole CSS pixel: one map pixel of slack.)
+  assert.equal(v.hover.filter, 0);
+  assert.ok(Math.abs(v.hover.x - Math.floor(u * map.w)) <= 1 &&
+            Math.abs(v.hover.y - Math.floor(w * map.h)) <= 1, JSON.stringify(v.hover));
+  // The zoom stayed where the pinch left it (the tap did not move the view).
+  assert.ok(Math.abs(v.zoom - 3) < 0.01);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('screenshots with the UI font at pixel ratio 1 and 2', async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const ratio of [1, 2]) {
+    const { context, page, errors } = await open({ viewport: { width: 1280, height: 800 },
+                                                   deviceScaleFactor: ratio });
+    await page.screenshot({ path: path.join(ARTIFACTS, `web-font-dpr${ratio}.png`) });
+    const font = await page.evaluate(() => window.FilterLens.fontInfo());
+    assert.equal(font.size, 14);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -254,6 +254,51 @@
              hover: v[3] ? { filter: v[4], x: v[5], y: v[6] } : null };
   }
 
+  // ---- The guide (issue 10 point 9) ----------------------------------------------------------
+  // A first visit opens it; closing it (its Close or Done button, Esc, closeGuide()) sets this
+  // flag, so later visits do not. Storage may be refused (private modes, sandboxed frames): then
+  // the guide opens on each visit, which is the safe side.
+  const GUIDE_SEEN_KEY = 'filterlens.guideSeen';
+
+  function guideSeen() {
+    try { return localStorage.getItem(GUIDE_SEEN_KEY) === '1'; } catch (e) { return false; }
+  }
+
+  // {open, step (1-based), steps, title, highlight: {name, x, y, width, height} in CSS pixels or
+  // null}: the highlight is what the guide outlined in the last frame.
+  function guide() {
+    requireModule();
+    const out = malloc(16);
+    const name = module.UTF8ToString(module._fl_guide_highlight(out));
+    const r = new Float32Array(module.HEAPF32.buffer, out, 4);
+    const highlight = name ? { name, x: r[0], y: r[1], width: r[2], height: r[3] } : null;
+    module._free(out);
+    return { open: module._fl_guide_open_now() === 1, step: module._fl_guide_step() + 1,
+             steps: module._fl_guide_steps(), title: module.UTF8ToString(module._fl_guide_title()),
+             highlight };
+  }
+
+  function guideStep(step) {
+    requireModule();
+    if (!Number.isInteger(step)) throw new Error('guideStep: step must be an integer from 1 to ' +
+                                                 module._fl_guide_steps() + ' (got ' + describe(step) + ')');
+    module._fl_guide_open(step - 1);  // clamped by the app
+    return guide();
+  }
+
+  // What the guide's steps drive, as the app holds it: the bottom tab shown in the last frame,
+  // the bank entry in the kernel editor, the sliding window.
+  function uiState() {
+    requireModule();
+    const out = malloc(20);
+    module._fl_animation_state(out);
+    const v = new Float32Array(module.HEAPF32.buffer, out, 5);
+    const animation = { active: v[0] === 1, playing: v[1] === 1, filter: v[2], step: v[3], total: v[4] };
+    module._free(out);
+    return { tab: module.UTF8ToString(module._fl_bottom_tab()),
+             selected: module.UTF8ToString(module._fl_selected_name()), animation };
+  }
+
   // Trains the CNN from scratch in the page on the shipped Fashion-MNIST subset; resolves with the
   // test accuracy when done. The UI stays live: the app trains a slice of each frame.
   function train(options = {}) {
@@ -676,6 +721,7 @@
           // default bank stays); from here on the app keeps the address up to date.
           applyAddress(location.hash);
           window.addEventListener('hashchange', () => applyAddress(location.hash));
+          if (!guideSeen()) module._fl_guide_open(0);  // on the image just shown
           resolveReady(window.FilterLens);
         });
     },
@@ -685,6 +731,9 @@
       if (location.hash !== lastAddress) history.replaceState(null, '', lastAddress);
     },
     shareAddress() { FilterLensPage.copyText(location.href); },
+    rememberGuideSeen() {
+      try { localStorage.setItem(GUIDE_SEEN_KEY, '1'); } catch (e) { /* kept for this visit only */ }
+    },
     saveFile(name, bytes) {
       const url = URL.createObjectURL(new Blob([bytes]));
       const a = document.createElement('a');
@@ -820,6 +869,10 @@
     viewState: () => viewState(),
     inspector: () => inspector(),
     input: () => { requireModule(); return module._fl_input_mode() ? 'rgb' : 'gray'; },
+    guide: () => guide(),
+    guideStep: step => guideStep(step),
+    closeGuide: () => { requireModule(); module._fl_guide_close(); return guide(); },
+    uiState: () => uiState(),
   };
 
   const missing = missingFeature();

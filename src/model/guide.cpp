@@ -37,7 +37,8 @@ const GuideStep kStepTable[Guide::kSteps] = {
     {"6. A trained CNN learns its own filters",
      "Nobody wrote these weights: a small CNN trained on Fashion-MNIST clothing images learned "
      "them from examples. Each tile is a filter of its first layer, shown with the hand-made "
-     "filter it is closest to; click one to see its map. \"Train a CNN\" trains one here.",
+     "filter it is closest to; click one to add it to the bank and see its map. \"Train a CNN\" "
+     "trains one here.",
      "tab/Learned filters", GuideTab::learned_filters, false},
 };
 

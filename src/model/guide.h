@@ -40,7 +40,7 @@ class Guide {
   static constexpr int kSteps = 6;
   // Screen pixels per image pixel the zoomed steps aim for: above the panels' threshold for
   // writing values in the pixels (46), with a margin.
-  static constexpr float kPixelsPerCell = 56.0f;
+  static constexpr float kPixelsPerCell = 50.0f;
   static constexpr int kDefaultCellsAcross = 6;  // before the view has told the panel's width
 
   static const GuideStep& step_info(int index);  // index clamped into 0..kSteps-1

@@ -122,6 +122,19 @@ void App::frame() {
   // Before anything is drawn: the panels show this frame's model (an image that arrived between
   // frames, or last frame's edits) with textures to match.
   sync_textures();
+  // The guide follows a new image and the panels' width (last frame's Original panel), and
+  // takes what its step asks of the widgets: a bottom tab in front, the tabs unfolded.
+  float panel_width = 0.0f;
+  for (const NamedRect& r : panel_rects_)
+    if (r.name == "Original") panel_width = r.width;
+  guide_.sync(model_, panel_width);
+  GuideTab guide_tab = GuideTab::how_it_works;
+  const bool select_guide_tab = guide_.take_tab_request(guide_tab);
+  if (guide_.take_layout_request()) {
+    tabs_collapsed_ = false;
+    open_animation_section_ = guide_.current().animation_section;
+  }
+  sync_textures();  // what the guide's step changed
   control_rects_.clear();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float sidebar = std::min(380.0f, std::max(280.0f, vp->WorkSize.x * 0.3f));
@@ -143,8 +156,11 @@ void App::frame() {
   if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y));
-  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x - sidebar, vp->WorkSize.y - inspector_h));
+  // The guide's strip takes the top of the maps area; the maps window starts below it.
+  const float guide_h = guide_.is_open() ? guide_height(vp->WorkSize.x - sidebar) : 0.0f;
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + sidebar, vp->WorkPos.y + guide_h));
+  ImGui::SetNextWindowSize(
+      ImVec2(vp->WorkSize.x - sidebar, std::max(60.0f, vp->WorkSize.y - inspector_h - guide_h)));
   sync_textures();  // the sidebar's edits, before the panels draw their maps
   if (ImGui::Begin("Feature maps", nullptr, fixed)) draw_panels();
   ImGui::End();
@@ -168,26 +184,38 @@ void App::frame() {
         tabs_collapsed_ = !tabs_collapsed_;
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip(tabs_collapsed_ ? "Show the tabs again" : "Hide the tabs: larger maps");
-      if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
+      // A guide step may bring a tab to the front once; then the tabs are the person's again.
+      auto guide_flag = [&](GuideTab tab) {
+        return select_guide_tab && guide_tab == tab ? ImGuiTabItemFlags_SetSelected : 0;
+      };
+      if (track(ImGui::BeginTabItem("How it works: the sliding window", nullptr,
+                                    guide_flag(GuideTab::how_it_works)),
+                "tab/How it works")) {
+        bottom_tab_ = "How it works";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_inspector();
           draw_learn_panel();
         }
         ImGui::EndTabItem();
       }
-      if (track(ImGui::BeginTabItem("Learned filters"), "tab/Learned filters")) {
+      if (track(ImGui::BeginTabItem("Learned filters", nullptr,
+                                    guide_flag(GuideTab::learned_filters)),
+                "tab/Learned filters")) {
+        bottom_tab_ = "Learned filters";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_learned_tab();
         }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Train a CNN"), "tab/Train a CNN")) {
+        bottom_tab_ = "Train a CNN";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_training_tab();
         }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Filters as tiles"), "tab/Filters as tiles")) {
+        bottom_tab_ = "Filters as tiles";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_bank_tiles_tab();
         }
@@ -197,6 +225,8 @@ void App::frame() {
     }
   }
   ImGui::End();
+  // Last of the windows: its outline needs this frame's rectangles of the controls it names.
+  draw_guide(vp->WorkPos.x + sidebar, vp->WorkPos.y, vp->WorkSize.x - sidebar, guide_h);
   draw_tensor_chooser();  // a modal over everything while a tensor file waits for a pick
   // At most 8 ms of each frame: half a 60 Hz frame, so the UI stays above 30 fps.
   model_.train_for(std::chrono::duration<double, std::milli>(8.0));
@@ -227,6 +257,12 @@ void App::draw_split_handle() {
 // ----- Controls ---------------------------------------------------------------------------------
 
 void App::draw_controls() {
+  // The guide: the notebook's story told on this image, step by step (first visit opens it).
+  if (track(ImGui::Button(guide_.is_open() ? "Guide: how filters work (open)"
+                                           : "Guide: how filters work"),
+            "Guide"))
+    open_guide(0);
+  ImGui::Separator();
   draw_image_section();
   if (!model_.last_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
@@ -520,6 +556,8 @@ void App::draw_display_section() {
 }
 
 void App::draw_animation_section() {
+  if (open_animation_section_) ImGui::SetNextItemOpen(true);  // a guide step talks about it
+  open_animation_section_ = false;
   if (!ImGui::CollapsingHeader("Slide the window")) return;
   const std::vector<Kernel>& kernels = model_.map_kernels();
   if (model_.maps().empty()) return;

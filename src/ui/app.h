@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "exports.h"
+#include "guide.h"
 #include "map_view.h"
 #include "model.h"
 #include "platform_services.h"
@@ -76,6 +77,12 @@ class App {
 
   void frame();  // draws one frame of UI (between ImGui::NewFrame and ImGui::Render)
 
+  // The guide (src/model/guide.h, drawn by guide.cpp): opened at `step` (0-based, clamped) on the
+  // current image; closing it tells the platform to remember that it was seen.
+  void open_guide(int step = 0);
+  void close_guide();
+  const Guide& guide() const { return guide_; }
+
   // Where things were drawn in the last frame (framebuffer pixels), so tests can check what a
   // person sees and click what a person clicks.
   struct NamedRect {
@@ -99,6 +106,10 @@ class App {
     int filter, x, y;
   };
   ViewState view_state() const;
+  // The bottom tab shown in the last frame ("How it works", "Learned filters", ...).
+  const std::string& bottom_tab() const { return bottom_tab_; }
+  // What the guide outlined in the last frame (name: its target; empty when nothing).
+  const NamedRect& guide_highlight() const { return highlight_rect_; }
 
   // What the scripting API reads.
   const Plane& gray() const { return model_.gray(); }
@@ -148,6 +159,12 @@ class App {
   void draw_colour_bar(int map_index, float width);
   void draw_histogram(int map_index, float width);
 
+  // The guide strip over the maps area (guide.cpp): its height for the widest step's words at
+  // `width`, the strip itself, and the outline around a control or panel by name.
+  float guide_height(float width) const;
+  void draw_guide(float x, float y, float width, float height);
+  void draw_guide_highlight(const std::string& target);
+
   // Exports through the platform: the status line says where the bytes went.
   void save(const Result<ExportFile>& file);
   void open_path(const std::string& path);
@@ -189,6 +206,12 @@ class App {
   std::uint64_t tiles_generation_ = ~std::uint64_t{0};
   int scroll_to_map_ = -1;  // a tile was clicked: the maps window scrolls to that panel
   int editor_channel_ = 0;  // which channel of a C = 3 kernel the editor shows
+
+  // The guide (guide.cpp).
+  Guide guide_;
+  std::string bottom_tab_;               // the bottom tab shown in the last frame
+  NamedRect highlight_rect_;             // what the guide outlined in the last frame
+  bool open_animation_section_ = false;  // a step asked for "Slide the window" open
 };
 
 }  // namespace filterlens

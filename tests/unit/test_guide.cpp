@@ -100,14 +100,14 @@ TEST(Guide, StepOneZoomsIntoThePixelGridAroundTheSpot) {
   EXPECT_NEAR(v.cy * 48.0f, g.spot().y + 0.5f, 1e-3);
   EXPECT_FALSE(model.animation().active);
 
-  // A panel 560 px wide: ten cells of 56 px, so values are written in them.
-  g.sync(model, 560.0f);
+  // A panel 500 px wide: ten cells of 50 px, so values are written in them.
+  g.sync(model, 500.0f);
   EXPECT_FLOAT_EQ(model.view().zoom, 64.0f / 10.0f);
   // Once the person zooms, a new panel width leaves their view alone.
   ViewState mine = model.view();
   mine.zoom = 2.0f;
   model.set_view(mine);
-  g.sync(model, 560.0f);
+  g.sync(model, 500.0f);
   g.sync(model, 300.0f);
   EXPECT_FLOAT_EQ(model.view().zoom, 2.0f);
 }

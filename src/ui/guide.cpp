@@ -35,7 +35,10 @@ float App::guide_height(float width) const {
 }
 
 void App::draw_guide(float x, float y, float width, float height) {
-  if (!guide_.is_open()) return;
+  if (!guide_.is_open()) {
+    highlight_rect_ = NamedRect{};
+    return;
+  }
   ImGui::SetNextWindowPos(ImVec2(x, y));
   ImGui::SetNextWindowSize(ImVec2(width, height));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.13f, 0.16f, 0.24f, 1.0f));

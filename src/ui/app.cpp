@@ -257,12 +257,6 @@ void App::draw_split_handle() {
 // ----- Controls ---------------------------------------------------------------------------------
 
 void App::draw_controls() {
-  // The guide: the notebook's story told on this image, step by step (first visit opens it).
-  if (track(ImGui::Button(guide_.is_open() ? "Guide: how filters work (open)"
-                                           : "Guide: how filters work"),
-            "Guide"))
-    open_guide(0);
-  ImGui::Separator();
   draw_image_section();
   if (!model_.last_error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
@@ -312,6 +306,16 @@ void App::draw_image_section() {
     ImGui::SetTooltip(
         "A model's conv layer, weights [N, C, kh, kw] with C = 1 or 3, from a .npy or "
         ".safetensors file (or drop the file anywhere; on the desktop, type its path below)");
+  // The guide (the notebook's story on this image; a first visit opens it), on this row when it
+  // fits, so the controls below stay where they were.
+  const float guide_w = ImGui::CalcTextSize("Guide").x + 2.0f * ImGui::GetStyle().FramePadding.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right - ImGui::GetItemRectMax().x - ImGui::GetStyle().ItemSpacing.x >= guide_w)
+    ImGui::SameLine();
+  if (track(ImGui::Button("Guide"), "Guide")) open_guide(0);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "How a filter turns the image into a feature map, in six steps on this image");
   if (open_image || open_filters) {
     if (!services_.open_file_dialog || !services_.open_file_dialog()) ImGui::SetKeyboardFocusHere();
   }

@@ -206,6 +206,14 @@ test('on a touch screen a tap on Next moves the guide on', async () => {
   const next = await control(page, 'guide/next');
   await page.touchscreen.tap(next.x + next.width / 2, next.y + next.height / 2);
   await atStep(page, 2, 'inspector/kernel');
+  await page.waitForTimeout(500);  // one tap, one step (not a second click from the mouse events)
+  assert.equal((await page.evaluate(() => window.FilterLens.guide())).step, 2);
+  // A tap somewhere else acts there, not where the last tap was.
+  const back = await control(page, 'guide/back');
+  await page.touchscreen.tap(back.x + back.width / 2, back.y + back.height / 2);
+  await atStep(page, 1, 'panel/Original');
+  await page.waitForTimeout(500);
+  assert.equal((await page.evaluate(() => window.FilterLens.guide())).step, 1);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,15 +3,19 @@
 // ./filterlens-export/.
 //
 //   filterlens [IMAGE] [BANK.npy|BANK.safetensors ...] [--screenshot FILE.png] [--frames N]
-//              [--dump-maps DIR]
+//              [--dump-maps DIR] [--guide STEP]
 // --screenshot renders N frames (default 5), saves the window's pixels as PNG and exits (used by
 // the desktop smoke test under Xvfb). --dump-maps also writes, per map, the GPU's colour-mapped
 // texture read back (NAME.gpu.png) beside the app's exports (NAME.png, NAME.npy), so the test
-// can check that the screen shows the export's bytes.
+// can check that the screen shows the export's bytes. --guide opens the guide at STEP (1..6).
+// Otherwise the guide opens on an interactive start until it has been closed once (a flag file
+// guide-seen in $XDG_CONFIG_HOME/filterlens or ~/.config/filterlens; with neither set, on every
+// start); a --screenshot run leaves it closed.
 #include <GLFW/glfw3.h>
 #include <algorithm>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -192,24 +196,51 @@ bool dump_maps(const filterlens::App& app, const std::string& dir) {
   return true;
 }
 
+// Where the "guide seen" flag lives, or "" when there is no config folder to keep it in.
+std::filesystem::path guide_flag_path() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  if (xdg && *xdg) return std::filesystem::path(xdg) / "filterlens" / "guide-seen";
+  if (home && *home) return std::filesystem::path(home) / ".config" / "filterlens" / "guide-seen";
+  return {};
+}
+
+bool guide_seen() {
+  const std::filesystem::path flag = guide_flag_path();
+  std::error_code ec;
+  return !flag.empty() && std::filesystem::exists(flag, ec);
+}
+
+void remember_guide_seen() {
+  const std::filesystem::path flag = guide_flag_path();
+  if (flag.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(flag.parent_path(), ec);
+  std::ofstream(flag) << "FilterLens: the guide was closed once; delete this file to see it "
+                         "again on start.\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string screenshot, maps_dir;
   std::vector<std::string> files;  // opened in order, as if dropped: an image, then banks
   int frames = 5;
+  int guide_step = 0;  // 1-based; 0: the first-start rule
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--screenshot" && i + 1 < argc) {
       screenshot = argv[++i];
     } else if (arg == "--frames" && i + 1 < argc) {
       frames = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--guide" && i + 1 < argc) {
+      guide_step = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--dump-maps" && i + 1 < argc) {
       maps_dir = argv[++i];
     } else if (arg == "--help") {
       std::puts(
           "usage: filterlens [IMAGE] [BANK.npy|BANK.safetensors ...] [--screenshot FILE.png] "
-          "[--frames N] [--dump-maps DIR]");
+          "[--frames N] [--dump-maps DIR] [--guide STEP]");
       return 0;
     } else {
       files.push_back(arg);
@@ -244,7 +275,9 @@ int main(int argc, char** argv) {
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
-  filterlens::App app(filterlens::platform::services());
+  filterlens::PlatformServices services = filterlens::platform::services();
+  services.remember_guide_seen = remember_guide_seen;
+  filterlens::App app(std::move(services));
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 330 core");
   if (!gfx) std::fprintf(stderr, "filterlens: %s\n", gfx.error().c_str());
@@ -253,6 +286,11 @@ int main(int argc, char** argv) {
     files.insert(files.begin(), FILTERLENS_DEFAULT_IMAGE);
   for (const std::string& file : files) open_path(file);
   load_cnn_files(app);
+  if (guide_step > 0) {
+    app.open_guide(guide_step - 1);
+  } else if (screenshot.empty() && !guide_seen()) {
+    app.open_guide(0);  // on the image just opened
+  }
 
   // Idle means idle (issue 11 point 6): with nothing animating and no button held, sleep in
   // glfwWaitEvents until input, a resize or a drop arrives, then draw a few frames so ImGui's

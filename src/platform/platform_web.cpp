@@ -56,6 +56,7 @@ EM_JS(void, js_share_address, (), { FilterLensPage.shareAddress(); });
 EM_JS(void, js_text_input, (int want), {
   if (window.FilterLensInput) FilterLensInput.wantText(want != 0);
 });
+EM_JS(void, js_remember_guide_seen, (), { FilterLensPage.rememberGuideSeen(); });
 
 namespace filterlens::platform {
 namespace {
@@ -701,6 +702,56 @@ EMSCRIPTEN_KEEPALIVE void fl_view_state(float* out) {
                           static_cast<float>(v.y)};
   std::copy(std::begin(values), std::end(values), out);
 }
+// The guide (issue 10 point 9). The page opens it on a first visit (fl_guide_open(0)) once the
+// default image is in; steps are 0-based here, 1-based in the page's API.
+EMSCRIPTEN_KEEPALIVE void fl_guide_open(int step) {
+  g_app->open_guide(step);
+}
+EMSCRIPTEN_KEEPALIVE void fl_guide_close() {
+  g_app->close_guide();
+}
+EMSCRIPTEN_KEEPALIVE int fl_guide_open_now() {
+  return g_app->guide().is_open() ? 1 : 0;
+}
+EMSCRIPTEN_KEEPALIVE int fl_guide_step() {
+  return g_app->guide().step();
+}
+EMSCRIPTEN_KEEPALIVE int fl_guide_steps() {
+  return filterlens::Guide::kSteps;
+}
+EMSCRIPTEN_KEEPALIVE const char* fl_guide_title() {
+  return g_app->guide().current().title;
+}
+// What the guide outlined in the last frame: its name (empty: nothing), x, y, width, height
+// into out[0..3].
+EMSCRIPTEN_KEEPALIVE const char* fl_guide_highlight(float* out) {
+  const filterlens::App::NamedRect& r = g_app->guide_highlight();
+  out[0] = r.x;
+  out[1] = r.y;
+  out[2] = r.width;
+  out[3] = r.height;
+  return r.name.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* fl_bottom_tab() {
+  return g_app->bottom_tab().c_str();
+}
+// The sliding window: active, playing, filter, step, total into out[0..4].
+EMSCRIPTEN_KEEPALIVE void fl_animation_state(float* out) {
+  const filterlens::AnimationState& a = g_app->model().animation();
+  out[0] = a.active ? 1.0f : 0.0f;
+  out[1] = a.playing ? 1.0f : 0.0f;
+  out[2] = static_cast<float>(a.filter);
+  out[3] = static_cast<float>(a.step);
+  out[4] = static_cast<float>(a.total());
+}
+// The bank entry the kernel editor shows.
+EMSCRIPTEN_KEEPALIVE const char* fl_selected_name() {
+  const filterlens::Model& m = g_app->model();
+  const int i = m.selected();
+  return i >= 0 && i < static_cast<int>(m.bank().size())
+             ? m.bank()[static_cast<std::size_t>(i)].name.c_str()
+             : "";
+}
 EMSCRIPTEN_KEEPALIVE int fl_gray_width() {
   return g_app->gray().width;
 }
@@ -835,6 +886,7 @@ int main() {
   filterlens::PlatformServices services = filterlens::platform::services();
   services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget
   services.share_address = [] { js_share_address(); };
+  services.remember_guide_seen = [] { js_remember_guide_seen(); };
   static filterlens::App app(std::move(services));
   g_app = &app;
   filterlens::Status gfx = app.init_graphics("#version 300 es");

@@ -191,6 +191,19 @@ void App::frame() {
   // Before anything is drawn: the panels show this frame's model (an image that arrived between
   // frames, or last frame's edits) with textures to match.
   sync_textures();
+  // The guide follows a new image and the panels' width (last frame's Original panel), and
+  // takes what its step asks of the widgets: a bottom tab in front, the tabs unfolded.
+  float panel_width = 0.0f;
+  for (const NamedRect& r : panel_rects_)
+    if (r.name == "Original") panel_width = r.width;
+  guide_.sync(model_, panel_width);
+  GuideTab guide_tab = GuideTab::how_it_works;
+  const bool select_guide_tab = guide_.take_tab_request(guide_tab);
+  if (guide_.take_layout_request()) {
+    tabs_collapsed_ = false;
+    open_animation_section_ = guide_.current().animation_section;
+  }
+  sync_textures();  // what the guide's step changed
   control_rects_.clear();
   handle_keys();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -231,8 +244,11 @@ void App::frame() {
   if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
-  ImGui::SetNextWindowPos(area_pos);
-  ImGui::SetNextWindowSize(ImVec2(area_size.x, area_size.y - inspector_h));
+  // The guide's strip takes the top of the maps area; the maps window starts below it.
+  const float guide_h = guide_.is_open() ? guide_height(area_size.x) : 0.0f;
+  ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + guide_h));
+  ImGui::SetNextWindowSize(
+      ImVec2(area_size.x, std::max(60.0f, area_size.y - inspector_h - guide_h)));
   sync_textures();  // the sidebar's edits, before the panels draw their maps
   // The maps window's title bar is the page's header line: what the app is and how to start.
   // It takes no keyboard navigation, so the arrow keys move the inspected pixel while it has
@@ -266,26 +282,38 @@ void App::frame() {
         tabs_collapsed_ = !tabs_collapsed_;
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip(tabs_collapsed_ ? "Show the tabs again" : "Hide the tabs: larger maps");
-      if (track(ImGui::BeginTabItem("How it works: the sliding window"), "tab/How it works")) {
+      // A guide step may bring a tab to the front once; then the tabs are the person's again.
+      auto guide_flag = [&](GuideTab tab) {
+        return select_guide_tab && guide_tab == tab ? ImGuiTabItemFlags_SetSelected : 0;
+      };
+      if (track(ImGui::BeginTabItem("How it works: the sliding window", nullptr,
+                                    guide_flag(GuideTab::how_it_works)),
+                "tab/How it works")) {
+        bottom_tab_ = "How it works";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_inspector();
           draw_learn_panel();
         }
         ImGui::EndTabItem();
       }
-      if (track(ImGui::BeginTabItem("Learned filters"), "tab/Learned filters")) {
+      if (track(ImGui::BeginTabItem("Learned filters", nullptr,
+                                    guide_flag(GuideTab::learned_filters)),
+                "tab/Learned filters")) {
+        bottom_tab_ = "Learned filters";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_learned_tab();
         }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Train a CNN"), "tab/Train a CNN")) {
+        bottom_tab_ = "Train a CNN";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_training_tab();
         }
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Filters as tiles"), "tab/Filters as tiles")) {
+        bottom_tab_ = "Filters as tiles";
         if (!tabs_collapsed_) {  // folded: the tab bar only
           draw_bank_tiles_tab();
         }
@@ -295,6 +323,8 @@ void App::frame() {
     }
   }
   ImGui::End();
+  // Last of the windows: its outline needs this frame's rectangles of the controls it names.
+  draw_guide(area_pos.x, area_pos.y, area_size.x, guide_h);
   draw_tensor_chooser();  // a modal over everything while a tensor file waits for a pick
   // At most 8 ms of each frame: half a 60 Hz frame, so the UI stays above 30 fps.
   model_.train_for(std::chrono::duration<double, std::milli>(8.0));
@@ -396,6 +426,16 @@ void App::draw_image_section() {
     ImGui::SetTooltip(
         "A model's conv layer, weights [N, C, kh, kw] with C = 1 or 3, from a .npy or "
         ".safetensors file (or drop the file anywhere; on the desktop, type its path below)");
+  // The guide (the notebook's story on this image; a first visit opens it), on this row when it
+  // fits, so the controls below stay where they were.
+  const float guide_w = ImGui::CalcTextSize("Guide").x + 2.0f * ImGui::GetStyle().FramePadding.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right - ImGui::GetItemRectMax().x - ImGui::GetStyle().ItemSpacing.x >= guide_w)
+    ImGui::SameLine();
+  if (track(ImGui::Button("Guide"), "Guide")) open_guide(0);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "How a filter turns the image into a feature map, in six steps on this image");
   if (open_image || open_filters) {
     if (!services_.open_file_dialog || !services_.open_file_dialog()) focus_path_ = true;
   }
@@ -659,6 +699,8 @@ void App::draw_display_section() {
 }
 
 void App::draw_animation_section() {
+  if (open_animation_section_) ImGui::SetNextItemOpen(true);  // a guide step talks about it
+  open_animation_section_ = false;
   if (!ImGui::CollapsingHeader("Slide the window")) return;
   const std::vector<Kernel>& kernels = model_.map_kernels();
   if (model_.maps().empty()) return;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "exports.h"
+#include "guide.h"
 #include "map_view.h"
 #include "model.h"
 #include "platform_services.h"
@@ -83,6 +84,11 @@ class App {
   // The index in panel_rects() of the panel under (x, y), or -1: whether a touch there is a
   // gesture on the maps (else the platform lets it act as a click).
   int panel_at(float x, float y) const;
+  // The guide (src/model/guide.h, drawn by guide.cpp): opened at `step` (0-based, clamped) on the
+  // current image; closing it tells the platform to remember that it was seen.
+  void open_guide(int step = 0);
+  void close_guide();
+  const Guide& guide() const { return guide_; }
 
   // Where things were drawn in the last frame (framebuffer pixels), so tests can check what a
   // person sees and click what a person clicks.
@@ -107,6 +113,10 @@ class App {
     int filter, x, y;
   };
   ViewState view_state() const;
+  // The bottom tab shown in the last frame ("How it works", "Learned filters", ...).
+  const std::string& bottom_tab() const { return bottom_tab_; }
+  // What the guide outlined in the last frame (name: its target; empty when nothing).
+  const NamedRect& guide_highlight() const { return highlight_rect_; }
 
   // What the scripting API reads.
   const Plane& gray() const { return model_.gray(); }
@@ -162,6 +172,12 @@ class App {
   void sync_tile_textures();
   void draw_colour_bar(int map_index, float width);
   void draw_histogram(int map_index, float width);
+
+  // The guide strip over the maps area (guide.cpp): its height for the widest step's words at
+  // `width`, the strip itself, and the outline around a control or panel by name.
+  float guide_height(float width) const;
+  void draw_guide(float x, float y, float width, float height);
+  void draw_guide_highlight(const std::string& target);
 
   // Exports through the platform: the status line says where the bytes went.
   void save(const Result<ExportFile>& file);
@@ -220,6 +236,11 @@ class App {
   bool focused_maps_ = false;  // the maps window took the keyboard once, at the start
   TouchGesture touch_;
   int touch_panel_ = -1;  // the gesture's panel (index in panel_rects_)
+  // The guide (guide.cpp).
+  Guide guide_;
+  std::string bottom_tab_;               // the bottom tab shown in the last frame
+  NamedRect highlight_rect_;             // what the guide outlined in the last frame
+  bool open_animation_section_ = false;  // a step asked for "Slide the window" open
 };
 
 }  // namespace filterlens

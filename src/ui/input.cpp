@@ -42,6 +42,7 @@ void App::handle_keys() {
     }
     if (zoomed) model_.set_view(v);  // about the view's centre; clamped to 1..kMaxZoom
   }
+  if (guide_.is_open()) return;  // Esc and the arrows step or close the guide (guide.cpp)
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) model_.dismiss_messages();
   if (!io.NavActive) {
     const int dx = (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) ? 1 : 0) -

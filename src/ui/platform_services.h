@@ -38,6 +38,9 @@ struct PlatformServices {
   // Copies a link to the current settings (the page's address, see address_state.h) to the
   // clipboard; empty where there is no address (the desktop).
   std::function<void()> share_address;
+  // Remembers that the guide was seen, so the next start does not open it (web: localStorage;
+  // desktop: a flag file); empty where nothing is kept.
+  std::function<void()> remember_guide_seen;
 };
 
 }  // namespace filterlens

@@ -24,6 +24,24 @@ export async function startServer(root, web, args = []) {
   return { server, base };
 }
 
-export function launchChromium() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+// Every e2e page is a first visit, which opens the guide over the top of the maps area; the
+// tests of everything else see the page as a returning visitor does (the guide's flag set before
+// the page loads). guide.test.mjs passes {firstVisit: true} to see what a newcomer sees.
+const GUIDE_SEEN = () => { try { localStorage.setItem('filterlens.guideSeen', '1'); } catch (e) { /* opaque origin */ } };
+
+export async function launchChromium({ firstVisit = false } = {}) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  if (firstVisit) return browser;
+  const newContext = browser.newContext.bind(browser), newPage = browser.newPage.bind(browser);
+  browser.newContext = async options => {
+    const context = await newContext(options);
+    await context.addInitScript(GUIDE_SEEN);
+    return context;
+  };
+  browser.newPage = async options => {
+    const page = await newPage(options);
+    await page.addInitScript(GUIDE_SEEN);
+    return page;
+  };
+  return browser;
 }

@@ -35,6 +35,11 @@ bool fetch_url(const std::string& url);
 // Reads a whole file (desktop); false and a message on failure or on the web.
 bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error);
 
+// Whether this platform fetches URLs (web) and reads paths (desktop): services() leaves the one
+// it lacks empty, so the UI shows only the field that works here.
+extern const bool kFetchesUrls;
+extern const bool kReadsPaths;
+
 // TrueType font bytes for figure titles, or empty.
 const std::vector<std::uint8_t>& title_font();
 

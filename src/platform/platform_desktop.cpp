@@ -64,6 +64,9 @@ bool open_file_dialog() {
   return false;
 }
 
+const bool kFetchesUrls = false;  // no HTTP client here: download the file and open its path
+const bool kReadsPaths = true;
+
 bool fetch_url(const std::string&) {
   return false;
 }

@@ -81,6 +81,9 @@ bool open_file_dialog() {
   return true;
 }
 
+const bool kFetchesUrls = true;
+const bool kReadsPaths = false;  // the browser has no paths: files come by drop, dialog or paste
+
 bool fetch_url(const std::string& url) {
   js_fetch_url(url.c_str());
   return true;

@@ -443,23 +443,21 @@ void App::draw_image_section() {
     ImGui::SetKeyboardFocusHere();
     focus_path_ = false;
   }
-  ImGui::SetNextItemWidth(-60.0f);
-  const bool enter = ImGui::InputTextWithHint("##path", "path to an image file", path_,
-                                              sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
-  ImGui::SameLine();
-  if ((ImGui::Button("Open") || enter) && path_[0]) open_path(path_);
-  ImGui::SetNextItemWidth(-60.0f);
-  const bool go = ImGui::InputTextWithHint("##url", "https://... image URL", url_, sizeof url_,
-                                           ImGuiInputTextFlags_EnterReturnsTrue);
-  ImGui::SameLine();
-  if ((ImGui::Button("Load") || go) && url_[0]) {
-    if (services_.fetch_url && services_.fetch_url(url_)) {
+  // One way in by name, whichever works here: a path on the desktop, a URL in the browser.
+  if (services_.read_file) {
+    ImGui::SetNextItemWidth(-60.0f);
+    const bool enter = ImGui::InputTextWithHint("##path", "path to an image or filters file", path_,
+                                                sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Open") || enter) && path_[0]) open_path(path_);
+  }
+  if (services_.fetch_url) {
+    ImGui::SetNextItemWidth(-60.0f);
+    const bool go = ImGui::InputTextWithHint("##url", "https://... image URL", url_, sizeof url_,
+                                             ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Load") || go) && url_[0] && services_.fetch_url(url_))
       model_.set_status(std::string("Loading ") + url_ + " ...");
-    } else {
-      model_.report_error(
-          "Loading from a URL works in the browser version; on the desktop, download "
-          "the file and open it by path.");
-    }
   }
 }
 
@@ -647,12 +645,20 @@ void App::draw_params_section() {
     p.padding = std::clamp(p.padding, 0, 64);
     changed = true;
   }
-  ImGui::SetNextItemWidth(-110.0f);
+  // Stride and dilation share a row (the sidebar then fits an 800-pixel window).
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float pair_w =
+      std::max(60.0f, (ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("stride").x -
+                       ImGui::CalcTextSize("dilation").x - 3.0f * style.ItemInnerSpacing.x -
+                       style.ItemSpacing.x) /
+                          2.0f);
+  ImGui::SetNextItemWidth(pair_w);
   if (ImGui::InputInt("stride", &p.stride)) {
     p.stride = std::clamp(p.stride, 1, 16);
     changed = true;
   }
-  ImGui::SetNextItemWidth(-110.0f);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(pair_w);
   if (ImGui::InputInt("dilation", &p.dilation)) {
     p.dilation = std::clamp(p.dilation, 1, 16);
     changed = true;

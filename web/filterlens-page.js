@@ -909,10 +909,19 @@
   // compatibility events are cancelled: one tap, one click, where the finger is. (Seen: a tap on
   // the guide's Next registered 1 time in 3 before, 4 in 4 after.) Two-finger touches are left
   // alone.
+  // A touch that starts on a map panel is a gesture (pan, pinch, tap: filterlens-input.js), not
+  // a click: it is left alone here, so the pointer does not hover the panel on its own.
   const canvasElement = document.getElementById('canvas');
+  let onPanel = false;
   function touchAtFinger(e) {
     if (e.target !== canvasElement || e.touches.length > 1) return;
     const t = e.changedTouches[0];
+    if (e.type === 'touchstart') {
+      const r = canvasElement.getBoundingClientRect();
+      const m = window.Module;
+      onPanel = !!(m && m._fl_panel_at) && m._fl_panel_at(t.clientX - r.left, t.clientY - r.top) >= 0;
+    }
+    if (onPanel) return;
     canvasElement.dispatchEvent(new MouseEvent('mousemove', { clientX: t.clientX, clientY: t.clientY,
                                                               bubbles: true }));
     if (e.type !== 'touchmove') e.preventDefault();

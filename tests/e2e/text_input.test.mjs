@@ -122,7 +122,7 @@ test('pasted text (a paste event into the field) replaces the selection', async 
 test('Ctrl+O opens the file chooser; the chosen image opens', async () => {
   const { context, page, errors } = await open();
   // Playwright intercepts the chooser once its listener is set up (asynchronously).
-  const choosing = page.waitForEvent('filechooser', { timeout: 5000 });
+  const choosing = page.waitForEvent('filechooser', { timeout: 20000 });
   await page.waitForTimeout(300);
   await page.keyboard.press('Control+O');
   const chooser = await choosing;

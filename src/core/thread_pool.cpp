@@ -92,6 +92,8 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     for (int i = 0; i < tasks; ++i) fn(i);
     return;
   }
+  // One job at a time: a second caller (the UI thread while the model's worker computes) waits.
+  std::lock_guard<std::mutex> one_job(run_mutex_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     job_ = &fn;

@@ -28,8 +28,9 @@ class ThreadPool {
   int size() const { return size_; }
 
   // Runs fn(i) for every i in [0, tasks) and returns when all have finished. Tasks are taken in
-  // increasing order by whichever thread is free; fn must not throw. Not reentrant: one job at a
-  // time per pool (a task must not call run() on the same pool).
+  // increasing order by whichever thread is free; fn must not throw. One job at a time per pool:
+  // callers on other threads wait for the running job; a task must not call run() on the same
+  // pool (it would wait for itself).
   void run(int tasks, const std::function<void(int)>& fn);
 
   static constexpr int kMaxThreads = 64;
@@ -40,6 +41,7 @@ class ThreadPool {
 
   int size_ = 1;
   std::vector<std::thread> workers_;
+  std::mutex run_mutex_;  // held by the caller whose job runs
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(int)>* job_ = nullptr;

@@ -53,7 +53,28 @@ void Model::report_error(const std::string& message) {
   status_.clear();
 }
 
+const Image& Model::source() const {
+  static const Image kNone;
+  return doc_.source ? *doc_.source : kNone;
+}
+
+const Plane& Model::gray() const {
+  static const Plane kNone;
+  return doc_.gray ? *doc_.gray : kNone;
+}
+
+const RgbPlanes& Model::rgb() const {
+  static const RgbPlanes kNone;
+  return doc_.rgb ? *doc_.rgb : kNone;
+}
+
 Status Model::load(const std::uint8_t* data, std::size_t size, const std::string& name) {
+  if (background_) {
+    opening_ = ++ticket_;
+    background_->open(ticket_, std::vector<std::uint8_t>(data, data + size), name,
+                      compute_settings());
+    return Status::ok();
+  }
   Result<Image> image = decode_image(data, size);
   if (!image) {
     const std::string message = "Could not open " + name + ": " + image.error();
@@ -77,28 +98,142 @@ Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const s
   }
   Image image{width, height, 4, {}};
   image.pixels.assign(rgba, rgba + static_cast<std::size_t>(width) * height * 4);
+  if (background_) {
+    opening_ = ++ticket_;
+    background_->open_rgba(ticket_, std::move(image), name, compute_settings());
+    return Status::ok();
+  }
   return adopt_image(std::move(image), name);
 }
 
 Status Model::adopt_image(Image image, const std::string& name) {
-  Plane gray = to_gray(image);
-  RgbPlanes rgb;
-  if (input_ == InputMode::rgb) rgb = to_rgb_planes(image);
-  Status s = compute_maps(gray, rgb);  // on failure nothing changes: the old image and maps stay
-  if (!s) {
+  const Document doc =
+      make_document(std::move(image), name, input_ == InputMode::rgb, &shared_pool());
+  Computed computed;
+  Status s = compute_document(doc, compute_settings(), &shared_pool(), computed);
+  if (!s) {  // nothing changes: the old image and maps stay
     const std::string message = "Could not filter " + name + ": " + s.error();
     report_error(message);
     return Status::fail(message);
   }
-  source_ = std::move(image);
-  source_name_ = name;
-  gray_ = std::move(gray);
-  rgb_ = std::move(rgb);
-  ++image_generation_;
-  last_error_.clear();
-  status_ = "Opened " + name;
-  fit_state_to_maps(/*new_image=*/true);
+  adopt(doc, std::move(computed));
   return Status::ok();
+}
+
+ComputeSettings Model::compute_settings() const {
+  ComputeSettings s;
+  s.bank = bank_;
+  s.params = params_;
+  s.rgb_input = input_ == InputMode::rgb;
+  s.shrink = display_.shrink;
+  return s;
+}
+
+void Model::adopt(const Document& doc, Computed computed) {
+  const bool new_image = doc.source != doc_.source;
+  doc_ = doc;
+  maps_ = std::move(computed.maps);
+  stats_ = std::move(computed.stats);
+  map_levels_ = std::move(computed.map_levels);
+  levels_shrink_ = computed.shrink;
+  computed_bank_ = std::move(computed.bank);
+  computed_params_ = computed.params;
+  last_compute_ms_ = computed.ms;
+  ++maps_generation_;
+  if (new_image) {
+    ++image_generation_;
+    last_error_.clear();
+    status_ = "Opened " + doc.name;
+  } else if (last_error_.find(kStaleMaps) != std::string::npos) {
+    last_error_.clear();
+  }
+  fit_state_to_maps(new_image);
+}
+
+int Model::map_level_count(int map_index) const {
+  if (map_index < 0 || map_index >= static_cast<int>(map_levels_.size())) return 1;
+  return 1 + static_cast<int>(map_levels_[static_cast<std::size_t>(map_index)].size());
+}
+
+const Plane& Model::map_level(int map_index, int level) const {
+  const Plane& map = maps_.at(static_cast<std::size_t>(map_index));
+  level = std::min(level, map_level_count(map_index) - 1);
+  if (level <= 0) return map;
+  return map_levels_[static_cast<std::size_t>(map_index)][static_cast<std::size_t>(level - 1)];
+}
+
+int Model::original_level_count() const {
+  return 1 + (doc_.gray_levels ? static_cast<int>(doc_.gray_levels->size()) : 0);
+}
+
+const Plane& Model::gray_level(int level) const {
+  level = std::min(level, original_level_count() - 1);
+  return level <= 0 ? gray() : (*doc_.gray_levels)[static_cast<std::size_t>(level - 1)];
+}
+
+const Image& Model::colour_level(int level) const {
+  const int n = doc_.colour_levels ? static_cast<int>(doc_.colour_levels->size()) : 0;
+  level = std::min(level, n);
+  return level <= 0 ? source() : (*doc_.colour_levels)[static_cast<std::size_t>(level - 1)];
+}
+
+void Model::set_display(const DisplaySettings& display) {
+  const bool new_reduction = display.shrink != display_.shrink;
+  display_ = display;
+  if (new_reduction && has_image()) compute_maps();
+}
+
+// ---- Background -------------------------------------------------------------------------------
+
+void Model::start_background(std::function<void()> notify) {
+  if (!background_) background_ = std::make_unique<Background>(&shared_pool(), std::move(notify));
+}
+
+bool Model::busy() const {
+  return background_ && answered_ < ticket_;
+}
+
+std::string Model::progress() const {
+  if (!busy()) return "";
+  const Background::Progress p = background_->progress();
+  return p.what.empty() ? "Working" : p.what;
+}
+
+Model::TicketState Model::ticket_state(std::uint64_t ticket, std::string* message) const {
+  for (const auto& [t, why] : failed_)
+    if (t == ticket) {
+      if (message) *message = why;
+      return TicketState::failed;
+    }
+  return ticket <= answered_ ? TicketState::done : TicketState::pending;
+}
+
+void Model::fail_ticket(std::uint64_t ticket, const std::string& message) {
+  failed_.emplace_back(ticket, message);
+  if (failed_.size() > 32) failed_.erase(failed_.begin());
+}
+
+bool Model::poll() {
+  if (!background_) return false;
+  std::vector<Background::Outcome> outcomes = background_->take();
+  for (Background::Outcome& o : outcomes) {
+    answered_ = std::max(answered_, o.ticket);
+    if (o.computed) {
+      adopt(o.doc, std::move(*o.computed));
+      continue;
+    }
+    if (o.status) continue;  // settings before any image
+    // Tickets between the last answered and this one asked for what failed: an open failing
+    // fails only itself (the settings that came after it run on the old image).
+    if (o.opened) {
+      report_error(o.status.error());
+    } else {
+      report_error(o.status.error() + " (" + kStaleMaps + ")");
+    }
+    fail_ticket(o.ticket, last_error_);
+  }
+  if (opening_ <= answered_) opening_ = 0;
+  return !outcomes.empty();
 }
 
 Status Model::set_bank(std::vector<Kernel> bank, const ConvParams& params) {
@@ -192,37 +327,39 @@ Status Model::move_kernel(int from, int to) {
 }
 
 Status Model::recompute() {
-  if (gray_.empty()) return Status::ok();
-  Status s = compute_maps(gray_, rgb_);
+  if (!has_image() && !opening_) return Status::ok();
+  Status s = compute_maps();
   if (!s) {
     report_error(s.error() + " (" + kStaleMaps + ")");
     return s;
   }
-  fit_state_to_maps(/*new_image=*/false);
   return s;
 }
 
-Status Model::compute_maps(const Plane& gray, const RgbPlanes& rgb) {
+Status Model::compute_maps() {
   if (bank_.empty())
     return Status::fail("The filter bank is empty: add a filter to see feature maps.");
-  const auto t0 = std::chrono::steady_clock::now();
-  const ConvInput input = input_ == InputMode::rgb ? ConvInput::rgb(rgb) : ConvInput::gray(gray);
-  // Straight into maps_ and stats_: conv2d_bank leaves its outputs untouched when it fails. The
-  // statistics come out of the bank's own pass, over the shared pool (thread_pool.h).
-  std::vector<MapStats> stats;
-  BankRun run;
-  run.pool = &shared_pool();
-  run.stats = &stats;
-  run.stats_bins = 64;
-  Status s = conv2d_bank(input, bank_, params_, ConvImpl::simd, maps_, run);
-  last_compute_ms_ =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (background_) {
+    // What can be checked here is refused here, with nothing changed: the worker's failures
+    // (memory) come back through poll() with the maps left as they were.
+    if (has_image() && !opening_) {
+      for (const Kernel& k : bank_) {
+        Result<OutputSize> size =
+            conv2d_output_size(gray().width, gray().height, k.width, k.height, params_);
+        if (!size) return Status::fail(size.error());
+      }
+    }
+    ++ticket_;
+    std::optional<Document> doc;
+    if (!opening_) doc = doc_;  // else the image being opened is the worker's newest
+    background_->compute(ticket_, compute_settings(), std::move(doc));
+    return Status::ok();
+  }
+  Computed computed;
+  const Document doc = fit_document(doc_, input_ == InputMode::rgb);
+  Status s = compute_document(doc, compute_settings(), &shared_pool(), computed);
   if (!s) return s;
-  if (last_error_.find(kStaleMaps) != std::string::npos) last_error_.clear();
-  computed_bank_ = bank_;
-  computed_params_ = params_;
-  stats_ = std::move(stats);
-  ++maps_generation_;
+  adopt(doc, std::move(computed));
   return Status::ok();
 }
 
@@ -346,12 +483,12 @@ std::optional<InspectorReading> Model::read_focus() const {
   r.iy0 = f->y * p.stride - p.padding;
   const Kernel& k = r.kernel;
   // The planes the filter saw: gray, or R, G, B (the bank and the input always agree).
-  const Plane* planes[3] = {&gray_, nullptr, nullptr};
+  const Plane* planes[3] = {&gray(), nullptr, nullptr};
   if (k.channels == 3) {
-    if (rgb_.r.empty()) return std::nullopt;
-    planes[0] = &rgb_.r;
-    planes[1] = &rgb_.g;
-    planes[2] = &rgb_.b;
+    if (!doc_.rgb) return std::nullopt;
+    planes[0] = &doc_.rgb->r;
+    planes[1] = &doc_.rgb->g;
+    planes[2] = &doc_.rgb->b;
   }
   r.channels = k.channels;
   const std::size_t taps = static_cast<std::size_t>(k.width) * k.height;

@@ -21,10 +21,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "background.h"
 #include "colormap.h"
 #include "conv2d.h"
 #include "display_pyramid.h"
@@ -152,10 +155,10 @@ class Model {
   // gray + bank + params -> maps; keeps the old maps on failure.
   Status recompute();
 
-  const Image& source() const { return source_; }
-  const std::string& source_name() const { return source_name_; }
-  const Plane& gray() const { return gray_; }
-  bool has_image() const { return !gray_.empty(); }
+  const Image& source() const;
+  const std::string& source_name() const { return doc_.name; }
+  const Plane& gray() const;
+  bool has_image() const { return !doc_.empty(); }
   const std::vector<Kernel>& bank() const { return bank_; }  // as edited
   const ConvParams& params() const { return params_; }       // as edited
   // What maps() were computed with (the engine applies flip itself): one kernel per map.
@@ -163,6 +166,14 @@ class Model {
   const ConvParams& map_params() const { return computed_params_; }
   const std::vector<Plane>& maps() const { return maps_; }
   const std::vector<MapStats>& stats() const { return stats_; }
+  // Display levels (display_pyramid.h), computed with the maps: level 0 is the map (the gray
+  // plane, the colour image) itself; a level past the last made gives the last (the smallest).
+  int map_level_count(int map_index) const;
+  const Plane& map_level(int map_index, int level) const;
+  Reduction map_levels_reduction() const { return levels_shrink_; }
+  int original_level_count() const;
+  const Plane& gray_level(int level) const;
+  const Image& colour_level(int level) const;
   double last_compute_ms() const { return last_compute_ms_; }
   // Increase when a new image arrives / when the maps change (so views re-upload what they show).
   std::uint64_t image_generation() const { return image_generation_; }
@@ -206,7 +217,8 @@ class Model {
   const ViewState& view() const { return view_; }
   void set_view(ViewState view);  // clamped
   const DisplaySettings& display() const { return display_; }
-  void set_display(const DisplaySettings& display) { display_ = display; }
+  // A new reduction recomputes the maps' display levels.
+  void set_display(const DisplaySettings& display);
   // The focus view: one map large next to the original instead of the grid of all. Refused
   // (nothing changes) for an index that is not a map; -1 goes back to the grid. When the maps
   // change and there is no such map any more, the grid again.
@@ -240,15 +252,33 @@ class Model {
   }
   // A new run from its setup on the gray image, with the parameters the maps were computed with.
   Status start_kernel_learning() {
-    return kernel_learning().start(gray_, image_generation_, computed_params_);
+    return kernel_learning().start(gray(), image_generation_, computed_params_);
   }
 
   // True while something changes with time alone (a playing animation, training, a kernel being
   // learned): the platform keeps drawing frames then, and may sleep otherwise.
   bool animating() const {
     return (animation_.active && animation_.playing) || learned_.run().running() ||
-           kernel_learning_.running();
+           kernel_learning_.running() || busy();
   }
+
+  // ---- Computing in the background (background.h) ----
+  // From now on images are decoded and maps computed on a worker thread: load, load_rgba and
+  // the edits return at once (ok when the request was taken; a refusal they can see at once, like
+  // a kernel too large for the image, still fails and changes nothing), the maps shown stay the
+  // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
+  // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
+  void start_background(std::function<void()> notify);
+  Background* background() { return background_.get(); }
+  // Adopts finished work (the newest settings' maps, a new image); true when something changed.
+  bool poll();
+  bool busy() const;             // work asked for and not adopted yet
+  std::string progress() const;  // what the worker is doing ("Decoding cat.jpg"), "" when idle
+  // Each load and edit gets a ticket; a request is answered (its maps or a newer request's
+  // maps are shown) or failed (with the message it failed with).
+  enum class TicketState { pending, done, failed };
+  std::uint64_t last_ticket() const { return ticket_; }
+  TicketState ticket_state(std::uint64_t ticket, std::string* message = nullptr) const;
 
   // ---- The learned filters and training (learned.h) ----
   LearnedFilters& learned() { return learned_; }
@@ -256,7 +286,7 @@ class Model {
   // The CNN's view of the current image (a 28 x 28 crop), recomputed when the image or the
   // shown network changed.
   const LearnedFilters::ImageReading& learned_reading() {
-    return learned_.read_image(gray_, image_generation_);
+    return learned_.read_image(gray(), image_generation_);
   }
   // As LearnedFilters does them, with the failure reported in last_error().
   Status load_learned_weights(const std::uint8_t* data, std::size_t size, const std::string& name);
@@ -273,7 +303,7 @@ class Model {
   InputMode input_mode() const { return input_; }
   // R, G, B in [0, 1] (ToTensor() of convert('RGB')); kept with the image while the input is
   // RGB, empty while it is gray.
-  const RgbPlanes& rgb() const { return rgb_; }
+  const RgbPlanes& rgb() const;
   // Switches the input and recomputes; refused (nothing changes) when a filter's channel count
   // is not the new input's, or when the maps cannot be computed.
   Status set_input(InputMode mode);
@@ -304,8 +334,14 @@ class Model {
 
  private:
   Status adopt_image(Image image, const std::string& name);
-  // gray or rgb (per input_) + bank + params -> maps; nothing changes on failure.
-  Status compute_maps(const Plane& gray, const RgbPlanes& rgb);
+  ComputeSettings compute_settings() const;  // the bank, parameters, input and reduction as edited
+  // The current bank and parameters on the current document: computed now and adopted, or handed
+  // to the worker. Fails (nothing changes) when the maps cannot be computed, or in the
+  // background when the settings cannot run on the image (checked before they are sent).
+  Status compute_maps();
+  // Shows computed maps and their document (a new image when its source differs).
+  void adopt(const Document& doc, Computed computed);
+  void fail_ticket(std::uint64_t ticket, const std::string& message);
   // Why `bank` cannot run on `input` (the first filter whose channel count differs), or ok.
   static Status check_bank_input(const std::vector<Kernel>& bank, InputMode input);
   // Replaces bank, parameters and input and recomputes, or changes nothing and says why (the
@@ -313,15 +349,15 @@ class Model {
   Status apply_bank(std::vector<Kernel> bank, const ConvParams& params, InputMode input);
   void fit_state_to_maps(bool new_image);  // the clamping rule
 
-  Image source_;
-  std::string source_name_;
-  Plane gray_;
+  Document doc_;  // source image, gray (and RGB) planes, the original's display levels, name
   std::vector<Kernel> bank_;
   ConvParams params_;
   std::vector<Kernel> computed_bank_;
   ConvParams computed_params_;
   std::vector<Plane> maps_;
   std::vector<MapStats> stats_;
+  std::vector<std::vector<Plane>> map_levels_;  // [map][k - 1]
+  Reduction levels_shrink_ = Reduction::mean;
   int focus_view_ = -1;
   double last_compute_ms_ = 0.0;
   std::uint64_t image_generation_ = 0, maps_generation_ = 0;
@@ -338,9 +374,14 @@ class Model {
 
   // The input and banks from files (model_banks.cpp).
   InputMode input_ = InputMode::gray;
-  RgbPlanes rgb_;
   std::vector<Kernel> other_bank_;  // the bank of the other input, for switching back
   std::vector<FileBank> file_banks_;
+
+  // Background computation: the worker, the newest ticket handed out and answered, the newest
+  // open in flight, and the tickets that failed (the last few, with their messages).
+  std::unique_ptr<Background> background_;
+  std::uint64_t ticket_ = 0, answered_ = 0, opening_ = 0;
+  std::vector<std::pair<std::uint64_t, std::string>> failed_;
 };
 
 }  // namespace filterlens

@@ -114,34 +114,27 @@ Status Model::apply_bank(std::vector<Kernel> bank, const ConvParams& params, Inp
   if (bank.empty())
     return Status::fail("The filter bank is empty: add a filter to see feature maps.");
   if (Status c = check_bank_input(bank, input); !c) return c;
-  // Staged: everything goes back when the maps cannot be computed.
+  // Staged: everything goes back when the maps cannot be computed (the RGB planes a new RGB
+  // input needs are made with the maps, and dropped with them while the input is gray).
   std::vector<Kernel> old_bank = std::move(bank_), old_other = other_bank_;
   const ConvParams old_params = params_;
   const InputMode old_input = input_;
-  RgbPlanes old_rgb;
   const bool new_input = input != input_;
   bank_ = std::move(bank);
   params_ = params;
   if (new_input) {
     other_bank_ = old_bank;  // the other input's bank, for switching back
     input_ = input;
-    if (input == InputMode::rgb && has_image()) {
-      old_rgb = std::move(rgb_);
-      rgb_ = to_rgb_planes(source_);
-    }
   }
-  Status s = gray_.empty() ? Status::ok() : compute_maps(gray_, rgb_);
+  Status s = has_image() || opening_ ? compute_maps() : Status::ok();
   if (!s) {
     bank_ = std::move(old_bank);
     other_bank_ = std::move(old_other);
     params_ = old_params;
     input_ = old_input;
-    if (new_input && input == InputMode::rgb) rgb_ = std::move(old_rgb);
     return Status::fail(s.error() + " (nothing was changed)");
   }
-  if (input_ == InputMode::gray) rgb_ = RgbPlanes{};  // three planes less while gray
   selected_ = 0;
-  if (!gray_.empty()) fit_state_to_maps(/*new_image=*/false);
   return Status::ok();
 }
 

@@ -294,6 +294,10 @@ int main(int argc, char** argv) {
   } else if (screenshot.empty() && !guide_seen()) {
     app.open_guide(0);  // on the image just opened
   }
+  // From here on, images open and maps compute on a worker thread (the window keeps drawing);
+  // the command line's files above were opened before the first frame, as a screenshot needs.
+  // glfwPostEmptyEvent may be called from any thread: it ends glfwWaitEvents when work is done.
+  if (screenshot.empty()) app.model().start_background([] { glfwPostEmptyEvent(); });
 
   // Idle means idle (issue 11 point 6): with nothing animating and no button held, sleep in
   // glfwWaitEvents until input, a resize or a drop arrives, then draw a few frames so ImGui's

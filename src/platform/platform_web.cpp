@@ -892,6 +892,9 @@ int main() {
   services.remember_guide_seen = [] { js_remember_guide_seen(); };
   static filterlens::App app(std::move(services));
   g_app = &app;
+  // The pthreads build decodes and computes on a worker thread: the page keeps drawing while a
+  // large photo loads (the loop runs while the model is busy: Model::animating).
+  if (filterlens::threads_available()) app.model().start_background(nullptr);
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());
   EM_ASM({ FilterLensPage.runtimeReady(); });

@@ -72,11 +72,9 @@ void App::open_path(const std::string& path) {
 
 void App::sync_textures() {
   if (!graphics_ready_) return;
-  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation() ||
-      uploaded_shrink_ != model_.display().shrink) {
+  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation()) {
     uploaded_maps_ = model_.maps_generation();
     uploaded_image_ = model_.image_generation();
-    uploaded_shrink_ = model_.display().shrink;
     upload_textures();
   }
   upload_display_levels();
@@ -118,53 +116,25 @@ int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) 
   return level;
 }
 
-namespace {
-
-// Level `level` of `plane` (display_pyramid.h); the levels between are dropped as soon as the
-// next is made, so only the one shown stays in memory (on the GPU).
-Plane plane_level(const Plane& plane, int level, Reduction reduction, float centre) {
-  if (level == 0) return plane;
-  Plane out = halve(plane, reduction, centre);
-  for (int k = 1; k < level; ++k) out = halve(out, reduction, centre);
-  return out;
-}
-
-Image image_level(const Image& image, int level) {
-  if (level == 0) return image;
-  Image out = halve(image);
-  for (int k = 1; k < level; ++k) out = halve(out);
-  return out;
-}
-
-}  // namespace
-
 void App::upload_display_levels() {
-  const std::vector<Plane>& maps = model_.maps();
-  const std::vector<MapStats>& stats = model_.stats();
-  for (std::size_t i = 0; i < maps.size() && i < map_textures_.size(); ++i) {
-    const int level = wanted_level(maps[i], static_cast<int>(i) + 1, model_.display().shrink);
+  // The levels were made with the maps (Model::map_level): uploading one is all the frame does.
+  for (std::size_t i = 0; i < model_.maps().size() && i < map_textures_.size(); ++i) {
+    const int index = static_cast<int>(i);
+    const int level =
+        std::min(wanted_level(model_.maps()[i], index + 1, model_.map_levels_reduction()),
+                 model_.map_level_count(index) - 1);
     if (level == map_levels_[i]) continue;
-    // The extreme reduction keeps the values farthest from the map's mean: its contours.
-    const float centre = i < stats.size() ? static_cast<float>(stats[i].mean) : 0.0f;
-    if (level == 0) {
-      map_textures_[i]->upload(maps[i]);
-    } else {
-      map_textures_[i]->upload(plane_level(maps[i], level, model_.display().shrink, centre));
-    }
+    map_textures_[i]->upload(model_.map_level(index, level));
     map_levels_[i] = level;
     colours_dirty_ = true;
   }
-  const Plane& gray = model_.gray();
-  if (gray.empty()) return;
-  const int level = wanted_level(gray, 0, Reduction::mean);
-  if (level == original_level_) return;
+  if (!model_.has_image()) return;
   // The original is a photograph: always the mean, like any image viewer.
-  if (level == 0) {
-    gray_texture_.upload(gray);
-  } else {
-    gray_texture_.upload(plane_level(gray, level, Reduction::mean, 0.0f));
-  }
-  colour_texture_.upload(image_level(model_.source(), level));
+  const int level =
+      std::min(wanted_level(model_.gray(), 0, Reduction::mean), model_.original_level_count() - 1);
+  if (level == original_level_) return;
+  gray_texture_.upload(model_.gray_level(level));
+  colour_texture_.upload(model_.colour_level(level));
   original_level_ = level;
   colours_dirty_ = true;
 }
@@ -188,8 +158,9 @@ bool App::track(bool result, const std::string& id) {
 // ----- The frame -------------------------------------------------------------------------------
 
 void App::frame() {
-  // Before anything is drawn: the panels show this frame's model (an image that arrived between
-  // frames, or last frame's edits) with textures to match.
+  // Before anything is drawn: the panels show this frame's model (an image or maps the worker
+  // finished, or last frame's edits) with textures to match.
+  model_.poll();
   sync_textures();
   // The guide follows a new image and the panels' width (last frame's Original panel), and
   // takes what its step asks of the widgets: a bottom tab in front, the tabs unfolded.
@@ -359,6 +330,20 @@ void App::draw_message_area() {
   // message coming or going never moves the controls below it.
   const float height = 2.0f * ImGui::GetTextLineHeightWithSpacing() + 2.0f;
   ImGui::BeginChild("message", ImVec2(0, height), false);
+  if (model_.busy()) {
+    // The worker cannot say how far a decoder has come: the time so far, and a bar that sweeps
+    // so that a frozen page would show.
+    const double now = ImGui::GetTime();
+    if (busy_since_ < 0.0) busy_since_ = now;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::Text("%s... %.1f s", model_.progress().c_str(), now - busy_since_);
+    ImGui::PopStyleColor();
+    ImGui::ProgressBar(static_cast<float>(std::fmod((now - busy_since_) / 1.5, 1.0)),
+                       ImVec2(-1.0f, 4.0f), "");
+    ImGui::EndChild();
+    return;
+  }
+  busy_since_ = -1.0;
   if (!model_.last_error().empty()) {
     if (track(ImGui::SmallButton("Dismiss"), "Dismiss")) model_.dismiss_error();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("or press Esc");

@@ -192,13 +192,13 @@ class App {
   gfx::ImageTexture colour_texture_;
   gfx::MapTexture gray_texture_;
   bool graphics_ready_ = false;
+  double busy_since_ = -1.0;  // when the model's current background work began (ImGui time)
   std::uint64_t uploaded_maps_ = ~std::uint64_t{0};  // the model's maps_generation() on the GPU
   std::uint64_t uploaded_image_ = ~std::uint64_t{0};
   bool colours_dirty_ = true;
   // The display level on the GPU per map, and of the original (gray and colour): -1 for none yet.
   std::vector<int> map_levels_;
   int original_level_ = -1;
-  Reduction uploaded_shrink_ = Reduction::mean;
   // Each panel's image width in device pixels as last drawn (0: not drawn yet); index 0 is the
   // original, i + 1 map i.
   std::vector<float> panel_device_width_;

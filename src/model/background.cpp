@@ -1,0 +1,264 @@
+#include "background.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "decode.h"
+#include "thread_pool.h"
+
+namespace filterlens {
+namespace {
+
+// Levels 1..k of a plane: each halves the previous while its longer side stays >= kMinLevelSide
+// (a long thin image keeps being halved until it fits any GPU's texture limit).
+std::vector<Plane> plane_levels(const Plane& plane, Reduction reduction, float centre) {
+  std::vector<Plane> levels;
+  const Plane* last = &plane;
+  while (std::max(last->width, last->height) / 2 >= kMinLevelSide) {
+    levels.push_back(halve(*last, reduction, centre));
+    last = &levels.back();
+  }
+  return levels;
+}
+
+std::vector<Image> image_levels(const Image& image) {
+  std::vector<Image> levels;
+  const Image* last = &image;
+  while (std::max(last->width, last->height) / 2 >= kMinLevelSide) {
+    levels.push_back(halve(*last));
+    last = &levels.back();
+  }
+  return levels;
+}
+
+}  // namespace
+
+Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool*) {
+  Document doc;
+  auto gray = std::make_shared<Plane>(to_gray(image));
+  doc.gray_levels =
+      std::make_shared<const std::vector<Plane>>(plane_levels(*gray, Reduction::mean, 0.0f));
+  doc.colour_levels = std::make_shared<const std::vector<Image>>(image_levels(image));
+  if (rgb_input) doc.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(image));
+  doc.gray = std::move(gray);
+  doc.source = std::make_shared<const Image>(std::move(image));
+  doc.name = name;
+  return doc;
+}
+
+Document fit_document(const Document& doc, bool rgb_input) {
+  Document out = doc;
+  if (rgb_input && !out.rgb && out.source)
+    out.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(*out.source));
+  if (!rgb_input) out.rgb.reset();  // three planes less while gray
+  return out;
+}
+
+Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
+                        Computed& out, const std::function<bool()>& superseded) {
+  const auto stop = [&] { return superseded && superseded(); };
+  if (doc.empty()) return Status::fail("there is no image");
+  if (settings.bank.empty())
+    return Status::fail("The filter bank is empty: add a filter to see feature maps.");
+  if (settings.rgb_input && !doc.rgb) return Status::fail("the RGB planes are missing");
+  if (stop()) return Status::fail("superseded");
+  const auto t0 = std::chrono::steady_clock::now();
+  const ConvInput input =
+      settings.rgb_input ? ConvInput::rgb(*doc.rgb) : ConvInput::gray(*doc.gray);
+  Computed c;
+  BankRun run;
+  run.pool = pool;
+  run.stats = &c.stats;
+  run.stats_bins = settings.stats_bins;
+  Status s = conv2d_bank(input, settings.bank, settings.params, ConvImpl::simd, c.maps, run);
+  c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!s) return s;
+  if (stop()) return Status::fail("superseded");
+  // The extreme reduction keeps the values farthest from each map's mean: its contours.
+  for (std::size_t i = 0; i < c.maps.size(); ++i) {
+    if (stop()) return Status::fail("superseded");
+    const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
+    c.map_levels.push_back(plane_levels(c.maps[i], settings.shrink, centre));
+  }
+  c.bank = settings.bank;
+  c.params = settings.params;
+  c.shrink = settings.shrink;
+  out = std::move(c);
+  return Status::ok();
+}
+
+// ---- The worker ----
+
+Background::Background(ThreadPool* pool, std::function<void()> notify)
+    : pool_(pool), notify_(std::move(notify)), thread_([this] { run(); }) {}
+
+Background::~Background() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Background::open(std::uint64_t ticket, std::vector<std::uint8_t> bytes, std::string name,
+                      ComputeSettings settings) {
+  Request r;
+  r.ticket = ticket;
+  r.open = true;
+  r.bytes = std::move(bytes);
+  r.name = std::move(name);
+  r.settings = std::move(settings);
+  submit(std::move(r));
+}
+
+void Background::open_rgba(std::uint64_t ticket, Image rgba, std::string name,
+                           ComputeSettings settings) {
+  Request r;
+  r.ticket = ticket;
+  r.open = true;
+  r.rgba = std::move(rgba);
+  r.name = std::move(name);
+  r.settings = std::move(settings);
+  submit(std::move(r));
+}
+
+void Background::compute(std::uint64_t ticket, ComputeSettings settings,
+                         std::optional<Document> doc) {
+  Request r;
+  r.ticket = ticket;
+  r.settings = std::move(settings);
+  r.doc = std::move(doc);
+  submit(std::move(r));
+}
+
+void Background::submit(Request request) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (request.open) {
+      compute_.reset();  // settings for the image being replaced
+      open_ = std::move(request);
+    } else {
+      // Settings for the image being opened: they replace the ones it came with. The newest
+      // document the model gave (a camera frame) wins over an image still being opened.
+      if (open_ && !request.doc) {
+        open_->ticket = request.ticket;
+        open_->settings = std::move(request.settings);
+      } else {
+        if (request.doc) open_.reset();
+        compute_ = std::move(request);
+      }
+    }
+    progress_.busy = true;
+  }
+  wake_.notify_all();
+}
+
+void Background::hold(bool held) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    held_ = held;
+  }
+  wake_.notify_all();
+}
+
+std::vector<Background::Outcome> Background::take() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Outcome> out = std::move(done_);
+  done_.clear();
+  return out;
+}
+
+Background::Progress Background::progress() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return progress_;
+}
+
+void Background::set_progress(const std::string& what) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  progress_.what = what;
+}
+
+void Background::publish(Outcome outcome) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_.push_back(std::move(outcome));
+  }
+  if (notify_) notify_();
+}
+
+void Background::run() {
+  for (;;) {
+    Request request;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!open_ && !compute_) progress_ = Progress{};
+      wake_.wait(lock, [&] { return stop_ || (!held_ && (open_ || compute_)); });
+      if (stop_) return;
+      if (open_) {
+        request = std::move(*open_);
+        open_.reset();
+      } else {
+        request = std::move(*compute_);
+        compute_.reset();
+      }
+    }
+    // Anything waiting now is newer than this request.
+    const auto superseded = [&] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return stop_ || open_.has_value() || compute_.has_value();
+    };
+
+    Outcome outcome;
+    outcome.ticket = request.ticket;
+    Document doc;
+    if (request.open) {
+      outcome.opened = true;
+      set_progress("Decoding " + request.name);
+      Result<Image> image = request.rgba ? Result<Image>::ok(std::move(*request.rgba))
+                                         : decode_image(request.bytes.data(), request.bytes.size());
+      request.bytes = std::vector<std::uint8_t>();  // the file is not needed any more
+      if (!image) {
+        outcome.status = Status::fail("Could not open " + request.name + ": " + image.error());
+        publish(std::move(outcome));
+        continue;
+      }
+      set_progress("Converting " + request.name + " to gray");
+      doc =
+          make_document(std::move(image).value(), request.name, request.settings.rgb_input, pool_);
+      // From here on this image is the newest document, even when its maps are superseded: the
+      // settings that supersede them are meant for it.
+      doc_ = doc;
+    } else {
+      if (request.doc) doc_ = *request.doc;
+      doc_ = fit_document(doc_, request.settings.rgb_input);
+      doc = doc_;
+      if (doc.empty()) {  // settings before any image: nothing to compute
+        outcome.status = Status::ok();
+        publish(std::move(outcome));
+        continue;
+      }
+    }
+    set_progress("Computing " + std::to_string(request.settings.bank.size()) + " maps");
+    Computed computed;
+    Status s = compute_document(doc, request.settings, pool_, computed, superseded);
+    if (superseded()) {
+      // The newer request takes it from here; an opened image stays doc_ for it. A new image
+      // that was superseded by settings is shown with them; by another image, never.
+      continue;
+    }
+    outcome.doc = doc;
+    if (s) {
+      outcome.computed = std::move(computed);
+      outcome.status = Status::ok();
+    } else {
+      outcome.status =
+          request.open ? Status::fail("Could not filter " + request.name + ": " + s.error()) : s;
+    }
+    ++completed_;
+    publish(std::move(outcome));
+  }
+}
+
+}  // namespace filterlens

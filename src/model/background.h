@@ -1,0 +1,153 @@
+// Computing off the frame (issue 11 point 3): decoding an opened image, its gray (and RGB)
+// planes, the maps, their statistics and the display levels the panels upload, so that the UI
+// keeps drawing while a 24 MP photo loads or a large bank recomputes.
+//
+//   compute_document()  the whole computation for one document and one set of settings, on the
+//                       calling thread (the model's synchronous path and the worker both use it).
+//   Background          a worker thread that runs one request at a time, the newest winning: an
+//                       edit that arrives while maps are computed supersedes them (the older work
+//                       stops at its next stage and is never shown); a new image supersedes
+//                       everything before it. The model takes finished work on its own thread
+//                       (Model::poll); the worker never touches the model.
+//
+// Requests carry tickets (increasing numbers the model hands out); an outcome names the ticket of
+// the newest request it answers, so every older ticket is answered by it too.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conv2d.h"
+#include "display_pyramid.h"
+#include "image.h"
+#include "kernel.h"
+#include "stats.h"
+#include "status.h"
+
+namespace filterlens {
+
+class ThreadPool;
+
+// What the maps are computed from. Shared, never copied: the model shows it while a job reads it.
+struct Document {
+  std::shared_ptr<const Image> source;
+  std::shared_ptr<const Plane> gray;
+  std::shared_ptr<const RgbPlanes> rgb;  // null while the input is gray
+  // The original's display levels 1..k (display_pyramid.h): the gray plane and the colour image.
+  std::shared_ptr<const std::vector<Plane>> gray_levels;
+  std::shared_ptr<const std::vector<Image>> colour_levels;
+  std::string name;
+
+  bool empty() const { return !gray || gray->empty(); }
+};
+
+struct ComputeSettings {
+  std::vector<Kernel> bank;
+  ConvParams params;
+  bool rgb_input = false;  // the filters see R, G, B (C = 3) instead of the gray plane
+  Reduction shrink = Reduction::mean;
+  int stats_bins = 64;
+};
+
+// Maps computed from a document with some settings.
+struct Computed {
+  std::vector<Plane> maps;
+  std::vector<MapStats> stats;
+  std::vector<std::vector<Plane>> map_levels;  // [map][k - 1]: level k of that map
+  std::vector<Kernel> bank;                    // what they were computed with
+  ConvParams params;
+  Reduction shrink = Reduction::mean;
+  double ms = 0.0;  // the bank and its statistics, wall clock
+};
+
+// Levels stop before the longer side would go under this: a panel is never drawn much smaller.
+constexpr int kMinLevelSide = 32;
+
+// A document for a decoded image: gray plane, the RGB planes when `rgb_input`, the original's
+// display levels.
+Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool);
+// `doc` with its RGB planes made (rgb_input) or dropped (gray input) as the settings need.
+Document fit_document(const Document& doc, bool rgb_input);
+
+// The maps of `doc` under `settings`, their statistics and display levels. `superseded` is asked
+// between stages; when it says yes the computation stops and returns a failure nobody shows.
+Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
+                        Computed& out, const std::function<bool()>& superseded = nullptr);
+
+class Background {
+ public:
+  // What a request came to.
+  struct Outcome {
+    std::uint64_t ticket = 0;      // the newest request this answers
+    Status status = Status::ok();  // a failure's message is ready to show
+    bool opened = false;  // the document is a newly opened image (status: whether it opened)
+    Document doc;         // what `computed` was computed from (empty: an open that failed)
+    std::optional<Computed> computed;  // absent when the maps failed (or there is no image)
+  };
+  // Where the work stands, for a progress line.
+  struct Progress {
+    bool busy = false;
+    std::string what;  // "Decoding cat.jpg", "Computing 3 maps", ...
+  };
+
+  // `notify` runs on the worker when an outcome is ready (wakes the UI loop; must be thread-safe).
+  Background(ThreadPool* pool, std::function<void()> notify);
+  ~Background();
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  // A new image: `bytes` decoded (decode.h), or `rgba` pixels decoded elsewhere (width x height
+  // x 4). Supersedes every earlier request.
+  void open(std::uint64_t ticket, std::vector<std::uint8_t> bytes, std::string name,
+            ComputeSettings settings);
+  void open_rgba(std::uint64_t ticket, Image rgba, std::string name, ComputeSettings settings);
+  // New settings for the newest document; `doc` when the model replaced the document itself.
+  void compute(std::uint64_t ticket, ComputeSettings settings, std::optional<Document> doc);
+
+  // Finished work, oldest first; the model adopts each.
+  std::vector<Outcome> take();
+  Progress progress() const;
+  // Requests finished to the end (not superseded), for tests of the newest-wins rule.
+  std::uint64_t completed() const { return completed_; }
+  // For tests: while held, the worker takes no new request (they pile up, the newest winning).
+  void hold(bool held);
+
+ private:
+  struct Request {
+    std::uint64_t ticket = 0;
+    bool open = false;
+    std::vector<std::uint8_t> bytes;
+    std::optional<Image> rgba;
+    std::string name;
+    ComputeSettings settings;
+    std::optional<Document> doc;
+  };
+  void run();
+  void submit(Request request);
+  void publish(Outcome outcome);
+  void set_progress(const std::string& what);
+
+  ThreadPool* pool_;
+  std::function<void()> notify_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::optional<Request> open_;     // the newest image to open
+  std::optional<Request> compute_;  // the newest settings
+  std::vector<Outcome> done_;
+  Document doc_;  // the newest document (worker thread only)
+  Progress progress_;
+  std::atomic<std::uint64_t> completed_{0};
+  bool stop_ = false;
+  bool held_ = false;
+  std::thread thread_;
+};
+
+}  // namespace filterlens

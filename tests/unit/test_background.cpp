@@ -1,0 +1,235 @@
+// Computing in the background (src/model/background.h, Model::start_background): the maps a
+// worker computes are the ones the synchronous path computes, the newest request wins (older
+// ones are never shown), an edit made while an image is being opened applies to that image, a
+// failed open keeps what was shown, and what can be refused at once still is.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "background.h"
+#include "model.h"
+#include "thread_pool.h"
+
+#include <stb/stb_image_write.h>
+
+namespace filterlens {
+namespace {
+
+void append(void* ctx, void* data, int size) {
+  auto* out = static_cast<std::vector<std::uint8_t>*>(ctx);
+  out->insert(out->end(), static_cast<std::uint8_t*>(data),
+              static_cast<std::uint8_t*>(data) + size);
+}
+
+std::vector<std::uint8_t> png_file(int w, int h, int seed) {
+  std::vector<std::uint8_t> rgb(static_cast<std::size_t>(w) * h * 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < 3; ++c)
+        rgb[(static_cast<std::size_t>(y) * w + x) * 3 + c] =
+            static_cast<std::uint8_t>((x * 5 + y * 11 + c * 70 + seed * 29 + (x ^ y) % 23) % 256);
+  std::vector<std::uint8_t> out;
+  stbi_write_png_to_func(append, &out, w, h, 3, rgb.data(), w * 3);
+  return out;
+}
+
+// Polls until the model has adopted everything it asked for (the worker is real: no timing is
+// asserted, the loop only bounds a hang).
+void settle(Model& model) {
+  for (int i = 0; i < 20000 && model.busy(); ++i) {
+    model.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_FALSE(model.busy()) << "the worker never answered";
+}
+
+void expect_same_maps(const Model& a, const Model& b) {
+  ASSERT_EQ(a.maps().size(), b.maps().size());
+  for (std::size_t i = 0; i < a.maps().size(); ++i) {
+    EXPECT_EQ(a.maps()[i].width, b.maps()[i].width);
+    EXPECT_EQ(a.maps()[i].height, b.maps()[i].height);
+    EXPECT_EQ(a.maps()[i].data, b.maps()[i].data) << "map " << i;
+    EXPECT_EQ(a.stats()[i].histogram, b.stats()[i].histogram) << "map " << i;
+    ASSERT_EQ(a.map_level_count(int(i)), b.map_level_count(int(i)));
+    for (int k = 1; k < a.map_level_count(int(i)); ++k)
+      EXPECT_EQ(a.map_level(int(i), k).data, b.map_level(int(i), k).data) << "map " << i;
+  }
+  EXPECT_EQ(a.gray().data, b.gray().data);
+  EXPECT_EQ(a.source_name(), b.source_name());
+}
+
+std::vector<Kernel> presets(std::initializer_list<const char*> names) {
+  std::vector<Kernel> out;
+  for (const char* n : names) out.push_back(find_preset(n).value());
+  return out;
+}
+
+TEST(Background, OpensAndComputesWhatTheSynchronousPathDoes) {
+  const std::vector<std::uint8_t> png = png_file(301, 203, 1);
+  Model sync, async;
+  async.start_background(nullptr);
+  ASSERT_TRUE(sync.load(png.data(), png.size(), "a.png"));
+  ASSERT_TRUE(async.load(png.data(), png.size(), "a.png"));
+  EXPECT_TRUE(async.busy());
+  EXPECT_FALSE(async.has_image());  // nothing shown until the worker's result is adopted
+  settle(async);
+  EXPECT_EQ(async.status(), "Opened a.png");
+  expect_same_maps(sync, async);
+  // Levels down to the smallest panel: 301 -> 150 -> 75 -> 37 (37 / 2 < 32 stops).
+  EXPECT_EQ(async.map_level_count(0), 4);
+  EXPECT_EQ(async.map_level(0, 3).width, 38);
+  EXPECT_EQ(async.map_level(0, 9).width, 38);  // past the last: the last
+
+  ConvParams p;
+  p.stride = 2;
+  ASSERT_TRUE(sync.set_params(p));
+  ASSERT_TRUE(async.set_params(p));
+  settle(async);
+  expect_same_maps(sync, async);
+
+  // The RGB input: the worker makes the three planes the C = 3 filter needs.
+  Kernel rgb{"colour edge", "", 3, 3, std::vector<float>(27, -1.0f / 26), 3};
+  rgb.weights[4] = rgb.weights[13] = rgb.weights[22] = 1.0f;
+  ASSERT_TRUE(sync.set_bank({rgb}, p, InputMode::rgb));
+  ASSERT_TRUE(async.set_bank({rgb}, p, InputMode::rgb));
+  settle(async);
+  expect_same_maps(sync, async);
+  EXPECT_EQ(async.rgb().r.data, sync.rgb().r.data);
+  ASSERT_FALSE(async.rgb().r.empty());
+  // And back: the planes are dropped with the gray input.
+  ASSERT_TRUE(sync.restore_default_bank());
+  ASSERT_TRUE(async.restore_default_bank());
+  settle(async);
+  expect_same_maps(sync, async);
+  EXPECT_TRUE(async.rgb().r.empty());
+}
+
+TEST(Background, TheNewestSettingsWinAndOlderOnesAreNeverShown) {
+  const std::vector<std::uint8_t> png = png_file(400, 300, 2);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "b.png"));
+  settle(model);
+  const std::uint64_t maps_before = model.maps_generation();
+  const std::uint64_t completed_before = model.background()->completed();
+
+  model.background()->hold(true);
+  ConvParams p;
+  for (int pad = 0; pad <= 3; ++pad) {
+    p.padding = pad;
+    ASSERT_TRUE(model.set_params(p));
+  }
+  const std::uint64_t last = model.last_ticket();
+  EXPECT_EQ(model.ticket_state(last - 2), Model::TicketState::pending);
+  model.background()->hold(false);
+  settle(model);
+  // One computation to the end (the newest), one adoption, and every ticket answered by it.
+  EXPECT_EQ(model.background()->completed(), completed_before + 1);
+  EXPECT_EQ(model.maps_generation(), maps_before + 1);
+  EXPECT_EQ(model.map_params().padding, 3);
+  EXPECT_EQ(model.maps()[0].width, 400 + 2 * 3 - 2);
+  for (std::uint64_t t = last - 3; t <= last; ++t)
+    EXPECT_EQ(model.ticket_state(t), Model::TicketState::done);
+}
+
+TEST(Background, AnEditWhileAnImageOpensAppliesToThatImage) {
+  const std::vector<std::uint8_t> first = png_file(120, 90, 3), second = png_file(210, 160, 4);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(first.data(), first.size(), "first.png"));
+  settle(model);
+
+  model.background()->hold(true);
+  ASSERT_TRUE(model.load(second.data(), second.size(), "second.png"));
+  ConvParams p;
+  p.padding = 0;
+  ASSERT_TRUE(model.set_params(p));  // not checked against first.png: second.png is coming
+  model.background()->hold(false);
+  settle(model);
+  EXPECT_EQ(model.source_name(), "second.png");
+  EXPECT_EQ(model.gray().width, 210);
+  EXPECT_EQ(model.maps()[0].width, 208);  // padding 0 on second.png
+
+  Model sync;
+  ASSERT_TRUE(sync.load(second.data(), second.size(), "second.png"));
+  ASSERT_TRUE(sync.set_params(p));
+  expect_same_maps(sync, model);
+}
+
+TEST(Background, AFailedOpenKeepsWhatWasShownAndSaysWhy) {
+  const std::vector<std::uint8_t> png = png_file(100, 80, 5);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "good.png"));
+  settle(model);
+  const std::vector<float> map0 = model.maps()[0].data;
+
+  std::vector<std::uint8_t> cut(png.begin(), png.begin() + 60);  // header, no pixels
+  ASSERT_TRUE(model.load(cut.data(), cut.size(), "cut.png"));
+  const std::uint64_t ticket = model.last_ticket();
+  settle(model);
+  std::string why;
+  EXPECT_EQ(model.ticket_state(ticket, &why), Model::TicketState::failed);
+  EXPECT_NE(why.find("Could not open cut.png"), std::string::npos) << why;
+  EXPECT_EQ(model.last_error(), why);
+  EXPECT_EQ(model.source_name(), "good.png");
+  EXPECT_EQ(model.maps()[0].data, map0);
+
+  // The next edit runs on good.png and clears the message.
+  ASSERT_TRUE(model.set_bank(presets({"blur"}), ConvParams{}));
+  settle(model);
+  EXPECT_EQ(model.maps().size(), 1u);
+  EXPECT_EQ(model.gray().width, 100);
+}
+
+TEST(Background, WhatCanBeRefusedAtOnceIsRefusedWithNothingChanged) {
+  const std::vector<std::uint8_t> png = png_file(20, 20, 6);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "small.png"));
+  settle(model);
+  const std::uint64_t ticket = model.last_ticket();
+  Kernel big = find_preset("blur").value();
+  big.name = "big";
+  big.width = big.height = 31;
+  big.weights.assign(31 * 31, 1.0f / 961);
+  ConvParams p;
+  p.padding = 0;
+  const Status s = model.set_bank({big}, p);
+  EXPECT_FALSE(s);  // 31 > 20 without padding: torch refuses it, so does the model, at once
+  EXPECT_EQ(model.last_ticket(), ticket);  // nothing sent to the worker
+  EXPECT_EQ(model.bank().size(), 3u);
+  EXPECT_FALSE(model.busy());
+}
+
+TEST(Background, ComputeDocumentStopsWhenSuperseded) {
+  Image image{64, 64, 3, std::vector<std::uint8_t>(64 * 64 * 3, 100)};
+  const Document doc = make_document(image, "d", false, nullptr);
+  ComputeSettings settings;
+  settings.bank = presets({"edge", "blur"});
+  Computed out;
+  out.ms = -1.0;
+  int asked = 0;
+  const Status s = compute_document(doc, settings, nullptr, out, [&] { return ++asked > 0; });
+  EXPECT_FALSE(s);
+  EXPECT_GE(asked, 1);
+  EXPECT_TRUE(out.maps.empty());  // nothing half-done leaks out
+  EXPECT_EQ(out.ms, -1.0);
+}
+
+TEST(Background, NotifiesWhenWorkIsDone) {
+  std::atomic<int> calls{0};
+  const std::vector<std::uint8_t> png = png_file(50, 40, 7);
+  Model model;
+  model.start_background([&] { ++calls; });
+  ASSERT_TRUE(model.load(png.data(), png.size(), "n.png"));
+  settle(model);
+  EXPECT_GE(calls.load(), 1);
+}
+
+}  // namespace
+}  // namespace filterlens

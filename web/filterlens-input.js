@@ -26,6 +26,9 @@
 
   let wantText = false;
   const app = () => (window.Module && window.Module._fl_input_text ? window.Module : null);
+  // The wasm memory as it is now: in the pthreads build a worker may have grown it, and the
+  // HEAP views this thread holds still show the old size until something refreshes them.
+  const heapBuffer = m => (m.wasmMemory ? m.wasmMemory.buffer : m.HEAPU8.buffer);
 
   function withUTF8(text, fn) {
     const m = app();
@@ -84,7 +87,7 @@
     const list = Array.from(e.touches).slice(0, 10);
     const ptr = m._malloc(Math.max(1, list.length) * 12);
     if (!ptr) return;
-    const f = new Float32Array(m.HEAPF32.buffer, ptr >>> 0, list.length * 3);
+    const f = new Float32Array(heapBuffer(m), ptr >>> 0, list.length * 3);
     list.forEach((t, i) => {
       f[3 * i] = t.identifier;
       f[3 * i + 1] = t.clientX - rect.left;
@@ -133,7 +136,7 @@
       if (!m) throw new Error('FilterLens is not running yet');
       const out = m._malloc(24);
       m._fl_font_info(out);
-      const v = new Float64Array(m.HEAPU8.buffer, out >>> 0, 3);
+      const v = new Float64Array(heapBuffer(m), out >>> 0, 3);
       const info = { size: v[0], fallbackChar: v[1], glyphs: v[2] };
       m._free(out);
       return info;

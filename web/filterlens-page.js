@@ -181,7 +181,8 @@
     checkMemory(0, 0, 0, bytes.length, name);
     const open = acceptBanks ? module._fl_open_file : module._fl_load_image;
     const code = withBytes(bytes, ptr => withCString(name, n => open(ptr, bytes.length, n)));
-    if (code === 0) return info();
+    if (code === 0) return settled().then(info);  // a bank file may compute maps too
+    if (code === 3) return answered().then(info);
     if (code === 2) {
       const firstError = lastError();
       let pixels;
@@ -195,8 +196,30 @@
       const ok = withBytes(rgba, ptr => withCString(name + ' (decoded by the browser)',
         n => module._fl_load_rgba(pixels.width, pixels.height, ptr, n)));
       if (ok === 0) return info();
+      if (ok === 3) return answered().then(info);
     }
     throw new Error(lastError());
+  }
+
+  // ---- Background work (the pthreads build) ---------------------------------------------------
+  // A call that computes maps returns 3 when the app computes them on its worker thread (the page
+  // keeps drawing meanwhile). answered() resolves when they exist (the app adopted them, or the
+  // maps of a newer request, which answers every older one) and rejects with the app's message
+  // when the request failed; settled() is the same for whatever was asked last, at once when
+  // nothing is pending (always, in the single-thread build).
+  function answered(ticket = module._fl_last_ticket()) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const state = module._fl_ticket_state(ticket);  // each call wakes the frame loop
+        if (state === 0) setTimeout(check, 4);
+        else if (state === 1) resolve();
+        else reject(new Error(lastError()));
+      };
+      check();
+    });
+  }
+  function settled() {
+    return module._fl_ticket_state(module._fl_last_ticket()) === 0 ? answered() : Promise.resolve();
   }
 
   function info() {
@@ -549,6 +572,7 @@
     const p = checked.params;
     const code = withCString(p.paddingMode, mode => withCString(p.input, input =>
       module._fl_bank_commit(p.padding, mode, p.stride, p.dilation, p.flip ? 1 : 0, input)));
+    if (code === 3) return answered().then(info);  // the pthreads build: a Promise
     if (code !== 0) throw new Error(lastError());
     return info();
   }
@@ -584,6 +608,7 @@
     for (let i = 0; i < module._fl_loaded_count(); ++i) names.push(module.UTF8ToString(module._fl_loaded_name(i)));
     const shape = [];
     for (let i = 0; i < module._fl_loaded_rank(); ++i) shape.push(module._fl_loaded_dim(i));
+    await settled();  // the maps of the filters it added
     return { names, shape };
   }
 
@@ -823,10 +848,17 @@
   }
   // The module as the page uses it: reading any fl_* export wakes the frame loop (the counter
   // itself excepted, so watching it does not change it).
+  // Its HEAP views follow the memory: in the pthreads build the app's worker thread may grow it,
+  // and the views this thread holds keep the old size until refreshed.
   function wakingModule(target) {
     return new Proxy(target, {
       get(t, key) {
         if (typeof key === 'string' && key.startsWith('_fl_') && key !== '_fl_frames_drawn') wake();
+        if ((key === 'HEAPU8' || key === 'HEAPF32') && t.wasmMemory &&
+            t.HEAPU8.buffer !== t.wasmMemory.buffer) {
+          t.HEAPU8 = new Uint8Array(t.wasmMemory.buffer);
+          t.HEAPF32 = new Float32Array(t.wasmMemory.buffer);
+        }
         return t[key];
       },
     });

@@ -203,6 +203,16 @@ int result(const filterlens::Status& s) {
   return s ? 0 : 1;
 }
 
+// For a call that may compute maps: 3 when they are being computed in the background (the page
+// waits for fl_ticket_state(fl_last_ticket())).
+int maps_result(const filterlens::Status& s) {
+  if (s && g_app->model().busy()) {
+    g_error.clear();
+    return 3;
+  }
+  return result(s);
+}
+
 // Shows and records a refusal; returns 1 for the caller to pass on.
 int refuse(const std::string& message) {
   g_app->report_error(message);
@@ -329,6 +339,47 @@ EMSCRIPTEN_KEEPALIVE int fl_threads() {
   return filterlens::shared_pool().size();
 }
 
+// Background work (Model::start_background, the pthreads build): every load and edit gets a
+// ticket; the page's promises wait for theirs. 0: pending, 1: answered (the maps exist), 2:
+// failed (fl_last_error says why).
+EMSCRIPTEN_KEEPALIVE double fl_last_ticket() {
+  return static_cast<double>(g_app->model().last_ticket());
+}
+EMSCRIPTEN_KEEPALIVE int fl_ticket_state(double ticket) {
+  std::string why;
+  switch (g_app->model().ticket_state(static_cast<std::uint64_t>(ticket), &why)) {
+    case filterlens::Model::TicketState::pending:
+      return 0;
+    case filterlens::Model::TicketState::done:
+      return 1;
+    case filterlens::Model::TicketState::failed:
+      g_error = why;
+      return 2;
+  }
+  return 2;
+}
+// Requests the worker computed to the end (superseded ones are not counted); 0 without a worker.
+EMSCRIPTEN_KEEPALIVE double fl_completed() {
+  filterlens::Background* b = g_app->model().background();
+  return b ? static_cast<double>(b->completed()) : 0.0;
+}
+// What panel `panel` (0 the original, 1.. the maps) has on the GPU: out = level, x0, y0, width,
+// height (App::TextureWindow).
+EMSCRIPTEN_KEEPALIVE void fl_texture_window(int panel, double* out) {
+  const filterlens::App::TextureWindow w = g_app->texture_window(panel);
+  out[0] = w.level;
+  out[1] = w.x0;
+  out[2] = w.y0;
+  out[3] = w.width;
+  out[4] = w.height;
+}
+// Whether the app waits for work (what the progress line says, "" when idle).
+EMSCRIPTEN_KEEPALIVE const char* fl_progress() {
+  static std::string text;
+  text = g_app->model().progress();
+  return text.c_str();
+}
+
 // 0: loaded. 1: failed (fl_last_error says why). 2: not a format FilterLens decodes itself; the
 // page should try the browser's decoder and call fl_load_rgba.
 EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const char* name) {
@@ -350,17 +401,24 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
                     " x " + std::to_string(i.height) + " image with " +
                     std::to_string(g_app->bank().size()) + " filters " + fits.error());
   }
+  // In the background (pthreads build) the decoder runs later: a format it does not read goes to
+  // the browser's decoder now, with the message the decoder would give (the page shows it when the
+  // browser cannot read the file either).
+  if (g_app->model().background() && size > 0 && !filterlens::is_decodable_format(format)) {
+    g_error = "Could not open " + std::string(name) + ": " + info.error();
+    return 2;
+  }
   filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
   if (!s && size > 0 && !filterlens::is_decodable_format(format)) {
     g_error = s.error();
     return 2;
   }
-  return result(s);
+  return maps_result(s);
 }
 
 EMSCRIPTEN_KEEPALIVE int fl_load_rgba(int width, int height, const std::uint8_t* rgba,
                                       const char* name) {
-  return result(g_app->load_rgba(width, height, rgba, name));
+  return maps_result(g_app->load_rgba(width, height, rgba, name));
 }
 
 // Before the page copies `bytes` of a file (width == 0) or a decoded RGBA image into the heap:
@@ -457,7 +515,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, i
     return refuse("setFilters: " + std::to_string(bank.size()) + " filters on this " +
                   std::to_string(gray.width) + " x " + std::to_string(gray.height) + " image " +
                   fits.error());
-  return result(g_app->model().set_bank(std::move(bank), params, input_mode));
+  return maps_result(g_app->model().set_bank(std::move(bank), params, input_mode));
 }
 
 // ---- Banks from files, the RGB input and the inspector's reading (issue 12) ------------------
@@ -492,7 +550,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel_c(const char* name, int width, int h
 EMSCRIPTEN_KEEPALIVE int fl_open_file(const std::uint8_t* data, int size, const char* name) {
   if (size < 0) size = 0;
   if (filterlens::is_tensor_file(data, static_cast<std::size_t>(size), name))
-    return result(g_app->open_bank_file(data, static_cast<std::size_t>(size), name));
+    return maps_result(g_app->open_bank_file(data, static_cast<std::size_t>(size), name));
   return fl_load_image(data, size, name);
 }
 

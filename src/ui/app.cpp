@@ -86,8 +86,8 @@ void App::upload_textures() {
   const std::size_t n = model_.maps().size();
   while (map_textures_.size() < n) map_textures_.push_back(std::make_unique<gfx::MapTexture>());
   map_textures_.resize(n);
-  map_levels_.assign(n, -1);
-  original_level_ = -1;
+  map_windows_.assign(n, TextureWindow{});
+  original_window_ = TextureWindow{};
   if (model_.gray().empty()) {
     gray_texture_.destroy();
     colour_texture_.destroy();
@@ -116,26 +116,92 @@ int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) 
   return level;
 }
 
+App::TextureWindow App::wanted_window(int w, int h, int levels, int panel_index,
+                                      Reduction reduction, const TextureWindow& current) const {
+  Plane shape;  // wanted_level reads the size only
+  shape.width = w;
+  shape.height = h;
+  TextureWindow win;
+  win.level = std::min(wanted_level(shape, panel_index, reduction), levels - 1);
+  win.level_width = w;
+  win.level_height = h;
+  for (int k = 0; k < win.level; ++k) {  // the sizes halve() makes: ceil(side / 2)
+    win.level_width = (win.level_width + 1) / 2;
+    win.level_height = (win.level_height + 1) / 2;
+  }
+  win.width = win.level_width;
+  win.height = win.level_height;
+  if (win.level > 0) return win;
+  // Full resolution: what the view shows, in pixels. When it is most of the image, all of it.
+  const filterlens::ViewState& v = model_.view();
+  const double half = 0.5 / v.zoom;
+  const int vx0 = std::max(0, static_cast<int>(std::floor((v.cx - half) * w)));
+  const int vy0 = std::max(0, static_cast<int>(std::floor((v.cy - half) * h)));
+  const int vx1 = std::min(w, static_cast<int>(std::ceil((v.cx + half) * w)));
+  const int vy1 = std::min(h, static_cast<int>(std::ceil((v.cy + half) * h)));
+  if (2 * (vx1 - vx0) >= w && 2 * (vy1 - vy0) >= h) return win;
+  // The window uploaded still covers the view: keep it (panning within the margin is free).
+  if (current.level == 0 && current.level_width == w && current.level_height == h &&
+      current.x0 <= vx0 && current.y0 <= vy0 && current.x0 + current.width >= vx1 &&
+      current.y0 + current.height >= vy1)
+    return current;
+  // Else the view with half its size again on every side.
+  const int mx = (vx1 - vx0) / 2 + 1, my = (vy1 - vy0) / 2 + 1;
+  win.x0 = std::max(0, vx0 - mx);
+  win.y0 = std::max(0, vy0 - my);
+  win.width = std::min(w, vx1 + mx) - win.x0;
+  win.height = std::min(h, vy1 + my) - win.y0;
+  return win;
+}
+
+namespace {
+
+Plane crop(const Plane& plane, int x0, int y0, int w, int h) {
+  if (x0 == 0 && y0 == 0 && w == plane.width && h == plane.height) return plane;
+  Plane out(w, h);
+  for (int y = 0; y < h; ++y) std::copy_n(plane.row(y0 + y) + x0, w, out.row(y));
+  return out;
+}
+
+Image crop(const Image& image, int x0, int y0, int w, int h) {
+  if (x0 == 0 && y0 == 0 && w == image.width && h == image.height) return image;
+  Image out{w, h, image.channels, {}};
+  const std::size_t c = static_cast<std::size_t>(image.channels);
+  out.pixels.resize(static_cast<std::size_t>(w) * h * c);
+  for (int y = 0; y < h; ++y)
+    std::copy_n(image.pixels.data() + ((static_cast<std::size_t>(y0) + y) * image.width + x0) * c,
+                static_cast<std::size_t>(w) * c,
+                out.pixels.data() + static_cast<std::size_t>(y) * w * c);
+  return out;
+}
+
+}  // namespace
+
 void App::upload_display_levels() {
-  // The levels were made with the maps (Model::map_level): uploading one is all the frame does.
+  // The levels were made with the maps (Model::map_level): the frame uploads one, or a window of
+  // the full resolution when zoomed in that far.
   for (std::size_t i = 0; i < model_.maps().size() && i < map_textures_.size(); ++i) {
     const int index = static_cast<int>(i);
-    const int level =
-        std::min(wanted_level(model_.maps()[i], index + 1, model_.map_levels_reduction()),
-                 model_.map_level_count(index) - 1);
-    if (level == map_levels_[i]) continue;
-    map_textures_[i]->upload(model_.map_level(index, level));
-    map_levels_[i] = level;
+    const Plane& map = model_.maps()[i];
+    const TextureWindow win =
+        wanted_window(map.width, map.height, model_.map_level_count(index), index + 1,
+                      model_.map_levels_reduction(), map_windows_[i]);
+    if (win == map_windows_[i]) continue;
+    map_textures_[i]->upload(
+        crop(model_.map_level(index, win.level), win.x0, win.y0, win.width, win.height));
+    map_windows_[i] = win;
     colours_dirty_ = true;
   }
   if (!model_.has_image()) return;
   // The original is a photograph: always the mean, like any image viewer.
-  const int level =
-      std::min(wanted_level(model_.gray(), 0, Reduction::mean), model_.original_level_count() - 1);
-  if (level == original_level_) return;
-  gray_texture_.upload(model_.gray_level(level));
-  colour_texture_.upload(model_.colour_level(level));
-  original_level_ = level;
+  const Plane& gray = model_.gray();
+  const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 0,
+                                          Reduction::mean, original_window_);
+  if (win == original_window_) return;
+  gray_texture_.upload(crop(model_.gray_level(win.level), win.x0, win.y0, win.width, win.height));
+  colour_texture_.upload(
+      crop(model_.colour_level(win.level), win.x0, win.y0, win.width, win.height));
+  original_window_ = win;
   colours_dirty_ = true;
 }
 

@@ -84,6 +84,28 @@ class App {
   // The index in panel_rects() of the panel under (x, y), or -1: whether a touch there is a
   // gesture on the maps (else the platform lets it act as a click).
   int panel_at(float x, float y) const;
+  // What part of which display level each panel's texture holds: a whole level, or zoomed in
+  // past the first level, a window of the full resolution around what the panel shows (with a
+  // margin for panning), so that neither an upload nor the colour map is ever much larger than
+  // the screen (issue 11 point 4).
+  struct TextureWindow {
+    int level = -1;      // -1: nothing uploaded yet
+    int x0 = 0, y0 = 0;  // the window in the level's pixels
+    int width = 0, height = 0;
+    int level_width = 0, level_height = 0;  // the whole level
+    // From image-relative coordinates (0..1 over the whole image) to the texture's.
+    float texture_u(float u) const { return width > 0 ? (u * level_width - x0) / width : u; }
+    float texture_v(float v) const { return height > 0 ? (v * level_height - y0) / height : v; }
+    bool operator==(const TextureWindow& o) const {
+      return level == o.level && x0 == o.x0 && y0 == o.y0 && width == o.width && height == o.height;
+    }
+  };
+  // Panel 0 the original, 1.. the maps; an empty window when there is none.
+  TextureWindow texture_window(int panel) const {
+    if (panel == 0) return original_window_;
+    const std::size_t i = static_cast<std::size_t>(panel - 1);
+    return panel > 0 && i < map_windows_.size() ? map_windows_[i] : TextureWindow{};
+  }
   // The guide (src/model/guide.h, drawn by guide.cpp): opened at `step` (0-based, clamped) on the
   // current image; closing it tells the platform to remember that it was seen.
   void open_guide(int step = 0);
@@ -197,8 +219,11 @@ class App {
   std::uint64_t uploaded_image_ = ~std::uint64_t{0};
   bool colours_dirty_ = true;
   // The display level on the GPU per map, and of the original (gray and colour): -1 for none yet.
-  std::vector<int> map_levels_;
-  int original_level_ = -1;
+  // The window panel `panel_index` wants for a plane with `levels` levels (level 0 w x h).
+  TextureWindow wanted_window(int w, int h, int levels, int panel_index, Reduction reduction,
+                              const TextureWindow& current) const;
+  std::vector<TextureWindow> map_windows_;
+  TextureWindow original_window_;
   // Each panel's image width in device pixels as last drawn (0: not drawn yet); index 0 is the
   // original, i + 1 map i.
   std::vector<float> panel_device_width_;

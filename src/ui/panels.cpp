@@ -243,7 +243,15 @@ void App::draw_panel(int index, float width, float max_height) {
   } else if (!is_map) {
     tex = show_colour ? colour_texture_.texture() : gray_texture_.display_texture();
   }
-  if (tex) dl->AddImage(texture_id(tex), p0, p1, m.uv0, m.uv1);
+  // The texture may hold a window of the image (App::TextureWindow): its own coordinates.
+  const App::TextureWindow* win = nullptr;
+  if (is_map && mi < static_cast<int>(map_windows_.size()))
+    win = &map_windows_[static_cast<std::size_t>(mi)];
+  else if (!is_map)
+    win = &original_window_;
+  if (tex && win)
+    dl->AddImage(texture_id(tex), p0, p1, ImVec2(win->texture_u(m.uv0.x), win->texture_v(m.uv0.y)),
+                 ImVec2(win->texture_u(m.uv1.x), win->texture_v(m.uv1.y)));
 
   // Hover: the pixel under the mouse becomes the inspector's output pixel.
   if (hovered && !maps.empty()) {

@@ -347,33 +347,27 @@ Image.new('RGB', (7000, 7000), (90, 140, 200)).save(sys.argv[1])
 });
 
 test('wasm addresses past 2 GB: maps, gray image and panels stay right', { timeout: 900000 }, async () => {
-  // 190 maps of about 11.5 MB (a 600 x 400 image, replicate padding of 600) fill 2.2 GB of the heap.
-  // The first three are 5x5 kernels; when they become edge, sharpen and blur (3x3: larger outputs)
-  // with the other 187 still held, their storage grows and comes from the top of the heap, past
-  // 2 GB (but the third, which fits where the first two were); dropping the 187 then leaves them
-  // there. (The old glue read such
-  // addresses as negative: "Start offset -1817197936 is outside the bounds of the buffer", and
-  // WebGL drew blank panels.) All in one synchronous step: no frame uploads 190 textures.
-  // A fresh page: the layout below is engineered from an empty heap; the earlier tests' freed
-  // images leave holes low in the heap that new maps would fill instead.
+  // A 600 x 400 image with replicate padding of 600 gives maps of 1798 x 1598 (11.5 MB each).
+  // With 2.1 GB of the heap held while they are computed, their storage comes from past 2 GB.
+  // (The old glue read such addresses as negative: "Start offset -1817197936 is outside the
+  // bounds of the buffer", and WebGL drew blank panels.) In the pthreads build the app's worker
+  // thread allocates them, so the page's HEAP views must follow the grown memory too.
+  // A fresh page: the earlier tests' freed images leave holes low in the heap.
   await page.goto(base);
   await page.evaluate(() => window.FilterLens.ready);
   const image = makePattern(path.join(tmp, 'heap.png'), 600, 400, 2);
   await loadFile(image, 'heap.png');
   let t = Date.now();
   const phase = what => { console.log(`${what}: ${Date.now() - t} ms`); t = Date.now(); };
-  const result = await page.evaluate(() => {
-    const FL = window.FilterLens;
-    const ones = Array.from({ length: 187 }, (_, i) => ({ name: 'one' + i, weights: [[1 + i / 100]] }));
-    const fives = [0, 1, 2].map(i => ({ name: 'five' + i, weights: Array.from({ length: 5 }, () => new Array(5).fill(0.04 * (i + 1))) }));
-    const params = { padding: 600, paddingMode: 'replicate' };
-    FL.setFilters({ filters: [...fives, ...ones], ...params });
-    FL.setFilters({ filters: ['edge', 'sharpen', 'blur', ...ones], ...params });
-    FL.setFilters({ filters: ['edge', 'sharpen', 'blur'], ...params });
-    const M = window.Module;
-    return { heap: M.HEAPU8.length, maps: [0, 1, 2].map(i => M._fl_map_data(i) >>> 0) };
+  const result = await page.evaluate(async () => {
+    const FL = window.FilterLens, M = window.Module;
+    const filler = M._malloc(2.1e9) >>> 0;
+    await FL.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 600, paddingMode: 'replicate' });
+    M._free(filler);
+    return { filler, heap: M.HEAPU8.length, maps: [0, 1, 2].map(i => M._fl_map_data(i) >>> 0) };
   });
-  phase('three banks');
+  assert.ok(result.filler > 0, 'the 2.1 GB filler could not be allocated');
+  phase('the maps past 2 GB');
   console.log(`heap ${result.heap} bytes; maps at ${result.maps.join(', ')}`);
   assert.ok(result.maps[0] >= TWO_GB && result.maps[1] >= TWO_GB, `maps at ${result.maps} (the test needs them past 2 GB)`);
   // Against the CLI: the gray image whole, and every map at 20,000 places spread over all of it

@@ -405,8 +405,8 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
   // the browser's decoder now, with the message the decoder would give (the page shows it when the
   // browser cannot read the file either).
   if (g_app->model().background() && size > 0 && !filterlens::is_decodable_format(format)) {
-    g_error = "Could not open " + std::string(name) + ": " + info.error();
-    return 2;
+    refuse("Could not open " + std::string(name) + ": " + info.error());  // shown, as a failed
+    return 2;  // decode shows it; the browser's success replaces it
   }
   filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
   if (!s && size > 0 && !filterlens::is_decodable_format(format)) {

@@ -110,7 +110,7 @@ TEST(Conv2dThreads, FusedStatsMatchReference) {
         const MapStats ref = compute_stats_reference(maps[i], 64);
         EXPECT_EQ(stats[i].min, ref.min);
         EXPECT_EQ(stats[i].max, ref.max);
-        EXPECT_NEAR(stats[i].mean, ref.mean, 1e-12);
+        EXPECT_NEAR(stats[i].mean, ref.mean, 1e-6);  // stats.h: 2.5e-7 * mean(|v|)
         EXPECT_EQ(stats[i].histogram, ref.histogram);
       }
     }

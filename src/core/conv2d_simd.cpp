@@ -359,7 +359,7 @@ class KernelSet {
 
 // Output rows a band hands to its after-rows step (the statistics) at a time: small enough that
 // they are still in cache for every map of the group.
-constexpr int kChunkRows = 1;
+constexpr int kChunkRows = 8;
 
 // Stride 1: input rows are read in place (above and below the image: the row the padding mode
 // names, or a row of zeros) for the columns whose window lies inside the image, in whole vectors.

@@ -67,7 +67,8 @@ namespace detail {
 // The statistics in two stages, so the filter bank can run the first on each band of rows while
 // those rows are still in cache (conv2d_simd.cpp):
 //   1. row_range_sum per row: min and max of the row's non-NaN values (+inf and -inf for none)
-//      and the row's sum (a row holding a NaN or an infinity is summed value by value in double). A band needs nothing from other bands, not even the map's first value.
+//      and the row's sum (a row holding a NaN or an infinity is redone value by value in double).
+//      A band needs nothing from other bands, not even the map's first value.
 //   2. finish_stats: the per-row results merged in row order (the reference's NaN rule applied:
 //      a NaN first value makes min and max NaN), then the histogram pass.
 struct RowStats {

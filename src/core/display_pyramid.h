@@ -36,6 +36,8 @@ Image halve(const Image& image);
 // depend on it). A level is made only while both of its sides stay >= min_side (values below 1
 // count as 1), so a 1920 x 1080 map with min_side 64 gets 960 x 540 .. 120 x 68 (4 levels); a
 // plane smaller than 2 * min_side on a side gets none. Memory: at most a third of level 0's.
+// `pool` must not be the pool whose task is calling (ThreadPool::run is not reentrant): a job
+// already on a pool's thread passes nullptr, or a pool of its own.
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool = nullptr);
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).

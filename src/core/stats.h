@@ -53,7 +53,8 @@ MapStats compute_stats_reference(const Plane& plane, int bins = 64);
 // stats[i].max], the counts identical to compute_stats_reference's (min, max and mean are left
 // as they are). Bands of every map run as one job over `pool`; counts are merged in band order,
 // identical for any thread count. If stats is not one entry per map, it is recomputed whole
-// with compute_stats(map, bins, pool).
+// with compute_stats(map, bins, pool). As everywhere, `pool` must not be the pool running the
+// caller (ThreadPool::run is not reentrant).
 //
 // How: bin indices 16 values at a time in SIMD (a float estimate checked against a margin, the
 // reference's double arithmetic for values near a bin edge or NaN), staged as u16, then counted

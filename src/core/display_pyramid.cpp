@@ -247,10 +247,9 @@ void in_bands(int height, ThreadPool* pool, Rows rows) {
   });
 }
 
-// Whether the level after one of w x h is made.
+// Whether the level after one of w x h is made: while half the longer side is still min_side.
 bool next_level_fits(int w, int h, int min_side) {
-  const int m = std::max(1, min_side);
-  return (w > 1 || h > 1) && (w + 1) / 2 >= m && (h + 1) / 2 >= m;
+  return std::max(w, h) / 2 >= std::max(1, min_side);
 }
 
 }  // namespace

@@ -104,13 +104,18 @@ TEST(DisplayLevels, LevelCountsAndSizes) {
   ASSERT_EQ(levels.size(), 4u);  // 960x540, 480x270, 240x135, 120x68; 60x34 would be under 64
   EXPECT_EQ(levels[3].width, 120);
   EXPECT_EQ(levels[3].height, 68);
-  EXPECT_TRUE(display_levels(Plane(126, 500), Reduction::mean, 0.0f, 64).empty());
-  EXPECT_EQ(display_levels(Plane(127, 500), Reduction::mean, 0.0f, 64).size(), 1u);  // 64 wide
-  EXPECT_EQ(display_levels(Plane(5, 1), Reduction::mean, 0.0f, 0).size(), 3u);       // 3, 2, 1 wide
+  EXPECT_TRUE(display_levels(Plane(127, 127), Reduction::mean, 0.0f, 64).empty());
+  // The longer side decides: 500 -> 250 -> 125, and 125 / 2 is under 64.
+  const std::vector<Plane> thin = display_levels(Plane(126, 500), Reduction::mean, 0.0f, 64);
+  ASSERT_EQ(thin.size(), 2u);
+  EXPECT_EQ(thin[1].width, 32);
+  EXPECT_EQ(thin[1].height, 125);
+  EXPECT_EQ(display_levels(Plane(128, 20), Reduction::mean, 0.0f, 64).size(), 1u);  // 64 x 10
+  EXPECT_EQ(display_levels(Plane(5, 1), Reduction::mean, 0.0f, 0).size(), 3u);      // 3, 2, 1 wide
   EXPECT_TRUE(display_levels(Plane(1, 1), Reduction::mean, 0.0f, 1).empty());
   EXPECT_TRUE(display_levels(Plane(), Reduction::mean, 0.0f, 1).empty());
   const Image im{300, 130, 3, std::vector<std::uint8_t>(300 * 130 * 3, 9)};
-  EXPECT_EQ(display_levels(im, 64).size(), 1u);  // 150 x 65
+  EXPECT_EQ(display_levels(im, 64).size(), 2u);  // 150 x 65, 75 x 33
 }
 
 TEST(DisplayLevels, BitIdenticalToRepeatedHalving) {

@@ -268,14 +268,16 @@ void histograms(const Plane* maps, MapStats* stats, std::size_t count, int bins,
                                                          values / kMinBandValues));
     for (std::size_t b = 0; b < k; ++b) bands.push_back({i, values * b / k, values * (b + 1) / k});
   }
-  std::vector<std::uint32_t> hist(bands.size() * kCopies * copy, 0);
+  // The exact path (many bins) counts into one copy: no room for copies it would not use.
+  const std::size_t copies = n <= kMaxFastBins ? kCopies : 1;
+  std::vector<std::uint32_t> hist(bands.size() * copies * copy, 0);
   auto run_band = [&](int bi) {
     const Band& b = bands[static_cast<std::size_t>(bi)];
     const MapStats& s = stats[b.map];
     const float lo = s.min, hi = s.max;
     const double scale = hi > lo ? n / (static_cast<double>(hi) - lo) : 0.0;
     const float* p = maps[b.map].data.data() + b.begin;
-    std::uint32_t* h = hist.data() + static_cast<std::size_t>(bi) * kCopies * copy;
+    std::uint32_t* h = hist.data() + static_cast<std::size_t>(bi) * copies * copy;
     if (fast_histogram_ok(lo, hi) && n <= kMaxFastBins) {
       histogram_range(p, b.end - b.begin, lo, scale, n, h);
     } else {
@@ -291,8 +293,8 @@ void histograms(const Plane* maps, MapStats* stats, std::size_t count, int bins,
   // Merged in band order (integer counts: the same for any order, and any thread count).
   for (std::size_t b = 0; b < bands.size(); ++b) {
     std::vector<std::uint32_t>& out = stats[bands[b].map].histogram;
-    for (std::size_t c = 0; c < kCopies; ++c) {
-      const std::uint32_t* h = hist.data() + (b * kCopies + c) * copy;
+    for (std::size_t c = 0; c < copies; ++c) {
+      const std::uint32_t* h = hist.data() + (b * copies + c) * copy;
       for (std::size_t k = 0; k + 1 < copy; ++k) out[k] += h[k];
     }
   }

@@ -159,7 +159,9 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
   detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool, &rows);
   run.stats->clear();
   for (std::size_t i = 0; i < outputs.size(); ++i)
-    run.stats->push_back(detail::finish_stats(outputs[i], rows[i], run.stats_bins, run.pool));
+    run.stats->push_back(detail::finish_range(outputs[i], rows[i]));
+  // Every map's histogram in one job over the pool (none when stats_bins <= 0).
+  detail::histograms(outputs.data(), run.stats->data(), outputs.size(), run.stats_bins, run.pool);
   return Status::ok();
 }
 

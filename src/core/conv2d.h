@@ -72,6 +72,8 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
 //          number of threads: a band changes which thread computes a row, not how.
 //   stats  when set, receives compute_stats(map, stats_bins) for every map (stats.h), the first
 //          stage computed in the bank's pass while rows are in cache. Same values for any pool.
+//          stats_bins <= 0: no histogram (range and mean only, the cheap part); the histograms
+//          can follow later with compute_histograms(maps, stats, bins, pool).
 struct BankRun {
   ThreadPool* pool = nullptr;
   std::vector<MapStats>* stats = nullptr;

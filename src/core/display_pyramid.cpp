@@ -1,9 +1,13 @@
-// The display levels' reductions (display_pyramid.h). Plain loops: a level is a quarter of the
-// pixels of the one before, built once per map and level, not per frame.
+// The display levels' reductions (display_pyramid.h): halve() in plain loops (the definition),
+// display_levels() with SIMD128 over bands of rows, the same arithmetic in the same order per
+// pixel (so the same bits), with the plain loops for the odd edge column and row.
 #include "display_pyramid.h"
 
 #include <algorithm>
 #include <cmath>
+
+#include "simd128.h"
+#include "thread_pool.h"
 
 namespace filterlens {
 
@@ -74,6 +78,214 @@ int display_level(double image_width, double screen_width) {
   int level = 0;
   while (level < 30 && image_width / std::ldexp(1.0, level + 1) >= screen_width) ++level;
   return level;
+}
+
+namespace {
+
+constexpr int kLanes = 4;
+constexpr int kMinBandRows = 16;  // output rows: below this a band's bookkeeping outweighs it
+
+// halve()'s per-pixel arithmetic for one output pixel (the edges the SIMD loops leave).
+float plane_block(const Plane& in, int x, int y, Reduction reduction, float centre) {
+  const int x0 = 2 * x, x1 = std::min(in.width, x0 + 2);
+  const int y0 = 2 * y, y1 = std::min(in.height, y0 + 2);
+  if (reduction == Reduction::mean) {
+    float sum = 0.0f;
+    for (int yy = y0; yy < y1; ++yy)
+      for (int xx = x0; xx < x1; ++xx) sum += in.at(xx, yy);
+    return sum / static_cast<float>((y1 - y0) * (x1 - x0));
+  }
+  float best = in.at(x0, y0);
+  float best_distance = std::fabs(best - centre);
+  for (int yy = y0; yy < y1; ++yy)
+    for (int xx = x0; xx < x1; ++xx) {
+      const float v = in.at(xx, yy);
+      const float distance = std::fabs(v - centre);
+      if (distance > best_distance || (std::isnan(best_distance) && !std::isnan(distance))) {
+        best = v;
+        best_distance = distance;
+      }
+    }
+  return best;
+}
+
+// Even and odd columns of 8 consecutive floats: the left and right pixels of 4 blocks.
+inline void split_pairs(const float* p, v128_t& even, v128_t& odd) {
+  const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + kLanes);
+  even = wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+  odd = wasm_i32x4_shuffle(a, b, 1, 3, 5, 7);
+}
+
+// halve()'s extreme step for 4 lanes: v replaces best where it is farther from the centre, or
+// where best's distance is NaN and v's is not.
+inline void extreme_step(v128_t v, v128_t centre, v128_t& best, v128_t& best_distance) {
+  const v128_t d = wasm_f32x4_abs(wasm_f32x4_sub(v, centre));
+  const v128_t take =
+      wasm_v128_or(wasm_f32x4_gt(d, best_distance),
+                   wasm_v128_and(wasm_f32x4_ne(best_distance, best_distance), wasm_f32x4_eq(d, d)));
+  best = wasm_v128_bitselect(v, best, take);
+  best_distance = wasm_v128_bitselect(d, best_distance, take);
+}
+
+// Output rows [oy0, oy1) of halve(in) into out.
+void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int oy0, int oy1) {
+  const int full_x = in.width / 2;  // blocks two columns wide
+  const int simd_x = full_x / kLanes * kLanes;
+  const v128_t zero = wasm_f32x4_splat(0.0f), c4 = wasm_f32x4_splat(centre);
+  for (int y = oy0; y < oy1; ++y) {
+    const bool two_rows = 2 * y + 1 < in.height;
+    const float* r0 = in.row(2 * y);
+    const float* r1 = two_rows ? in.row(2 * y + 1) : r0;
+    float* o = out.row(y);
+    for (int x = 0; x < simd_x; x += kLanes) {
+      v128_t a0, a1, b0, b1;
+      split_pairs(r0 + 2 * x, a0, a1);
+      v128_t result;
+      if (reduction == Reduction::mean) {
+        // halve() adds in raster order from 0 (so a -0 block gives +0), then divides; x / 4 and
+        // x * 0.25 are the same correctly rounded number.
+        v128_t sum = wasm_f32x4_add(wasm_f32x4_add(zero, a0), a1);
+        if (two_rows) {
+          split_pairs(r1 + 2 * x, b0, b1);
+          sum = wasm_f32x4_add(wasm_f32x4_add(sum, b0), b1);
+          result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.25f));
+        } else {
+          result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.5f));
+        }
+      } else {
+        v128_t best = a0, best_distance = wasm_f32x4_abs(wasm_f32x4_sub(a0, c4));
+        extreme_step(a1, c4, best, best_distance);
+        if (two_rows) {
+          split_pairs(r1 + 2 * x, b0, b1);
+          extreme_step(b0, c4, best, best_distance);
+          extreme_step(b1, c4, best, best_distance);
+        }
+        result = best;
+      }
+      wasm_v128_store(o + x, result);
+    }
+    for (int x = simd_x; x < out.width; ++x) o[x] = plane_block(in, x, y, reduction, centre);
+  }
+}
+
+// halve(const Image&) for one output pixel's channels.
+void image_block(const Image& in, int x, int y, Image& out) {
+  const int c = in.channels;
+  const int x0 = 2 * x, x1 = std::min(in.width, x0 + 2);
+  const int y0 = 2 * y, y1 = std::min(in.height, y0 + 2);
+  const int n = (y1 - y0) * (x1 - x0);
+  for (int k = 0; k < c; ++k) {
+    int sum = 0;
+    for (int yy = y0; yy < y1; ++yy)
+      for (int xx = x0; xx < x1; ++xx)
+        sum += in.pixels[(static_cast<std::size_t>(yy) * in.width + xx) * c + k];
+    out.pixels[(static_cast<std::size_t>(y) * out.width + x) * c + k] =
+        static_cast<std::uint8_t>((2 * sum + n) / (2 * n));
+  }
+}
+
+// Output rows [oy0, oy1) of halve(in). Full 2 x 2 blocks: (2 * sum + 4) / 8 = (sum + 2) >> 2,
+// 16 bytes of each input row at a time widened to u16; the two pixels of a block are adjacent
+// groups of c u16 lanes, split apart by one shuffle for c = 1, 2 and 4. Three channels, the odd
+// edge column and the odd last row go through image_block.
+void halve_image_rows(const Image& in, Image& out, int oy0, int oy1) {
+  const int c = in.channels;
+  const int full_x = in.width / 2;
+  // Output pixels per step: 16 input bytes per row make 8 / c output pixels.
+  const int step = (c == 1 || c == 2 || c == 4) ? 8 / c : 0;
+  const int simd_x = step > 0 ? full_x / step * step : 0;
+  const std::size_t in_row = static_cast<std::size_t>(in.width) * c;
+  const std::size_t out_row = static_cast<std::size_t>(out.width) * c;
+  const v128_t two = wasm_i16x8_splat(2);
+  for (int y = oy0; y < oy1; ++y) {
+    const bool two_rows = 2 * y + 1 < in.height;
+    if (two_rows) {
+      const std::uint8_t* r0 = in.pixels.data() + static_cast<std::size_t>(2 * y) * in_row;
+      const std::uint8_t* r1 = r0 + in_row;
+      std::uint8_t* o = out.pixels.data() + static_cast<std::size_t>(y) * out_row;
+      for (int x = 0; x < simd_x; x += step) {
+        const std::size_t i = static_cast<std::size_t>(2 * x) * c;  // 16 input bytes per row
+        const v128_t a = wasm_v128_load(r0 + i), b = wasm_v128_load(r1 + i);
+        const v128_t lo =
+            wasm_i16x8_add(wasm_u16x8_extend_low_u8x16(a), wasm_u16x8_extend_low_u8x16(b));
+        const v128_t hi =
+            wasm_i16x8_add(wasm_u16x8_extend_high_u8x16(a), wasm_u16x8_extend_high_u8x16(b));
+        v128_t left, right;
+        if (c == 1) {
+          left = wasm_i16x8_shuffle(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
+          right = wasm_i16x8_shuffle(lo, hi, 1, 3, 5, 7, 9, 11, 13, 15);
+        } else if (c == 2) {
+          left = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);
+          right = wasm_i32x4_shuffle(lo, hi, 1, 3, 5, 7);
+        } else {
+          left = wasm_i64x2_shuffle(lo, hi, 0, 2);
+          right = wasm_i64x2_shuffle(lo, hi, 1, 3);
+        }
+        const v128_t mean = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(left, right), two), 2);
+        // 8 output bytes: the low half of the narrowed vector.
+        const v128_t bytes = wasm_u8x16_narrow_i16x8(mean, mean);
+        wasm_v128_store64_lane(o + static_cast<std::size_t>(x) * c, bytes, 0);
+      }
+    }
+    for (int x = two_rows ? simd_x : 0; x < out.width; ++x) image_block(in, x, y, out);
+  }
+}
+
+// Runs rows(y0, y1) over the output rows of a level, in bands over the pool.
+template <class Rows>
+void in_bands(int height, ThreadPool* pool, Rows rows) {
+  int bands = 1;
+  if (pool != nullptr && pool->size() > 1)
+    bands = std::max(1, std::min(4 * pool->size(), height / kMinBandRows));
+  if (bands == 1) {
+    rows(0, height);
+    return;
+  }
+  pool->run(bands, [&](int b) {
+    rows(static_cast<int>(static_cast<std::int64_t>(height) * b / bands),
+         static_cast<int>(static_cast<std::int64_t>(height) * (b + 1) / bands));
+  });
+}
+
+// Whether the level after one of w x h is made: while half the longer side is still min_side.
+bool next_level_fits(int w, int h, int min_side) {
+  return std::max(w, h) / 2 >= std::max(1, min_side);
+}
+
+}  // namespace
+
+std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
+                                  int min_side, ThreadPool* pool) {
+  std::vector<Plane> levels;
+  if (level0.empty() ||
+      level0.data.size() != static_cast<std::size_t>(level0.width) * level0.height)
+    return levels;
+  const Plane* prev = &level0;
+  while (next_level_fits(prev->width, prev->height, min_side)) {
+    Plane next((prev->width + 1) / 2, (prev->height + 1) / 2);
+    in_bands(next.height, pool,
+             [&](int y0, int y1) { halve_rows(*prev, reduction, centre, next, y0, y1); });
+    levels.push_back(std::move(next));
+    prev = &levels.back();
+  }
+  return levels;
+}
+
+std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool) {
+  std::vector<Image> levels;
+  if (level0.empty() || level0.channels < 1 || level0.channels > 4 ||
+      level0.pixels.size() !=
+          static_cast<std::size_t>(level0.width) * level0.height * level0.channels)
+    return levels;
+  const Image* prev = &level0;
+  while (next_level_fits(prev->width, prev->height, min_side)) {
+    Image next{(prev->width + 1) / 2, (prev->height + 1) / 2, prev->channels, {}};
+    next.pixels.resize(static_cast<std::size_t>(next.width) * next.height * next.channels);
+    in_bands(next.height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });
+    levels.push_back(std::move(next));
+    prev = &levels.back();
+  }
+  return levels;
 }
 
 }  // namespace filterlens

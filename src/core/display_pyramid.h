@@ -14,17 +14,36 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "image.h"
 
 namespace filterlens {
 
+class ThreadPool;
+
 enum class Reduction { mean, extreme };
 const char* reduction_name(Reduction r);  // "mean", "extreme"
 
+// One level down, in plain loops: the definition the fast levels below are checked against.
 Plane halve(const Plane& plane, Reduction reduction, float centre = 0.0f);
 // An 8-bit image (1-4 channels) by the mean of each block, rounded to nearest (half up).
 Image halve(const Image& image);
+
+// Levels 1..k of `level0` at once, for a job that computes them with the maps (not per frame):
+// result[i] is level i + 1, bit for bit what i + 1 halve() calls give, computed with SIMD128
+// (natively through SIMDe) in bands of output rows over `pool` (optional; the result does not
+// depend on it). Levels are made while half the previous level's longer side is >= min_side
+// (values below 1 count as 1): a 1920 x 1080 map with min_side 64 gets 960 x 540 .. 120 x 68
+// (4 levels), a long thin image keeps halving until its long side fits (a GPU's texture limit),
+// and an image whose longer side is under 2 * min_side gets none. Memory: at most a third of
+// level 0's.
+// `pool` must not be the pool whose task is calling (ThreadPool::run is not reentrant): a job
+// already on a pool's thread passes nullptr, or a pool of its own.
+std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
+                                  int min_side, ThreadPool* pool = nullptr);
+// The same for an 8-bit image (1-4 channels), as halve(const Image&).
+std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
 
 // The level whose pixels come closest to one per screen pixel without going under it, for an
 // image `image_width` pixels wide shown `screen_width` device pixels wide: the largest k with

@@ -4,9 +4,12 @@
 // planes, which is the traffic any implementation must move (read 1 plane, write 3), both with
 // memcpy (in wasm: the host's copy) and with a SIMD128 loop that loads each vector once and
 // stores it three times (the least any wasm kernel can do: same loads, same stores, no arithmetic).
-// Then the page's recompute: "bank" (the fused SIMD bank alone) against "bank+stats" (the bank
-// with every map's statistics, BankRun::stats) and the old way (the bank, then the scalar
-// compute_stats_reference per map), with the ratio to the bank alone; and both over a thread
+// Then the page's recompute: "bank" (the fused SIMD bank alone) against the bank with every map's
+// min, max and mean (BankRun::stats, stats_bins = 0: what a recompute needs while histograms are
+// hidden), the bank with statistics and 64-bin histograms (stats_bins = 64), the histograms alone
+// (compute_histograms), and the old way (the bank, then the scalar compute_stats_reference per
+// map), with the ratio to the bank alone; then the display levels (display_levels, min side 64)
+// of the three maps and of an RGBA image, next to repeated scalar halve(); all over a thread
 // pool of 1, 2 and all hardware threads.
 // Prints medians (and minima: this machine's memory bandwidth is shared and noisy); asserts
 // nothing (see tests/ for correctness).
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "conv2d.h"
+#include "display_pyramid.h"
 #include "simd128.h"
 #include "stats.h"
 #include "thread_pool.h"
@@ -71,6 +75,9 @@ int main(int argc, char** argv) {
     std::vector<std::vector<Plane>> per_filter(bank.size());
     std::vector<Plane> copies(bank.size(), Plane(w, h));
     const double work = double(w) * h * bank.size() / 1e6;
+    Image rgba{w, h, 4, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 4)};
+    for (std::size_t i = 0; i < rgba.pixels.size(); ++i)
+      rgba.pixels[i] = static_cast<std::uint8_t>(i * 2654435761u >> 24);
 
     const int slow_reps = quick ? 1 : 3, fast_reps = quick ? 5 : 31;
     const Timing scalar =
@@ -143,21 +150,58 @@ int main(int argc, char** argv) {
     double bank_one = 0.0;
     for (int threads : thread_counts) {
       ThreadPool pool(threads);
-      BankRun plain, with_stats;
-      plain.pool = with_stats.pool = &pool;
-      with_stats.stats = &stats;
+      BankRun plain, range_only, with_hist;
+      plain.pool = range_only.pool = with_hist.pool = &pool;
+      range_only.stats = with_hist.stats = &stats;
+      range_only.stats_bins = 0;
+      with_hist.stats_bins = 64;
       const Timing b =
           time_ms([&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, plain); }, fast_reps);
+      const Timing br = time_ms(
+          [&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, range_only); }, fast_reps);
       const Timing bs = time_ms(
-          [&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, with_stats); }, fast_reps);
+          [&] { conv2d_bank(in, bank, params, ConvImpl::simd, out, with_hist); }, fast_reps);
+      // The histograms alone, after range-only statistics (what the app does when histograms
+      // are switched on).
+      conv2d_bank(in, bank, params, ConvImpl::simd, out, range_only);
+      const Timing hist = time_ms([&] { compute_histograms(out, stats, 64, &pool); }, fast_reps);
+      // The display levels of every map (min side 64), and of an RGBA image of the same size.
+      const Timing lv = time_ms(
+          [&] {
+            for (const Plane& m : out) display_levels(m, Reduction::extreme, 0.0f, 64, &pool);
+          },
+          fast_reps);
+      const Timing li = time_ms([&] { display_levels(rgba, 64, &pool); }, fast_reps);
+      const Timing ls = time_ms(
+          [&] {
+            for (const Plane& m : out) {
+              Plane level = halve(m, Reduction::extreme, 0.0f);
+              while (level.width / 2 >= 64 && level.height / 2 >= 64)
+                level = halve(level, Reduction::extreme, 0.0f);
+            }
+          },
+          slow_reps);
       if (threads == 1) bank_one = b.median_ms;
-      char name[48];
-      std::snprintf(name, sizeof name, "bank, %d thread%s", threads, threads == 1 ? "" : "s");
+      const char* plural = threads == 1 ? "" : "s";
+      char name[64];
+      std::snprintf(name, sizeof name, "bank, %d thread%s", threads, plural);
       std::printf("%-10s %-28s %10.2f %8.2f   x%.2f vs 1 thread\n", size, name, b.median_ms,
                   b.min_ms, bank_one / b.median_ms);
-      std::snprintf(name, sizeof name, "bank+stats, %d thread%s", threads, threads == 1 ? "" : "s");
-      std::printf("%-10s %-28s %10.2f %8.2f   bank+stats / bank: %.2f\n", size, name, bs.median_ms,
-                  bs.min_ms, bs.median_ms / b.median_ms);
+      std::snprintf(name, sizeof name, "bank+min/max/mean, %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f   / bank: %.2f\n", size, name, br.median_ms, br.min_ms,
+                  br.median_ms / b.median_ms);
+      std::snprintf(name, sizeof name, "bank+stats+histogram, %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f   / bank: %.2f\n", size, name, bs.median_ms, bs.min_ms,
+                  bs.median_ms / b.median_ms);
+      std::snprintf(name, sizeof name, "histograms alone, %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f\n", size, name, hist.median_ms, hist.min_ms);
+      std::snprintf(name, sizeof name, "levels, 3 maps (simd), %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f\n", size, name, lv.median_ms, lv.min_ms);
+      std::snprintf(name, sizeof name, "levels, 3 maps (halve), %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f   (repeated scalar halve(); no pool)\n", size, name,
+                  ls.median_ms, ls.min_ms);
+      std::snprintf(name, sizeof name, "levels, RGBA image, %dt", threads);
+      std::printf("%-10s %-28s %10.2f %8.2f\n", size, name, li.median_ms, li.min_ms);
     }
   }
   return 0;

@@ -1,11 +1,17 @@
 // Display levels (display_pyramid.h): hand-worked blocks, odd edges, the two reductions' choices,
-// 8-bit rounding and the level picked for a panel.
+// 8-bit rounding and the level picked for a panel; display_levels() bit for bit against repeated
+// halve() for every size class, special value, channel count and pool size.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <random>
 
 #include "display_pyramid.h"
+#include "test_util.h"
+#include "thread_pool.h"
 
 namespace filterlens {
 namespace {
@@ -80,6 +86,112 @@ TEST(DisplayPyramid, LevelForAPanel) {
   EXPECT_EQ(display_level(100, 800), 0);   // magnified
   EXPECT_EQ(display_level(4000, 0), 0);    // not drawn yet
   EXPECT_EQ(display_level(0, 100), 0);
+}
+
+bool same_bits(const Plane& a, const Plane& b) {
+  return a.width == b.width && a.height == b.height &&
+         std::memcmp(a.data.data(), b.data.data(), sizeof(float) * a.data.size()) == 0;
+}
+
+std::vector<std::unique_ptr<ThreadPool>> test_pools() {
+  std::vector<std::unique_ptr<ThreadPool>> pools;
+  for (int t : {1, 2, 3, 7}) pools.push_back(std::make_unique<ThreadPool>(t));
+  return pools;
+}
+
+TEST(DisplayLevels, LevelCountsAndSizes) {
+  const std::vector<Plane> levels = display_levels(Plane(1920, 1080), Reduction::mean, 0.0f, 64);
+  ASSERT_EQ(levels.size(), 4u);  // 960x540, 480x270, 240x135, 120x68; 60x34 would be under 64
+  EXPECT_EQ(levels[3].width, 120);
+  EXPECT_EQ(levels[3].height, 68);
+  EXPECT_TRUE(display_levels(Plane(127, 127), Reduction::mean, 0.0f, 64).empty());
+  // The longer side decides: 500 -> 250 -> 125, and 125 / 2 is under 64.
+  const std::vector<Plane> thin = display_levels(Plane(126, 500), Reduction::mean, 0.0f, 64);
+  ASSERT_EQ(thin.size(), 2u);
+  EXPECT_EQ(thin[1].width, 32);
+  EXPECT_EQ(thin[1].height, 125);
+  EXPECT_EQ(display_levels(Plane(128, 20), Reduction::mean, 0.0f, 64).size(), 1u);  // 64 x 10
+  EXPECT_EQ(display_levels(Plane(5, 1), Reduction::mean, 0.0f, 0).size(), 3u);      // 3, 2, 1 wide
+  EXPECT_TRUE(display_levels(Plane(1, 1), Reduction::mean, 0.0f, 1).empty());
+  EXPECT_TRUE(display_levels(Plane(), Reduction::mean, 0.0f, 1).empty());
+  const Image im{300, 130, 3, std::vector<std::uint8_t>(300 * 130 * 3, 9)};
+  EXPECT_EQ(display_levels(im, 64).size(), 2u);  // 150 x 65, 75 x 33
+}
+
+TEST(DisplayLevels, BitIdenticalToRepeatedHalving) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  const auto pools = test_pools();
+  std::mt19937 rng(3);
+  int checked = 0;
+  // Widths around the 4-block SIMD step (8 input columns) and odd sizes on both axes.
+  for (auto [w, h] : {std::pair{1, 1}, std::pair{2, 2}, std::pair{7, 3}, std::pair{8, 2},
+                      std::pair{9, 5}, std::pair{15, 16}, std::pair{16, 15}, std::pair{17, 1},
+                      std::pair{64, 33}, std::pair{101, 67}, std::pair{260, 130}}) {
+    Plane p = test::random_plane(w, h, static_cast<std::uint32_t>(w * 131 + h));
+    for (float& v : p.data) v = v * 8.0f - 4.0f;
+    // Special values where the reductions' rules matter: NaN, infinities, -0, ties.
+    std::uniform_int_distribution<std::size_t> at(0, p.data.size() - 1);
+    for (float special : {nan, inf, -inf, -0.0f, 0.0f, 3.0f, -3.0f, nan, nan})
+      p.data[at(rng)] = special;
+    // A NaN first in a block (the extreme's rule: a number found later replaces it), in the
+    // SIMD columns and the edge ones; a NaN second in another block.
+    for (int x = 0; x < w; x += 6) p.data[static_cast<std::size_t>(x)] = nan;
+    if (w > 3) p.data[3] = nan;
+    for (Reduction r : {Reduction::mean, Reduction::extreme}) {
+      for (float centre : {0.0f, 0.37f}) {
+        std::vector<Plane> expected;
+        Plane level = p;
+        while (level.width > 1 || level.height > 1) {
+          level = halve(level, r, centre);
+          expected.push_back(level);
+        }
+        for (const auto& pool : pools) {
+          const std::vector<Plane> got = display_levels(p, r, centre, 1, pool.get());
+          ASSERT_EQ(got.size(), expected.size()) << w << "x" << h;
+          for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_TRUE(same_bits(got[i], expected[i]))
+                << w << "x" << h << " level " << i + 1 << " " << reduction_name(r) << " centre "
+                << centre << ", " << pool->size() << " threads";
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 200);
+}
+
+TEST(DisplayLevels, ImagesBitIdenticalToRepeatedHalving) {
+  const auto pools = test_pools();
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int c = 1; c <= 4; ++c) {
+    for (auto [w, h] : {std::pair{1, 1}, std::pair{3, 2}, std::pair{8, 8}, std::pair{9, 3},
+                        std::pair{17, 18}, std::pair{33, 5}, std::pair{130, 67}}) {
+      Image im{w, h, c, {}};
+      for (int i = 0; i < w * h * c; ++i) im.pixels.push_back(static_cast<std::uint8_t>(byte(rng)));
+      // Saturated corners: 4 x 255 + 2 must not overflow the 16-bit sums.
+      std::fill(im.pixels.begin(), im.pixels.begin() + std::min<int>(4 * c, w * h * c), 255);
+      std::vector<Image> expected;
+      Image level = im;
+      while (level.width > 1 || level.height > 1) {
+        level = halve(level);
+        expected.push_back(level);
+      }
+      for (const auto& pool : pools) {
+        const std::vector<Image> got = display_levels(im, 1, pool.get());
+        ASSERT_EQ(got.size(), expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          EXPECT_EQ(got[i].width, expected[i].width);
+          EXPECT_EQ(got[i].height, expected[i].height);
+          EXPECT_EQ(got[i].pixels, expected[i].pixels)
+              << w << "x" << h << "x" << c << " level " << i + 1 << ", " << pool->size()
+              << " threads";
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -140,6 +140,14 @@ class Model {
   // decoder). On failure nothing changes and the message (also returned) names the file.
   Status load(const std::uint8_t* data, std::size_t size, const std::string& name);
   Status load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name);
+  // A live camera's frame, RGBA (model_camera.cpp): the same gray (PIL's luma of the RGBA image)
+  // and maps as an image, computed at once on the calling thread. Unlike load_rgba, a frame of
+  // the current image's size keeps the view, the inspector, the animation, the selection and the
+  // focus view (only clamped into the maps) and leaves the messages alone, so the person can zoom
+  // and inspect while the video runs; a frame of another size is like a new image. On failure
+  // nothing changes and the message says why. `rgba` may point into source().pixels (freezing
+  // the shown frame under a new name).
+  Status replace_frame(int width, int height, const std::uint8_t* rgba, const std::string& name);
   // Replaces bank and parameters and recomputes; on failure the old ones stay (all or nothing).
   Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
   // Edits: kept as made and recomputed at once; on failure the maps stay the last valid ones.

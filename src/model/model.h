@@ -349,6 +349,13 @@ class Model {
   RgbPlanes rgb_;
   std::vector<Kernel> other_bank_;  // the bank of the other input, for switching back
   std::vector<FileBank> file_banks_;
+
+  // replace_frame's buffers for the next camera frame (model_camera.cpp): the frame before the
+  // one shown, of the same size, written over instead of allocated anew each frame.
+  struct FrameBuffers {
+    Image image;
+    Plane gray;
+  } frame_spare_;
 };
 
 }  // namespace filterlens

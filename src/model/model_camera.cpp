@@ -28,19 +28,31 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
                   " MP: ask the camera for a smaller size");
   const bool same_size = has_image() && source_.width == width && source_.height == height;
 
-  // Copied first: `rgba` may be source_'s own pixels (a frame kept under a new name).
-  Image image{width, height, 4, {}};
-  image.pixels.assign(rgba, rgba + static_cast<std::size_t>(pixels) * 4);
-  Plane gray = to_gray(image);  // the images' own PIL-exact luma
+  // Into the spare buffers (the frame before last's, same size: no allocation, no page faults,
+  // which cost this machine more than the bank itself), swapped in on success. Copied first:
+  // `rgba` may be source_'s own pixels (a frame kept under a new name).
+  FrameBuffers& next = frame_spare_;
+  next.image.width = width;
+  next.image.height = height;
+  next.image.channels = 4;
+  next.image.pixels.assign(rgba, rgba + static_cast<std::size_t>(pixels) * 4);
+  to_gray(next.image, next.gray);  // the images' own PIL-exact luma
   RgbPlanes rgb;
-  if (input_ == InputMode::rgb) rgb = to_rgb_planes(image);
-  if (Status s = compute_maps(gray, rgb); !s) {  // leaves the maps as they were on failure
+  if (input_ == InputMode::rgb) rgb = to_rgb_planes(next.image);
+  if (Status s = compute_maps(next.gray, rgb); !s) {  // leaves the maps as they were on failure
     report_error("Could not filter " + name + ": " + s.error());
     return Status::fail(last_error_);
   }
-  source_ = std::move(image);
+  if (same_size) {
+    std::swap(source_, next.image);
+    std::swap(gray_, next.gray);
+  } else {
+    // The first frame: what was shown before (a photo of any size) is let go, not kept as spare.
+    source_ = std::move(next.image);
+    gray_ = std::move(next.gray);
+    next = FrameBuffers{};
+  }
   source_name_ = name;
-  gray_ = std::move(gray);
   rgb_ = std::move(rgb);
   ++image_generation_;
   if (!same_size) set_status("Showing " + name);

@@ -91,7 +91,7 @@
     }
     const s = { stream: null, raf: 0, busy: false, frames: 0, drawnAt: null, shown: [],
                 lastFrame: null, first: null, pending: null, reader: null, video: null,
-                presented: 0, seen: -1, timeout: 0 };
+                presented: 0, seen: -1, timeout: 0, bufferA: null, bufferB: null };
     session = s;
     const firstFrame = new Promise((resolve, reject) => { s.first = { resolve, reject }; });
     firstFrame.catch(() => {});  // a caller that does not wait is told through the app
@@ -199,7 +199,7 @@
       const frame = s.pending;
       s.pending = null;
       s.busy = true;
-      copyVideoFrame(frame).then(pixels => {
+      copyVideoFrame(s, frame).then(pixels => {
         if (session === s && pixels) compute(m, s, pixels, frame.displayWidth, frame.displayHeight);
       }).catch(e => {
         if (session === s) fail(s, failure(m, 'Could not read a camera frame: ' + e.message));
@@ -230,10 +230,16 @@
 
   // A VideoFrame's pixels as RGBA (the browser converts from the camera's YUV), or null when the
   // frame is larger than FilterLens takes.
-  async function copyVideoFrame(frame) {
+  async function copyVideoFrame(s, frame) {
     const w = frame.displayWidth, h = frame.displayHeight;
     if (w > MAX_SIDE || h > MAX_SIDE || w !== frame.visibleRect.width) return null;
-    const pixels = new Uint8Array(w * h * 4);
+    // Two buffers, not a new one each frame: whichever is not lastFrame's.
+    const useA = !(s.lastFrame && s.lastFrame.data === s.bufferA);
+    let pixels = useA ? s.bufferA : s.bufferB;
+    if (!pixels || pixels.length !== w * h * 4) {
+      pixels = new Uint8Array(w * h * 4);
+      if (useA) s.bufferA = pixels; else s.bufferB = pixels;
+    }
     await frame.copyTo(pixels, { format: 'RGBA', layout: [{ offset: 0, stride: w * 4 }] });
     return pixels;
   }

@@ -973,7 +973,8 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* fl_camera_buffer(int width, int height) {
 // image shown stays); 3: another image was opened since the last frame, the camera should stop.
 EMSCRIPTEN_KEEPALIVE int fl_camera_frame(int width, int height, double fps) {
   if (g_camera_state != CameraState::running) return refuse("The camera is not running");
-  if (g_camera_frames > 0 && g_app->model().image_generation() != g_camera_image) return 3;
+  // Since the camera started (or its last frame): an image opened meanwhile stays.
+  if (g_app->model().image_generation() != g_camera_image) return 3;
   if (static_cast<std::size_t>(width) * static_cast<std::size_t>(std::max(0, height)) * 4 !=
           g_camera_rgba.size() ||
       width <= 0)

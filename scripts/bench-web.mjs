@@ -20,6 +20,39 @@ const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 5) :
 const median = list => { const s = [...list].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ms = v => (v === undefined ? 'n/a' : v < 10 ? v.toFixed(2) + ' ms' : v.toFixed(1) + ' ms');
 
+// The live camera (issue 11 point 7): Chromium's fake camera at 1280 x 720 for `seconds` after a
+// warm-up; frames drawn per second (the page's count) against what the camera says it sends, and
+// the median compute per frame (C++, around Model::replace_frame). `args`: serve.py options
+// (['--no-isolation']: the single-thread build).
+async function cameraRow(label, args, seconds = 5) {
+  const site = await startServer(root, SITE, args);
+  const cam = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS,
+    '--use-fake-device-for-media-stream=fps=30', '--use-fake-ui-for-media-stream'] });
+  try {
+    const page = await cam.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.addInitScript(() => localStorage.setItem('filterlens.guideSeen', '1'));
+    await page.goto(site.base);
+    await page.evaluate(() => window.FilterLens.ready);
+    await page.evaluate(() => window.FilterLens.startCamera({ width: 1280, height: 720 }));
+    await page.waitForTimeout(2000);
+    const fps = [], compute = [];
+    const f0 = (await page.evaluate(() => window.FilterLens.cameraStats())).frames;
+    for (let i = 0; i < seconds; ++i) {
+      await page.waitForTimeout(1000);
+      const st = await page.evaluate(() => window.FilterLens.cameraStats());
+      fps.push(st.fps);
+      compute.push(st.computeMs);
+    }
+    const st = await page.evaluate(() => ({ ...window.FilterLens.cameraStats(), build: window.FilterLens.build() }));
+    rows.push([`camera 1280x720, ${label} (${st.build.script}, ${st.build.threads} thread${st.build.threads === 1 ? '' : 's'})`,
+      `${median(fps).toFixed(1)} fps drawn (${((st.frames - f0) / seconds).toFixed(1)} computed/s), ${ms(median(compute))} compute a frame`,
+      `camera's nominal ${st.nominalFps} fps`]);
+  } finally {
+    await cam.close();
+    site.server.kill();
+  }
+}
+
 const { server, base } = await startServer(root, SITE);
 // bypassCSP: OpenCV.js (embind) builds functions with new Function, which the app's own policy
 // (script-src without 'unsafe-eval') rightly refuses; only the benchmark's page allows it.
@@ -86,6 +119,9 @@ try {
   rows.push(['idle page: main thread busy over 5 s', `${(busy * 1000).toFixed(0)} ms (${(100 * busy / wall).toFixed(1)} %), ${f1 - f0} frames drawn`, '']);
 
   note('idle measured');
+  await cameraRow('single-thread build', ['--no-isolation']);
+  await cameraRow('pthreads build', []);
+  note('camera measured');
   const sizes = [['1080p (2 MP)', 1920, 1080], ['12 MP', 4000, 3000], ['24 MP', 6000, 4000]]
     .slice(0, sizesArg > 0 ? Number(process.argv[sizesArg + 1]) : 3);
   if (sizes.length) {

@@ -1092,6 +1092,10 @@
     guideStep: step => guideStep(step),
     closeGuide: () => { requireModule(); module._fl_guide_close(); return guide(); },
     uiState: () => uiState(),
+    // The live camera (web/filterlens-camera.js): resolves when the first frame's maps exist.
+    startCamera: options => ready.then(() => FilterLensCamera.start(options)),
+    stopCamera: () => { requireModule(); FilterLensCamera.stop(); },
+    cameraStats: () => { requireModule(); return FilterLensCamera.stats(); },
   };
 
   const missing = missingFeature();

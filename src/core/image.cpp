@@ -64,9 +64,16 @@ std::vector<Taps> bilinear_taps(int in_size, int out_size) {
 }  // namespace
 
 Plane to_gray(const Image& image) {
-  Plane out(image.width, image.height);
-  for_each_luma(image, [&](std::size_t i, std::uint8_t l) { out.data[i] = l / 255.0f; });
+  Plane out;
+  to_gray(image, out);
   return out;
+}
+
+void to_gray(const Image& image, Plane& out) {
+  out.width = image.width;
+  out.height = image.height;
+  out.data.resize(static_cast<std::size_t>(image.width) * image.height);
+  for_each_luma(image, [&](std::size_t i, std::uint8_t l) { out.data[i] = l / 255.0f; });
 }
 
 RgbPlanes to_rgb_planes(const Image& image) {

@@ -40,6 +40,9 @@ struct Plane {
 // ToTensor(): L = (R * 19595 + G * 38470 + B * 7471 + 0x8000) >> 16 (ITU-R 601-2 in 16-bit fixed
 // point), value = L / 255. Alpha is ignored, as PIL ignores it. Gray inputs pass through.
 Plane to_gray(const Image& image);
+// The same into `out`, reusing its storage when it already holds as many pixels (a camera's
+// frames: no allocation, no zeroing per frame).
+void to_gray(const Image& image, Plane& out);
 
 // The three channels as torchvision's ToTensor() gives them for PIL's Image.convert('RGB'):
 // R, G, B each / 255 as float32. Gray inputs are copied to all three (PIL's L -> RGB), alpha is

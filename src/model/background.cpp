@@ -8,38 +8,14 @@
 #include "thread_pool.h"
 
 namespace filterlens {
-namespace {
 
-// Levels 1..k of a plane: each halves the previous while its longer side stays >= kMinLevelSide
-// (a long thin image keeps being halved until it fits any GPU's texture limit).
-std::vector<Plane> plane_levels(const Plane& plane, Reduction reduction, float centre) {
-  std::vector<Plane> levels;
-  const Plane* last = &plane;
-  while (std::max(last->width, last->height) / 2 >= kMinLevelSide) {
-    levels.push_back(halve(*last, reduction, centre));
-    last = &levels.back();
-  }
-  return levels;
-}
-
-std::vector<Image> image_levels(const Image& image) {
-  std::vector<Image> levels;
-  const Image* last = &image;
-  while (std::max(last->width, last->height) / 2 >= kMinLevelSide) {
-    levels.push_back(halve(*last));
-    last = &levels.back();
-  }
-  return levels;
-}
-
-}  // namespace
-
-Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool*) {
+Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool) {
   Document doc;
   auto gray = std::make_shared<Plane>(to_gray(image));
-  doc.gray_levels =
-      std::make_shared<const std::vector<Plane>>(plane_levels(*gray, Reduction::mean, 0.0f));
-  doc.colour_levels = std::make_shared<const std::vector<Image>>(image_levels(image));
+  doc.gray_levels = std::make_shared<const std::vector<Plane>>(
+      display_levels(*gray, Reduction::mean, 0.0f, kMinLevelSide, pool));
+  doc.colour_levels =
+      std::make_shared<const std::vector<Image>>(display_levels(image, kMinLevelSide, pool));
   if (rgb_input) doc.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(image));
   doc.gray = std::move(gray);
   doc.source = std::make_shared<const Image>(std::move(image));
@@ -79,7 +55,7 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
     if (stop()) return Status::fail("superseded");
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
-    c.map_levels.push_back(plane_levels(c.maps[i], settings.shrink, centre));
+    c.map_levels.push_back(display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool));
   }
   c.bank = settings.bank;
   c.params = settings.params;

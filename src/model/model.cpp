@@ -126,10 +126,21 @@ ComputeSettings Model::compute_settings() const {
   s.params = params_;
   s.rgb_input = input_ == InputMode::rgb;
   s.shrink = display_.shrink;
+  // The histograms cost several times the range and mean: only while they are shown.
+  s.stats_bins = display_.show_histograms ? kHistogramBins : 0;
   return s;
 }
 
-void Model::adopt(const Document& doc, Computed computed) {
+void Model::fill_histograms() {
+  if (!display_.show_histograms) return;
+  for (const MapStats& st : stats_)
+    if (st.histogram.empty()) {
+      compute_histograms(maps_, stats_, kHistogramBins, &shared_pool());
+      return;
+    }
+}
+
+void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   const bool new_image = doc.source != doc_.source;
   doc_ = doc;
   maps_ = std::move(computed.maps);
@@ -140,14 +151,15 @@ void Model::adopt(const Document& doc, Computed computed) {
   computed_params_ = computed.params;
   last_compute_ms_ = computed.ms;
   ++maps_generation_;
-  if (new_image) {
-    ++image_generation_;
+  if (new_image) ++image_generation_;
+  if (new_image && !keep_view) {
     last_error_.clear();
     status_ = "Opened " + doc.name;
   } else if (last_error_.find(kStaleMaps) != std::string::npos) {
     last_error_.clear();
   }
-  fit_state_to_maps(new_image);
+  fill_histograms();  // maps asked for while the histograms were hidden
+  fit_state_to_maps(new_image && !keep_view);
 }
 
 int Model::map_level_count(int map_index) const {
@@ -180,6 +192,7 @@ const Image& Model::colour_level(int level) const {
 void Model::set_display(const DisplaySettings& display) {
   const bool new_reduction = display.shrink != display_.shrink;
   display_ = display;
+  fill_histograms();
   if (new_reduction && has_image()) compute_maps();
 }
 

@@ -143,6 +143,14 @@ class Model {
   // decoder). On failure nothing changes and the message (also returned) names the file.
   Status load(const std::uint8_t* data, std::size_t size, const std::string& name);
   Status load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name);
+  // A live camera's frame, RGBA (model_camera.cpp): the same gray (PIL's luma of the RGBA image)
+  // and maps as an image, computed at once on the calling thread. Unlike load_rgba, a frame of
+  // the current image's size keeps the view, the inspector, the animation, the selection and the
+  // focus view (only clamped into the maps) and leaves the messages alone, so the person can zoom
+  // and inspect while the video runs; a frame of another size is like a new image. On failure
+  // nothing changes and the message says why. `rgba` may point into source().pixels (freezing
+  // the shown frame under a new name).
+  Status replace_frame(int width, int height, const std::uint8_t* rgba, const std::string& name);
   // Replaces bank and parameters and recomputes; on failure the old ones stay (all or nothing).
   Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
   // Edits: kept as made and recomputed at once; on failure the maps stay the last valid ones.
@@ -335,12 +343,15 @@ class Model {
  private:
   Status adopt_image(Image image, const std::string& name);
   ComputeSettings compute_settings() const;  // the bank, parameters, input and reduction as edited
+  static constexpr int kHistogramBins = 64;
+  void fill_histograms();  // the maps' histograms, when shown and not computed yet
   // The current bank and parameters on the current document: computed now and adopted, or handed
   // to the worker. Fails (nothing changes) when the maps cannot be computed, or in the
   // background when the settings cannot run on the image (checked before they are sent).
   Status compute_maps();
-  // Shows computed maps and their document (a new image when its source differs).
-  void adopt(const Document& doc, Computed computed);
+  // Shows computed maps and their document (a new image when its source differs: the view,
+  // inspector and animation start afresh, unless `keep_view`, a camera frame of the same size).
+  void adopt(const Document& doc, Computed computed, bool keep_view = false);
   void fail_ticket(std::uint64_t ticket, const std::string& message);
   // Why `bank` cannot run on `input` (the first filter whose channel count differs), or ok.
   static Status check_bank_input(const std::vector<Kernel>& bank, InputMode input);
@@ -382,6 +393,15 @@ class Model {
   std::unique_ptr<Background> background_;
   std::uint64_t ticket_ = 0, answered_ = 0, opening_ = 0;
   std::vector<std::pair<std::uint64_t, std::string>> failed_;
+
+  // replace_frame's buffers (model_camera.cpp): the frame shown and the one before it, of the
+  // same size, written over instead of allocated anew each frame (page faults cost this machine
+  // more than the bank). A buffer is reused only when no document holds it any more.
+  struct FrameBuffers {
+    std::shared_ptr<Image> image;
+    std::shared_ptr<Plane> gray;
+  };
+  FrameBuffers frame_shown_, frame_spare_;
 };
 
 }  // namespace filterlens

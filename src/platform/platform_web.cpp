@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ctime>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -927,6 +928,169 @@ EMSCRIPTEN_KEEPALIVE void fl_font_info(double* out) {
 
 }  // extern "C"
 
+// ---- The live camera (issue 11 point 7) -------------------------------------------------------
+// web/filterlens-camera.js owns the getUserMedia stream and the <video>; each new video frame it
+// draws to a canvas and copies as RGBA into g_camera_rgba (fl_camera_buffer), then fl_camera_frame
+// computes its maps synchronously (Model::replace_frame, over the shared pool) and wakes the frame
+// loop to draw them. The page drops frames that arrive while one is computed; it never queues.
+// Stopping keeps the frame shown as a still image named after the time ("camera frame 12:01:33").
+// (No arrow functions here: EM_JS bodies pass through the C preprocessor, which splits "=>".)
+EM_JS(void, js_camera_start, (), {
+  if (window.FilterLensCamera)
+    FilterLensCamera.start({width : 1280, height : 720}).catch(function(){});
+});
+EM_JS(void, js_camera_stop, (), {
+  if (window.FilterLensCamera) FilterLensCamera.stop();
+});
+
+namespace {
+
+enum class CameraState { off, starting, running };
+CameraState g_camera_state = CameraState::off;
+std::vector<std::uint8_t> g_camera_rgba;  // the frame the page copies in
+int g_camera_width = 0, g_camera_height = 0;
+double g_camera_frames = 0;  // frames computed since the camera started
+double g_camera_fps = 0;     // frames drawn per second, as the page last counted them
+// The model's image_generation() after this camera's last frame: when it moved on without us,
+// another image was opened and the camera makes way for it.
+std::uint64_t g_camera_image = 0;
+// Compute times (ms) of the recent frames, around Model::replace_frame; a ring.
+constexpr std::size_t kCameraTimes = 31;
+std::vector<double> g_camera_times;
+std::size_t g_camera_next_time = 0;
+
+const char* const kCameraName = "camera";
+
+double camera_compute_ms() {
+  if (g_camera_times.empty()) return 0.0;
+  std::vector<double> t = g_camera_times;
+  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
+  return t[t.size() / 2];
+}
+
+filterlens::PlatformServices::CameraStatus camera_status() {
+  filterlens::PlatformServices::CameraStatus s;
+  s.starting = g_camera_state == CameraState::starting;
+  s.running = g_camera_state == CameraState::running;
+  s.fps = g_camera_fps;
+  s.compute_ms = camera_compute_ms();
+  s.frames = static_cast<std::int64_t>(g_camera_frames);
+  s.width = g_camera_width;
+  s.height = g_camera_height;
+  return s;
+}
+
+}  // namespace
+
+extern "C" {
+
+// The page asked for the camera (getUserMedia pending: 1) or gave up (0).
+EMSCRIPTEN_KEEPALIVE void fl_camera_starting(int starting) {
+  g_camera_state = starting ? CameraState::starting : CameraState::off;
+}
+
+// The stream is live: the counts start again.
+EMSCRIPTEN_KEEPALIVE void fl_camera_started() {
+  g_camera_state = CameraState::running;
+  g_camera_frames = 0;
+  g_camera_fps = 0;
+  g_camera_times.clear();
+  g_camera_next_time = 0;
+  g_camera_width = g_camera_height = 0;
+  g_camera_image = g_app->model().image_generation();
+}
+
+// Where the page writes a width x height RGBA frame; 0 (null) when it would not fit in memory
+// (fl_last_error says so, and the app shows it). Checked only when the size changes.
+EMSCRIPTEN_KEEPALIVE std::uint8_t* fl_camera_buffer(int width, int height) {
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
+    refuse("The camera gave a " + std::to_string(width) + " x " + std::to_string(height) +
+           " frame; ask it for a size from 1 to 16384 a side");
+    return nullptr;
+  }
+  const std::size_t bytes = static_cast<std::size_t>(width) * height * 4;
+  if (bytes != g_camera_rgba.size()) {
+    filterlens::MemoryEstimate need =
+        filterlens::estimate_open_image(static_cast<std::int64_t>(bytes), width, height, 4,
+                                        g_app->bank(), g_app->params(), current_map_bytes());
+    if (rgb_input()) add_rgb_input(need, width, height);
+    const filterlens::Status fits = filterlens::check_memory(need, heap_available(), heap_limit());
+    if (!fits) {
+      refuse("The camera's " + std::to_string(width) + " x " + std::to_string(height) +
+             " frames with " + std::to_string(g_app->bank().size()) + " filters " + fits.error() +
+             " Ask for a smaller size.");
+      return nullptr;
+    }
+    g_camera_rgba.assign(bytes, 0);
+  }
+  return g_camera_rgba.data();
+}
+
+// The frame in fl_camera_buffer's memory -> maps. `fps`: frames drawn per second as the page
+// counts them (for the app's camera line). 0: computed; 1: refused (fl_last_error says why, the
+// image shown stays); 3: another image was opened since the last frame, the camera should stop.
+EMSCRIPTEN_KEEPALIVE int fl_camera_frame(int width, int height, double fps) {
+  if (g_camera_state != CameraState::running) return refuse("The camera is not running");
+  // Since the camera started (or its last frame): an image opened meanwhile stays.
+  if (g_app->model().image_generation() != g_camera_image) return 3;
+  if (static_cast<std::size_t>(width) * static_cast<std::size_t>(std::max(0, height)) * 4 !=
+          g_camera_rgba.size() ||
+      width <= 0)
+    return refuse("The camera frame is not the size its buffer was made for");
+  g_camera_fps = fps;
+  const double t0 = emscripten_get_now();
+  const filterlens::Status s =
+      g_app->model().replace_frame(width, height, g_camera_rgba.data(), kCameraName);
+  const double ms = emscripten_get_now() - t0;
+  wake_loop();
+  if (!s) return result(s);
+  if (g_camera_times.size() < kCameraTimes)
+    g_camera_times.push_back(ms);
+  else
+    g_camera_times[g_camera_next_time] = ms;
+  g_camera_next_time = (g_camera_next_time + 1) % kCameraTimes;
+  g_camera_image = g_app->model().image_generation();
+  g_camera_width = width;
+  g_camera_height = height;
+  ++g_camera_frames;
+  return result(s);
+}
+
+// The page stopped the stream. With `keep`, the frame shown (if the camera's) becomes a still
+// image named after the time; its buffer is let go either way.
+EMSCRIPTEN_KEEPALIVE void fl_camera_stopped(int keep) {
+  g_camera_state = CameraState::off;
+  std::vector<std::uint8_t>().swap(g_camera_rgba);
+  filterlens::Model& model = g_app->model();
+  if (keep && g_camera_frames > 0 && model.image_generation() == g_camera_image) {
+    char when[32] = "";
+    const std::time_t now = std::time(nullptr);
+    if (const std::tm* local = std::localtime(&now))
+      std::strftime(when, sizeof when, "%H:%M:%S", local);
+    const filterlens::Image& shown = model.source();
+    const filterlens::Status s = model.replace_frame(shown.width, shown.height, shown.pixels.data(),
+                                                     std::string("camera frame ") + when);
+    if (s) model.set_status("Kept the camera frame as an image: camera frame " + std::string(when));
+  }
+  wake_loop();
+}
+
+// cameraStats(): median compute ms of the recent frames, frames computed, the frame size.
+EMSCRIPTEN_KEEPALIVE double fl_camera_compute_ms() {
+  return camera_compute_ms();
+}
+EMSCRIPTEN_KEEPALIVE double fl_camera_frames() {
+  return g_camera_frames;
+}
+EMSCRIPTEN_KEEPALIVE int fl_camera_width() {
+  return g_camera_width;
+}
+EMSCRIPTEN_KEEPALIVE int fl_camera_height() {
+  return g_camera_height;
+}
+
+}  // extern "C"
+
 int main() {
   if (!glfwInit()) return 1;
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
@@ -948,6 +1112,9 @@ int main() {
   services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget
   services.share_address = [] { js_share_address(); };
   services.remember_guide_seen = [] { js_remember_guide_seen(); };
+  services.start_camera = [] { js_camera_start(); };
+  services.stop_camera = [] { js_camera_stop(); };
+  services.camera_status = camera_status;
   static filterlens::App app(std::move(services));
   g_app = &app;
   // The pthreads build decodes and computes on a worker thread: the page keeps drawing while a

@@ -471,6 +471,8 @@ void App::draw_image_section() {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("or press Ctrl+O (Cmd+O on a Mac), drop an image anywhere, or paste one");
   ImGui::SameLine();
+  draw_camera_button();
+  ImGui::SameLine();
   // The same dialog and drop path: the app tells a tensor file from an image by its content.
   const bool open_filters = track(ImGui::Button("Open filters..."), "Open filters...");
   if (ImGui::IsItemHovered())
@@ -490,6 +492,7 @@ void App::draw_image_section() {
   if (open_image || open_filters) {
     if (!services_.open_file_dialog || !services_.open_file_dialog()) focus_path_ = true;
   }
+  draw_camera_line();
   if (focus_path_) {  // no file dialog here (the desktop): the path field takes the keyboard
     ImGui::SetKeyboardFocusHere();
     focus_path_ = false;
@@ -510,6 +513,38 @@ void App::draw_image_section() {
     if ((ImGui::Button("Load") || go) && url_[0] && services_.fetch_url(url_))
       model_.set_status(std::string("Loading ") + url_ + " ...");
   }
+}
+
+// The live camera (issue 11 point 7): the page streams frames into the model while it runs.
+void App::draw_camera_button() {
+  const PlatformServices::CameraStatus camera =
+      services_.camera_status ? services_.camera_status() : PlatformServices::CameraStatus{};
+  ImGui::BeginDisabled(camera.running || camera.starting);
+  const bool start = track(ImGui::Button("Camera"), "Camera");
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Live feature maps of your camera's video (1280 x 720)");
+  if (!start) return;
+  if (services_.start_camera)
+    services_.start_camera();
+  else
+    model_.report_error(
+        "The live camera works in the browser version only, for now: open FilterLens in a "
+        "browser (scripts/run.sh serves it), or open a photo here.");
+}
+
+void App::draw_camera_line() {
+  if (!services_.camera_status) return;
+  const PlatformServices::CameraStatus camera = services_.camera_status();
+  if (!camera.running && !camera.starting) return;
+  if (camera.starting || camera.frames == 0)
+    ImGui::TextDisabled("Camera: waiting for the first frame...");
+  else
+    ImGui::TextDisabled("Camera %d x %d: %.1f fps, %.1f ms a frame", camera.width, camera.height,
+                        camera.fps, camera.compute_ms);
+  ImGui::SameLine();
+  if (track(ImGui::Button("Freeze"), "Freeze") && services_.stop_camera) services_.stop_camera();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the camera and keep this frame as the image");
 }
 
 void App::draw_bank_section() {

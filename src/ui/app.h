@@ -168,6 +168,8 @@ class App {
   void draw_message_area();
   void draw_controls();
   void draw_image_section();
+  void draw_camera_button();  // the live camera: its button, and its line while it runs
+  void draw_camera_line();
   void draw_bank_section();
   void draw_kernel_editor(int index);
   void draw_params_section();

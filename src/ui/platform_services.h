@@ -41,6 +41,19 @@ struct PlatformServices {
   // Remembers that the guide was seen, so the next start does not open it (web: localStorage;
   // desktop: a flag file); empty where nothing is kept.
   std::function<void()> remember_guide_seen;
+  // The live camera (web: getUserMedia in the page; its frames arrive through
+  // Model::replace_frame). Empty where there is none (the desktop, for now).
+  std::function<void()> start_camera;
+  // Stops it; the frame shown stays as a still image ("camera frame 12:01:33").
+  std::function<void()> stop_camera;
+  struct CameraStatus {
+    bool starting = false, running = false;
+    double fps = 0.0;         // frames drawn per second, over the last second or so
+    double compute_ms = 0.0;  // median per-frame compute of the recent frames
+    std::int64_t frames = 0;  // frames computed since it started
+    int width = 0, height = 0;
+  };
+  std::function<CameraStatus()> camera_status;
 };
 
 }  // namespace filterlens

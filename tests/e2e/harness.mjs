@@ -29,8 +29,9 @@ export async function startServer(root, web, args = []) {
 // the page loads). guide.test.mjs passes {firstVisit: true} to see what a newcomer sees.
 const GUIDE_SEEN = () => { try { localStorage.setItem('filterlens.guideSeen', '1'); } catch (e) { /* opaque origin */ } };
 
-export async function launchChromium({ firstVisit = false } = {}) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+// `args`: more Chromium flags for one test file (camera.test.mjs: the fake camera).
+export async function launchChromium({ firstVisit = false, args = [] } = {}) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args] });
   if (firstVisit) return browser;
   const newContext = browser.newContext.bind(browser), newPage = browser.newPage.bind(browser);
   browser.newContext = async options => {

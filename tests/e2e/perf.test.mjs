@@ -82,6 +82,7 @@ test('nothing the Learned filters and Train tabs need is fetched before the firs
   const { script } = await page.evaluate(() => window.FilterLens.build());
   const stem = script.replace(/\.js$/, '');
   const allowed = new Set(['chelsea.png', 'filterlens-page.css', 'filterlens-page.js', 'filterlens-input.js',
+                           'filterlens-camera.js',
                            script, stem + '.wasm', stem + '.worker.js']);
   const before = resources.filter(r => r.start < firstMaps).map(r => path.basename(r.name));
   for (const name of before) assert.ok(allowed.has(name), `${name} was fetched before the first maps`);

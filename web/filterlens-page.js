@@ -881,7 +881,28 @@
   wakeOnInput(document.getElementById('canvas'));
 
   // Bridge functions the wasm side calls (EM_JS in src/platform/platform_web.cpp).
+  // The camera's script, fetched the first time it is needed (nothing before the first maps does).
+  let cameraLoad = null;
+  function cameraScript() {
+    if (window.FilterLensCamera) return Promise.resolve(window.FilterLensCamera);
+    cameraLoad = cameraLoad || new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = 'filterlens-camera.js';
+      script.onload = () => resolve(window.FilterLensCamera);
+      script.onerror = () => {
+        cameraLoad = null;
+        reject(failure('Could not start the camera: filterlens-camera.js did not load'));
+      };
+      document.head.appendChild(script);
+    });
+    return cameraLoad;
+  }
+
   window.FilterLensPage = {
+    // The app's Camera button (platform_web.cpp js_camera_start).
+    startCamera() {
+      cameraScript().then(c => c.start({ width: 1280, height: 720 })).catch(() => {});
+    },
     // The app calls this when the backing store no longer matches CSS size x devicePixelRatio
     // (a ratio change the browser announced to neither the observer nor the media query).
     fitCanvas() { reapplyCanvasSize(); },
@@ -1092,10 +1113,15 @@
     guideStep: step => guideStep(step),
     closeGuide: () => { requireModule(); module._fl_guide_close(); return guide(); },
     uiState: () => uiState(),
-    // The live camera (web/filterlens-camera.js): resolves when the first frame's maps exist.
-    startCamera: options => ready.then(() => FilterLensCamera.start(options)),
-    stopCamera: () => { requireModule(); FilterLensCamera.stop(); },
-    cameraStats: () => { requireModule(); return FilterLensCamera.stats(); },
+    // The live camera (web/filterlens-camera.js, fetched on first use): resolves when the first
+    // frame's maps exist.
+    startCamera: options => ready.then(cameraScript).then(c => c.start(options)),
+    stopCamera: () => { requireModule(); if (window.FilterLensCamera) FilterLensCamera.stop(); },
+    cameraStats: () => {
+      requireModule();
+      if (window.FilterLensCamera) return FilterLensCamera.stats();
+      return { fps: 0, computeMs: 0, width: 0, height: 0, frames: 0, nominalFps: 0, running: false };
+    },
   };
 
   const missing = missingFeature();

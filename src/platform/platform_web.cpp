@@ -347,6 +347,9 @@ EMSCRIPTEN_KEEPALIVE double fl_last_ticket() {
   return static_cast<double>(g_app->model().last_ticket());
 }
 EMSCRIPTEN_KEEPALIVE int fl_ticket_state(double ticket) {
+  // Finished work is adopted now rather than at the next frame (which SwiftShader may take tens
+  // of milliseconds to start): the Promise resolves when the maps exist; the frame draws them.
+  g_app->model().poll();
   std::string why;
   switch (g_app->model().ticket_state(static_cast<std::uint64_t>(ticket), &why)) {
     case filterlens::Model::TicketState::pending:
@@ -936,8 +939,7 @@ EMSCRIPTEN_KEEPALIVE void fl_font_info(double* out) {
 // Stopping keeps the frame shown as a still image named after the time ("camera frame 12:01:33").
 // (No arrow functions here: EM_JS bodies pass through the C preprocessor, which splits "=>".)
 EM_JS(void, js_camera_start, (), {
-  if (window.FilterLensCamera)
-    FilterLensCamera.start({width : 1280, height : 720}).catch(function(){});
+  FilterLensPage.startCamera();
 });
 EM_JS(void, js_camera_stop, (), {
   if (window.FilterLensCamera) FilterLensCamera.stop();

@@ -173,9 +173,11 @@ try {
       // An edit: one weight of the sharpen kernel changes, until the next frame is drawn.
       for (let i = 0; i < runs; ++i) {
         const w = [[0, -1, 0], [-1, 5 + (i % 2) * 0.5, -1], [0, -1, 0]];
-        const n = FL.framesDrawn();
         const t0 = performance.now();
-        FL.setFilters({ filters: ['edge', { name: 'sharpen*', weights: w }, 'blur'], padding: 1 });
+        // Until the maps exist (at once in the single-thread build), then the next frame, which
+        // uploads and draws them.
+        await FL.setFilters({ filters: ['edge', { name: 'sharpen*', weights: w }, 'blur'], padding: 1 });
+        const n = FL.framesDrawn();
         while (FL.framesDrawn() === n) await new Promise(res => setTimeout(res, 0));
         out.edit.push(performance.now() - t0);
         await nextFrame();

@@ -70,7 +70,7 @@ const RgbPlanes& Model::rgb() const {
 
 Status Model::load(const std::uint8_t* data, std::size_t size, const std::string& name) {
   if (background_) {
-    opening_ = ++ticket_;
+    opening_ = next_ticket();
     background_->open(ticket_, std::vector<std::uint8_t>(data, data + size), name,
                       compute_settings());
     return Status::ok();
@@ -99,7 +99,7 @@ Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const s
   Image image{width, height, 4, {}};
   image.pixels.assign(rgba, rgba + static_cast<std::size_t>(width) * height * 4);
   if (background_) {
-    opening_ = ++ticket_;
+    opening_ = next_ticket();
     background_->open_rgba(ticket_, std::move(image), name, compute_settings());
     return Status::ok();
   }
@@ -204,6 +204,17 @@ void Model::start_background(std::function<void()> notify) {
 
 bool Model::busy() const {
   return background_ && answered_ < ticket_;
+}
+
+double Model::busy_ms() const {
+  if (!busy()) return 0.0;
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - busy_since_)
+      .count();
+}
+
+std::uint64_t Model::next_ticket() {
+  if (!busy()) busy_since_ = std::chrono::steady_clock::now();
+  return ++ticket_;
 }
 
 std::string Model::progress() const {
@@ -362,7 +373,7 @@ Status Model::compute_maps() {
         if (!size) return Status::fail(size.error());
       }
     }
-    ++ticket_;
+    next_ticket();
     std::optional<Document> doc;
     if (!opening_) doc = doc_;  // else the image being opened is the worker's newest
     background_->compute(ticket_, compute_settings(), std::move(doc));

@@ -265,10 +265,13 @@ class Model {
 
   // True while something changes with time alone (a playing animation, training, a kernel being
   // learned): the platform keeps drawing frames then, and may sleep otherwise.
+  // Background work counts once it has taken kProgressAfterMs: shorter work is not worth a
+  // progress frame (the platform draws when it is done).
   bool animating() const {
     return (animation_.active && animation_.playing) || learned_.run().running() ||
-           kernel_learning_.running() || busy();
+           kernel_learning_.running() || (busy() && busy_ms() >= kProgressAfterMs);
   }
+  static constexpr int kProgressAfterMs = 150;
 
   // ---- Computing in the background (background.h) ----
   // From now on images are decoded and maps computed on a worker thread: load, load_rgba and
@@ -281,6 +284,7 @@ class Model {
   // Adopts finished work (the newest settings' maps, a new image); true when something changed.
   bool poll();
   bool busy() const;             // work asked for and not adopted yet
+  double busy_ms() const;        // how long it has been busy (0 when not)
   std::string progress() const;  // what the worker is doing ("Decoding cat.jpg"), "" when idle
   // Each load and edit gets a ticket; a request is answered (its maps or a newer request's
   // maps are shown) or failed (with the message it failed with).
@@ -392,6 +396,8 @@ class Model {
   // open in flight, and the tickets that failed (the last few, with their messages).
   std::unique_ptr<Background> background_;
   std::uint64_t ticket_ = 0, answered_ = 0, opening_ = 0;
+  std::chrono::steady_clock::time_point busy_since_;
+  std::uint64_t next_ticket();  // a new ticket; starts the busy clock when idle
   std::vector<std::pair<std::uint64_t, std::string>> failed_;
 
   // replace_frame's buffers (model_camera.cpp): the frame shown and the one before it, of the

@@ -307,7 +307,12 @@ int main(int argc, char** argv) {
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {
     if (screenshot.empty() && settle <= 0 && !app.model().animating() && !ImGui::IsAnyMouseDown()) {
-      glfwWaitEvents();
+      // Short background work ends with glfwPostEmptyEvent from the worker; longer work gets its
+      // progress line once Model::animating() says so.
+      if (app.model().busy())
+        glfwWaitEventsTimeout(filterlens::Model::kProgressAfterMs / 1000.0);
+      else
+        glfwWaitEvents();
       settle = kSettleFrames;
     }
     if (settle > 0) --settle;

@@ -14,6 +14,9 @@
 #include <emscripten.h>
 #include <emscripten/heap.h>
 #include <emscripten/html5.h>
+#if defined(__EMSCRIPTEN_PTHREADS__)
+#include <emscripten/threading.h>
+#endif
 #include <malloc.h>
 
 #include <algorithm>
@@ -175,7 +178,22 @@ void wake_loop() {
   }
 }
 
+void wake_after_a_while(void*) {
+  wake_loop();
+}
+
 void main_loop() {
+  // While the worker computes something short, no frame: a frame of the software renderer
+  // (SwiftShader) costs tens of milliseconds of the same two cores. The worker wakes the loop when
+  // it is done, and a timer does when the work lasts long enough for a progress line
+  // (Model::kProgressAfterMs: then Model::animating() holds the loop running).
+  const filterlens::Model& model = g_app->model();
+  if (model.busy() && !model.animating() && !ImGui::IsAnyMouseDown()) {
+    g_loop_paused = true;
+    emscripten_pause_main_loop();
+    emscripten_set_timeout(wake_after_a_while, filterlens::Model::kProgressAfterMs + 10, nullptr);
+    return;
+  }
   if (!wants_frame()) {
     g_loop_paused = true;
     emscripten_pause_main_loop();
@@ -938,9 +956,7 @@ EMSCRIPTEN_KEEPALIVE void fl_font_info(double* out) {
 // loop to draw them. The page drops frames that arrive while one is computed; it never queues.
 // Stopping keeps the frame shown as a still image named after the time ("camera frame 12:01:33").
 // (No arrow functions here: EM_JS bodies pass through the C preprocessor, which splits "=>".)
-EM_JS(void, js_camera_start, (), {
-  FilterLensPage.startCamera();
-});
+EM_JS(void, js_camera_start, (), { FilterLensPage.startCamera(); });
 EM_JS(void, js_camera_stop, (), {
   if (window.FilterLensCamera) FilterLensCamera.stop();
 });
@@ -1121,7 +1137,11 @@ int main() {
   g_app = &app;
   // The pthreads build decodes and computes on a worker thread: the page keeps drawing while a
   // large photo loads (the loop runs while the model is busy: Model::animating).
-  if (filterlens::threads_available()) app.model().start_background(nullptr);
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  app.model().start_background([] {  // on the worker: the main thread wakes its loop
+    emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_V, wake_loop);
+  });
+#endif
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());
   EM_ASM({ FilterLensPage.runtimeReady(); });

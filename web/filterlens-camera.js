@@ -250,7 +250,7 @@
       fail(s, new Error(lastError(m)));
       return;
     }
-    m.HEAPU8.set(pixels, ptr);
+    new Uint8Array(m.wasmMemory ? m.wasmMemory.buffer : m.HEAPU8.buffer).set(pixels, ptr);
     const code = m._fl_camera_frame(w, h, fps(s));
     if (code === 3) {  // another image was opened: it stays, the camera makes way
       stop(false);

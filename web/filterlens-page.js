@@ -180,8 +180,9 @@
     }
     checkMemory(0, 0, 0, bytes.length, name);
     const open = acceptBanks ? module._fl_open_file : module._fl_load_image;
+    const before = module._fl_last_ticket();
     const code = withBytes(bytes, ptr => withCString(name, n => open(ptr, bytes.length, n)));
-    if (code === 0) return settled().then(info);  // a bank file may compute maps too
+    if (code === 0) return settledSince(before).then(info);  // a bank file may compute maps too
     if (code === 3) return answered().then(info);
     if (code === 2) {
       const firstError = lastError();
@@ -205,8 +206,9 @@
   // A call that computes maps returns 3 when the app computes them on its worker thread (the page
   // keeps drawing meanwhile). answered() resolves when they exist (the app adopted them, or the
   // maps of a newer request, which answers every older one) and rejects with the app's message
-  // when the request failed; settled() is the same for whatever was asked last, at once when
-  // nothing is pending (always, in the single-thread build).
+  // when the request failed; settledSince(t) is answered() for the newest request when a call
+  // made one after ticket t (a bank file that recomputes), else at once (always, in the
+  // single-thread build, whose tickets stay 0).
   // For the first 100 ms it asks again as the next task (a message to itself: no 4 ms timer clamp,
   // and ahead of a frame that would otherwise run first), so a short computation answers in about
   // its own time; after that every 4 ms.
@@ -232,8 +234,9 @@
       check();
     });
   }
-  function settled() {
-    return module._fl_ticket_state(module._fl_last_ticket()) === 0 ? answered() : Promise.resolve();
+  function settledSince(before) {
+    const ticket = module._fl_last_ticket();
+    return ticket > before ? answered(ticket) : Promise.resolve();
   }
 
   function info() {
@@ -615,6 +618,7 @@
       throw failure('Could not load filters from ' + name + ': ' + e.message.replace('loadImage', 'loadBank'));
     }
     checkMemory(0, 0, 0, bytes.length, name);
+    const before = module._fl_last_ticket();
     const code = withBytes(bytes, ptr => withCString(name, n => withCString(tensor,
       t => module._fl_load_bank(ptr, bytes.length, n, t))));
     if (code !== 0) throw new Error(lastError());
@@ -622,7 +626,7 @@
     for (let i = 0; i < module._fl_loaded_count(); ++i) names.push(module.UTF8ToString(module._fl_loaded_name(i)));
     const shape = [];
     for (let i = 0; i < module._fl_loaded_rank(); ++i) shape.push(module._fl_loaded_dim(i));
-    await settled();  // the maps of the filters it added
+    await settledSince(before);  // the maps of the filters it added
     return { names, shape };
   }
 
@@ -933,8 +937,14 @@
           performance.mark('filterlens-first-maps');
           // The settings a shared or reloaded address carries (a bad one is reported, and the
           // default bank stays); from here on the app keeps the address up to date.
+          const before = module._fl_last_ticket();
           applyAddress(location.hash);
           window.addEventListener('hashchange', () => applyAddress(location.hash));
+          // `ready` means the maps the address asks for exist (the pthreads build computes them
+          // in the background).
+          return settledSince(before).catch(() => {});
+        })
+        .then(() => {
           if (!guideSeen()) module._fl_guide_open(0);  // on the image just shown
           resolveReady(window.FilterLens);
           loadTabAssets();  // only now: nothing the first maps do not need comes before them

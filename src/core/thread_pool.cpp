@@ -92,8 +92,14 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     for (int i = 0; i < tasks; ++i) fn(i);
     return;
   }
-  // One job at a time: a second caller (the UI thread while the model's worker computes) waits.
-  std::lock_guard<std::mutex> one_job(run_mutex_);
+  // One job at a time. A second caller (the UI thread while the model's worker computes) does
+  // not wait for the first job, which may take seconds: it runs its tasks itself, one after the
+  // other. Same results: how tasks are shared out never changes what they compute.
+  std::unique_lock<std::mutex> one_job(run_mutex_, std::try_to_lock);
+  if (!one_job.owns_lock()) {
+    for (int i = 0; i < tasks; ++i) fn(i);
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     job_ = &fn;

@@ -29,8 +29,7 @@ class ThreadPool {
 
   // Runs fn(i) for every i in [0, tasks) and returns when all have finished. Tasks are taken in
   // increasing order by whichever thread is free; fn must not throw. One job at a time per pool:
-  // callers on other threads wait for the running job; a task must not call run() on the same
-  // pool (it would wait for itself).
+  // a caller on another thread while a job runs does its own tasks inline, on its own thread.
   void run(int tasks, const std::function<void(int)>& fn);
 
   static constexpr int kMaxThreads = 64;
@@ -41,7 +40,7 @@ class ThreadPool {
 
   int size_ = 1;
   std::vector<std::thread> workers_;
-  std::mutex run_mutex_;  // held by the caller whose job runs
+  std::mutex run_mutex_;  // held by the caller whose job the workers share
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(int)>* job_ = nullptr;

@@ -81,7 +81,7 @@ Background::~Background() {
 void Background::open(std::uint64_t ticket, std::vector<std::uint8_t> bytes, std::string name,
                       ComputeSettings settings) {
   Request r;
-  r.ticket = ticket;
+  r.ticket = r.open_ticket = ticket;
   r.open = true;
   r.bytes = std::move(bytes);
   r.name = std::move(name);
@@ -92,7 +92,7 @@ void Background::open(std::uint64_t ticket, std::vector<std::uint8_t> bytes, std
 void Background::open_rgba(std::uint64_t ticket, Image rgba, std::string name,
                            ComputeSettings settings) {
   Request r;
-  r.ticket = ticket;
+  r.ticket = r.open_ticket = ticket;
   r.open = true;
   r.rgba = std::move(rgba);
   r.name = std::move(name);
@@ -113,7 +113,9 @@ void Background::submit(Request request) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (request.open) {
-      compute_.reset();  // settings for the image being replaced
+      // Settings still waiting were for the image being replaced; the open carries the newest.
+      request.settings_pending = compute_.has_value() || (open_ && open_->settings_pending);
+      compute_.reset();
       open_ = std::move(request);
     } else {
       // Settings for the image being opened: they replace the ones it came with. The newest
@@ -121,6 +123,7 @@ void Background::submit(Request request) {
       if (open_ && !request.doc) {
         open_->ticket = request.ticket;
         open_->settings = std::move(request.settings);
+        open_->settings_pending = true;
       } else {
         if (request.doc) open_.reset();
         compute_ = std::move(request);
@@ -196,17 +199,25 @@ void Background::run() {
                                          : decode_image(request.bytes.data(), request.bytes.size());
       request.bytes = std::vector<std::uint8_t>();  // the file is not needed any more
       if (!image) {
-        outcome.status = Status::fail("Could not open " + request.name + ": " + image.error());
-        publish(std::move(outcome));
-        continue;
+        Outcome failed;
+        failed.ticket = request.open_ticket;
+        failed.opened = true;
+        failed.status = Status::fail("Could not open " + request.name + ": " + image.error());
+        publish(std::move(failed));
+        if (request.ticket == request.open_ticket && !request.settings_pending) continue;
+        // Settings that waited for this file run on the document shown (below).
+        request.open = false;
+        outcome.opened = false;
+      } else {
+        set_progress("Converting " + request.name + " to gray");
+        doc = make_document(std::move(image).value(), request.name, request.settings.rgb_input,
+                            pool_);
+        // From here on this image is the newest document, even when its maps are superseded: the
+        // settings that supersede them are meant for it.
+        doc_ = doc;
       }
-      set_progress("Converting " + request.name + " to gray");
-      doc =
-          make_document(std::move(image).value(), request.name, request.settings.rgb_input, pool_);
-      // From here on this image is the newest document, even when its maps are superseded: the
-      // settings that supersede them are meant for it.
-      doc_ = doc;
-    } else {
+    }
+    if (!request.open) {
       if (request.doc) doc_ = *request.doc;
       doc_ = fit_document(doc_, request.settings.rgb_input);
       doc = doc_;

@@ -122,7 +122,11 @@ class Background {
 
  private:
   struct Request {
-    std::uint64_t ticket = 0;
+    std::uint64_t ticket = 0;       // the newest ticket this answers
+    std::uint64_t open_ticket = 0;  // an open's own ticket (it fails alone when the file does)
+    // Settings that were waiting for the previous document when this open replaced or absorbed
+    // them: if the file cannot be opened they are computed on that document after all.
+    bool settings_pending = false;
     bool open = false;
     std::vector<std::uint8_t> bytes;
     std::optional<Image> rgba;

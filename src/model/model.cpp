@@ -241,23 +241,37 @@ bool Model::poll() {
   if (!background_) return false;
   std::vector<Background::Outcome> outcomes = background_->take();
   for (Background::Outcome& o : outcomes) {
+    const std::uint64_t before = answered_;
     answered_ = std::max(answered_, o.ticket);
     if (o.computed) {
+      // Maps of an older camera frame (an edit the worker computed while frames kept coming):
+      // the frame shown was computed with the same, newest settings; showing the older one
+      // would step back in the video.
+      if (!o.opened && o.ticket <= frame_ticket_ && o.doc.source != doc_.source) continue;
       adopt(o.doc, std::move(*o.computed));
       continue;
     }
     if (o.status) continue;  // settings before any image
-    // Tickets between the last answered and this one asked for what failed: an open failing
-    // fails only itself (the settings that came after it run on the old image).
     if (o.opened) {
+      // An open failing fails only itself: settings that waited for it run on the image shown.
       report_error(o.status.error());
+      fail_ticket(o.ticket, last_error_);
     } else {
+      // Every edit since the last answer asked for maps that do not exist.
       report_error(o.status.error() + " (" + kStaleMaps + ")");
+      for (std::uint64_t t = std::max(before + 1, o.ticket > 32 ? o.ticket - 32 : 1); t <= o.ticket;
+           ++t)
+        fail_ticket(t, last_error_);
     }
-    fail_ticket(o.ticket, last_error_);
   }
   if (opening_ <= answered_) opening_ = 0;
   return !outcomes.empty();
+}
+
+void Model::stop_background() {
+  background_.reset();  // waits for the worker's current stage
+  answered_ = ticket_;
+  opening_ = 0;
 }
 
 Status Model::set_bank(std::vector<Kernel> bank, const ConvParams& params) {

@@ -281,6 +281,9 @@ class Model {
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
   void start_background(std::function<void()> notify);
   Background* background() { return background_.get(); }
+  // Joins the worker (before the platform shuts down what its notify calls); work in flight is
+  // dropped and the model computes synchronously again.
+  void stop_background();
   // Adopts finished work (the newest settings' maps, a new image); true when something changed.
   bool poll();
   bool busy() const;             // work asked for and not adopted yet
@@ -397,7 +400,8 @@ class Model {
   std::unique_ptr<Background> background_;
   std::uint64_t ticket_ = 0, answered_ = 0, opening_ = 0;
   std::chrono::steady_clock::time_point busy_since_;
-  std::uint64_t next_ticket();  // a new ticket; starts the busy clock when idle
+  std::uint64_t frame_ticket_ = 0;  // the newest ticket when a camera frame was shown
+  std::uint64_t next_ticket();      // a new ticket; starts the busy clock when idle
   std::vector<std::pair<std::uint64_t, std::string>> failed_;
 
   // replace_frame's buffers (model_camera.cpp): the frame shown and the one before it, of the

@@ -4,6 +4,7 @@
 // view) survives each new frame of the same size, and the messages are not rewritten 30 times a
 // second. Computed at once on the calling thread, even when the model has a background worker: a
 // 1280 x 720 frame takes a few milliseconds, and a frame must not wait behind a queue.
+#include <atomic>
 #include <string>
 #include <utility>
 
@@ -34,9 +35,11 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
   // Into the frame before last's buffers when nothing holds them any more (same size: no
   // allocation, no page faults). Copied first: `rgba` may be the shown frame's own pixels (a
   // frame kept under a new name), which are never the spare's.
-  FrameBuffers next = frame_spare_;
+  FrameBuffers next = std::move(frame_spare_);
   if (!next.image || next.image.use_count() > 1) next.image = std::make_shared<Image>();
   if (!next.gray || next.gray.use_count() > 1) next.gray = std::make_shared<Plane>();
+  // A worker that held a copy released it before use_count() said 1: see its writes first.
+  std::atomic_thread_fence(std::memory_order_acquire);
   next.image->width = width;
   next.image->height = height;
   next.image->channels = 4;
@@ -59,6 +62,7 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
     return Status::fail(last_error_);
   }
   adopt(doc, std::move(computed), /*keep_view=*/same_size);
+  frame_ticket_ = ticket_;  // what the worker computes for older frames is not shown (poll)
   if (!same_size) set_status("Showing " + name);
   // The frame shown until now becomes the spare (when of this size; else it is let go).
   frame_spare_ = same_size ? frame_shown_ : FrameBuffers{};

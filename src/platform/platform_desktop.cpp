@@ -334,6 +334,7 @@ int main(int argc, char** argv) {
     }
     glfwSwapBuffers(window);
   }
+  app.model().stop_background();  // its notify posts GLFW events: join it while GLFW lives
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

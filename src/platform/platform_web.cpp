@@ -178,20 +178,27 @@ void wake_loop() {
   }
 }
 
+bool g_progress_timer = false;  // a wake_after_a_while is pending
+
 void wake_after_a_while(void*) {
+  g_progress_timer = false;
   wake_loop();
 }
 
 void main_loop() {
   // While the worker computes something short, no frame: a frame of the software renderer
   // (SwiftShader) costs tens of milliseconds of the same two cores. The worker wakes the loop when
-  // it is done, and a timer does when the work lasts long enough for a progress line
-  // (Model::kProgressAfterMs: then Model::animating() holds the loop running).
-  const filterlens::Model& model = g_app->model();
+  // it is done (finished work is adopted here first), and one timer does when the work lasts long
+  // enough for a progress line (Model::kProgressAfterMs: then Model::animating() holds the loop).
+  filterlens::Model& model = g_app->model();
+  model.poll();
   if (model.busy() && !model.animating() && !ImGui::IsAnyMouseDown()) {
     g_loop_paused = true;
     emscripten_pause_main_loop();
-    emscripten_set_timeout(wake_after_a_while, filterlens::Model::kProgressAfterMs + 10, nullptr);
+    if (!g_progress_timer) {
+      g_progress_timer = true;
+      emscripten_set_timeout(wake_after_a_while, filterlens::Model::kProgressAfterMs + 10, nullptr);
+    }
     return;
   }
   if (!wants_frame()) {

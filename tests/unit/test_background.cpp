@@ -186,6 +186,43 @@ TEST(Background, AFailedOpenKeepsWhatWasShownAndSaysWhy) {
   EXPECT_EQ(model.gray().width, 100);
 }
 
+TEST(Background, SettingsThatWaitedForAFileThatFailsRunOnTheImageShown) {
+  const std::vector<std::uint8_t> png = png_file(90, 70, 8);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "shown.png"));
+  settle(model);
+
+  // The open and an edit made while it waits: the file fails, the edit is computed anyway.
+  model.background()->hold(true);
+  std::vector<std::uint8_t> cut(png.begin(), png.begin() + 60);
+  ASSERT_TRUE(model.load(cut.data(), cut.size(), "cut.png"));
+  const std::uint64_t open_ticket = model.last_ticket();
+  ConvParams p;
+  p.padding = 0;
+  ASSERT_TRUE(model.set_params(p));
+  const std::uint64_t edit_ticket = model.last_ticket();
+  model.background()->hold(false);
+  settle(model);
+  EXPECT_EQ(model.ticket_state(open_ticket), Model::TicketState::failed);
+  EXPECT_EQ(model.ticket_state(edit_ticket), Model::TicketState::done);
+  EXPECT_EQ(model.source_name(), "shown.png");
+  EXPECT_EQ(model.maps()[0].width, 88);  // padding 0 on shown.png
+  EXPECT_NE(model.last_error().find("Could not open cut.png"), std::string::npos);
+
+  // An edit waiting when an open replaces it: the same, the edit's settings are the open's.
+  model.background()->hold(true);
+  p.padding = 2;
+  ASSERT_TRUE(model.set_params(p));
+  const std::uint64_t waiting = model.last_ticket();
+  ASSERT_TRUE(model.load(cut.data(), cut.size(), "cut again.png"));
+  model.background()->hold(false);
+  settle(model);
+  EXPECT_EQ(model.ticket_state(waiting), Model::TicketState::done);
+  EXPECT_EQ(model.ticket_state(model.last_ticket()), Model::TicketState::failed);
+  EXPECT_EQ(model.maps()[0].width, 92);  // padding 2 on shown.png
+}
+
 TEST(Background, WhatCanBeRefusedAtOnceIsRefusedWithNothingChanged) {
   const std::vector<std::uint8_t> png = png_file(20, 20, 6);
   Model model;

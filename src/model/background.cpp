@@ -162,6 +162,10 @@ void Background::set_progress(const std::string& what) {
 void Background::publish(Outcome outcome) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // A failed open held back for the settings that waited for it goes out with their answer,
+    // in one step: the model never sees the open's ticket answered while those maps are coming.
+    if (held_failure_) done_.push_back(std::move(*held_failure_));
+    held_failure_.reset();
     done_.push_back(std::move(outcome));
   }
   if (notify_) notify_();
@@ -203,8 +207,11 @@ void Background::run() {
         failed.ticket = request.open_ticket;
         failed.opened = true;
         failed.status = Status::fail("Could not open " + request.name + ": " + image.error());
-        publish(std::move(failed));
-        if (request.ticket == request.open_ticket && !request.settings_pending) continue;
+        if (request.ticket == request.open_ticket && !request.settings_pending) {
+          publish(std::move(failed));
+          continue;
+        }
+        held_failure_ = std::move(failed);  // published with the settings' answer (publish)
         // Settings that waited for this file run on the document shown (below).
         request.open = false;
         outcome.opened = false;
@@ -232,7 +239,13 @@ void Background::run() {
     Status s = compute_document(doc, request.settings, pool_, computed, superseded);
     if (superseded()) {
       // The newer request takes it from here; an opened image stays doc_ for it. A new image
-      // that was superseded by settings is shown with them; by another image, never.
+      // that was superseded by settings is shown with them; by another image, never. A failed
+      // open held back is told now (the newer request's ticket keeps the model busy).
+      if (held_failure_) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_.push_back(std::move(*held_failure_));
+        held_failure_.reset();
+      }
       continue;
     }
     outcome.doc = doc;

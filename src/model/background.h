@@ -146,7 +146,8 @@ class Background {
   std::optional<Request> open_;     // the newest image to open
   std::optional<Request> compute_;  // the newest settings
   std::vector<Outcome> done_;
-  Document doc_;  // the newest document (worker thread only)
+  std::optional<Outcome> held_failure_;  // a failed open whose waiting settings are computing
+  Document doc_;                         // the newest document (worker thread only)
   Progress progress_;
   std::atomic<std::uint64_t> completed_{0};
   bool stop_ = false;

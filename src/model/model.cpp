@@ -71,6 +71,7 @@ const RgbPlanes& Model::rgb() const {
 Status Model::load(const std::uint8_t* data, std::size_t size, const std::string& name) {
   if (background_) {
     opening_ = next_ticket();
+    frame_ticket_ = 0;  // the camera's frames give way to the image (poll)
     background_->open(ticket_, std::vector<std::uint8_t>(data, data + size), name,
                       compute_settings());
     return Status::ok();
@@ -100,6 +101,7 @@ Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const s
   image.pixels.assign(rgba, rgba + static_cast<std::size_t>(width) * height * 4);
   if (background_) {
     opening_ = next_ticket();
+    frame_ticket_ = 0;  // the camera's frames give way to the image (poll)
     background_->open_rgba(ticket_, std::move(image), name, compute_settings());
     return Status::ok();
   }

@@ -293,6 +293,7 @@ class Model {
   // maps are shown) or failed (with the message it failed with).
   enum class TicketState { pending, done, failed };
   std::uint64_t last_ticket() const { return ticket_; }
+  bool opening() const { return opening_ != 0; }  // an image is being opened in the background
   TicketState ticket_state(std::uint64_t ticket, std::string* message = nullptr) const;
 
   // ---- The learned filters and training (learned.h) ----

@@ -1057,7 +1057,7 @@ EMSCRIPTEN_KEEPALIVE std::uint8_t* fl_camera_buffer(int width, int height) {
 EMSCRIPTEN_KEEPALIVE int fl_camera_frame(int width, int height, double fps) {
   if (g_camera_state != CameraState::running) return refuse("The camera is not running");
   // Since the camera started (or its last frame): an image opened meanwhile stays.
-  if (g_app->model().image_generation() != g_camera_image) return 3;
+  if (g_app->model().image_generation() != g_camera_image || g_app->model().opening()) return 3;
   if (static_cast<std::size_t>(width) * static_cast<std::size_t>(std::max(0, height)) * 4 !=
           g_camera_rgba.size() ||
       width <= 0)
@@ -1087,7 +1087,8 @@ EMSCRIPTEN_KEEPALIVE void fl_camera_stopped(int keep) {
   g_camera_state = CameraState::off;
   std::vector<std::uint8_t>().swap(g_camera_rgba);
   filterlens::Model& model = g_app->model();
-  if (keep && g_camera_frames > 0 && model.image_generation() == g_camera_image) {
+  if (keep && g_camera_frames > 0 && model.image_generation() == g_camera_image &&
+      !model.opening()) {
     char when[32] = "";
     const std::time_t now = std::time(nullptr);
     if (const std::tm* local = std::localtime(&now))

@@ -430,10 +430,12 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
                     " x " + std::to_string(i.height) + " image with " +
                     std::to_string(g_app->bank().size()) + " filters " + fits.error());
   }
-  // In the background (pthreads build) the decoder runs later: a format it does not read goes to
-  // the browser's decoder now, with the message the decoder would give (the page shows it when the
-  // browser cannot read the file either).
-  if (g_app->model().background() && size > 0 && !filterlens::is_decodable_format(format)) {
+  // In the background (pthreads build) the decoder runs later: a file whose header the core does
+  // not recognise as a format it reads (WebP, AVIF, ...; TGA has no signature but its header
+  // probes) goes to the browser's decoder now, with the probe's message (the page shows it when
+  // the browser cannot read the file either).
+  if (g_app->model().background() && size > 0 && !info &&
+      !filterlens::is_decodable_format(format)) {
     refuse("Could not open " + std::string(name) + ": " + info.error());  // shown, as a failed
     return 2;  // decode shows it; the browser's success replaces it
   }

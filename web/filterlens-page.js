@@ -209,29 +209,28 @@
   // when the request failed; settledSince(t) is answered() for the newest request when a call
   // made one after ticket t (a bank file that recomputes), else at once (always, in the
   // single-thread build, whose tickets stay 0).
-  // For the first 100 ms it asks again as the next task (a message to itself: no 4 ms timer clamp,
-  // and ahead of a frame that would otherwise run first), so a short computation answers in about
-  // its own time; after that every 4 ms.
-  const nextTask = (() => {
-    const channel = new MessageChannel(), queue = [];
-    channel.port1.onmessage = () => queue.shift()();
-    return fn => { queue.push(fn); channel.port2.postMessage(0); };
-  })();
+  // The app tells the page when work finished (workAnswered, from the worker's wake-up and from
+  // any frame that adopted finished work): a short computation answers in about its own time,
+  // with the main thread free meanwhile (asking in a loop took a core from the computation).
+  // A slow re-check (every 100 ms) is only a safety net.
+  const waiting = [];  // { ticket, resolve, reject }
+  let recheck = 0;
+  function settleWaiting() {
+    for (let i = 0; i < waiting.length;) {
+      const w = waiting[i];
+      const state = module._fl_ticket_state(w.ticket);  // adopts finished work
+      if (state === 0) { ++i; continue; }
+      waiting.splice(i, 1);
+      if (state === 1) w.resolve();
+      else w.reject(new Error(lastError()));
+    }
+    clearTimeout(recheck);
+    recheck = waiting.length ? setTimeout(settleWaiting, 100) : 0;
+  }
   function answered(ticket = module._fl_last_ticket()) {
-    const start = performance.now();
     return new Promise((resolve, reject) => {
-      const check = () => {
-        const state = module._fl_ticket_state(ticket);  // adopts finished work; wakes the loop
-        if (state === 0) {
-          if (performance.now() - start < 100) nextTask(check);
-          else setTimeout(check, 4);
-        } else if (state === 1) {
-          resolve();
-        } else {
-          reject(new Error(lastError()));
-        }
-      };
-      check();
+      waiting.push({ ticket, resolve, reject });
+      settleWaiting();
     });
   }
   function settledSince(before) {
@@ -924,6 +923,8 @@
     // The app calls this when the backing store no longer matches CSS size x devicePixelRatio
     // (a ratio change the browser announced to neither the observer nor the media query).
     fitCanvas() { reapplyCanvasSize(); },
+    // Background work finished (the pthreads build): the promises waiting for it answer.
+    workAnswered() { if (waiting.length) settleWaiting(); },
     runtimeReady() {
       running = true;
       module = wakingModule(module);

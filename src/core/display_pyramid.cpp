@@ -257,18 +257,30 @@ bool next_level_fits(int w, int h, int min_side) {
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool) {
   std::vector<Plane> levels;
-  if (level0.empty() ||
-      level0.data.size() != static_cast<std::size_t>(level0.width) * level0.height)
-    return levels;
-  const Plane* prev = &level0;
-  while (next_level_fits(prev->width, prev->height, min_side)) {
-    Plane next((prev->width + 1) / 2, (prev->height + 1) / 2);
-    in_bands(next.height, pool,
-             [&](int y0, int y1) { halve_rows(*prev, reduction, centre, next, y0, y1); });
-    levels.push_back(std::move(next));
-    prev = &levels.back();
-  }
+  display_levels(level0, reduction, centre, min_side, pool, levels);
   return levels;
+}
+
+void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
+                    ThreadPool* pool, std::vector<Plane>& levels) {
+  std::size_t count = 0;
+  if (!level0.empty() &&
+      level0.data.size() == static_cast<std::size_t>(level0.width) * level0.height) {
+    for (const Plane* prev = &level0; next_level_fits(prev->width, prev->height, min_side);
+         prev = &levels[count++]) {
+      const int width = (prev->width + 1) / 2, height = (prev->height + 1) / 2;
+      if (count == levels.size()) {
+        levels.emplace_back(width, height);
+        prev = count == 0 ? &level0 : &levels[count - 1];  // the vector may have moved
+      } else if (levels[count].width != width || levels[count].height != height) {
+        levels[count] = Plane(width, height);
+      }
+      Plane& next = levels[count];
+      in_bands(next.height, pool,
+               [&](int y0, int y1) { halve_rows(*prev, reduction, centre, next, y0, y1); });
+    }
+  }
+  levels.resize(count);
 }
 
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool) {

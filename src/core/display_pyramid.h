@@ -42,6 +42,9 @@ Image halve(const Image& image);
 // already on a pool's thread passes nullptr, or a pool of its own.
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool = nullptr);
+// The same into `levels`, whose planes of the right sizes are written over (no new allocation).
+void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
+                    ThreadPool* pool, std::vector<Plane>& levels);
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
 

@@ -32,7 +32,7 @@ Document fit_document(const Document& doc, bool rgb_input) {
 }
 
 Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
-                        Computed& out, const std::function<bool()>& superseded) {
+                        Computed& out, const std::function<bool()>& superseded, Computed* reuse) {
   const auto stop = [&] { return superseded && superseded(); };
   if (doc.empty()) return Status::fail("there is no image");
   if (settings.bank.empty())
@@ -43,6 +43,10 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   const ConvInput input =
       settings.rgb_input ? ConvInput::rgb(*doc.rgb) : ConvInput::gray(*doc.gray);
   Computed c;
+  if (reuse) {  // conv2d_bank and display_levels keep buffers whose sizes match
+    c.maps = std::move(reuse->maps);
+    c.map_levels = std::move(reuse->map_levels);
+  }
   BankRun run;
   run.pool = pool;
   run.stats = &c.stats;
@@ -52,10 +56,11 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   if (!s) return s;
   if (stop()) return Status::fail("superseded");
   // The extreme reduction keeps the values farthest from each map's mean: its contours.
+  c.map_levels.resize(c.maps.size());
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
     if (stop()) return Status::fail("superseded");
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
-    c.map_levels.push_back(display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool));
+    display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i]);
   }
   c.bank = settings.bank;
   c.params = settings.params;
@@ -149,6 +154,17 @@ std::vector<Background::Outcome> Background::take() {
   return out;
 }
 
+void Background::recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels) {
+  std::size_t bytes = 0;
+  for (const Plane& m : maps) bytes += m.data.size() * sizeof(float);
+  for (const std::vector<Plane>& l : levels)
+    for (const Plane& m : l) bytes += m.data.size() * sizeof(float);
+  if (bytes > kSpareBytes) return;  // freed here: large maps are not kept around idle
+  std::lock_guard<std::mutex> lock(mutex_);
+  spare_.maps = std::move(maps);
+  spare_.map_levels = std::move(levels);
+}
+
 Background::Progress Background::progress() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return progress_;
@@ -174,6 +190,7 @@ void Background::publish(Outcome outcome) {
 void Background::run() {
   for (;;) {
     Request request;
+    Computed reuse;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       if (!open_ && !compute_) progress_ = Progress{};
@@ -186,7 +203,11 @@ void Background::run() {
         request = std::move(*compute_);
         compute_.reset();
       }
+      reuse = std::move(spare_);
+      spare_ = Computed{};
     }
+    // A new image has maps of its own size: the old buffers go before it is decoded.
+    if (request.open) reuse = Computed{};
     // Anything waiting now is newer than this request.
     const auto superseded = [&] {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -236,7 +257,7 @@ void Background::run() {
     }
     set_progress("Computing " + std::to_string(request.settings.bank.size()) + " maps");
     Computed computed;
-    Status s = compute_document(doc, request.settings, pool_, computed, superseded);
+    Status s = compute_document(doc, request.settings, pool_, computed, superseded, &reuse);
     if (superseded()) {
       // The newer request takes it from here; an opened image stays doc_ for it. A new image
       // that was superseded by settings is shown with them; by another image, never. A failed

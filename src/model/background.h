@@ -79,8 +79,11 @@ Document fit_document(const Document& doc, bool rgb_input);
 
 // The maps of `doc` under `settings`, their statistics and display levels. `superseded` is asked
 // between stages; when it says yes the computation stops and returns a failure nobody shows.
+// `reuse`: buffers of maps no longer shown (Background::recycle); maps and levels of the same
+// sizes are written into them instead of into new, zero-filled allocations.
 Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
-                        Computed& out, const std::function<bool()>& superseded = nullptr);
+                        Computed& out, const std::function<bool()>& superseded = nullptr,
+                        Computed* reuse = nullptr);
 
 class Background {
  public:
@@ -114,6 +117,11 @@ class Background {
 
   // Finished work, oldest first; the model adopts each.
   std::vector<Outcome> take();
+  // Maps the model no longer shows: the next computation writes into them when sizes match (an
+  // edit at 1080p spent about as long allocating and zero-filling its maps as computing them).
+  // Kept only up to kSpareBytes, and dropped when an image is opened.
+  void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
+  static constexpr std::size_t kSpareBytes = std::size_t{192} << 20;
   Progress progress() const;
   // Requests finished to the end (not superseded), for tests of the newest-wins rule.
   std::uint64_t completed() const { return completed_; }
@@ -147,6 +155,7 @@ class Background {
   std::optional<Request> compute_;  // the newest settings
   std::vector<Outcome> done_;
   std::optional<Outcome> held_failure_;  // a failed open whose waiting settings are computing
+  Computed spare_;                       // recycled buffers (maps, map_levels)
   Document doc_;                         // the newest document (worker thread only)
   Progress progress_;
   std::atomic<std::uint64_t> completed_{0};

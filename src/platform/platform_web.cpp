@@ -185,13 +185,27 @@ void wake_after_a_while(void*) {
   wake_loop();
 }
 
+// Finished background work is adopted as soon as the worker says so, not at the next frame (which
+// SwiftShader may take tens of milliseconds to start): the page's promises answer when the maps
+// exist; the frame that follows draws them.
+void adopt_finished_work() {
+  if (g_app->model().poll()) EM_ASM({ FilterLensPage.workAnswered(); });
+}
+
+#if defined(__EMSCRIPTEN_PTHREADS__)
+void on_worker_done() {
+  adopt_finished_work();
+  wake_loop();
+}
+#endif
+
 void main_loop() {
   // While the worker computes something short, no frame: a frame of the software renderer
   // (SwiftShader) costs tens of milliseconds of the same two cores. The worker wakes the loop when
   // it is done (finished work is adopted here first), and one timer does when the work lasts long
   // enough for a progress line (Model::kProgressAfterMs: then Model::animating() holds the loop).
   filterlens::Model& model = g_app->model();
-  model.poll();
+  adopt_finished_work();
   if (model.busy() && !model.animating() && !ImGui::IsAnyMouseDown()) {
     g_loop_paused = true;
     emscripten_pause_main_loop();
@@ -372,8 +386,6 @@ EMSCRIPTEN_KEEPALIVE double fl_last_ticket() {
   return static_cast<double>(g_app->model().last_ticket());
 }
 EMSCRIPTEN_KEEPALIVE int fl_ticket_state(double ticket) {
-  // Finished work is adopted now rather than at the next frame (which SwiftShader may take tens
-  // of milliseconds to start): the Promise resolves when the maps exist; the frame draws them.
   g_app->model().poll();
   std::string why;
   switch (g_app->model().ticket_state(static_cast<std::uint64_t>(ticket), &why)) {
@@ -1149,7 +1161,7 @@ int main() {
   // large photo loads (the loop runs while the model is busy: Model::animating).
 #if defined(__EMSCRIPTEN_PTHREADS__)
   app.model().start_background([] {  // on the worker: the main thread wakes its loop
-    emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_V, wake_loop);
+    emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_V, on_worker_done);
   });
 #endif
   filterlens::Status gfx = app.init_graphics("#version 300 es");

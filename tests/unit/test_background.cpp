@@ -108,6 +108,47 @@ TEST(Background, OpensAndComputesWhatTheSynchronousPathDoes) {
   EXPECT_TRUE(async.rgb().r.empty());
 }
 
+TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
+  // After the first edit the worker writes maps and levels into the buffers of the maps the model
+  // stopped showing (Background::recycle). Banks that swap filters between the same-sized
+  // buffers, sizes that shrink and grow again, and the other reduction: each time, the maps must
+  // be those of a model computing into new buffers.
+  const std::vector<std::uint8_t> png = png_file(257, 190, 4);
+  Model sync, async;
+  async.start_background(nullptr);
+  ASSERT_TRUE(sync.load(png.data(), png.size(), "r.png"));
+  ASSERT_TRUE(async.load(png.data(), png.size(), "r.png"));
+  settle(async);
+  int checked = 0;
+  const auto both = [&](auto&& change) {
+    ASSERT_TRUE(change(sync));
+    ASSERT_TRUE(change(async));
+    settle(async);
+    expect_same_maps(sync, async);
+    ++checked;
+  };
+  const auto bank = [](std::initializer_list<const char*> names, int padding) {
+    return [=](Model& m) {
+      ConvParams p;
+      p.padding = padding;
+      return static_cast<bool>(m.set_bank(presets(names), p));
+    };
+  };
+  both(bank({"blur", "edge", "sharpen"}, 1));
+  both(bank({"sharpen", "blur", "edge"}, 1));
+  both(bank({"edge", "sharpen"}, 0));          // fewer, smaller maps
+  both(bank({"blur", "edge", "sharpen"}, 1));  // more, larger again
+  both(bank({"edge", "sharpen", "blur"}, 3));  // larger than any before
+  both([](Model& m) {
+    DisplaySettings d = m.display();
+    d.shrink = Reduction::extreme;
+    m.set_display(d);
+    return true;
+  });
+  both(bank({"sharpen", "edge", "blur"}, 3));
+  EXPECT_EQ(checked, 7);
+}
+
 TEST(Background, TheNewestSettingsWinAndOlderOnesAreNeverShown) {
   const std::vector<std::uint8_t> png = png_file(400, 300, 2);
   Model model;

@@ -162,6 +162,33 @@ TEST(DisplayLevels, BitIdenticalToRepeatedHalving) {
   EXPECT_GT(checked, 200);
 }
 
+TEST(DisplayLevels, WrittenOverRecycledPlanesAsIntoNewOnes) {
+  // The background worker hands display_levels the levels of maps no longer shown: planes of the
+  // right size full of old values, of the wrong size, too many or too few. Every outcome must be
+  // what a fresh computation gives.
+  const Plane p = test::random_plane(203, 141, 17);
+  const std::vector<Plane> fresh = display_levels(p, Reduction::extreme, 0.25f, 8);
+  ASSERT_EQ(fresh.size(), 4u);  // 102x71, 51x36, 26x18, 13x9
+  const Plane stale_source = test::random_plane(203, 141, 99);
+  std::vector<std::vector<Plane>> recycled;
+  recycled.push_back(display_levels(stale_source, Reduction::mean, 0.0f, 8));  // same sizes
+  recycled.push_back(display_levels(test::random_plane(90, 60, 3), Reduction::mean, 0.0f, 1));
+  recycled.push_back(display_levels(test::random_plane(1000, 700, 4), Reduction::mean, 0.0f, 8));
+  recycled.push_back({});
+  for (std::size_t r = 0; r < recycled.size(); ++r) {
+    std::vector<Plane>& levels = recycled[r];
+    ThreadPool pool(2);
+    display_levels(p, Reduction::extreme, 0.25f, 8, &pool, levels);
+    ASSERT_EQ(levels.size(), fresh.size()) << "recycled set " << r;
+    for (std::size_t i = 0; i < fresh.size(); ++i)
+      EXPECT_TRUE(same_bits(levels[i], fresh[i])) << "recycled set " << r << ", level " << i + 1;
+  }
+  // Nothing to make: whatever was there goes.
+  std::vector<Plane> old = fresh;
+  display_levels(Plane(), Reduction::mean, 0.0f, 8, nullptr, old);
+  EXPECT_TRUE(old.empty());
+}
+
 TEST(DisplayLevels, ImagesBitIdenticalToRepeatedHalving) {
   const auto pools = test_pools();
   std::mt19937 rng(5);

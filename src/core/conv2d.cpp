@@ -151,12 +151,14 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
     }
     return Status::ok();
   }
+  const BankRun::RowsDone* rows_done = run.rows_done ? &run.rows_done : nullptr;
   if (run.stats == nullptr) {
-    detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool);
+    detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool, nullptr,
+                                      rows_done);
     return Status::ok();
   }
   std::vector<detail::RowStats> rows;
-  detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool, &rows);
+  detail::conv2d_bank_f32__wasmsimd(input, kernels, params, outputs, run.pool, &rows, rows_done);
   run.stats->clear();
   for (std::size_t i = 0; i < outputs.size(); ++i)
     run.stats->push_back(detail::finish_range(outputs[i], rows[i]));
@@ -198,7 +200,7 @@ Status conv2d_bank(const ConvInput& input, const std::vector<Kernel>& bank,
   for (int c = 0; c < c_in; ++c) {
     slice.clear();
     for (const Kernel& k : bank) slice.push_back(kernel_channel(k, c));
-    const BankRun channel_run{run.pool, nullptr, run.stats_bins};
+    const BankRun channel_run{run.pool, nullptr, run.stats_bins, nullptr};
     Status s = conv2d_bank(*input.planes[c], slice, params, impl, c == 0 ? sum : part, channel_run);
     if (!s) return s;
     if (c == 0) continue;

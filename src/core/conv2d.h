@@ -19,6 +19,7 @@
 //                        the schedule). Agrees with the reference to about 1e-7 relative.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,10 +75,17 @@ Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const Co
 //          stage computed in the bank's pass while rows are in cache. Same values for any pool.
 //          stats_bins <= 0: no histogram (range and mean only, the cheap part); the histograms
 //          can follow later with compute_histograms(maps, stats, bins, pool).
+//   rows_done  when set (and the SIMD path computes the maps straight from the input: C = 1),
+//          called on the band's thread as rows of a map become final, a few rows at a time:
+//          rows_done(map, band_y0, y0, y1) says rows [y0, y1) of map `map` are written and rows
+//          [band_y0, y0) were before (the same band), all still in cache. Every row is reported
+//          once; work that needs rows of two bands does it after the bank returns.
 struct BankRun {
+  using RowsDone = std::function<void(std::size_t map, int band_y0, int y0, int y1)>;
   ThreadPool* pool = nullptr;
   std::vector<MapStats>* stats = nullptr;
   int stats_bins = 64;
+  RowsDone rows_done;
 };
 
 Status conv2d_bank(const Plane& input, const std::vector<Kernel>& bank, const ConvParams& params,
@@ -116,11 +124,13 @@ namespace detail {
 // The two implementations behind conv2d_bank; parameters already validated, outputs sized.
 void conv2d_bank_f32__scalar(const Plane& input, const std::vector<Kernel>& bank,
                              const ConvParams& params, std::vector<Plane>& outputs);
-// pool and row_stats optional; row_stats gets the first statistics stage of every map.
+// pool, row_stats and rows_done optional; row_stats gets the first statistics stage of every
+// map; rows_done as BankRun::rows_done.
 void conv2d_bank_f32__wasmsimd(const Plane& input, const std::vector<Kernel>& bank,
                                const ConvParams& params, std::vector<Plane>& outputs,
                                ThreadPool* pool = nullptr,
-                               std::vector<RowStats>* row_stats = nullptr);
+                               std::vector<RowStats>* row_stats = nullptr,
+                               const BankRun::RowsDone* rows_done = nullptr);
 }  // namespace detail
 
 }  // namespace filterlens

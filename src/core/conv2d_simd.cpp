@@ -450,13 +450,15 @@ void run_group_phased(const Plane& in, const ConvParams& p, KernelSet& kernels, 
 // while they are in cache. With row_stats, each map's first statistics stage follows every chunk.
 void run_group_band(const Plane& in, const std::vector<Kernel>& bank, const ConvParams& p,
                     const std::vector<std::size_t>& group, std::vector<Plane>& outputs, int y0,
-                    int y1, std::vector<RowStats>* row_stats) {
+                    int y1, std::vector<RowStats>* row_stats, const BankRun::RowsDone* rows_done) {
   const Kernel& k0 = bank[group[0]];
   const Plane& out0 = outputs[group[0]];
   KernelSet kernels(bank, group, p);
   auto after_rows = [&](int a, int b) {
-    if (row_stats == nullptr) return;
-    for (std::size_t g : group) range_sum_rows(outputs[g], a, b, (*row_stats)[g]);
+    if (row_stats != nullptr)
+      for (std::size_t g : group) range_sum_rows(outputs[g], a, b, (*row_stats)[g]);
+    if (rows_done != nullptr)
+      for (std::size_t g : group) (*rows_done)(g, y0, a, b);
   };
   if (p.stride == 1) {
     run_group_direct(in, p, kernels, k0.height, k0.width, outputs, out0.width, y0, y1, after_rows);
@@ -469,7 +471,8 @@ void run_group_band(const Plane& in, const std::vector<Kernel>& bank, const Conv
 
 void conv2d_bank_f32__wasmsimd(const Plane& in, const std::vector<Kernel>& bank,
                                const ConvParams& p, std::vector<Plane>& outputs, ThreadPool* pool,
-                               std::vector<RowStats>* row_stats) {
+                               std::vector<RowStats>* row_stats,
+                               const BankRun::RowsDone* rows_done) {
   std::vector<std::vector<std::size_t>> groups;
   std::vector<bool> done(bank.size(), false);
   for (std::size_t i = 0; i < bank.size(); ++i) {
@@ -501,7 +504,7 @@ void conv2d_bank_f32__wasmsimd(const Plane& in, const std::vector<Kernel>& bank,
   }
   auto run_band = [&](int i) {
     const Band& b = bands[static_cast<std::size_t>(i)];
-    run_group_band(in, bank, p, groups[b.group], outputs, b.y0, b.y1, row_stats);
+    run_group_band(in, bank, p, groups[b.group], outputs, b.y0, b.y1, row_stats, rows_done);
   };
   if (pool != nullptr && bands.size() > 1) {
     pool->run(static_cast<int>(bands.size()), run_band);

@@ -127,7 +127,8 @@ inline void extreme_step(v128_t v, v128_t centre, v128_t& best, v128_t& best_dis
   best_distance = wasm_v128_bitselect(d, best_distance, take);
 }
 
-// Output rows [oy0, oy1) of halve(in) into out.
+}  // namespace
+
 void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int oy0, int oy1) {
   const int full_x = in.width / 2;  // blocks two columns wide
   const int simd_x = full_x / kLanes * kLanes;
@@ -169,6 +170,8 @@ void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, 
 }
 
 // halve(const Image&) for one output pixel's channels.
+namespace {
+
 void image_block(const Image& in, int x, int y, Image& out) {
   const int c = in.channels;
   const int x0 = 2 * x, x1 = std::min(in.width, x0 + 2);
@@ -261,8 +264,12 @@ std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, floa
   return levels;
 }
 
+bool has_next_level(int width, int height, int min_side) {
+  return next_level_fits(width, height, min_side);
+}
+
 void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
-                    ThreadPool* pool, std::vector<Plane>& levels) {
+                    ThreadPool* pool, std::vector<Plane>& levels, bool level1_made) {
   std::size_t count = 0;
   if (!level0.empty() &&
       level0.data.size() == static_cast<std::size_t>(level0.width) * level0.height) {
@@ -276,6 +283,7 @@ void display_levels(const Plane& level0, Reduction reduction, float centre, int 
         levels[count] = Plane(width, height);
       }
       Plane& next = levels[count];
+      if (count == 0 && level1_made) continue;
       in_bands(next.height, pool,
                [&](int y0, int y1) { halve_rows(*prev, reduction, centre, next, y0, y1); });
     }

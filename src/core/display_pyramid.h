@@ -43,8 +43,15 @@ Image halve(const Image& image);
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool = nullptr);
 // The same into `levels`, whose planes of the right sizes are written over (no new allocation).
+// `level1_made`: levels[0] is level 1 already (sized and computed, e.g. with halve_rows while the
+// maps were made): the rest is made from it.
 void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
-                    ThreadPool* pool, std::vector<Plane>& levels);
+                    ThreadPool* pool, std::vector<Plane>& levels, bool level1_made = false);
+// Whether a plane of this size gets a level below it (display_levels' rule).
+bool has_next_level(int width, int height, int min_side);
+// Output rows [y0, y1) of halve(in) into `out` (sized ceil(w / 2) x ceil(h / 2)): the step
+// display_levels repeats, for a job that has `in`'s rows 2 * y0 .. 2 * y1 - 1 at hand.
+void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int y0, int y1);
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
 

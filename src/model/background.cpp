@@ -31,6 +31,54 @@ Document fit_document(const Document& doc, bool rgb_input) {
   return out;
 }
 
+namespace {
+
+// Sizes level 1 of every map the bank will make (the rest of `levels` stays for display_levels
+// to reuse) and returns the bank's rows_done step that fills it: a level-1 row is made when both
+// of its map rows are final in the same band (`done` marks it); finish_level1 makes the others.
+BankRun::RowsDone prepare_level1(const Plane& input, const ComputeSettings& settings,
+                                 const std::vector<Plane>& maps,
+                                 std::vector<std::vector<Plane>>& levels,
+                                 std::vector<std::vector<std::uint8_t>>& done) {
+  for (std::size_t i = 0; i < settings.bank.size(); ++i) {
+    const Kernel& k = settings.bank[i];
+    Result<OutputSize> size =
+        conv2d_output_size(input.width, input.height, k.width, k.height, settings.params);
+    if (!size || !has_next_level(size.value().width, size.value().height, kMinLevelSide)) continue;
+    const int w = (size.value().width + 1) / 2, h = (size.value().height + 1) / 2;
+    std::vector<Plane>& l = levels[i];
+    if (l.empty()) l.emplace_back(w, h);
+    if (l[0].width != w || l[0].height != h) l[0] = Plane(w, h);
+    done[i].assign(static_cast<std::size_t>(h), 0);
+  }
+  // Level-1 row j reduces map rows 2j and 2j + 1 (only 2j at the end of an odd height): made here
+  // when its last row is in [y0, y1) and its first in this band; a row whose two map rows lie in
+  // two bands is left to finish_level1.
+  return [&maps, &levels, &done](std::size_t map, int band_y0, int y0, int y1) {
+    if (done[map].empty()) return;
+    Plane& level1 = levels[map][0];
+    const int j0 = std::max(y0 / 2, (band_y0 + 1) / 2);
+    const int j1 = y1 == maps[map].height ? level1.height : y1 / 2;
+    if (j0 >= j1) return;
+    halve_rows(maps[map], Reduction::mean, 0.0f, level1, j0, j1);
+    std::fill(done[map].begin() + j0, done[map].begin() + j1, std::uint8_t{1});
+  };
+}
+
+// The level-1 rows the bank's pass could not make; false when it made none (level 1 was not
+// prepared, or the bank's path does not report rows): display_levels makes the whole level.
+bool finish_level1(const Plane& map, const std::vector<std::uint8_t>& done,
+                   std::vector<Plane>& levels) {
+  if (done.empty() || levels.empty() || levels[0].height != static_cast<int>(done.size()) ||
+      std::find(done.begin(), done.end(), std::uint8_t{1}) == done.end())
+    return false;
+  for (std::size_t j = 0; j < done.size(); ++j)
+    if (!done[j]) halve_rows(map, Reduction::mean, 0.0f, levels[0], int(j), int(j) + 1);
+  return true;
+}
+
+}  // namespace
+
 Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
                         Computed& out, const std::function<bool()>& superseded, Computed* reuse) {
   const auto stop = [&] { return superseded && superseded(); };
@@ -47,7 +95,13 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
     c.maps = std::move(reuse->maps);
     c.map_levels = std::move(reuse->map_levels);
   }
+  c.map_levels.resize(settings.bank.size());
+  // Level 1 of every map (the costly level: a pass over the whole map) is made in the bank's pass
+  // while the rows are in cache. Not for the extreme reduction, which needs each map's mean first.
+  std::vector<std::vector<std::uint8_t>> level1_rows(settings.bank.size());
   BankRun run;
+  if (settings.shrink == Reduction::mean && !settings.rgb_input)
+    run.rows_done = prepare_level1(*doc.gray, settings, c.maps, c.map_levels, level1_rows);
   run.pool = pool;
   run.stats = &c.stats;
   run.stats_bins = settings.stats_bins;
@@ -60,7 +114,9 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
     if (stop()) return Status::fail("superseded");
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
-    display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i]);
+    const bool level1_made = finish_level1(c.maps[i], level1_rows[i], c.map_levels[i]);
+    display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i],
+                   level1_made);
   }
   c.bank = settings.bank;
   c.params = settings.params;

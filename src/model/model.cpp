@@ -196,7 +196,19 @@ void Model::set_display(const DisplaySettings& display) {
   const bool new_reduction = display.shrink != display_.shrink;
   display_ = display;
   fill_histograms();
-  if (new_reduction && has_image()) compute_maps();
+  if (!new_reduction || !has_image()) return;
+  if (background_) {
+    compute_maps();  // the worker remakes the levels with the maps: no pause on a large image
+    return;
+  }
+  // The maps stay: only their levels change (the extreme reduction centres on each map's mean).
+  for (std::size_t i = 0; i < maps_.size() && i < map_levels_.size(); ++i) {
+    const float centre = i < stats_.size() ? static_cast<float>(stats_[i].mean) : 0.0f;
+    display_levels(maps_[i], display_.shrink, centre, kMinLevelSide, &shared_pool(),
+                   map_levels_[i]);
+  }
+  levels_shrink_ = display_.shrink;
+  ++maps_generation_;  // the panels upload the new levels
 }
 
 // ---- Background -------------------------------------------------------------------------------

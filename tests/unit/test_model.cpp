@@ -578,3 +578,42 @@ TEST(ModelTraining, PauseResumeResetAndTheShownNetwork) {
 
 }  // namespace
 }  // namespace filterlens
+
+namespace filterlens {
+namespace {
+
+// The "contours" switch (extreme reduction) remakes only the maps' display levels on the
+// synchronous path: the maps stay as they were, the levels are those of the new reduction
+// (centred on each map's mean), and the panels are told to upload them.
+TEST(ModelDisplay, ChangingTheReductionRemakesTheLevelsOfTheSameMaps) {
+  Model model;
+  load_ok(model, 300, 200, "r.png");
+  const std::vector<Plane> maps = model.maps();
+  const std::uint64_t generation = model.maps_generation();
+  DisplaySettings d = model.display();
+  d.shrink = Reduction::extreme;
+  model.set_display(d);
+  EXPECT_EQ(model.map_levels_reduction(), Reduction::extreme);
+  EXPECT_GT(model.maps_generation(), generation);
+  ASSERT_EQ(model.maps().size(), maps.size());
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    EXPECT_EQ(model.maps()[i].data, maps[i].data) << "map " << i;
+    const std::vector<Plane> expected = display_levels(
+        maps[i], Reduction::extreme, static_cast<float>(model.stats()[i].mean), kMinLevelSide);
+    ASSERT_EQ(model.map_level_count(int(i)), 1 + int(expected.size()));
+    ASSERT_FALSE(expected.empty());
+    for (std::size_t k = 0; k < expected.size(); ++k)
+      EXPECT_EQ(model.map_level(int(i), int(k) + 1).data, expected[k].data) << i << " " << k;
+  }
+  d.shrink = Reduction::mean;  // and back
+  model.set_display(d);
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    const std::vector<Plane> expected =
+        display_levels(maps[i], Reduction::mean, 0.0f, kMinLevelSide);
+    for (std::size_t k = 0; k < expected.size(); ++k)
+      EXPECT_EQ(model.map_level(int(i), int(k) + 1).data, expected[k].data) << i << " " << k;
+  }
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -209,23 +209,28 @@
   // when the request failed; settledSince(t) is answered() for the newest request when a call
   // made one after ticket t (a bank file that recomputes), else at once (always, in the
   // single-thread build, whose tickets stay 0).
-  // The app tells the page when work finished (workAnswered, from the worker's wake-up and from
-  // any frame that adopted finished work): a short computation answers in about its own time,
+  // The app tells the page when work finished (workAnswered, from the worker's wake-up and from a
+  // frame start that adopted finished work): a short computation answers in about its own time,
   // with the main thread free meanwhile (asking in a loop took a core from the computation).
-  // A slow re-check (every 100 ms) is only a safety net.
+  // A slow re-check (every 100 ms while something waits) is only a safety net.
   const waiting = [];  // { ticket, resolve, reject }
   let recheck = 0;
   function settleWaiting() {
-    for (let i = 0; i < waiting.length;) {
-      const w = waiting[i];
-      const state = module._fl_ticket_state(w.ticket);  // adopts finished work
-      if (state === 0) { ++i; continue; }
-      waiting.splice(i, 1);
-      if (state === 1) w.resolve();
-      else w.reject(new Error(lastError()));
+    try {
+      for (let i = 0; i < waiting.length;) {
+        const w = waiting[i];
+        const state = module._fl_ticket_state(w.ticket);  // adopts finished work
+        if (state === 0) { ++i; continue; }
+        waiting.splice(i, 1);
+        if (state === 1) w.resolve();
+        else w.reject(new Error(lastError()));
+      }
+    } catch (e) {  // the runtime itself failed (aborted): nothing will answer these any more
+      for (const w of waiting.splice(0)) w.reject(e);
     }
-    clearTimeout(recheck);
-    recheck = waiting.length ? setTimeout(settleWaiting, 100) : 0;
+    if (waiting.length && !recheck) {
+      recheck = setTimeout(() => { recheck = 0; settleWaiting(); }, 100);
+    }
   }
   function answered(ticket = module._fl_last_ticket()) {
     return new Promise((resolve, reject) => {

@@ -77,6 +77,29 @@ bool finish_level1(const Plane& map, const std::vector<std::uint8_t>& done,
   return true;
 }
 
+// Recycled buffers into `c`: a map's only when it has exactly the size the bank will give it (a
+// larger one would keep its allocation while its size says less, which the memory checks count),
+// none for the RGB input (its maps are sums made in buffers of their own); level planes of other
+// sizes are replaced by display_levels.
+void take_buffers(const Document& doc, const ComputeSettings& settings, Computed* reuse,
+                  Computed& c) {
+  c.maps.resize(settings.bank.size());
+  c.map_levels.resize(settings.bank.size());
+  if (!reuse) return;
+  for (std::size_t i = 0; i < settings.bank.size(); ++i) {
+    if (i < reuse->map_levels.size()) c.map_levels[i] = std::move(reuse->map_levels[i]);
+    if (settings.rgb_input || i >= reuse->maps.size()) continue;
+    const Kernel& k = settings.bank[i];
+    Plane& old = reuse->maps[i];
+    Result<OutputSize> size =
+        conv2d_output_size(doc.gray->width, doc.gray->height, k.width, k.height, settings.params);
+    if (size && old.width == size.value().width && old.height == size.value().height &&
+        old.data.capacity() == old.data.size())
+      c.maps[i] = std::move(old);
+  }
+  *reuse = Computed{};  // what did not fit goes now, before the maps are made
+}
+
 }  // namespace
 
 Status compute_document(const Document& doc, const ComputeSettings& settings, ThreadPool* pool,
@@ -91,11 +114,15 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   const ConvInput input =
       settings.rgb_input ? ConvInput::rgb(*doc.rgb) : ConvInput::gray(*doc.gray);
   Computed c;
-  if (reuse) {  // conv2d_bank and display_levels keep buffers whose sizes match
-    c.maps = std::move(reuse->maps);
-    c.map_levels = std::move(reuse->map_levels);
-  }
-  c.map_levels.resize(settings.bank.size());
+  take_buffers(doc, settings, reuse, c);
+  // Superseded work gives its buffers back for the request that superseded it.
+  const auto stopped = [&] {
+    if (reuse) {
+      reuse->maps = std::move(c.maps);
+      reuse->map_levels = std::move(c.map_levels);
+    }
+    return Status::fail("superseded");
+  };
   // Level 1 of every map (the costly level: a pass over the whole map) is made in the bank's pass
   // while the rows are in cache. Not for the extreme reduction, which needs each map's mean first.
   std::vector<std::vector<std::uint8_t>> level1_rows(settings.bank.size());
@@ -108,11 +135,11 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   Status s = conv2d_bank(input, settings.bank, settings.params, ConvImpl::simd, c.maps, run);
   c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!s) return s;
-  if (stop()) return Status::fail("superseded");
+  if (stop()) return stopped();
   // The extreme reduction keeps the values farthest from each map's mean: its contours.
   c.map_levels.resize(c.maps.size());
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
-    if (stop()) return Status::fail("superseded");
+    if (stop()) return stopped();
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
     const bool level1_made = finish_level1(c.maps[i], level1_rows[i], c.map_levels[i]);
     display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i],
@@ -141,24 +168,26 @@ Background::~Background() {
 
 void Background::open(std::uint64_t ticket, std::vector<std::uint8_t> bytes, std::string name,
                       ComputeSettings settings) {
-  Request r;
-  r.ticket = r.open_ticket = ticket;
-  r.open = true;
+  Request r = open_request(ticket, std::move(name), std::move(settings));
   r.bytes = std::move(bytes);
-  r.name = std::move(name);
-  r.settings = std::move(settings);
   submit(std::move(r));
 }
 
 void Background::open_rgba(std::uint64_t ticket, Image rgba, std::string name,
                            ComputeSettings settings) {
+  Request r = open_request(ticket, std::move(name), std::move(settings));
+  r.rgba = std::move(rgba);
+  submit(std::move(r));
+}
+
+Background::Request Background::open_request(std::uint64_t ticket, std::string name,
+                                             ComputeSettings settings) {
   Request r;
   r.ticket = r.open_ticket = ticket;
   r.open = true;
-  r.rgba = std::move(rgba);
   r.name = std::move(name);
   r.settings = std::move(settings);
-  submit(std::move(r));
+  return r;
 }
 
 void Background::compute(std::uint64_t ticket, ComputeSettings settings,
@@ -171,9 +200,13 @@ void Background::compute(std::uint64_t ticket, ComputeSettings settings,
 }
 
 void Background::submit(Request request) {
+  Computed old;  // an open frees the recycled buffers at once (after the lock is released)
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (request.open) {
+      old = std::move(spare_);
+      spare_ = Computed{};
+      spare_bytes_ = 0;
       // Settings still waiting were for the image being replaced; the open carries the newest.
       request.settings_pending = compute_.has_value() || (open_ && open_->settings_pending);
       compute_.reset();
@@ -212,13 +245,23 @@ std::vector<Background::Outcome> Background::take() {
 
 void Background::recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels) {
   std::size_t bytes = 0;
-  for (const Plane& m : maps) bytes += m.data.size() * sizeof(float);
+  for (const Plane& m : maps) bytes += m.data.capacity() * sizeof(float);
   for (const std::vector<Plane>& l : levels)
-    for (const Plane& m : l) bytes += m.data.size() * sizeof(float);
-  if (bytes > kSpareBytes) return;  // freed here: large maps are not kept around idle
+    for (const Plane& m : l) bytes += m.data.capacity() * sizeof(float);
+  Computed old;  // freed after the lock is released
   std::lock_guard<std::mutex> lock(mutex_);
+  old = std::move(spare_);
+  spare_ = Computed{};
+  spare_bytes_ = 0;
+  if (bytes > kSpareBytes || open_) return;  // large maps are not kept idle; an open needs room
   spare_.maps = std::move(maps);
   spare_.map_levels = std::move(levels);
+  spare_bytes_ = bytes;
+}
+
+std::size_t Background::spare_bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return spare_bytes_;
 }
 
 Background::Progress Background::progress() const {
@@ -261,6 +304,7 @@ void Background::run() {
       }
       reuse = std::move(spare_);
       spare_ = Computed{};
+      spare_bytes_ = 0;
     }
     // A new image has maps of its own size: the old buffers go before it is decoded.
     if (request.open) reuse = Computed{};
@@ -273,6 +317,7 @@ void Background::run() {
     Outcome outcome;
     outcome.ticket = request.ticket;
     Document doc;
+    Document shown_before;  // the worker's newest document before an open replaced it
     if (request.open) {
       outcome.opened = true;
       set_progress("Decoding " + request.name);
@@ -298,6 +343,7 @@ void Background::run() {
                             pool_);
         // From here on this image is the newest document, even when its maps are superseded: the
         // settings that supersede them are meant for it.
+        shown_before = std::move(doc_);
         doc_ = doc;
       }
     }
@@ -317,11 +363,18 @@ void Background::run() {
     if (superseded()) {
       // The newer request takes it from here; an opened image stays doc_ for it. A new image
       // that was superseded by settings is shown with them; by another image, never. A failed
-      // open held back is told now (the newer request's ticket keeps the model busy).
+      // open held back is told now (the newer request's ticket keeps the model busy). The
+      // buffers go to the newer request, unless it opens an image.
+      std::lock_guard<std::mutex> lock(mutex_);
       if (held_failure_) {
-        std::lock_guard<std::mutex> lock(mutex_);
         done_.push_back(std::move(*held_failure_));
         held_failure_.reset();
+      }
+      if (!open_ && spare_bytes_ == 0) {
+        for (const Plane& m : reuse.maps) spare_bytes_ += m.data.capacity() * sizeof(float);
+        for (const std::vector<Plane>& l : reuse.map_levels)
+          for (const Plane& m : l) spare_bytes_ += m.data.capacity() * sizeof(float);
+        spare_ = std::move(reuse);
       }
       continue;
     }
@@ -330,6 +383,8 @@ void Background::run() {
       outcome.computed = std::move(computed);
       outcome.status = Status::ok();
     } else {
+      // An image whose maps cannot be made is not shown: later edits apply to the one that is.
+      if (request.open) doc_ = std::move(shown_before);
       outcome.status =
           request.open ? Status::fail("Could not filter " + request.name + ": " + s.error()) : s;
     }

@@ -119,8 +119,12 @@ class Background {
   std::vector<Outcome> take();
   // Maps the model no longer shows: the next computation writes into them when sizes match (an
   // edit at 1080p spent about as long allocating and zero-filling its maps as computing them).
-  // Kept only up to kSpareBytes, and dropped when an image is opened.
+  // Kept only up to kSpareBytes (allocated bytes), not while an image is waiting to be opened, and
+  // dropped when one is.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
+  // Bytes held for recycling: memory checks count them as available (an open frees them before
+  // it decodes; an edit writes into them or frees those of other sizes before allocating).
+  std::size_t spare_bytes() const;
   static constexpr std::size_t kSpareBytes = std::size_t{192} << 20;
   Progress progress() const;
   // Requests finished to the end (not superseded), for tests of the newest-wins rule.
@@ -142,6 +146,7 @@ class Background {
     ComputeSettings settings;
     std::optional<Document> doc;
   };
+  static Request open_request(std::uint64_t ticket, std::string name, ComputeSettings settings);
   void run();
   void submit(Request request);
   void publish(Outcome outcome);
@@ -156,6 +161,7 @@ class Background {
   std::vector<Outcome> done_;
   std::optional<Outcome> held_failure_;  // a failed open whose waiting settings are computing
   Computed spare_;                       // recycled buffers (maps, map_levels)
+  std::size_t spare_bytes_ = 0;          // their allocated bytes
   Document doc_;                         // the newest document (worker thread only)
   Progress progress_;
   std::atomic<std::uint64_t> completed_{0};

@@ -145,7 +145,10 @@ void Model::fill_histograms() {
 void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   const bool new_image = doc.source != doc_.source;
   doc_ = doc;
-  if (background_) background_->recycle(std::move(maps_), std::move(map_levels_));
+  // The buffers of maps an edit replaced serve the next edit of the same image (not those of
+  // another image or camera frame, nor while an image is being opened: it needs the room).
+  if (background_ && !new_image && !opening_)
+    background_->recycle(std::move(maps_), std::move(map_levels_));
   maps_ = std::move(computed.maps);
   stats_ = std::move(computed.stats);
   map_levels_ = std::move(computed.map_levels);

@@ -30,6 +30,7 @@
 
 #include "address_state.h"
 #include "app.h"
+#include "background.h"
 #include "cnn/similarity.h"
 #include "decode.h"
 #include "gl.h"
@@ -194,7 +195,9 @@ void adopt_finished_work() {
 
 #if defined(__EMSCRIPTEN_PTHREADS__)
 void on_worker_done() {
-  adopt_finished_work();
+  g_app->model().poll();
+  // Always: a frame may have adopted this work already (App::frame polls too) without telling.
+  EM_ASM({ FilterLensPage.workAnswered(); });
   wake_loop();
 }
 #endif
@@ -281,8 +284,12 @@ std::int64_t heap_in_use() {
 }
 
 // Bytes that new allocations can still get: the limit minus what is in use, minus the reserve.
+// The worker's recycled map buffers count as available: an open frees them before decoding, an
+// edit writes into them (or frees them before allocating maps of other sizes).
 std::int64_t heap_available() {
-  return heap_limit() - heap_in_use() - kHeapReserve;
+  filterlens::Background* worker = g_app ? g_app->model().background() : nullptr;
+  const std::int64_t spare = worker ? static_cast<std::int64_t>(worker->spare_bytes()) : 0;
+  return heap_limit() - heap_in_use() + spare - kHeapReserve;
 }
 
 // Why a filter name is not acceptable, or "" when it is. Names reach labels, file names of

@@ -149,6 +149,35 @@ TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
   EXPECT_EQ(checked, 7);
 }
 
+TEST(Background, EditsOfOneImageWriteIntoTheBuffersOfTheMapsTheyReplace) {
+  const std::vector<std::uint8_t> png = png_file(320, 240, 6);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "s.png"));
+  settle(model);
+  EXPECT_EQ(model.background()->spare_bytes(), 0u);  // a new image's maps replaced no buffers
+  std::vector<const float*> buffers;
+  for (int i = 0; i < 4; ++i) {
+    ConvParams p;
+    p.padding = 1;
+    ASSERT_TRUE(model.set_bank(presets({i % 2 ? "edge" : "blur", "sharpen"}), p));
+    settle(model);
+    buffers.push_back(model.maps()[0].data.data());
+    EXPECT_GT(model.background()->spare_bytes(), 320u * 240u * 4u);  // the two maps replaced
+  }
+  // Shown, spare, shown again: the third edit's maps live in the first edit's buffers.
+  EXPECT_EQ(buffers[2], buffers[0]);
+  EXPECT_EQ(buffers[3], buffers[1]);
+  EXPECT_NE(buffers[0], buffers[1]);
+  // Opening an image frees them at once; its maps replace no buffers of the old image.
+  const std::vector<std::uint8_t> other = png_file(200, 100, 7);
+  ASSERT_TRUE(model.load(other.data(), other.size(), "t.png"));
+  EXPECT_EQ(model.background()->spare_bytes(), 0u);
+  settle(model);
+  EXPECT_EQ(model.background()->spare_bytes(), 0u);
+  EXPECT_EQ(model.maps()[0].width, 200);
+}
+
 TEST(Background, TheNewestSettingsWinAndOlderOnesAreNeverShown) {
   const std::vector<std::uint8_t> png = png_file(400, 300, 2);
   Model model;

@@ -84,6 +84,16 @@ TEST(ComputeDocument, LevelsAreThoseOfTheFinishedMaps) {
                                      std::to_string(padding) + " " + reduction_name(reduction) +
                                      ", " + std::to_string(pool ? pool->size() : 1) + " threads";
             checked += expect_levels_of_maps(c, reduction, what);
+            // And the maps and statistics are those of new buffers.
+            Computed fresh;
+            ASSERT_TRUE(compute_document(doc, settings, nullptr, fresh));
+            ASSERT_EQ(c.maps.size(), fresh.maps.size());
+            for (std::size_t i = 0; i < c.maps.size(); ++i) {
+              EXPECT_TRUE(same_bits(c.maps[i], fresh.maps[i])) << what << ", map " << i;
+              EXPECT_EQ(c.stats[i].min, fresh.stats[i].min) << what << ", map " << i;
+              EXPECT_EQ(c.stats[i].max, fresh.stats[i].max) << what << ", map " << i;
+              EXPECT_EQ(c.stats[i].mean, fresh.stats[i].mean) << what << ", map " << i;
+            }
             recycled = std::move(c);
           }
         }

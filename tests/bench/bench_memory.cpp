@@ -12,7 +12,7 @@
 // calloc-based hooks are all seen, on every thread. Native glibc builds only (not under ASan,
 // which replaces malloc itself). Asserts nothing: numbers for the README.
 //
-//   filterlens-bench-memory [MP ...]     e.g. filterlens-bench-memory 2 12 24 (the default)
+//   filterlens-bench-memory [--check] [MP ...]   e.g. filterlens-bench-memory 2 12 24 (the default)
 #include <malloc.h>
 
 #include <algorithm>
@@ -193,7 +193,11 @@ struct Row {
   Held held;
   double after_mb;
   double worker_mb = 0, replace_mb = 0;  // the worker's open: fresh, and over a shown image
-  std::vector<std::pair<std::string, double>> steps;  // step -> peak MB above the input
+  double replace_after_mb = 0;           // held after that second open (the worker's spares too)
+  struct Step {
+    double peak_mb, left_mb;  // above what the steps before left (the input is extra)
+  };
+  std::vector<Step> steps;  // decode_image, make_document, compute_document
 };
 
 // Model::load with the worker (the desktop's and the pthreads page's path), waited for as the UI
@@ -259,6 +263,7 @@ Row measure(int mp, bool jpeg) {
       start_peak();
       open_with_worker(model, file);
       r.replace_mb = double(g_peak.load() - base + std::int64_t(file.size())) / kMB;
+      r.replace_after_mb = double(g_live.load() - base) / kMB;
       model.stop_background();
     }
   }
@@ -271,27 +276,68 @@ Row measure(int mp, bool jpeg) {
     settings.bank = defaults.bank();
     settings.params = defaults.params();
     std::int64_t base = start_peak();
-    const std::int64_t start = base;
+    const auto step_done = [&] {
+      r.steps.push_back({double(g_peak.load() - base) / kMB, double(g_live.load() - base) / kMB});
+      base = start_peak();
+    };
     Result<Image> image = decode_image(file.data(), file.size());
-    r.steps.push_back({"decode_image", double(g_peak.load() - base) / kMB});
-    base = start_peak();
+    step_done();
     Document doc = make_document(std::move(image).value(), "photo", false, &shared_pool());
-    r.steps.push_back({"make_document", double(g_peak.load() - base) / kMB});
-    base = start_peak();
+    step_done();
     Computed computed;
     const Status s = compute_document(doc, settings, &shared_pool(), computed);
     if (!s) std::exit(1);
-    r.steps.push_back({"compute_document", double(g_peak.load() - base) / kMB});
-    r.steps.push_back({"all held after", double(g_live.load() - start) / kMB});
+    step_done();
   }
   return r;
 }
 
 }  // namespace
 
+// --check: what an open may hold beyond what the model keeps, as assertions (a ctest runs them at
+// 2 MP). Deterministic byte counts, no timing. They fail when Model::load peaks more than 2% above
+// the input plus what it keeps, when make_document or compute_document gains a temporary (a copy
+// of the decoded image is 45% of what make_document keeps), when decode_image holds more than
+// stb_image's output plus the Image made from it, or when the worker's open peaks above the
+// synchronous one.
+int check(const std::vector<Row>& rows) {
+  int failures = 0;
+  auto expect = [&](bool ok, const Row& r, const char* what, double got, double limit) {
+    if (ok) return;
+    ++failures;
+    std::printf("FAILED %s: %s: %.2f MB, more than %.2f MB\n", r.what.c_str(), what, got, limit);
+  };
+  for (const Row& r : rows) {
+    const double held = r.after_mb + r.input_mb;
+    expect(r.peak_mb <= held * 1.02, r, "Model::load's peak above the input and what it holds",
+           r.peak_mb, held * 1.02);
+    expect(r.worker_mb <= r.peak_mb * 1.02, r, "the worker's open", r.worker_mb, r.peak_mb * 1.02);
+    const double decode_limit = 2.0 * r.decoded_mb * 1.01 + 0.5;
+    expect(r.steps[0].peak_mb <= decode_limit, r, "decode_image's peak", r.steps[0].peak_mb,
+           decode_limit);
+    // make_document and compute_document allocate nothing they do not keep.
+    for (std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+      const double limit = r.steps[i].left_mb * 1.02 + 0.25;
+      expect(r.steps[i].peak_mb <= limit, r,
+             i == 1 ? "make_document's peak above what it keeps"
+                    : "compute_document's peak above what it keeps",
+             r.steps[i].peak_mb, limit);
+    }
+  }
+  std::printf("\ncheck: %s (%d failure%s)\n", failures ? "FAILED" : "ok", failures,
+              failures == 1 ? "" : "s");
+  return failures ? 1 : 0;
+}
+
 int main(int argc, char** argv) {
   std::vector<int> sizes;
-  for (int i = 1; i < argc; ++i) sizes.push_back(std::clamp(std::atoi(argv[i]), 1, 60));
+  bool checking = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--check") == 0)
+      checking = true;
+    else
+      sizes.push_back(std::clamp(std::atoi(argv[i]), 1, 60));
+  }
   if (sizes.empty()) sizes = {2, 12, 24};
   stbi_write_png_compression_level = 1;  // the PNGs are made fast; they stay photo-sized
   std::printf(
@@ -313,11 +359,12 @@ int main(int argc, char** argv) {
       "\nThe worker's open (Model::start_background, then load and poll): fresh, and the same "
       "file again while the first is shown (peaks in MB, the input counted once)\n\n");
   std::printf(
-      "| image | budget MB | worker, fresh | ratio | worker, over a shown image | ratio "
-      "|\n|---|---:|---:|---:|---:|---:|\n");
+      "| image | budget MB | worker, fresh | ratio | worker, over a shown image | ratio | held "
+      "after it |\n|---|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& r : rows)
-    std::printf("| %s | %.1f | %.1f | %.2f | %.1f | %.2f |\n", r.what.c_str(), r.budget_mb,
-                r.worker_mb, r.worker_mb / r.budget_mb, r.replace_mb, r.replace_mb / r.budget_mb);
+    std::printf("| %s | %.1f | %.1f | %.2f | %.1f | %.2f | %.1f |\n", r.what.c_str(), r.budget_mb,
+                r.worker_mb, r.worker_mb / r.budget_mb, r.replace_mb, r.replace_mb / r.budget_mb,
+                r.replace_after_mb);
 
   std::printf("\nWhat the model holds after the open (MB; capacity of each buffer)\n\n");
   std::printf(
@@ -330,14 +377,15 @@ int main(int argc, char** argv) {
                 h.maps / kMB, h.map_levels / kMB, h.total() / kMB, r.after_mb);
   }
 
-  std::printf("\nStep by step (MB above what the steps before left; the input is extra)\n\n");
   std::printf(
-      "| image | decode_image peak | make_document peak | compute_document peak | held "
-      "after |\n|---|---:|---:|---:|---:|\n");
+      "\nStep by step: each step's peak / what it left, MB above what the steps before left (the "
+      "input is extra)\n\n");
+  std::printf(
+      "| image | decode_image | make_document | compute_document |\n|---|---:|---:|---:|\n");
   for (const Row& r : rows) {
     std::printf("| %s |", r.what.c_str());
-    for (const auto& s : r.steps) std::printf(" %.1f |", s.second);
+    for (const Row::Step& s : r.steps) std::printf(" %.1f / %.1f |", s.peak_mb, s.left_mb);
     std::printf("\n");
   }
-  return 0;
+  return checking ? check(rows) : 0;
 }

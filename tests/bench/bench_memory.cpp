@@ -32,6 +32,7 @@
 
 #include "background.h"
 #include "decode.h"
+#include "memory_budget.h"
 #include "model.h"
 #include "thread_pool.h"
 
@@ -194,6 +195,11 @@ struct Row {
   double after_mb;
   double worker_mb = 0, replace_mb = 0;  // the worker's open: fresh, and over a shown image
   double replace_after_mb = 0;           // held after that second open (the worker's spares too)
+  // memory_budget.h's estimates (what the page checks before it opens or recomputes) against the
+  // peaks measured on the synchronous path (the single-thread page's): a fresh open, an open over
+  // a shown image of the same size, and a recompute of the shown image's maps.
+  double est_fresh_mb = 0, est_over_mb = 0, est_edit_mb = 0;
+  double over_mb = 0, edit_mb = 0;  // measured: the peak above what was live before (+ input)
   struct Step {
     double peak_mb, left_mb;  // above what the steps before left (the input is extra)
   };
@@ -266,6 +272,31 @@ Row measure(int mp, bool jpeg) {
       r.replace_after_mb = double(g_live.load() - base) / kMB;
       model.stop_background();
     }
+  }
+  {  // The synchronous path again, over a shown image, then a recompute of its maps.
+    Model model;
+    model.load(file.data(), file.size(), "photo");
+    const Image& src = model.source();
+    std::vector<std::int64_t> current;
+    for (const Plane& m : model.maps()) current.push_back(std::int64_t(m.data.size() * 4));
+    r.est_fresh_mb = double(estimate_open_image(std::int64_t(file.size()), src.width, src.height,
+                                                src.channels, model.bank(), model.params())
+                                .total()) /
+                     kMB;
+    r.est_over_mb = double(estimate_open_image(std::int64_t(file.size()), src.width, src.height,
+                                               src.channels, model.bank(), model.params(), current)
+                               .total()) /
+                    kMB;
+    r.est_edit_mb =
+        double(estimate_new_maps(src.width, src.height, model.bank(), model.params(), current)
+                   .total()) /
+        kMB;
+    std::int64_t base = start_peak();
+    model.load(file.data(), file.size(), "photo");
+    r.over_mb = double(g_peak.load() - base + std::int64_t(file.size())) / kMB;
+    base = start_peak();
+    model.recompute();
+    r.edit_mb = double(g_peak.load() - base) / kMB;
   }
   r.budget_mb = (r.input_mb + r.decoded_mb + r.maps_mb) * 1.1;
   r.ratio = r.peak_mb / r.budget_mb;
@@ -365,6 +396,16 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.1f | %.1f | %.2f | %.1f | %.2f | %.1f |\n", r.what.c_str(), r.budget_mb,
                 r.worker_mb, r.worker_mb / r.budget_mb, r.replace_mb, r.replace_mb / r.budget_mb,
                 r.replace_after_mb);
+
+  std::printf(
+      "\nmemory_budget.h's estimates (the page refuses what they say does not fit) against the "
+      "measured peak above what was live before (MB; synchronous path, the input counted)\n\n");
+  std::printf(
+      "| image | open: estimate | measured | open over a shown image: estimate | measured | "
+      "recompute: estimate | measured |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  for (const Row& r : rows)
+    std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r.what.c_str(),
+                r.est_fresh_mb, r.peak_mb, r.est_over_mb, r.over_mb, r.est_edit_mb, r.edit_mb);
 
   std::printf("\nWhat the model holds after the open (MB; capacity of each buffer)\n\n");
   std::printf(

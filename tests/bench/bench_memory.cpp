@@ -135,7 +135,7 @@ Image photo_like(int w, int h) {
       double v = 0.5 + 0.35 * std::sin(6.0 * fx + 3.0 * fy) * std::cos(4.0 * fy - 2.0 * fx);
       if ((x / (w / 7 + 1) + y / (h / 5 + 1)) % 3 == 0) v = 0.8 * v + 0.15;  // hard edges
       seed = seed * 1664525u + 1013904223u;
-      const int noise = int(seed >> 28) - 8;  // +-8 levels of "sensor" noise
+      const int noise = int(seed >> 27) - 16;  // +-16 levels of "sensor" noise
       const int base = int(v * 230.0);
       p[0] = static_cast<std::uint8_t>(std::clamp(base + noise, 0, 255));
       p[1] = static_cast<std::uint8_t>(std::clamp(int(base * 0.9) + 20 + noise / 2, 0, 255));
@@ -403,9 +403,14 @@ int main(int argc, char** argv) {
   std::printf(
       "| image | open: estimate | measured | open over a shown image: estimate | measured | "
       "recompute: estimate | measured |\n|---|---:|---:|---:|---:|---:|---:|\n");
+  const auto under = [](double estimate, double measured) {
+    return estimate < measured ? " (UNDER)" : "";
+  };
   for (const Row& r : rows)
-    std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r.what.c_str(),
-                r.est_fresh_mb, r.peak_mb, r.est_over_mb, r.over_mb, r.est_edit_mb, r.edit_mb);
+    std::printf("| %s | %.1f%s | %.1f | %.1f%s | %.1f | %.1f%s | %.1f |\n", r.what.c_str(),
+                r.est_fresh_mb, under(r.est_fresh_mb, r.peak_mb), r.peak_mb, r.est_over_mb,
+                under(r.est_over_mb, r.over_mb), r.over_mb, r.est_edit_mb,
+                under(r.est_edit_mb, r.edit_mb), r.edit_mb);
 
   std::printf("\nWhat the model holds after the open (MB; capacity of each buffer)\n\n");
   std::printf(

@@ -329,8 +329,8 @@ Row measure(int mp, bool jpeg) {
 // 2 MP). Deterministic byte counts, no timing. They fail when Model::load peaks more than 2% above
 // the input plus what it keeps, when make_document or compute_document gains a temporary (a copy
 // of the decoded image is 45% of what make_document keeps), when decode_image holds more than
-// stb_image's output plus the Image made from it, or when the worker's open peaks above the
-// synchronous one.
+// stb_image's output plus the Image made from it, when the worker's open peaks above the
+// synchronous one, or when memory_budget.h's estimates are under the measured peaks.
 int check(const std::vector<Row>& rows) {
   int failures = 0;
   auto expect = [&](bool ok, const Row& r, const char* what, double got, double limit) {
@@ -346,6 +346,14 @@ int check(const std::vector<Row>& rows) {
     const double decode_limit = 2.0 * r.decoded_mb * 1.01 + 0.5;
     expect(r.steps[0].peak_mb <= decode_limit, r, "decode_image's peak", r.steps[0].peak_mb,
            decode_limit);
+    // The page's estimates (memory_budget.h) cover what was measured: a refusal up front, never
+    // an allocation failing half-way (which aborts the wasm app).
+    expect(r.est_fresh_mb >= r.peak_mb, r, "measured open above estimate_open_image", r.peak_mb,
+           r.est_fresh_mb);
+    expect(r.est_over_mb >= r.over_mb, r, "measured open over a shown image above its estimate",
+           r.over_mb, r.est_over_mb);
+    expect(r.est_edit_mb >= r.edit_mb, r, "measured recompute above estimate_new_maps", r.edit_mb,
+           r.est_edit_mb);
     // make_document and compute_document allocate nothing they do not keep.
     for (std::size_t i : {std::size_t{1}, std::size_t{2}}) {
       const double limit = r.steps[i].left_mb * 1.02 + 0.25;

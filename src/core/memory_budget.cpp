@@ -18,20 +18,27 @@ std::int64_t area_of(int width, int height) {
   return std::min(static_cast<std::int64_t>(width) * height, kMaxArea);
 }
 
+// The pixels of all display levels of a width x height plane: level k is ceil(w / 2^k) x
+// ceil(h / 2^k), at most w * h / 4^k + (w + h) / 2^k + 1 pixels, so together they stay under a
+// third of the plane plus w + h + one pixel per level (fewer than 32 levels).
+std::int64_t levels_area(int width, int height) {
+  if (width <= 0 || height <= 0) return 0;
+  return area_of(width, height) / 3 + 1 + std::int64_t{width} + height + 32;
+}
+
+// The maps of `bank` and, in `levels`, their display levels.
 std::int64_t maps_bytes(int width, int height, const std::vector<Kernel>& bank,
-                        const ConvParams& params, const std::vector<std::int64_t>& current,
-                        int& count) {
+                        const ConvParams& params, int& count, std::int64_t& levels) {
   std::int64_t bytes = 0;
   count = 0;
-  for (std::size_t i = 0; i < bank.size(); ++i) {
-    const Kernel& k = bank[i];
+  levels = 0;
+  for (const Kernel& k : bank) {
     Result<OutputSize> size = conv2d_output_size(width, height, k.width, k.height, params);
     if (!size) continue;
     ++count;
-    const std::int64_t need =
-        area_of(size.value().width, size.value().height) * static_cast<std::int64_t>(sizeof(float));
-    if (i < current.size() && need <= current[i]) continue;  // computed in place
-    bytes += need;
+    const int w = size.value().width, h = size.value().height;
+    bytes += area_of(w, h) * static_cast<std::int64_t>(sizeof(float));
+    levels += levels_area(w, h) * static_cast<std::int64_t>(sizeof(float));
   }
   return bytes;
 }
@@ -40,23 +47,26 @@ std::int64_t maps_bytes(int width, int height, const std::vector<Kernel>& bank,
 
 MemoryEstimate estimate_open_image(std::int64_t file_size, int width, int height, int channels,
                                    const std::vector<Kernel>& bank, const ConvParams& params,
-                                   const std::vector<std::int64_t>& current_maps) {
+                                   const std::vector<std::int64_t>& /*current_maps*/) {
   MemoryEstimate e;
   const std::int64_t area = area_of(width, height);
   e.file = std::max<std::int64_t>(file_size, 0);
   e.pixels = 2 * area * std::clamp(channels, 1, 4);
   e.gray = area * static_cast<std::int64_t>(sizeof(float));
-  e.maps = area > 0 ? maps_bytes(width, height, bank, params, current_maps, e.filters) : 0;
+  if (area > 0) e.maps = maps_bytes(width, height, bank, params, e.filters, e.levels);
   e.display = area * 4;
+  // The original's levels: the gray plane's (float) and the colour image's (its channels).
+  e.levels += levels_area(width, height) *
+              (static_cast<std::int64_t>(sizeof(float)) + std::clamp(channels, 1, 4));
   return e;
 }
 
 MemoryEstimate estimate_new_maps(int width, int height, const std::vector<Kernel>& bank,
                                  const ConvParams& params,
-                                 const std::vector<std::int64_t>& current_maps) {
+                                 const std::vector<std::int64_t>& /*current_maps*/) {
   MemoryEstimate e;
   if (width > 0 && height > 0)
-    e.maps = maps_bytes(width, height, bank, params, current_maps, e.filters);
+    e.maps = maps_bytes(width, height, bank, params, e.filters, e.levels);
   return e;
 }
 
@@ -85,6 +95,7 @@ Status check_memory(const MemoryEstimate& need, std::int64_t available, std::int
       {need.pixels, "the decoded pixels "},
       {need.gray, "the gray plane "},
       {need.display, "the display copy "},
+      {need.levels, "the display levels "},
       {need.file, "the file "}};
   std::stable_sort(parts.begin(), parts.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });

@@ -5,8 +5,10 @@
 //
 // The figures follow what App keeps and makes: the encoded file while it decodes, the decoded
 // pixels plus one working copy of them (the decoder's buffer before the image owns it), the gray
-// plane, one float plane per filter at its output size, and the RGBA copy made to upload the
-// image to the GPU. It is an estimate on the safe side, not an accounting of every byte.
+// plane, one float plane per filter at its output size, the display levels of the original and
+// of every map (display_pyramid.h: about a third of each), and the RGBA copy made to upload the
+// image to the GPU. It is an estimate on the safe side, not an accounting of every byte
+// (filterlens-bench-memory measures the real peaks against it).
 #pragma once
 
 #include <cstdint>
@@ -25,9 +27,10 @@ struct MemoryEstimate {
   std::int64_t gray = 0;     // the float gray plane
   std::int64_t maps = 0;     // one float plane per filter
   std::int64_t display = 0;  // the RGBA copy for the GPU upload
+  std::int64_t levels = 0;   // display levels of the original (gray and colour) and of the maps
   int filters = 0;
 
-  std::int64_t total() const { return file + pixels + gray + maps + display; }
+  std::int64_t total() const { return file + pixels + gray + maps + display + levels; }
 };
 
 // Opening a `width` x `height` image with `channels` (1-4) and a file of `file_size` bytes, with
@@ -35,9 +38,11 @@ struct MemoryEstimate {
 // no header can make the sum wrap. A filter whose output size is invalid for this image (the
 // compute will refuse it with its own message) counts as no map.
 //
-// `current_maps` are the sizes in bytes of the maps there now, in order: conv2d_bank computes into
-// them, so a new map no larger than the one it replaces needs no new memory (a vector never gives
-// back capacity on resize), and a larger one needs all of its size while the old one still exists.
+// `current_maps` are the sizes in bytes of the maps there now. They do not lower the need: the
+// model keeps the maps it shows (and their levels) until the new ones are made and adopted whole,
+// so every new map and its levels are allocated while the old ones still exist. (The worker may
+// write into buffers recycled from earlier maps, which are already in the heap: the estimate then
+// errs on the safe side.)
 MemoryEstimate estimate_open_image(std::int64_t file_size, int width, int height, int channels,
                                    const std::vector<Kernel>& bank, const ConvParams& params,
                                    const std::vector<std::int64_t>& current_maps = {});

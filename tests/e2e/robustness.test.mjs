@@ -305,12 +305,13 @@ test('a bank whose maps would not fit in the wasm memory is refused with the siz
   await loadFile(image, 'budget.png');
   await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'blur'] }));
   const before = await snapshot();
-  // 256 filters, zero padding 1000: each map 2200 x 2150 floats (18 MB), 4.5 GB in all.
+  // 256 filters, zero padding 1000: each map 2200 x 2150 floats (18 MB), 4.5 GB in all, and
+  // their display levels (a third more).
   const error = await page.evaluate(() => {
     const filters = Array.from({ length: 256 }, (_, i) => ({ name: 'z' + i, weights: [[1]] }));
     try { window.FilterLens.setFilters({ filters, padding: 1000 }); return null; } catch (e) { return e.message; }
   });
-  assert.match(error, /^setFilters: 256 filters on this 200 x 150 image needs about 4\.5 GB of memory \(256 feature maps 4\.5 GB\) but only [\d.]+ [GM]B of the 4 GB memory limit are free; use fewer filters or a smaller image$/);
+  assert.match(error, /^setFilters: 256 filters on this 200 x 150 image needs about 6 GB of memory \(256 feature maps 4\.5 GB, the display levels 1\.5 GB\) but only [\d.]+ [GM]B of the 4 GB memory limit are free; use fewer filters or a smaller image$/);
   assert.deepEqual(await snapshot(), before);
   assert.deepEqual(pageErrors, []);
 });
@@ -332,7 +333,7 @@ Image.new('RGB', (7000, 7000), (90, 140, 200)).save(sys.argv[1])
   const heapBefore = await page.evaluate(() => window.Module.HEAPU8.length);
   const error = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'huge.png').then(() => null, e => e.message),
                                     [...fs.readFileSync(huge)]);
-  assert.match(error, /^Could not open huge\.png: this 7000 x 7000 image with 60 filters needs about 11\.6 GB of memory \(60 feature maps 11 GB, the decoded pixels 280 MB, the gray plane 187 MB\) but only [\d.]+ [GM]B of the 4 GB memory limit are free/);
+  assert.match(error, /^Could not open huge\.png: this 7000 x 7000 image with 60 filters needs about 15\.4 GB of memory \(60 feature maps 11 GB, the display levels 3\.8 GB, the decoded pixels 280 MB\) but only [\d.]+ [GM]B of the 4 GB memory limit are free/);
   assert.equal(await page.evaluate(() => window.FilterLens.lastError()), error);
   assert.deepEqual(await snapshot(), before);
   // Refused before decoding: the heap did not grow by the image (49 MP x 3 bytes).

@@ -127,7 +127,7 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   // while the rows are in cache. Not for the extreme reduction, which needs each map's mean first.
   std::vector<std::vector<std::uint8_t>> level1_rows(settings.bank.size());
   BankRun run;
-  if (settings.shrink == Reduction::mean && !settings.rgb_input)
+  if (settings.level1_in_pass && settings.shrink == Reduction::mean && !settings.rgb_input)
     run.rows_done = prepare_level1(*doc.gray, settings, c.maps, c.map_levels, level1_rows);
   run.pool = pool;
   run.stats = &c.stats;

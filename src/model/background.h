@@ -55,6 +55,9 @@ struct ComputeSettings {
   bool rgb_input = false;  // the filters see R, G, B (C = 3) instead of the gray plane
   Reduction shrink = Reduction::mean;
   int stats_bins = 64;
+  // Level 1 of the maps made inside the bank's pass (mean reduction, gray input); false makes it
+  // after the maps, as display_levels alone would (same values; for benchmarks to compare).
+  bool level1_in_pass = true;
 };
 
 // Maps computed from a document with some settings.

@@ -10,7 +10,9 @@
 // (compute_histograms), and the old way (the bank, then the scalar compute_stats_reference per
 // map), with the ratio to the bank alone; then the display levels (display_levels, min side 64)
 // of the three maps and of an RGBA image, next to repeated scalar halve(); all over a thread
-// pool of 1, 2 and all hardware threads.
+// pool of 1, 2 and all hardware threads; last, the page's whole recompute (compute_document:
+// bank, min/max/mean and the maps' display levels) with level 1 made after the maps or inside
+// the bank's pass.
 // Prints medians (and minima: this machine's memory bandwidth is shared and noisy); asserts
 // nothing (see tests/ for correctness).
 //
@@ -20,9 +22,11 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <random>
 #include <vector>
 
+#include "background.h"
 #include "conv2d.h"
 #include "display_pyramid.h"
 #include "simd128.h"
@@ -78,6 +82,8 @@ int main(int argc, char** argv) {
     Image rgba{w, h, 4, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 4)};
     for (std::size_t i = 0; i < rgba.pixels.size(); ++i)
       rgba.pixels[i] = static_cast<std::uint8_t>(i * 2654435761u >> 24);
+    Document document;  // the page's recompute reads the gray plane only
+    document.gray = std::make_shared<const Plane>(in);
 
     const int slow_reps = quick ? 1 : 3, fast_reps = quick ? 5 : 31;
     const Timing scalar =
@@ -202,6 +208,27 @@ int main(int argc, char** argv) {
                   ls.median_ms, ls.min_ms);
       std::snprintf(name, sizeof name, "levels, RGBA image, %dt", threads);
       std::printf("%-10s %-28s %10.2f %8.2f\n", size, name, li.median_ms, li.min_ms);
+      // The page's whole recompute (compute_document: bank, min/max/mean, the maps' display
+      // levels by the mean, min side 32), into recycled buffers as the worker does, with level 1
+      // made after the maps or inside the bank's pass.
+      for (bool in_pass : {false, true}) {
+        ComputeSettings settings;
+        settings.bank = bank;
+        settings.params = params;
+        settings.stats_bins = 0;
+        settings.level1_in_pass = in_pass;
+        Computed spare, done;
+        const Timing rc = time_ms(
+            [&] {
+              compute_document(document, settings, &pool, done, nullptr, &spare);
+              spare = std::move(done);
+            },
+            fast_reps);
+        std::snprintf(name, sizeof name, "recompute, level 1 %s, %dt",
+                      in_pass ? "in pass" : "after", threads);
+        std::printf("%-10s %-28s %10.2f %8.2f   / bank: %.2f\n", size, name, rc.median_ms,
+                    rc.min_ms, rc.median_ms / b.median_ms);
+      }
     }
   }
   return 0;

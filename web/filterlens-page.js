@@ -67,6 +67,11 @@
     statusLine.className = 'problem';
     statusLine.textContent = text;
   }
+  // Start-up progress; never over a problem already shown (the WebGL2 check may fail while the
+  // app still downloads).
+  function showStatus(text) {
+    if (statusLine.className !== 'problem') statusLine.textContent = text;
+  }
 
   // WebAssembly SIMD: validate a module whose one function uses an i8x16 constant (0xfd 0x0c).
   const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1,
@@ -841,7 +846,7 @@
   function instantiateWithProgress(imports, receive) {
     const show = (got, total) => {
       if (total) { progress.max = total; progress.value = got; }
-      statusLine.textContent = 'Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026';
+      showStatus('Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026');
     };
     (async () => {
       // The wasm of the build picked below (filterlens.wasm or the pthreads filterlens-mt.wasm).
@@ -860,7 +865,7 @@
         },
         flush() {
           performance.mark('filterlens-wasm-downloaded');
-          statusLine.textContent = 'Compiling FilterLens\u2026';
+          showStatus('Compiling FilterLens\u2026');
         },
       });
       const typed = new Response(response.body.pipeThrough(counting), { headers: { 'Content-Type': 'application/wasm' } });
@@ -869,7 +874,7 @@
         : await WebAssembly.instantiate(await typed.arrayBuffer(), imports);
       performance.mark('filterlens-wasm-compiled');
       if (await graphicsMissing) return;  // the page says what is missing; main() must not run
-      statusLine.textContent = 'Starting\u2026';
+      showStatus('Starting\u2026');
       receive(result.instance, result.module);
     })().catch(e => showProblem('Could not load FilterLens: ' + e.message + '. Reload the page to try again.'));
     return {};  // the exports arrive through receive
@@ -1183,8 +1188,8 @@
     canvas: document.getElementById('canvas'),
     print: text => console.log(text),
     printErr: text => console.warn(text),
-    setStatus: text => { if (text) statusLine.textContent = text.replace(/\(\d+\/\d+\)/, ''); },
-    monitorRunDependencies: left => { if (!left) statusLine.textContent = 'Starting\u2026'; },
+    setStatus: text => { if (text) showStatus(text.replace(/\(\d+\/\d+\)/, '')); },
+    monitorRunDependencies: left => { if (!left) showStatus('Starting\u2026'); },
     instantiateWasm: instantiateWithProgress,
     onRuntimeInitialized: () => performance.mark('filterlens-main-start'),
     onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),

@@ -67,6 +67,11 @@
     statusLine.className = 'problem';
     statusLine.textContent = text;
   }
+  // Start-up progress; never over a problem already shown (the WebGL2 check may fail while the
+  // app still downloads).
+  function showStatus(text) {
+    if (statusLine.className !== 'problem') statusLine.textContent = text;
+  }
 
   // WebAssembly SIMD: validate a module whose one function uses an i8x16 constant (0xfd 0x0c).
   const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1,
@@ -74,8 +79,12 @@
   function missingFeature() {
     if (typeof WebAssembly !== 'object') return 'WebAssembly';
     if (!WebAssembly.validate(simdProbe)) return 'WebAssembly SIMD';
-    if (!document.createElement('canvas').getContext('webgl2')) return 'WebGL2';
     return null;
+  }
+  // Apart: a throwaway WebGL2 context costs the GPU process's start, about 1 s with SwiftShader
+  // (issue 11 point 5), so it runs while the app downloads rather than before.
+  function missingGraphics() {
+    return document.createElement('canvas').getContext('webgl2') ? null : 'WebGL2';
   }
 
   let resolveReady, rejectReady;
@@ -734,11 +743,18 @@
   }
 
   // ---- Start-up (issue 11 point 5) ---------------------------------------------------------
-  // Before the first maps the page fetches only the app and the default image (started here, so
-  // it downloads while the wasm compiles). What only the Learned filters and Train tabs (and
+  // Before the first maps the page fetches only the app and the default image (both started
+  // here, as soon as this script runs; the image downloads while the wasm compiles). What only the Learned filters and Train tabs (and
   // figure titles) need comes after the first maps, with a progress line in each tab.
 
-  const defaultImage = fetch('chelsea.png').then(r => {
+  // The build this page will run (see "The build pick" below) and its wasm, asked for at once
+  // and first (the default image, needed only after main(), gets the bandwidth that is left).
+  const isolated = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function';
+  const earlyWasm = { url: isolated ? 'filterlens-mt.wasm' : 'filterlens.wasm' };
+  earlyWasm.response = fetch(earlyWasm.url, { credentials: 'same-origin', priority: 'high' });
+  earlyWasm.response.catch(() => {});  // a missing pthreads build: the fallback fetches its own
+
+  const defaultImage = fetch('chelsea.png', { priority: 'low' }).then(r => {
     if (!r.ok) throw new Error('chelsea.png: the server answered ' + r.status);
     return r.arrayBuffer();
   });
@@ -835,13 +851,15 @@
   function instantiateWithProgress(imports, receive) {
     const show = (got, total) => {
       if (total) { progress.max = total; progress.value = got; }
-      statusLine.textContent = 'Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026';
+      showStatus('Downloading FilterLens: ' + kb(got) + (total ? ' of ' + kb(total) : '') + ' KB\u2026');
     };
     (async () => {
       // The wasm of the build picked below (filterlens.wasm or the pthreads filterlens-mt.wasm).
       const wasm = buildScript.replace(/\.js$/, '.wasm');
-      const response = await fetch(wasm, { credentials: 'same-origin' });
+      const response = await (wasm === earlyWasm.url ? earlyWasm.response
+        : fetch(wasm, { credentials: 'same-origin' }));
       if (!response.ok) throw new Error(wasm + ': the server answered ' + response.status);
+      performance.mark('filterlens-wasm-response');
       const total = contentLength(response);
       let got = 0;
       const counting = new TransformStream({
@@ -850,13 +868,18 @@
           show(got, total);
           controller.enqueue(chunk);
         },
-        flush() { statusLine.textContent = 'Compiling FilterLens\u2026'; },
+        flush() {
+          performance.mark('filterlens-wasm-downloaded');
+          showStatus('Compiling FilterLens\u2026');
+        },
       });
       const typed = new Response(response.body.pipeThrough(counting), { headers: { 'Content-Type': 'application/wasm' } });
       const result = WebAssembly.instantiateStreaming
         ? await WebAssembly.instantiateStreaming(typed, imports)
         : await WebAssembly.instantiate(await typed.arrayBuffer(), imports);
-      statusLine.textContent = 'Starting\u2026';
+      performance.mark('filterlens-wasm-compiled');
+      if (await graphicsMissing) return;  // the page says what is missing; main() must not run
+      showStatus('Starting\u2026');
       receive(result.instance, result.module);
     })().catch(e => showProblem('Could not load FilterLens: ' + e.message + '. Reload the page to try again.'));
     return {};  // the exports arrive through receive
@@ -931,12 +954,16 @@
     // Background work finished (the pthreads build): the promises waiting for it answer.
     workAnswered() { if (waiting.length) settleWaiting(); },
     runtimeReady() {
+      performance.mark('filterlens-main-returned');
       running = true;
       module = wakingModule(module);
       reapplyCanvasSize();  // main() created the GLFW window, which set a size of its own
       overlay.classList.add('hidden');
       defaultImage
-        .then(image => loadImage(image, 'chelsea.png (default image)'))
+        .then(image => {
+          performance.mark('filterlens-default-image-load');
+          return loadImage(image, 'chelsea.png (default image)');
+        })
         .catch(() => {})
         .then(() => {
           // When the first maps exist, for the benchmark and the start-up test to compare with.
@@ -1166,17 +1193,17 @@
     canvas: document.getElementById('canvas'),
     print: text => console.log(text),
     printErr: text => console.warn(text),
-    setStatus: text => { if (text) statusLine.textContent = text.replace(/\(\d+\/\d+\)/, ''); },
-    monitorRunDependencies: left => { if (!left) statusLine.textContent = 'Starting\u2026'; },
+    setStatus: text => { if (text) showStatus(text.replace(/\(\d+\/\d+\)/, '')); },
+    monitorRunDependencies: left => { if (!left) showStatus('Starting\u2026'); },
     instantiateWasm: instantiateWithProgress,
+    onRuntimeInitialized: () => performance.mark('filterlens-main-start'),
     onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),
   };
   // ---- The build pick (issue 11, cpuperf): the pthreads build needs SharedArrayBuffer, which a
   // browser gives only to a cross-origin isolated page (COOP/COEP headers, scripts/serve.py).
   // Isolated: filterlens-mt.js (one worker per core); otherwise, or when that build was not
   // made (preset wasm-threads), the single-thread filterlens.js.
-  let buildScript = self.crossOriginIsolated && typeof SharedArrayBuffer === 'function'
-    ? 'filterlens-mt.js' : 'filterlens.js';
+  let buildScript = isolated ? 'filterlens-mt.js' : 'filterlens.js';
   const loadBuild = () => {
     const script = document.createElement('script');
     script.src = buildScript;
@@ -1193,4 +1220,18 @@
   };
   loadBuild();
   // ---- end of the build pick
+
+  // WebGL2, checked once the downloads are under way (a task later, so their requests are out);
+  // the wasm's instantiation waits for the answer.
+  let graphicsChecked;
+  const graphicsMissing = new Promise(res => { graphicsChecked = res; });
+  setTimeout(() => {
+    const missingGl = missingGraphics();
+    if (missingGl) {
+      showProblem('FilterLens needs ' + missingGl + ', which this browser does not offer. Try a ' +
+        'current Chrome, Edge, Firefox or Safari.');
+      rejectReady(new Error(missingGl + ' is missing'));
+    }
+    graphicsChecked(missingGl);
+  }, 0);
 })();

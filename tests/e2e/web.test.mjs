@@ -477,14 +477,17 @@ test('the canvas is sharp on HiDPI screens (backing store = CSS size x devicePix
 test('without WebGL2 the page says so plainly instead of failing', async () => {
   const plain = await chromium.launch({ executablePath: '/usr/bin/chromium',
                                         args: [...CHROMIUM_ARGS, '--disable-webgl', '--disable-3d-apis'] });
-  const p = await (await plain.newContext()).newPage();
-  await p.goto(base);
-  const text = await p.waitForFunction(() => {
-    const s = document.getElementById('status');
-    return s && s.className === 'problem' && s.textContent;
-  }, null, { timeout: 20000 });
-  assert.match(await text.jsonValue(), /FilterLens needs WebGL2/);
-  await plain.close();
+  try {  // closed also when an assertion fails (an open browser keeps node --test waiting)
+    const p = await (await plain.newContext()).newPage();
+    await p.goto(base);
+    const text = await p.waitForFunction(() => {
+      const s = document.getElementById('status');
+      return s && s.className === 'problem' && s.textContent;
+    }, null, { timeout: 20000 });
+    assert.match(await text.jsonValue(), /FilterLens needs WebGL2/);
+  } finally {
+    await plain.close();
+  }
 });
 
 test('learned filters come with their closest preset; training in the page keeps the UI live', async () => {

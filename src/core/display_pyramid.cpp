@@ -250,12 +250,12 @@ void in_bands(int height, ThreadPool* pool, Rows rows) {
   });
 }
 
-// Whether the level after one of w x h is made: while half the longer side is still min_side.
-bool next_level_fits(int w, int h, int min_side) {
-  return std::max(w, h) / 2 >= std::max(1, min_side);
-}
-
 }  // namespace
+
+// While half the longer side is still min_side.
+bool has_next_level(int width, int height, int min_side) {
+  return std::max(width, height) / 2 >= std::max(1, min_side);
+}
 
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool) {
@@ -264,16 +264,12 @@ std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, floa
   return levels;
 }
 
-bool has_next_level(int width, int height, int min_side) {
-  return next_level_fits(width, height, min_side);
-}
-
 void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
                     ThreadPool* pool, std::vector<Plane>& levels, bool level1_made) {
   std::size_t count = 0;
   if (!level0.empty() &&
       level0.data.size() == static_cast<std::size_t>(level0.width) * level0.height) {
-    for (const Plane* prev = &level0; next_level_fits(prev->width, prev->height, min_side);
+    for (const Plane* prev = &level0; has_next_level(prev->width, prev->height, min_side);
          prev = &levels[count++]) {
       const int width = (prev->width + 1) / 2, height = (prev->height + 1) / 2;
       if (count == levels.size()) {
@@ -298,7 +294,7 @@ std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool*
           static_cast<std::size_t>(level0.width) * level0.height * level0.channels)
     return levels;
   const Image* prev = &level0;
-  while (next_level_fits(prev->width, prev->height, min_side)) {
+  while (has_next_level(prev->width, prev->height, min_side)) {
     Image next{(prev->width + 1) / 2, (prev->height + 1) / 2, prev->channels, {}};
     next.pixels.resize(static_cast<std::size_t>(next.width) * next.height * next.channels);
     in_bands(next.height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });

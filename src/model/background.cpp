@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "decode.h"
@@ -36,16 +37,13 @@ namespace {
 // Sizes level 1 of every map the bank will make (the rest of `levels` stays for display_levels
 // to reuse) and returns the bank's rows_done step that fills it: a level-1 row is made when both
 // of its map rows are final in the same band (`done` marks it); finish_level1 makes the others.
-BankRun::RowsDone prepare_level1(const Plane& input, const ComputeSettings& settings,
+BankRun::RowsDone prepare_level1(const std::vector<std::optional<OutputSize>>& sizes,
                                  const std::vector<Plane>& maps,
                                  std::vector<std::vector<Plane>>& levels,
                                  std::vector<std::vector<std::uint8_t>>& done) {
-  for (std::size_t i = 0; i < settings.bank.size(); ++i) {
-    const Kernel& k = settings.bank[i];
-    Result<OutputSize> size =
-        conv2d_output_size(input.width, input.height, k.width, k.height, settings.params);
-    if (!size || !has_next_level(size.value().width, size.value().height, kMinLevelSide)) continue;
-    const int w = (size.value().width + 1) / 2, h = (size.value().height + 1) / 2;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (!sizes[i] || !has_next_level(sizes[i]->width, sizes[i]->height, kMinLevelSide)) continue;
+    const int w = (sizes[i]->width + 1) / 2, h = (sizes[i]->height + 1) / 2;
     std::vector<Plane>& l = levels[i];
     if (l.empty()) l.emplace_back(w, h);
     if (l[0].width != w || l[0].height != h) l[0] = Plane(w, h);
@@ -81,23 +79,41 @@ bool finish_level1(const Plane& map, const std::vector<std::uint8_t>& done,
 // larger one would keep its allocation while its size says less, which the memory checks count),
 // none for the RGB input (its maps are sums made in buffers of their own); level planes of other
 // sizes are replaced by display_levels.
-void take_buffers(const Document& doc, const ComputeSettings& settings, Computed* reuse,
-                  Computed& c) {
-  c.maps.resize(settings.bank.size());
-  c.map_levels.resize(settings.bank.size());
+void take_buffers(const std::vector<std::optional<OutputSize>>& sizes, bool rgb_input,
+                  Computed* reuse, Computed& c) {
+  c.maps.resize(sizes.size());
+  c.map_levels.resize(sizes.size());
   if (!reuse) return;
-  for (std::size_t i = 0; i < settings.bank.size(); ++i) {
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
     if (i < reuse->map_levels.size()) c.map_levels[i] = std::move(reuse->map_levels[i]);
-    if (settings.rgb_input || i >= reuse->maps.size()) continue;
-    const Kernel& k = settings.bank[i];
+    if (rgb_input || i >= reuse->maps.size() || !sizes[i]) continue;
     Plane& old = reuse->maps[i];
-    Result<OutputSize> size =
-        conv2d_output_size(doc.gray->width, doc.gray->height, k.width, k.height, settings.params);
-    if (size && old.width == size.value().width && old.height == size.value().height &&
+    if (old.width == sizes[i]->width && old.height == sizes[i]->height &&
         old.data.capacity() == old.data.size())
       c.maps[i] = std::move(old);
   }
   *reuse = Computed{};  // what did not fit goes now, before the maps are made
+}
+
+// The size of every map of the bank on this document (none where the bank will refuse it).
+std::vector<std::optional<OutputSize>> map_sizes(const Document& doc,
+                                                 const ComputeSettings& settings) {
+  std::vector<std::optional<OutputSize>> sizes;
+  for (const Kernel& k : settings.bank) {
+    Result<OutputSize> size =
+        conv2d_output_size(doc.gray->width, doc.gray->height, k.width, k.height, settings.params);
+    sizes.push_back(size ? std::optional<OutputSize>(size.value()) : std::nullopt);
+  }
+  return sizes;
+}
+
+// Bytes allocated for these maps and levels (capacity: what the heap really holds).
+std::size_t allocated_bytes(const Computed& c) {
+  std::size_t bytes = 0;
+  for (const Plane& m : c.maps) bytes += m.data.capacity() * sizeof(float);
+  for (const std::vector<Plane>& l : c.map_levels)
+    for (const Plane& m : l) bytes += m.data.capacity() * sizeof(float);
+  return bytes;
 }
 
 }  // namespace
@@ -114,7 +130,8 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   const ConvInput input =
       settings.rgb_input ? ConvInput::rgb(*doc.rgb) : ConvInput::gray(*doc.gray);
   Computed c;
-  take_buffers(doc, settings, reuse, c);
+  const std::vector<std::optional<OutputSize>> sizes = map_sizes(doc, settings);
+  take_buffers(sizes, settings.rgb_input, reuse, c);
   // Superseded work gives its buffers back for the request that superseded it.
   const auto stopped = [&] {
     if (reuse) {
@@ -128,7 +145,7 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   std::vector<std::vector<std::uint8_t>> level1_rows(settings.bank.size());
   BankRun run;
   if (settings.level1_in_pass && settings.shrink == Reduction::mean && !settings.rgb_input)
-    run.rows_done = prepare_level1(*doc.gray, settings, c.maps, c.map_levels, level1_rows);
+    run.rows_done = prepare_level1(sizes, c.maps, c.map_levels, level1_rows);
   run.pool = pool;
   run.stats = &c.stats;
   run.stats_bins = settings.stats_bins;
@@ -137,7 +154,6 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   if (!s) return s;
   if (stop()) return stopped();
   // The extreme reduction keeps the values farthest from each map's mean: its contours.
-  c.map_levels.resize(c.maps.size());
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
     if (stop()) return stopped();
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
@@ -204,9 +220,7 @@ void Background::submit(Request request) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (request.open) {
-      old = std::move(spare_);
-      spare_ = Computed{};
-      spare_bytes_ = 0;
+      old = take_spare();
       // Settings still waiting were for the image being replaced; the open carries the newest.
       request.settings_pending = compute_.has_value() || (open_ && open_->settings_pending);
       compute_.reset();
@@ -244,19 +258,26 @@ std::vector<Background::Outcome> Background::take() {
 }
 
 void Background::recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels) {
-  std::size_t bytes = 0;
-  for (const Plane& m : maps) bytes += m.data.capacity() * sizeof(float);
-  for (const std::vector<Plane>& l : levels)
-    for (const Plane& m : l) bytes += m.data.capacity() * sizeof(float);
-  Computed old;  // freed after the lock is released
+  Computed given;
+  given.maps = std::move(maps);
+  given.map_levels = std::move(levels);
+  Computed old;  // freed after the lock is released, like `given` when it is not kept
   std::lock_guard<std::mutex> lock(mutex_);
-  old = std::move(spare_);
+  old = take_spare();
+  // Large maps are not kept idle; an open needs the room.
+  if (!open_ && allocated_bytes(given) <= kSpareBytes) keep_spare(std::move(given));
+}
+
+Computed Background::take_spare() {
+  Computed spare = std::move(spare_);
   spare_ = Computed{};
   spare_bytes_ = 0;
-  if (bytes > kSpareBytes || open_) return;  // large maps are not kept idle; an open needs room
-  spare_.maps = std::move(maps);
-  spare_.map_levels = std::move(levels);
-  spare_bytes_ = bytes;
+  return spare;
+}
+
+void Background::keep_spare(Computed buffers) {
+  spare_bytes_ = allocated_bytes(buffers);
+  spare_ = std::move(buffers);
 }
 
 std::size_t Background::spare_bytes() const {
@@ -302,9 +323,7 @@ void Background::run() {
         request = std::move(*compute_);
         compute_.reset();
       }
-      reuse = std::move(spare_);
-      spare_ = Computed{};
-      spare_bytes_ = 0;
+      reuse = take_spare();
     }
     // A new image has maps of its own size: the old buffers go before it is decoded.
     if (request.open) reuse = Computed{};
@@ -370,12 +389,7 @@ void Background::run() {
         done_.push_back(std::move(*held_failure_));
         held_failure_.reset();
       }
-      if (!open_ && spare_bytes_ == 0) {
-        for (const Plane& m : reuse.maps) spare_bytes_ += m.data.capacity() * sizeof(float);
-        for (const std::vector<Plane>& l : reuse.map_levels)
-          for (const Plane& m : l) spare_bytes_ += m.data.capacity() * sizeof(float);
-        spare_ = std::move(reuse);
-      }
+      if (!open_ && spare_bytes_ == 0) keep_spare(std::move(reuse));
       continue;
     }
     outcome.doc = doc;

@@ -150,6 +150,9 @@ class Background {
     std::optional<Document> doc;
   };
   static Request open_request(std::uint64_t ticket, std::string name, ComputeSettings settings);
+  // The recycled buffers out of spare_ / into it, with their byte count (mutex_ held).
+  Computed take_spare();
+  void keep_spare(Computed buffers);
   void run();
   void submit(Request request);
   void publish(Outcome outcome);

@@ -43,39 +43,51 @@ void set_display_filtering(GLenum target) {
 }  // namespace
 
 int max_texture_size() {
-  GLint size = 0;
-  glGetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
-  return size > 0 ? size : 2048;  // 2048: what every GL ES 3.0 device must support
+  // Asked once: the app has one GL context, and in a browser every glGet is a round trip to the
+  // GPU process that waits for the frames queued before it.
+  static const int size = [] {
+    GLint value = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &value);
+    return value > 0 ? value : 2048;  // 2048: what every GL ES 3.0 device must support
+  }();
+  return size;
 }
 
-bool ColormapProgram::init(const std::string& version_line, std::string& error) {
+GLuint link_program(const std::string& version_line, const std::string& vertex,
+                    const std::string& fragment, const char* what, std::string& error) {
   // ES needs default precisions; desktop GLSL 3.30 accepts the qualifiers and ignores them.
   const std::string prefix = version_line + "\nprecision highp float;\nprecision highp int;\n";
-  const GLuint vs = compile(GL_VERTEX_SHADER, prefix + kFullscreenVert, error);
-  if (!vs) return false;
-  // The colour maps' mode numbers and quantisation come from the core (colormap.h), generated
-  // here from the same enum and tables the PNG export uses.
-  const GLuint fs =
-      compile(GL_FRAGMENT_SHADER, prefix + colormap_glsl_prelude() + kColormapFrag, error);
+  const GLuint vs = compile(GL_VERTEX_SHADER, prefix + vertex, error);
+  if (!vs) return 0;
+  const GLuint fs = compile(GL_FRAGMENT_SHADER, prefix + fragment, error);
   if (!fs) {
     glDeleteShader(vs);
-    return false;
+    return 0;
   }
-  program_ = glCreateProgram();
-  glAttachShader(program_, vs);
-  glAttachShader(program_, fs);
-  glLinkProgram(program_);
+  const GLuint program = glCreateProgram();
+  glAttachShader(program, vs);
+  glAttachShader(program, fs);
+  glLinkProgram(program);
   glDeleteShader(vs);
   glDeleteShader(fs);
   GLint ok = 0;
-  glGetProgramiv(program_, GL_LINK_STATUS, &ok);
+  glGetProgramiv(program, GL_LINK_STATUS, &ok);
   if (!ok) {
     char log[2048] = {};
-    glGetProgramInfoLog(program_, sizeof log, nullptr, log);
-    error = std::string("colour-map shader failed to link: ") + log;
-    destroy();
-    return false;
+    glGetProgramInfoLog(program, sizeof log, nullptr, log);
+    error = std::string(what) + " shader failed to link: " + log;
+    glDeleteProgram(program);
+    return 0;
   }
+  return program;
+}
+
+bool ColormapProgram::init(const std::string& version_line, std::string& error) {
+  // The colour maps' mode numbers and quantisation come from the core (colormap.h), generated
+  // here from the same enum and tables the PNG export uses.
+  program_ = link_program(version_line, kFullscreenVert, colormap_glsl_prelude() + kColormapFrag,
+                          "colour-map", error);
+  if (!program_) return false;
   mode_ = glGetUniformLocation(program_, "u_mode");
   lo_ = glGetUniformLocation(program_, "u_lo");
   hi_ = glGetUniformLocation(program_, "u_hi");

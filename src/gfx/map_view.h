@@ -18,6 +18,11 @@ namespace filterlens::gfx {
 // GL_MAX_TEXTURE_SIZE: the largest width or height a texture may have here.
 int max_texture_size();
 
+// Compiles and links a program from GLSL bodies (shaders/), each after `version_line` ("#version
+// 330 core" or "#version 300 es") and default precisions. 0 and a message naming `what` on failure.
+GLuint link_program(const std::string& version_line, const std::string& vertex,
+                    const std::string& fragment, const char* what, std::string& error);
+
 // The colour-mapping program (shaders/fullscreen.vert + shaders/colormap.frag).
 class ColormapProgram {
  public:

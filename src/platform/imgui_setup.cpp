@@ -16,8 +16,8 @@
 #include "gl.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "ui_font.h"
+#include "ui_renderer.h"
 
 namespace filterlens::platform {
 
@@ -50,35 +50,130 @@ void build_fonts(float pixel_ratio) {
   g_font_ratio = pixel_ratio;
 }
 
-// ---- Keys shorter than a frame -------------------------------------------------------------
-// ImGui 1.86 reads key state (io.KeysDown) once a frame, so a key pressed and released between
-// two frames (a quick tap, a synthetic event), or pressed twice, would be seen once or not at
-// all. Key events wait in a queue; each frame takes them in order up to the second change of
-// any one key, which waits for the next frame. A modifier's release stays behind its key's.
-struct KeyEvent {
-  int key, scancode, action, mods;
+// ---- Input in the order it happened, whatever the frame rate ---------------------------------
+// ImGui 1.86 reads input state once a frame (io.KeysDown, io.MouseDown, io.MousePos), so events
+// that arrive between two frames are merged: a key tapped twice is seen once; a button pressed
+// and the mouse moved before the next frame is a press where the mouse went, not where it was
+// pressed (a quick drag on a split bar or a slider misses it); text typed just after Ctrl+A
+// arrives in a frame that still holds Control, and ImGui drops text typed with Control down.
+// With frames slower than the input (the software renderer, a busy phone), each happened. So
+// keys, buttons, mouse moves and text wait in one queue, and each frame takes them in order
+// until one must be seen in a later frame than those before it (the rules of ImGui 1.87's input
+// queue): a second change of the same key or button; a mouse move or a key after a button
+// change; text after a key change or a move; a key or a move after text.
+struct InputEvent {
+  enum Kind { key, button, move, text } kind = key;
+  int code = 0, scancode = 0, action = 0, mods = 0;  // key: GLFW key; button: GLFW button
+  double x = 0, y = 0;                               // move: GLFW's cursor position
+  unsigned codepoint = 0;                            // text: one character (GLFW's) ...
+  std::string utf8;                                  // ... or UTF-8 (the page's text events)
 };
-std::deque<KeyEvent> g_key_events;
-constexpr std::size_t kMaxQueuedKeys = 256;  // frames stopped (a hidden tab): catch up at once
+std::deque<InputEvent> g_input_events;
+constexpr std::size_t kMaxQueuedEvents = 256;  // frames stopped (a hidden tab): catch up at once
 
-void key_callback(GLFWwindow* window, int key, int scancode, int action, int mods) {
-  if (action == GLFW_REPEAT) return;  // ImGui repeats held keys itself
-  g_key_events.push_back({key, scancode, action, mods});
-  if (g_key_events.size() > kMaxQueuedKeys) {
-    for (const KeyEvent& e : g_key_events)
-      ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
-    g_key_events.clear();
+GLFWwindow* g_input_window = nullptr;  // the window draw_frame draws (its input is queued)
+bool g_mouse_known = false;            // a cursor position has been applied
+ImVec2 g_mouse;                        // as far as the applied events go, in GLFW's units
+bool g_mouse_down[ImGuiMouseButton_COUNT] = {};
+
+void apply(const InputEvent& e) {
+  switch (e.kind) {
+    case InputEvent::key:
+      ImGui_ImplGlfw_KeyCallback(g_input_window, e.code, e.scancode, e.action, e.mods);
+      break;
+    case InputEvent::button:
+      if (e.code >= 0 && e.code < ImGuiMouseButton_COUNT) g_mouse_down[e.code] = e.action != 0;
+      break;
+    case InputEvent::move:
+      g_mouse = ImVec2(static_cast<float>(e.x), static_cast<float>(e.y));
+      g_mouse_known = true;
+      break;
+    case InputEvent::text:
+      if (e.codepoint != 0)
+        ImGui::GetIO().AddInputCharacter(e.codepoint);
+      else
+        ImGui::GetIO().AddInputCharactersUTF8(e.utf8.c_str());
+      break;
   }
 }
 
-void apply_key_events(GLFWwindow* window) {
-  std::vector<int> changed;
-  while (!g_key_events.empty()) {
-    const KeyEvent e = g_key_events.front();
-    if (std::find(changed.begin(), changed.end(), e.key) != changed.end()) break;
-    g_key_events.pop_front();
-    changed.push_back(e.key);
-    ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, e.action, e.mods);
+void queue_input(InputEvent event) {
+  g_input_events.push_back(std::move(event));
+  if (g_input_events.size() > kMaxQueuedEvents) {
+    for (const InputEvent& e : g_input_events) apply(e);
+    g_input_events.clear();
+  }
+}
+
+void key_callback(GLFWwindow*, int key, int scancode, int action, int mods) {
+  if (action == GLFW_REPEAT) return;  // ImGui repeats held keys itself
+  InputEvent e;
+  e.code = key;
+  e.scancode = scancode;
+  e.action = action;
+  e.mods = mods;
+  queue_input(std::move(e));
+}
+
+void char_callback(GLFWwindow*, unsigned int codepoint) {
+  if (codepoint == 0) return;
+  InputEvent e;
+  e.kind = InputEvent::text;
+  e.codepoint = codepoint;
+  queue_input(std::move(e));
+}
+
+void cursor_callback(GLFWwindow*, double x, double y) {
+  InputEvent e;
+  e.kind = InputEvent::move;
+  e.x = x;
+  e.y = y;
+  queue_input(std::move(e));
+}
+
+void button_callback(GLFWwindow* window, int button, int action, int) {
+  // Where the press happened: a touch moves GLFW's cursor without a cursor event.
+  double x = 0, y = 0;
+  glfwGetCursorPos(window, &x, &y);
+  cursor_callback(window, x, y);
+  InputEvent e;
+  e.kind = InputEvent::button;
+  e.code = button;
+  e.action = action == GLFW_PRESS ? 1 : 0;
+  queue_input(std::move(e));
+}
+
+// This frame's share of the queue (the rules above).
+void apply_input_events() {
+  std::vector<int> keys, buttons;
+  bool moved = false, typed = false;
+  while (!g_input_events.empty()) {
+    const InputEvent& e = g_input_events.front();
+    const auto has = [](const std::vector<int>& v, int c) {
+      return std::find(v.begin(), v.end(), c) != v.end();
+    };
+    bool later = false;
+    switch (e.kind) {
+      case InputEvent::key:
+        later = has(keys, e.code) || !buttons.empty() || typed;
+        if (!later) keys.push_back(e.code);
+        break;
+      case InputEvent::button:
+        later = has(buttons, e.code);
+        if (!later) buttons.push_back(e.code);
+        break;
+      case InputEvent::move:
+        later = !buttons.empty() || typed;
+        moved = !later;
+        break;
+      case InputEvent::text:
+        later = !keys.empty() || !buttons.empty() || moved;
+        typed = !later;
+        break;
+    }
+    if (later) break;
+    apply(e);
+    g_input_events.pop_front();
   }
 }
 
@@ -109,8 +204,7 @@ void create_imgui_context(float pixel_ratio) {
 void set_font_pixel_ratio(float pixel_ratio) {
   if (!(pixel_ratio > 0.0f) || std::fabs(pixel_ratio - g_font_ratio) < 0.01f) return;
   build_fonts(pixel_ratio);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  upload_font_atlas();
 }
 
 void paste_text(const std::string& utf8) {
@@ -121,8 +215,16 @@ void paste_text(const std::string& utf8) {
   g_paste_pending = true;
 }
 
+bool input_pending() {
+  return !g_input_events.empty();
+}
+
 void input_text(const char* utf8) {
-  ImGui::GetIO().AddInputCharactersUTF8(utf8);
+  if (!utf8 || !*utf8) return;
+  InputEvent e;
+  e.kind = InputEvent::text;
+  e.utf8 = utf8;
+  queue_input(std::move(e));
 }
 
 FontInfo font_info() {
@@ -140,13 +242,20 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
   static GLFWwindow* latched = nullptr;
   if (latched != window) {  // after ImGui_ImplGlfw_InitForOpenGL, which installed its own
     glfwSetKeyCallback(window, key_callback);
+    glfwSetCharCallback(window, char_callback);
+    glfwSetCursorPosCallback(window, cursor_callback);
+    glfwSetMouseButtonCallback(window, button_callback);
     latched = window;
+    g_input_window = window;
   }
   glfwPollEvents();
-  apply_key_events(window);  // this frame's share of the key events
-  ImGui_ImplOpenGL3_NewFrame();
+  apply_input_events();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
+  // The mouse as far as this frame's events go, not as GLFW has it now; ImGui's backend still
+  // decides whether the window has the mouse at all (io.MousePos stays -FLT_MAX when not).
+  for (int b = 0; b < ImGuiMouseButton_COUNT; ++b) io.MouseDown[b] = g_mouse_down[b];
+  if (g_mouse_known && io.MousePos.x > -FLT_MAX) io.MousePos = g_mouse;
   if (geometry && geometry->width > 0 && geometry->height > 0) {
     // ImGui works in logical units; GLFW's cursor position is in framebuffer pixels (the web) or
     // screen coordinates (the desktop: mouse_scale).
@@ -189,7 +298,7 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
   glViewport(0, 0, fb_width, fb_height);
   glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  render_ui(ImGui::GetDrawData());
 }
 
 }  // namespace filterlens::platform

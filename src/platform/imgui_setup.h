@@ -1,5 +1,5 @@
 // What both platforms share around ImGui: the context setup (style, scale, no .ini file) and one
-// frame of the app (poll, build the UI, render it with the OpenGL backend).
+// frame of the app (poll, build the UI, render it with ui_renderer).
 #pragma once
 
 #include <string>
@@ -30,6 +30,10 @@ void paste_text(const std::string& utf8);
 // Typed text that reached the platform outside GLFW's character callback (the browser's input
 // and composition events: non-ASCII letters, IMEs), as UTF-8.
 void input_text(const char* utf8);
+
+// Input events wait in a queue that each frame takes its share of (imgui_setup.cpp): true while
+// some wait, so the platform draws frames until they are all seen.
+bool input_pending();
 
 // The UI font as built, for tests: its size in logical units, the character drawn for missing
 // glyphs (U+25A1) and how many glyphs the atlas holds.

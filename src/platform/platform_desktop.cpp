@@ -29,10 +29,10 @@
 #include "gl.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_setup.h"
 #include "platform.h"
 #include "stb/stb_image_write.h"
+#include "ui_renderer.h"
 #include "version.h"
 
 namespace filterlens::platform {
@@ -276,7 +276,15 @@ int main(int argc, char** argv) {
   glfwGetWindowContentScale(window, &content_scale, &unused);
   filterlens::platform::create_imgui_context(content_scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  std::string ui_error;
+  if (!filterlens::platform::init_ui_renderer("#version 330 core", ui_error)) {
+    std::fprintf(stderr, "filterlens: %s\n", ui_error.c_str());
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 1;
+  }
 
   filterlens::PlatformServices services = filterlens::platform::services();
   services.remember_guide_seen = remember_guide_seen;
@@ -306,7 +314,8 @@ int main(int argc, char** argv) {
   int settle = kSettleFrames;
   int frame = 0;
   while (!glfwWindowShouldClose(window)) {
-    if (screenshot.empty() && settle <= 0 && !app.model().animating() && !ImGui::IsAnyMouseDown()) {
+    if (screenshot.empty() && settle <= 0 && !app.model().animating() && !ImGui::IsAnyMouseDown() &&
+        !filterlens::platform::input_pending()) {
       // Short background work ends with glfwPostEmptyEvent from the worker; longer work gets its
       // progress line once Model::animating() says so.
       if (app.model().busy())
@@ -335,7 +344,7 @@ int main(int argc, char** argv) {
     glfwSwapBuffers(window);
   }
   app.model().stop_background();  // its notify posts GLFW events: join it while GLFW lives
-  ImGui_ImplOpenGL3_Shutdown();
+  filterlens::platform::shutdown_ui_renderer();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
   glfwDestroyWindow(window);

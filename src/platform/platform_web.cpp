@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <iterator>
 #include <optional>
@@ -36,12 +37,12 @@
 #include "gl.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "imgui_setup.h"
 #include "kernel_learning.h"
 #include "memory_budget.h"
 #include "platform.h"
 #include "thread_pool.h"
+#include "ui_renderer.h"
 
 // The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
 EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
@@ -168,7 +169,8 @@ bool g_loop_paused = false;
 double g_frames_drawn = 0;  // FilterLens.framesDrawn(): a counter for tests and the benchmark
 
 bool wants_frame() {
-  return g_wake_frames > 0 || g_app->model().animating() || ImGui::IsAnyMouseDown();
+  return g_wake_frames > 0 || g_app->model().animating() || ImGui::IsAnyMouseDown() ||
+         filterlens::platform::input_pending();
 }
 
 void wake_loop() {
@@ -209,7 +211,8 @@ void main_loop() {
   // enough for a progress line (Model::kProgressAfterMs: then Model::animating() holds the loop).
   filterlens::Model& model = g_app->model();
   adopt_finished_work();
-  if (model.busy() && !model.animating() && !ImGui::IsAnyMouseDown()) {
+  if (model.busy() && !model.animating() && !ImGui::IsAnyMouseDown() &&
+      !filterlens::platform::input_pending()) {
     g_loop_paused = true;
     emscripten_pause_main_loop();
     if (!g_progress_timer) {
@@ -1150,7 +1153,9 @@ int main() {
       static_cast<float>(emscripten_get_device_pixel_ratio()));
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
   glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  std::string ui_error;
+  if (!filterlens::platform::init_ui_renderer("#version 300 es", ui_error))
+    std::fprintf(stderr, "filterlens: %s\n", ui_error.c_str());  // the browser's console
   // ImGui's copy goes to the browser's clipboard (Emscripten's GLFW keeps it to itself); its
   // paste reads what the page's paste event delivered (fl_paste_text).
   ImGui::GetIO().SetClipboardTextFn = [](void*, const char* text) { js_copy_text(text); };

@@ -22,6 +22,19 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', m => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', e => consoleErrors.push(String(e)));
+  // Counts the WebGL calls that read state back: each one waits for the GPU process to finish the
+  // work queued before it (see 'a frame reads nothing back from the GPU').
+  await page.addInitScript(() => {
+    const proto = WebGL2RenderingContext.prototype;
+    window.glReadsBack = 0;
+    for (const name of ['getParameter', 'isEnabled', 'getError', 'getIndexedParameter',
+                        'getTexParameter', 'getBufferParameter', 'getVertexAttrib',
+                        'getFramebufferAttachmentParameter', 'checkFramebufferStatus',
+                        'readPixels', 'getProgramParameter', 'getShaderParameter']) {
+      const call = proto[name];
+      proto[name] = function (...args) { ++window.glReadsBack; return call.apply(this, args); };
+    }
+  });
   await page.goto(base);
   await page.evaluate(() => window.FilterLens.ready);
 });
@@ -120,6 +133,23 @@ test('an idle page draws no frames; a mouse move and an API call wake it', async
   const again = await settled();
   await page.waitForTimeout(1000);
   assert.equal(await framesDrawn(), again);
+});
+
+// ImGui's OpenGL3 backend read about 30 values back (glGetIntegerv, glIsEnabled) every frame to
+// restore them; in Chromium each such read blocks the main thread until the GPU process has
+// drawn the frames before it (50 ms a frame with SwiftShader). src/platform/ui_renderer.cpp
+// reads nothing back.
+test('a frame reads nothing back from the GPU: not while hovering, not after new maps', async () => {
+  const start = await settled();
+  await page.evaluate(() => { window.glReadsBack = 0; });
+  for (let i = 0; i < 12; ++i) await page.mouse.move(600 + 20 * i, 200 + 10 * i);  // over the maps
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+  await waitFor(n => window.FilterLens.framesDrawn() > n + 5, 'frames after the moves and the new maps', start);
+  await settled();
+  const drawn = await framesDrawn() - start;
+  assert.ok(drawn > 5, `only ${drawn} frames drawn`);
+  assert.equal(await page.evaluate(() => window.glReadsBack), 0,
+               `GL state was read back during ${drawn} frames`);
 });
 
 test('no errors in the console', () => {

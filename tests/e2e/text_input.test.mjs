@@ -95,6 +95,67 @@ test('typed non-ASCII text reaches the field, Unicode letters intact', async () 
   await context.close();
 });
 
+// Keys and text reach ImGui in the order they were typed, however many arrive between two frames:
+// here Ctrl+A and then "Zed", all in one task of the page (no frame can run in between). ImGui
+// drops text typed while Control is down, so the text must wait for the frame after Control's
+// release; it used to go straight in and was lost (the name stayed "edge").
+test('text typed right after Ctrl+A, before any frame, replaces the selection', async () => {
+  const { context, page, errors } = await open();
+  await editEdgeName(page);
+  await page.waitForTimeout(300);
+  await page.evaluate(() => {
+    const key = (type, keyCode, key, ctrlKey) => {
+      const e = new KeyboardEvent(type, { key, ctrlKey, bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'keyCode', { get: () => keyCode });
+      Object.defineProperty(e, 'which', { get: () => keyCode });
+      window.dispatchEvent(e);
+    };
+    key('keydown', 17, 'Control', true);
+    key('keydown', 65, 'a', true);
+    key('keyup', 65, 'a', true);
+    key('keyup', 17, 'Control', false);
+    document.activeElement.dispatchEvent(
+      new InputEvent('input', { data: 'Zed', inputType: 'insertText', bubbles: true }));
+  });
+  await waitFor(page, () => window.FilterLens.getFeatureMaps()[0].name === 'Zed', 'the name typed after Ctrl+A');
+  assert.deepEqual(await mapNames(page), ['Zed', 'sharpen', 'blur']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A press and a move before the next frame (one task of the page here): the press is seen where it
+// happened, so the split bar takes the drag. It used to be seen where the mouse had gone, off the
+// bar, and nothing moved.
+test('a press and a move before the next frame still drag the split bar', async () => {
+  const { context, page, errors } = await open();
+  const bar = await control(page, 'split');
+  const tabY = async () => (await control(page, 'tab/How it works')).y;
+  const before = await tabY();
+  const x = bar.x + bar.width / 2, y = bar.y + bar.height / 2;
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(300);
+  const mouse = (type, yy, buttons) => page.evaluate(([type, x, yy, buttons]) => {
+    document.getElementById('canvas').dispatchEvent(new MouseEvent(type, {
+      clientX: x, clientY: yy, button: 0, buttons, bubbles: true, cancelable: true }));
+  }, [type, x, yy, buttons]);
+  await page.evaluate(([x, y]) => {
+    const canvas = document.getElementById('canvas');
+    const send = (type, yy) => canvas.dispatchEvent(new MouseEvent(type, {
+      clientX: x, clientY: yy, button: 0, buttons: 1, bubbles: true, cancelable: true }));
+    send('mousedown', y);
+    send('mousemove', y + 100);
+  }, [x, y]);
+  await page.waitForTimeout(400);
+  await mouse('mouseup', y + 100, 0);
+  const after = await waitFor(page, b => {
+    const t = window.FilterLens.controls().find(c => c.name === 'tab/How it works');
+    return t && t.y !== b && t.y;
+  }, 'the tabs to move', before);
+  assert.ok(Math.abs(after - (before + 100)) <= 4, `tabs moved from ${before} to ${after}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('pasted text (a paste event into the field) replaces the selection', async () => {
   const { context, page, errors } = await open();
   await editEdgeName(page);

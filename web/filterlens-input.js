@@ -105,7 +105,22 @@
       const t = e.touches[0];
       gesture = !!t && m._fl_panel_at(t.clientX - rect.left, t.clientY - rect.top) >= 0;
     }
-    if (!gesture) return;  // GLFW turns it into clicks on the controls
+    if (!gesture) {
+      // A touch on the controls is the left button at the first finger: press, drag, release,
+      // in the app's input queue. Emscripten's GLFW would press where its cursor last was (it
+      // does not move it for touches), and the mouse events the browser makes up from a tap
+      // would click a second time.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      const t = e.type === 'touchstart' || e.type === 'touchmove' ? e.touches[0] : e.changedTouches[0];
+      if (!t) return;
+      const rect = canvas.getBoundingClientRect();
+      const action = e.type === 'touchstart' ? 1 : e.type === 'touchmove' ? -1 : 0;
+      if (action === 1 && e.touches.length > 1) return;  // a second finger: the first one leads
+      m._fl_pointer((t.clientX - rect.left) * canvas.width / rect.width,
+                    (t.clientY - rect.top) * canvas.height / rect.height, action);
+      return;
+    }
     e.preventDefault();  // no scrolling, zooming the page or mouse events made up from touches
     e.stopImmediatePropagation();
     forwardTouches(e);

@@ -45,12 +45,9 @@ void set_display_filtering(GLenum target) {
 int max_texture_size() {
   // Asked once: the app has one GL context, and in a browser every glGet is a round trip to the
   // GPU process that waits for the frames queued before it.
-  static const int size = [] {
-    GLint value = 0;
-    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &value);
-    return value > 0 ? value : 2048;  // 2048: what every GL ES 3.0 device must support
-  }();
-  return size;
+  static GLint size = 0;
+  if (size <= 0) glGetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
+  return size > 0 ? size : 2048;  // 2048: what every GL ES 3.0 device must support
 }
 
 GLuint link_program(const std::string& version_line, const std::string& vertex,

@@ -57,47 +57,62 @@ void build_fonts(float pixel_ratio) {
 // pressed (a quick drag on a split bar or a slider misses it); text typed just after Ctrl+A
 // arrives in a frame that still holds Control, and ImGui drops text typed with Control down.
 // With frames slower than the input (the software renderer, a busy phone), each happened. So
-// keys, buttons, mouse moves and text wait in one queue, and each frame takes them in order
-// until one must be seen in a later frame than those before it (the rules of ImGui 1.87's input
-// queue): a second change of the same key or button; a mouse move or a key after a button
-// change; text after a key change or a move; a key or a move after text.
+// keys, buttons, mouse moves, the wheel and text wait in one queue, and each frame takes them in
+// order until one must be seen in a later frame than those before it (the rules of ImGui 1.87's
+// input queue): a second change of the same key or button; a move, a key or the wheel after a
+// button change; the wheel after a move; text after a key change or a move; a key or a move
+// after text. Consecutive moves merge into the last one.
 struct InputEvent {
-  enum Kind { key, button, move, text } kind = key;
+  enum Kind { key, button, move, leave, wheel, text } kind = key;
   int code = 0, scancode = 0, action = 0, mods = 0;  // key: GLFW key; button: GLFW button
-  double x = 0, y = 0;                               // move: GLFW's cursor position
-  unsigned codepoint = 0;                            // text: one character (GLFW's) ...
-  std::string utf8;                                  // ... or UTF-8 (the page's text events)
+  double x = 0, y = 0;     // move: GLFW's cursor position; wheel: notches (+y up)
+  unsigned codepoint = 0;  // text: one character (GLFW's) ...
+  std::string utf8;        // ... or UTF-8 (the page's text events)
 };
 std::deque<InputEvent> g_input_events;
-constexpr std::size_t kMaxQueuedEvents = 256;  // frames stopped (a hidden tab): catch up at once
+constexpr std::size_t kMaxQueuedEvents = 1024;  // frames stopped (a hidden tab): catch up at once
 
 GLFWwindow* g_input_window = nullptr;  // the window draw_frame draws (its input is queued)
-bool g_mouse_known = false;            // a cursor position has been applied
+bool g_mouse_known = false;            // the cursor is in the window, at g_mouse
 ImVec2 g_mouse;                        // as far as the applied events go, in GLFW's units
 bool g_mouse_down[ImGuiMouseButton_COUNT] = {};
+bool g_input_applied = false;  // the last frame took events from the queue
 
 void apply(const InputEvent& e) {
+  ImGuiIO& io = ImGui::GetIO();
   switch (e.kind) {
     case InputEvent::key:
       ImGui_ImplGlfw_KeyCallback(g_input_window, e.code, e.scancode, e.action, e.mods);
       break;
     case InputEvent::button:
-      if (e.code >= 0 && e.code < ImGuiMouseButton_COUNT) g_mouse_down[e.code] = e.action != 0;
+      g_mouse_down[e.code] = e.action != 0;
       break;
     case InputEvent::move:
       g_mouse = ImVec2(static_cast<float>(e.x), static_cast<float>(e.y));
       g_mouse_known = true;
       break;
+    case InputEvent::leave:
+      g_mouse_known = false;
+      break;
+    case InputEvent::wheel:
+      io.MouseWheelH += static_cast<float>(e.x);
+      io.MouseWheel += static_cast<float>(e.y);
+      break;
     case InputEvent::text:
       if (e.codepoint != 0)
-        ImGui::GetIO().AddInputCharacter(e.codepoint);
+        io.AddInputCharacter(e.codepoint);
       else
-        ImGui::GetIO().AddInputCharactersUTF8(e.utf8.c_str());
+        io.AddInputCharactersUTF8(e.utf8.c_str());
       break;
   }
 }
 
 void queue_input(InputEvent event) {
+  if (event.kind == InputEvent::move && !g_input_events.empty() &&
+      g_input_events.back().kind == InputEvent::move) {
+    g_input_events.back() = std::move(event);
+    return;
+  }
   g_input_events.push_back(std::move(event));
   if (g_input_events.size() > kMaxQueuedEvents) {
     for (const InputEvent& e : g_input_events) apply(e);
@@ -131,11 +146,17 @@ void cursor_callback(GLFWwindow*, double x, double y) {
   queue_input(std::move(e));
 }
 
-void button_callback(GLFWwindow* window, int button, int action, int) {
-  // Where the press happened: a touch moves GLFW's cursor without a cursor event.
+void button_callback([[maybe_unused]] GLFWwindow* window, int button, int action, int) {
+  if (button < 0 || button >= ImGuiMouseButton_COUNT) return;  // buttons ImGui has no slot for
+#if defined(__EMSCRIPTEN__)
+  // Emscripten's GLFW reports a press without a move before it when the pointer jumped (a pen,
+  // a test's synthetic event); its cursor is already where the press happened. (A desktop GLFW
+  // would ask the system for the pointer now, which may be past the press: there the moves
+  // before it in the queue say where it was.)
   double x = 0, y = 0;
   glfwGetCursorPos(window, &x, &y);
   cursor_callback(window, x, y);
+#endif
   InputEvent e;
   e.kind = InputEvent::button;
   e.code = button;
@@ -143,10 +164,21 @@ void button_callback(GLFWwindow* window, int button, int action, int) {
   queue_input(std::move(e));
 }
 
+GLFWcursorenterfun g_imgui_enter_callback = nullptr;  // ImGui's own: it tracks the window
+
+void enter_callback(GLFWwindow* window, int entered) {
+  if (g_imgui_enter_callback) g_imgui_enter_callback(window, entered);
+  if (entered) return;  // the next move says where
+  InputEvent e;
+  e.kind = InputEvent::leave;
+  queue_input(std::move(e));
+}
+
 // This frame's share of the queue (the rules above).
 void apply_input_events() {
   std::vector<int> keys, buttons;
   bool moved = false, typed = false;
+  g_input_applied = false;
   while (!g_input_events.empty()) {
     const InputEvent& e = g_input_events.front();
     const auto has = [](const std::vector<int>& v, int c) {
@@ -163,18 +195,34 @@ void apply_input_events() {
         if (!later) buttons.push_back(e.code);
         break;
       case InputEvent::move:
+      case InputEvent::leave:
         later = !buttons.empty() || typed;
-        moved = !later;
+        moved = moved || !later;
+        break;
+      case InputEvent::wheel:
+        later = !buttons.empty() || moved;
         break;
       case InputEvent::text:
         later = !keys.empty() || !buttons.empty() || moved;
-        typed = !later;
+        typed = typed || !later;
         break;
     }
     if (later) break;
     apply(e);
     g_input_events.pop_front();
+    g_input_applied = true;
   }
+}
+
+// Whether a Control or V press is still waiting in the queue (a Ctrl+V on its way to ImGui).
+bool ctrl_v_queued() {
+  for (const InputEvent& e : g_input_events) {
+    if (e.kind == InputEvent::key && e.action == GLFW_PRESS &&
+        (e.code == GLFW_KEY_V || e.code == GLFW_KEY_LEFT_CONTROL ||
+         e.code == GLFW_KEY_RIGHT_CONTROL))
+      return true;
+  }
+  return false;
 }
 
 // ---- Paste ---------------------------------------------------------------------------------
@@ -219,6 +267,28 @@ bool input_pending() {
   return !g_input_events.empty();
 }
 
+bool input_applied() {
+  return g_input_applied;
+}
+
+void queue_pointer(double x, double y, int action) {
+  cursor_callback(nullptr, x, y);
+  if (action < 0) return;
+  InputEvent e;
+  e.kind = InputEvent::button;
+  e.code = GLFW_MOUSE_BUTTON_LEFT;
+  e.action = action != 0 ? 1 : 0;
+  queue_input(std::move(e));
+}
+
+void queue_scroll(double dx, double dy) {
+  InputEvent e;
+  e.kind = InputEvent::wheel;
+  e.x = dx;
+  e.y = dy;
+  queue_input(std::move(e));
+}
+
 void input_text(const char* utf8) {
   if (!utf8 || !*utf8) return;
   InputEvent e;
@@ -245,6 +315,7 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
     glfwSetCharCallback(window, char_callback);
     glfwSetCursorPosCallback(window, cursor_callback);
     glfwSetMouseButtonCallback(window, button_callback);
+    g_imgui_enter_callback = glfwSetCursorEnterCallback(window, enter_callback);
     latched = window;
     g_input_window = window;
   }
@@ -271,8 +342,13 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
     }
   }
   // A paste the platform reported: ImGui pastes on Ctrl+V, which the person's keys may not have
-  // pressed (a menu's Paste, a synthetic event) or ImGui may not have seen down.
-  if (g_paste_pending) {
+  // pressed (a menu's Paste, a synthetic event) or ImGui may not have seen down. Not while the
+  // keys of a real Ctrl+V still wait in the queue (they paste the same text when they arrive),
+  // nor in a frame that takes typed text (ImGui drops text while Control is down).
+  const bool ctrl_before = io.KeyCtrl, v_before = io.KeysDown[GLFW_KEY_V];
+  if (g_paste_pending && !(io.KeyCtrl && io.KeysDown[GLFW_KEY_V]) && ctrl_v_queued()) {
+    g_paste_pending = false;
+  } else if (g_paste_pending && io.InputQueueCharacters.empty()) {
     g_paste_pending = false;
     if (!(io.KeyCtrl && io.KeysDown[GLFW_KEY_V])) {
       io.KeyCtrl = true;
@@ -283,11 +359,10 @@ void draw_frame(GLFWwindow* window, App& app, int& fb_width, int& fb_height,
   ImGui::NewFrame();
   app.frame();
   ImGui::Render();
-  if (g_paste_forced) {  // back to the keys as they are
+  if (g_paste_forced) {  // back to the keys as the queue has them
     g_paste_forced = false;
-    io.KeysDown[GLFW_KEY_V] = glfwGetKey(window, GLFW_KEY_V) == GLFW_PRESS;
-    io.KeyCtrl = glfwGetKey(window, GLFW_KEY_LEFT_CONTROL) == GLFW_PRESS ||
-                 glfwGetKey(window, GLFW_KEY_RIGHT_CONTROL) == GLFW_PRESS;
+    io.KeysDown[GLFW_KEY_V] = v_before;
+    io.KeyCtrl = ctrl_before;
   }
   if (geometry) {
     fb_width = geometry->fb_width;

@@ -35,6 +35,18 @@ void input_text(const char* utf8);
 // some wait, so the platform draws frames until they are all seen.
 bool input_pending();
 
+// Whether the last draw_frame took events from the queue: their effects (a popup, hover, a
+// change in the model) show a frame or two later, so the platform keeps drawing a few frames.
+bool input_applied();
+
+// A pointer that is not a mouse (a finger on the controls) at (x, y) in GLFW's cursor units, as
+// the left button: action 1 press, 0 release, -1 move only. Queued with the other input.
+void queue_pointer(double x, double y, int action);
+
+// A wheel or touchpad scroll, in notches (+dy up, +dx left, as desktop GLFW gives them), queued
+// with the other input.
+void queue_scroll(double dx, double dy);
+
 // The UI font as built, for tests: its size in logical units, the character drawn for missing
 // glyphs (U+25A1) and how many glyphs the atlas holds.
 struct FontInfo {

@@ -276,6 +276,10 @@ int main(int argc, char** argv) {
   glfwGetWindowContentScale(window, &content_scale, &unused);
   filterlens::platform::create_imgui_context(content_scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  // The wheel joins the other input in draw_frame's queue.
+  glfwSetScrollCallback(window, [](GLFWwindow*, double dx, double dy) {
+    filterlens::platform::queue_scroll(dx, dy);
+  });
   std::string ui_error;
   if (!filterlens::platform::init_ui_renderer("#version 330 core", ui_error)) {
     std::fprintf(stderr, "filterlens: %s\n", ui_error.c_str());
@@ -331,6 +335,7 @@ int main(int argc, char** argv) {
     const filterlens::platform::FrameGeometry geometry = desktop_geometry(window);
     filterlens::platform::set_font_pixel_ratio(geometry.fb_width / std::max(1.0f, geometry.width));
     filterlens::platform::draw_frame(window, app, fw, fh, &geometry);
+    if (filterlens::platform::input_applied()) settle = kSettleFrames;  // its effects settle
     if (!screenshot.empty() && ++frame >= frames) {
       const bool ok = save_screenshot(screenshot, fw, fh);
       std::fprintf(ok ? stdout : stderr, "filterlens: %s %s\n", ok ? "saved" : "could not save",

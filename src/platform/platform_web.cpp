@@ -231,6 +231,7 @@ void main_loop() {
   filterlens::platform::set_font_pixel_ratio(geometry.fb_width / geometry.width);
   int fw = 0, fh = 0;
   filterlens::platform::draw_frame(g_window, *g_app, fw, fh, &geometry);
+  if (filterlens::platform::input_applied()) g_wake_frames = kSettleFrames;  // its effects settle
   js_text_input(ImGui::GetIO().WantTextInput ? 1 : 0);
   publish_address();
   ++g_frames_drawn;
@@ -239,9 +240,9 @@ void main_loop() {
 // Emscripten 3.1.6's GLFW passes the browser's raw wheel deltas: pixels (100 a notch in Chrome)
 // or lines (3 a notch in Firefox), with the page's sign (positive = down). Native GLFW, which
 // ImGui expects, gives +1 a notch upwards.
-void on_scroll(GLFWwindow* window, double dx, double dy) {
+void on_scroll(GLFWwindow*, double dx, double dy) {
   auto notches = [](double d) { return -(std::fabs(d) >= 10.0 ? d / 100.0 : d / 3.0); };
-  ImGui_ImplGlfw_ScrollCallback(window, notches(dx), notches(dy));
+  filterlens::platform::queue_scroll(notches(dx), notches(dy));
 }
 
 int result(const filterlens::Status& s) {
@@ -955,6 +956,12 @@ EMSCRIPTEN_KEEPALIVE void fl_input_text(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE void fl_paste_text(const char* utf8) {
   filterlens::platform::paste_text(utf8);
 }
+// A touch on the controls as the left button (x, y in canvas pixels, GLFW's cursor units):
+// action 1 press, 0 release, -1 move.
+EMSCRIPTEN_KEEPALIVE void fl_pointer(double x, double y, int action) {
+  filterlens::platform::queue_pointer(x, y, action);
+  wake_loop();
+}
 // The panel under (x, y) (CSS pixels in the canvas), or -1.
 EMSCRIPTEN_KEEPALIVE int fl_panel_at(float x, float y) {
   return g_app->panel_at(x, y);
@@ -1152,7 +1159,7 @@ int main() {
   filterlens::platform::create_imgui_context(
       static_cast<float>(emscripten_get_device_pixel_ratio()));
   ImGui_ImplGlfw_InitForOpenGL(g_window, true);
-  glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's, which on_scroll then calls
+  glfwSetScrollCallback(g_window, on_scroll);  // replaces ImGui's: into draw_frame's queue
   std::string ui_error;
   if (!filterlens::platform::init_ui_renderer("#version 300 es", ui_error))
     std::fprintf(stderr, "filterlens: %s\n", ui_error.c_str());  // the browser's console
@@ -1178,6 +1185,7 @@ int main() {
 #endif
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());
+  if (!ui_error.empty()) app.report_error(ui_error);  // for lastError(); nothing can draw it
   EM_ASM({ FilterLensPage.runtimeReady(); });
   emscripten_set_main_loop(main_loop, 0, false);
   return 0;

@@ -37,6 +37,7 @@ void point_attributes(unsigned first) {
 }  // namespace
 
 bool init_ui_renderer(const std::string& version_line, std::string& error) {
+  upload_font_atlas();  // ImGui needs the atlas built to run its frames, drawn or not
   g.program = gfx::link_program(version_line, gfx::kUiVert, gfx::kUiFrag, "UI", error);
   if (!g.program) return false;
   g.projection = glGetUniformLocation(g.program, "u_projection");
@@ -65,7 +66,6 @@ bool init_ui_renderer(const std::string& version_line, std::string& error) {
   ImGuiIO& io = ImGui::GetIO();
   io.BackendRendererName = "filterlens_ui_renderer";
   io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
-  upload_font_atlas();
   return true;
 }
 
@@ -128,7 +128,9 @@ void render_ui(const ImDrawData* data) {
     unsigned pointed_at = 0;
     point_attributes(0);
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
-      if (cmd.UserCallback) {  // FilterLens adds none; ImGui's own reset needs nothing here
+      // FilterLens adds no callbacks; one that did would have to leave the state as it found it
+      // (ResetRenderState is not supported).
+      if (cmd.UserCallback) {
         if (cmd.UserCallback != ImDrawCallback_ResetRenderState) cmd.UserCallback(list, &cmd);
         continue;
       }

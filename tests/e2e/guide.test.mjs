@@ -91,6 +91,10 @@ test('a first visit opens the guide; Next walks the six steps, each driving the 
   let g = await atStep(page, 1, 'panel/Original');
   assert.equal(g.steps, 6);
   assert.match(g.title, /grid of numbers/);
+  // The zoom follows the panel's width, which the first frames are still laying out: two more
+  // frames, and it is the zoom of the panel as drawn.
+  const seen = await page.evaluate(() => window.FilterLens.framesDrawn());
+  await waitFor(page, n => window.FilterLens.framesDrawn() >= n + 2, 'two more frames', seen);
   const view = await page.evaluate(() => window.FilterLens.viewState());
   const original = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'Original');
   assert.ok(view.zoom > 1, `zoomed in (zoom ${view.zoom})`);

@@ -98,10 +98,12 @@ test('typed non-ASCII text reaches the field, Unicode letters intact', async () 
 // Keys and text reach ImGui in the order they were typed, however many arrive between two frames:
 // here Ctrl+A and then "Zed", all in one task of the page (no frame can run in between). ImGui
 // drops text typed while Control is down, so the text must wait for the frame after Control's
-// release; it used to go straight in and was lost (the name stayed "edge").
+// release; it used to go straight in and was lost (the name stayed "edge"). Without the Ctrl+A
+// applied first the name would be "edgeZed".
 test('text typed right after Ctrl+A, before any frame, replaces the selection', async () => {
   const { context, page, errors } = await open();
   await editEdgeName(page);
+  await page.keyboard.press('End');  // nothing selected: only this test's Ctrl+A selects "edge"
   await page.waitForTimeout(300);
   await page.evaluate(() => {
     const key = (type, keyCode, key, ctrlKey) => {

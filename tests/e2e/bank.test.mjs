@@ -143,11 +143,21 @@ async function clickControl(id) {
   const find = () => waitFor(i => window.FilterLens.controls().find(c => c.name === i), `control ${id}`, 8000, id);
   let rect = await find();
   const height = page.viewportSize().height;
+  let scrolled = false;
   for (let i = 0; i < 20 && (rect.y < 0 || rect.y + rect.height > height); ++i) {
     await page.mouse.move(rect.x + rect.width / 2, height / 2);
     await page.mouse.wheel(0, rect.y < 0 ? -100 : 100);
     await page.waitForTimeout(150);
     rect = await find();
+    scrolled = true;
+  }
+  // A scroll lands a frame or two after the wheel (later still on a loaded machine): click where
+  // the control stays, not where one frame showed it on the way.
+  for (let i = 0; scrolled && i < 20; ++i) {
+    await page.waitForTimeout(200);
+    const now = await find();
+    if (now.x === rect.x && now.y === rect.y) break;
+    rect = now;
   }
   await clickUi(rect.x + rect.width / 2, rect.y + rect.height / 2);
 }

@@ -104,11 +104,14 @@ try {
   // Idle: the main thread's busy time over 5 s with nothing happening (CDP Performance metrics).
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  // Until the settle frames after the last call are over (the count stops moving).
-  for (let last = -1, now = 0; now !== last; await page.waitForTimeout(500)) {
-    last = now;
-    now = await page.evaluate(() => window.FilterLens.framesDrawn());
-  }
+  // Until the settle frames after the last call or input are over (the count stops moving).
+  const settled = async () => {
+    for (let last = -1, now = 0; now !== last; await page.waitForTimeout(500)) {
+      last = now;
+      now = await page.evaluate(() => window.FilterLens.framesDrawn());
+    }
+  };
+  await settled();
   const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(m => [m.name, m.value]));
   const m0 = await metric();
   const f0 = await page.evaluate(() => window.FilterLens.framesDrawn());
@@ -124,10 +127,7 @@ try {
   // drawn per second, and the main thread's busy time per frame (CDP metrics): what is left for
   // everything else while the app draws.
   {
-    for (let last = -1, now = 0; now !== last; await page.waitForTimeout(500)) {
-      last = now;
-      now = await page.evaluate(() => window.FilterLens.framesDrawn());
-    }
+    await settled();
     const r0 = await metric();
     const g0 = await page.evaluate(() => window.FilterLens.framesDrawn());
     const end = Date.now() + 4000;

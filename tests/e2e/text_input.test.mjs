@@ -136,19 +136,16 @@ test('a press and a move before the next frame still drag the split bar', async 
   const x = bar.x + bar.width / 2, y = bar.y + bar.height / 2;
   await page.mouse.move(x, y);
   await page.waitForTimeout(300);
-  const mouse = (type, yy, buttons) => page.evaluate(([type, x, yy, buttons]) => {
-    document.getElementById('canvas').dispatchEvent(new MouseEvent(type, {
-      clientX: x, clientY: yy, button: 0, buttons, bubbles: true, cancelable: true }));
-  }, [type, x, yy, buttons]);
-  await page.evaluate(([x, y]) => {
+  // [type, clientY, buttons] events on the canvas at x, all in one task of the page.
+  const mouseEvents = events => page.evaluate(([x, events]) => {
     const canvas = document.getElementById('canvas');
-    const send = (type, yy) => canvas.dispatchEvent(new MouseEvent(type, {
-      clientX: x, clientY: yy, button: 0, buttons: 1, bubbles: true, cancelable: true }));
-    send('mousedown', y);
-    send('mousemove', y + 100);
-  }, [x, y]);
+    for (const [type, clientY, buttons] of events)
+      canvas.dispatchEvent(new MouseEvent(type, {
+        clientX: x, clientY, button: 0, buttons, bubbles: true, cancelable: true }));
+  }, [x, events]);
+  await mouseEvents([['mousedown', y, 1], ['mousemove', y + 100, 1]]);
   await page.waitForTimeout(400);
-  await mouse('mouseup', y + 100, 0);
+  await mouseEvents([['mouseup', y + 100, 0]]);
   const after = await waitFor(page, b => {
     const t = window.FilterLens.controls().find(c => c.name === 'tab/How it works');
     return t && t.y !== b && t.y;

@@ -81,10 +81,17 @@
     if (!WebAssembly.validate(simdProbe)) return 'WebAssembly SIMD';
     return null;
   }
-  // Apart: a throwaway WebGL2 context costs the GPU process's start, about 1 s with SwiftShader
-  // (issue 11 point 5), so it runs while the app downloads rather than before.
+  // Apart: the first WebGL2 context costs the GPU process's start, about 0.5-1 s with SwiftShader
+  // (issue 11 point 5), so it is made while the app downloads, on the app's canvas, with the
+  // attributes Emscripten's GLFW asks for (glfwCreateWindow's defaults: alpha, depth and stencil
+  // bits, no multisampling), and handed to the app (GL_PREINITIALIZED_CONTEXT), which would
+  // otherwise make a second one at main() (70-150 ms more, measured).
+  const APP_CONTEXT = { alpha: true, depth: true, stencil: true, antialias: false };
   function missingGraphics() {
-    return document.createElement('canvas').getContext('webgl2') ? null : 'WebGL2';
+    const gl = document.getElementById('canvas').getContext('webgl2', APP_CONTEXT);
+    if (!gl) return 'WebGL2';
+    module.preinitializedWebGLContext = gl;
+    return null;
   }
 
   let resolveReady, rejectReady;

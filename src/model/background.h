@@ -123,7 +123,9 @@ class Background {
   // Maps the model no longer shows: the next computation writes into them when sizes match (an
   // edit at 1080p spent about as long allocating and zero-filling its maps as computing them).
   // Kept only up to kSpareBytes (allocated bytes), not while an image is waiting to be opened, and
-  // dropped when one is.
+  // dropped when one is. After an open the worker makes this spare set itself, once the maps are
+  // out and while nothing else is asked for (prepare_spare): the first edit of a 12 MP photo
+  // waited 0.96 s in the page for its fresh memory, the next ones 45 ms.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
   // Bytes held for recycling: memory checks count them as available (an open frees them before
   // it decodes; an edit writes into them or frees those of other sizes before allocating).
@@ -134,6 +136,18 @@ class Background {
   std::uint64_t completed() const { return completed_; }
   // For tests: while held, the worker takes no new request (they pile up, the newest winning).
   void hold(bool held);
+  // For tests: where each spare map's values are (the next edit's maps, when sizes match).
+  std::vector<const float*> spare_map_data() const;
+
+  struct PlaneSize {
+    int width = 0;
+    int height = 0;
+  };
+  // One map's plane and its display levels.
+  struct BufferSizes {
+    PlaneSize map;
+    std::vector<PlaneSize> levels;
+  };
 
  private:
   struct Request {
@@ -153,6 +167,11 @@ class Background {
   // The recycled buffers out of spare_ / into it, with their byte count (mutex_ held).
   Computed take_spare();
   void keep_spare(Computed buffers);
+  static std::vector<BufferSizes> buffer_sizes(const Computed& c);
+  // Allocates and writes zeros into maps and levels of these sizes and keeps them as the spare,
+  // when they fit kSpareBytes and the heap, no spare is kept yet and no request waits; a request
+  // arriving meanwhile stops it (it gets the maps made whole so far).
+  void prepare_spare(const std::vector<BufferSizes>& sizes);
   void run();
   void submit(Request request);
   void publish(Outcome outcome);

@@ -195,8 +195,11 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
 
 // ---- The worker ----
 
-Background::Background(ThreadPool* pool, std::function<void()> notify)
-    : pool_(pool), notify_(std::move(notify)), thread_([this] { run(); }) {}
+Background::Background(ThreadPool* pool, std::function<void()> notify, bool prepare_first_edit)
+    : pool_(pool),
+      notify_(std::move(notify)),
+      prepare_first_edit_(prepare_first_edit),
+      thread_([this] { run(); }) {}
 
 Background::~Background() {
   {
@@ -427,9 +430,10 @@ void Background::run() {
     outcome.doc = doc;
     // After an open, the buffers its first edit will write into (below, once the maps are out).
     // Not for the RGB input, whose maps are sums made in buffers of their own.
-    const std::vector<BufferSizes> first_edit = s && request.open && !request.settings.rgb_input
-                                                    ? buffer_sizes(computed)
-                                                    : std::vector<BufferSizes>{};
+    const std::vector<BufferSizes> first_edit =
+        prepare_first_edit_ && s && request.open && !request.settings.rgb_input
+            ? buffer_sizes(computed)
+            : std::vector<BufferSizes>{};
     if (s) {
       outcome.computed = std::move(computed);
       outcome.status = Status::ok();

@@ -105,7 +105,8 @@ class Background {
   };
 
   // `notify` runs on the worker when an outcome is ready (wakes the UI loop; must be thread-safe).
-  Background(ThreadPool* pool, std::function<void()> notify);
+  // `prepare_first_edit`: after an open, make the first edit's buffers (see recycle).
+  Background(ThreadPool* pool, std::function<void()> notify, bool prepare_first_edit = false);
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
@@ -123,9 +124,12 @@ class Background {
   // Maps the model no longer shows: the next computation writes into them when sizes match (an
   // edit at 1080p spent about as long allocating and zero-filling its maps as computing them).
   // Kept only up to kSpareBytes (allocated bytes), not while an image is waiting to be opened, and
-  // dropped when one is. After an open the worker makes this spare set itself, once the maps are
-  // out and while nothing else is asked for (prepare_spare): the first edit of a 12 MP photo
-  // waited 0.96 s in the page for its fresh memory, the next ones 45 ms.
+  // dropped when one is. With prepare_first_edit, the worker makes this spare set itself after an
+  // open, once the maps are out and while nothing else is asked for (prepare_spare): the first
+  // edit of a 12 MP photo waited 0.96 s in the page for its fresh memory (a page fault per 4 KB,
+  // about 16 us each in this project's VM), the next ones 45 ms. For the page, whose wasm heap
+  // never shrinks: the first edit would grow it as much. A native process would hold the memory
+  // (its heap gives large blocks back), for less: the desktop does not ask for it.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
   // Bytes held for recycling: memory checks count them as available (an open frees them before
   // it decodes; an edit writes into them or frees those of other sizes before allocating).
@@ -179,6 +183,7 @@ class Background {
 
   ThreadPool* pool_;
   std::function<void()> notify_;
+  const bool prepare_first_edit_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<Request> open_;     // the newest image to open

@@ -279,7 +279,8 @@ class Model {
   // a kernel too large for the image, still fails and changes nothing), the maps shown stay the
   // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
-  void start_background(std::function<void()> notify);
+  // `prepare_first_edit`: Background's (the page asks for it; see Background::recycle).
+  void start_background(std::function<void()> notify, bool prepare_first_edit = false);
   Background* background() { return background_.get(); }
   // Joins the worker (before the platform shuts down what its notify calls); work in flight is
   // dropped and the model computes synchronously again.

@@ -471,7 +471,7 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
   };
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stop_ || open_ || compute_ || spare_bytes_ != 0 || bytes > kSpareBytes) return;
+    if (stop_ || open_ || compute_ || spare_bytes_ != 0) return;
   }
   // Only when the heap has the room now: the page's fixed wasm heap aborts on a failed `new`,
   // and malloc answers null instead.
@@ -491,8 +491,10 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
     made.maps.push_back(std::move(map));
     made.map_levels.push_back(std::move(levels));
   }
+  // Over kSpareBytes the set is not kept (recycle's rule), but the heap it leaves is written
+  // already: the page's wasm memory keeps its pages, so the edit's maps are made in them.
   std::lock_guard<std::mutex> lock(mutex_);  // `made` is freed after it when not kept
-  if (!open_ && spare_bytes_ == 0) keep_spare(std::move(made));
+  if (!open_ && spare_bytes_ == 0 && bytes <= kSpareBytes) keep_spare(std::move(made));
 }
 
 }  // namespace filterlens

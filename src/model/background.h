@@ -172,9 +172,10 @@ class Background {
   Computed take_spare();
   void keep_spare(Computed buffers);
   static std::vector<BufferSizes> buffer_sizes(const Computed& c);
-  // Allocates and writes zeros into maps and levels of these sizes and keeps them as the spare,
-  // when they fit kSpareBytes and the heap, no spare is kept yet and no request waits; a request
-  // arriving meanwhile stops it (it gets the maps made whole so far).
+  // Allocates and writes zeros into maps and levels of these sizes when the heap has the room, no
+  // spare is kept yet and no request waits, and keeps them as the spare when they fit kSpareBytes
+  // (else frees them: written once, the page's heap keeps its pages). A request arriving
+  // meanwhile stops it (it gets the maps made whole so far).
   void prepare_spare(const std::vector<BufferSizes>& sizes);
   void run();
   void submit(Request request);

@@ -86,6 +86,8 @@
   // attributes Emscripten's GLFW asks for (glfwCreateWindow's defaults: alpha, depth and stencil
   // bits, no multisampling), and handed to the app (GL_PREINITIALIZED_CONTEXT), which would
   // otherwise make a second one at main() (70-150 ms more, measured).
+  // Keep in step with the window hints in platform_web.cpp's main() (a GLFW_SAMPLES or
+  // GLFW_DEPTH_BITS hint there changes what GLFW would have asked for).
   const APP_CONTEXT = { alpha: true, depth: true, stencil: true, antialias: false };
   function missingGraphics() {
     const gl = document.getElementById('canvas').getContext('webgl2', APP_CONTEXT);

@@ -195,10 +195,10 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
 
 // ---- The worker ----
 
-Background::Background(ThreadPool* pool, std::function<void()> notify, bool prepare_first_edit)
+Background::Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_first_edit)
     : pool_(pool),
       notify_(std::move(notify)),
-      prepare_first_edit_(prepare_first_edit),
+      prepare_first_edit_(std::move(prepare_first_edit)),
       thread_([this] { run(); }) {}
 
 Background::~Background() {
@@ -310,7 +310,12 @@ void Background::keep_spare(Computed buffers) {
 
 std::size_t Background::spare_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return spare_bytes_;
+  return spare_bytes_ + preparing_bytes_.load();
+}
+
+bool Background::request_waiting() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stop_ || open_.has_value() || compute_.has_value();
 }
 
 std::vector<const float*> Background::spare_map_data() const {
@@ -363,10 +368,7 @@ void Background::run() {
     // A new image has maps of its own size: the old buffers go before it is decoded.
     if (request.open) reuse = Computed{};
     // Anything waiting now is newer than this request.
-    const auto superseded = [&] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      return stop_ || open_.has_value() || compute_.has_value();
-    };
+    const auto superseded = [&] { return request_waiting(); };
 
     Outcome outcome;
     outcome.ticket = request.ticket;
@@ -460,41 +462,39 @@ std::vector<Background::BufferSizes> Background::buffer_sizes(const Computed& c)
 }
 
 void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
-  std::size_t bytes = 0;
-  for (const BufferSizes& m : sizes) {
-    bytes += plane_bytes(m.map);
-    for (const PlaneSize& l : m.levels) bytes += plane_bytes(l);
-  }
-  const auto request_waiting = [&] {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stop_ || open_.has_value() || compute_.has_value();
-  };
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stop_ || open_ || compute_ || spare_bytes_ != 0) return;
   }
-  // Only when the heap has the room now: the page's fixed wasm heap aborts on a failed `new`,
-  // and malloc answers null instead.
-  void* room = std::malloc(bytes);
-  if (room == nullptr) return;
-  std::free(room);
+  const auto stop = [&] { return request_waiting(); };
+  // Each plane only when the heap has the room for it and its margin: in the page a failed
+  // allocation aborts the app, and the main thread allocates meanwhile.
+  const auto make = [&](const PlaneSize& size) {
+    if (!prepare_first_edit_(plane_bytes(size))) return Plane{};
+    Plane p = touched_plane(size, stop);
+    preparing_bytes_ += p.data.capacity() * sizeof(float);
+    return p;
+  };
   Computed made;
   for (const BufferSizes& m : sizes) {
-    Plane map = touched_plane(m.map, request_waiting);
+    Plane map = make(m.map);
+    if (map.empty()) break;
     std::vector<Plane> levels;
     for (const PlaneSize& l : m.levels) {
-      levels.push_back(touched_plane(l, request_waiting));
+      levels.push_back(make(l));
       if (levels.back().empty()) break;
     }
-    // A request came: it takes the maps made whole so far (take_buffers) and makes the rest.
-    if (map.empty() || (!levels.empty() && levels.back().empty())) break;
+    // Stopped: an edit takes the maps made whole so far (take_buffers) and makes the rest.
+    if (!levels.empty() && levels.back().empty()) break;
     made.maps.push_back(std::move(map));
     made.map_levels.push_back(std::move(levels));
   }
   // Over kSpareBytes the set is not kept (recycle's rule), but the heap it leaves is written
   // already: the page's wasm memory keeps its pages, so the edit's maps are made in them.
   std::lock_guard<std::mutex> lock(mutex_);  // `made` is freed after it when not kept
-  if (!open_ && spare_bytes_ == 0 && bytes <= kSpareBytes) keep_spare(std::move(made));
+  preparing_bytes_ = 0;
+  if (!open_ && spare_bytes_ == 0 && allocated_bytes(made) <= kSpareBytes)
+    keep_spare(std::move(made));
 }
 
 }  // namespace filterlens

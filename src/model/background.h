@@ -104,9 +104,13 @@ class Background {
     std::string what;  // "Decoding cat.jpg", "Computing 3 maps", ...
   };
 
+  // Whether `bytes` more can be allocated now and leave the heap its margin (asked on the worker).
+  using RoomFor = std::function<bool(std::size_t bytes)>;
+
   // `notify` runs on the worker when an outcome is ready (wakes the UI loop; must be thread-safe).
-  // `prepare_first_edit`: after an open, make the first edit's buffers (see recycle).
-  Background(ThreadPool* pool, std::function<void()> notify, bool prepare_first_edit = false);
+  // `prepare_first_edit`: when set, after an open the worker makes the first edit's buffers, as
+  // long as it says the heap has the room for each (see recycle).
+  Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_first_edit = nullptr);
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
@@ -131,8 +135,9 @@ class Background {
   // never shrinks: the first edit would grow it as much. A native process would hold the memory
   // (its heap gives large blocks back), for less: the desktop does not ask for it.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
-  // Bytes held for recycling: memory checks count them as available (an open frees them before
-  // it decodes; an edit writes into them or frees those of other sizes before allocating).
+  // Bytes held for recycling, and those being made for it (prepare_spare): memory checks count
+  // them as available (an open frees them before it decodes, and stops a preparation; an edit
+  // writes into them or frees those of other sizes before allocating).
   std::size_t spare_bytes() const;
   static constexpr std::size_t kSpareBytes = std::size_t{192} << 20;
   Progress progress() const;
@@ -172,11 +177,14 @@ class Background {
   Computed take_spare();
   void keep_spare(Computed buffers);
   static std::vector<BufferSizes> buffer_sizes(const Computed& c);
-  // Allocates and writes zeros into maps and levels of these sizes when the heap has the room, no
-  // spare is kept yet and no request waits, and keeps them as the spare when they fit kSpareBytes
-  // (else frees them: written once, the page's heap keeps its pages). A request arriving
-  // meanwhile stops it (it gets the maps made whole so far).
+  // Allocates and writes zeros into maps and levels of these sizes while prepare_first_edit_ says
+  // the heap has the room for each, no spare is kept yet and no request waits, and keeps them as
+  // the spare when they fit kSpareBytes (else frees them: written once, the page's heap keeps its
+  // pages). A request arriving meanwhile stops it: an edit gets the maps made whole so far (when
+  // they fit kSpareBytes), an open nothing.
   void prepare_spare(const std::vector<BufferSizes>& sizes);
+  // A request waits (or the worker is stopping): what is being done is superseded.
+  bool request_waiting() const;
   void run();
   void submit(Request request);
   void publish(Outcome outcome);
@@ -184,7 +192,8 @@ class Background {
 
   ThreadPool* pool_;
   std::function<void()> notify_;
-  const bool prepare_first_edit_;
+  const RoomFor prepare_first_edit_;
+  std::atomic<std::size_t> preparing_bytes_{0};  // allocated so far by prepare_spare
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<Request> open_;     // the newest image to open

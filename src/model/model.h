@@ -280,7 +280,8 @@ class Model {
   // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
   // `prepare_first_edit`: Background's (the page asks for it; see Background::recycle).
-  void start_background(std::function<void()> notify, bool prepare_first_edit = false);
+  void start_background(std::function<void()> notify,
+                        Background::RoomFor prepare_first_edit = nullptr);
   Background* background() { return background_.get(); }
   // Joins the worker (before the platform shuts down what its notify calls); work in flight is
   // dropped and the model computes synchronously again.

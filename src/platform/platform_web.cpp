@@ -1181,13 +1181,16 @@ int main() {
 #if defined(__EMSCRIPTEN_PTHREADS__)
   // After an open the worker makes the first edit's buffers: this heap never shrinks, so the
   // first edit would grow it as much, and fresh memory's first write made it wait (0.96 s at
-  // 12 MP; Background::recycle).
-  const bool prepare_first_edit = true;
+  // 12 MP; Background::recycle). Each buffer only while the heap keeps its reserve after it (the
+  // spare is not counted as free here: it is what is being made).
+  const auto room_for = [](std::size_t bytes) {
+    return heap_limit() - heap_in_use() - kHeapReserve >= static_cast<std::int64_t>(bytes);
+  };
   app.model().start_background(
       [] {  // on the worker: the main thread wakes its loop
         emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_V, on_worker_done);
       },
-      prepare_first_edit);
+      room_for);
 #endif
   filterlens::Status gfx = app.init_graphics("#version 300 es");
   if (!gfx) app.report_error(gfx.error());

@@ -124,7 +124,10 @@ async function waitFor(fn, what, timeout = 20000, arg = undefined) {
     if (value) return value;
     await new Promise(r => setTimeout(r, 100));
   }
-  throw new Error('timed out waiting for ' + what);
+  // What the page shows, so that a failure says more than that it waited.
+  const state = await page.evaluate(() => ({ error: window.FilterLens.lastError(), input: window.FilterLens.input(),
+    maps: window.FilterLens.getFeatureMaps().map(m => m.name) })).catch(e => e.message);
+  throw new Error('timed out waiting for ' + what + '; the page: ' + JSON.stringify(state));
 }
 
 // ImGui 1.86 samples the mouse once per frame: press and release each last a frame or two.
@@ -151,16 +154,22 @@ async function clickControl(id) {
     rect = await find();
     scrolled = true;
   }
-  // A scroll lands a frame or two after the wheel (later still on a loaded machine): click where
-  // the control stays, not where one frame showed it on the way.
-  for (let i = 0; scrolled && i < 20; ++i) {
-    await page.waitForTimeout(200);
+  // The rects are those of the last frame drawn, and the app draws only when woken: after an
+  // action that moves the layout (a scroll lands a frame or two after the wheel; a new bank
+  // resizes the sidebar) they can be a frame old. Click where a frame drawn after the read (the
+  // read woke the loop) shows the control again. Without this a click on input/gray after the
+  // RGB bank came in missed (1 run in 4 here, once in CI).
+  for (let i = 0; i < 20; ++i) {
+    if (scrolled) await page.waitForTimeout(200);
+    const n = await page.evaluate(() => window.FilterLens.framesDrawn());
+    await waitFor(k => window.FilterLens.framesDrawn() > k, 'a frame', 5000, n);
     const now = await find();
     if (now.x === rect.x && now.y === rect.y) break;
     rect = now;
   }
   await clickUi(rect.x + rect.width / 2, rect.y + rect.height / 2);
 }
+
 
 async function screenshot(name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -287,13 +287,18 @@ std::int64_t heap_in_use() {
          static_cast<std::int64_t>(static_cast<std::uint32_t>(info.fordblks));
 }
 
-// Bytes that new allocations can still get: the limit minus what is in use, minus the reserve.
-// The worker's recycled map buffers count as available: an open frees them before decoding, an
-// edit writes into them (or frees them before allocating maps of other sizes).
+// Bytes the heap can still give beyond the reserve: the limit minus what is in use.
+std::int64_t heap_free_beyond_reserve() {
+  return heap_limit() - heap_in_use() - kHeapReserve;
+}
+
+// Bytes that new allocations can still get. The worker's recycled map buffers count as
+// available: an open frees them before decoding, an edit writes into them (or frees them before
+// allocating maps of other sizes).
 std::int64_t heap_available() {
   filterlens::Background* worker = g_app ? g_app->model().background() : nullptr;
   const std::int64_t spare = worker ? static_cast<std::int64_t>(worker->spare_bytes()) : 0;
-  return heap_limit() - heap_in_use() + spare - kHeapReserve;
+  return heap_free_beyond_reserve() + spare;
 }
 
 // Why a filter name is not acceptable, or "" when it is. Names reach labels, file names of
@@ -1184,7 +1189,7 @@ int main() {
   // 12 MP; Background::recycle). Each buffer only while the heap keeps its reserve after it (the
   // spare is not counted as free here: it is what is being made).
   const auto room_for = [](std::size_t bytes) {
-    return heap_limit() - heap_in_use() - kHeapReserve >= static_cast<std::int64_t>(bytes);
+    return heap_free_beyond_reserve() >= static_cast<std::int64_t>(bytes);
   };
   app.model().start_background(
       [] {  // on the worker: the main thread wakes its loop

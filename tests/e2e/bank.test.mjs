@@ -170,7 +170,6 @@ async function clickControl(id) {
   await clickUi(rect.x + rect.width / 2, rect.y + rect.height / 2);
 }
 
-
 async function screenshot(name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.waitForTimeout(300);

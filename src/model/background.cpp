@@ -11,11 +11,13 @@
 
 namespace filterlens {
 
-Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool) {
+Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool,
+                       Plane gray_buffer, std::vector<Plane> gray_level_buffers) {
   Document doc;
-  auto gray = std::make_shared<Plane>(to_gray(image));
-  doc.gray_levels = std::make_shared<const std::vector<Plane>>(
-      display_levels(*gray, Reduction::mean, 0.0f, kMinLevelSide, pool));
+  auto gray = std::make_shared<Plane>(std::move(gray_buffer));
+  to_gray(image, *gray);
+  display_levels(*gray, Reduction::mean, 0.0f, kMinLevelSide, pool, gray_level_buffers);
+  doc.gray_levels = std::make_shared<const std::vector<Plane>>(std::move(gray_level_buffers));
   doc.colour_levels =
       std::make_shared<const std::vector<Image>>(display_levels(image, kMinLevelSide, pool));
   if (rgb_input) doc.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(image));
@@ -108,6 +110,31 @@ std::vector<std::optional<OutputSize>> map_sizes(const Document& doc,
   return sizes;
 }
 
+// A plane of this size and its display levels (display_levels' halving rule).
+Background::BufferSizes with_levels(Background::PlaneSize size) {
+  Background::BufferSizes b;
+  b.map = size;
+  for (Background::PlaneSize l = size; has_next_level(l.width, l.height, kMinLevelSide);) {
+    l = {(l.width + 1) / 2, (l.height + 1) / 2};
+    b.levels.push_back(l);
+  }
+  return b;
+}
+
+// The maps and display levels the bank will make on a `width` x `height` image (compute_document's
+// sizes: conv2d_output_size, then display_levels' halving rule); empty when the bank will refuse
+// one of its filters on it.
+std::vector<Background::BufferSizes> open_buffer_sizes(int width, int height,
+                                                       const ComputeSettings& settings) {
+  std::vector<Background::BufferSizes> sizes;
+  for (const Kernel& k : settings.bank) {
+    Result<OutputSize> size = conv2d_output_size(width, height, k.width, k.height, settings.params);
+    if (!size) return {};
+    sizes.push_back(with_levels({size.value().width, size.value().height}));
+  }
+  return sizes;
+}
+
 // Bytes allocated for these maps and levels (capacity: what the heap really holds).
 std::size_t allocated_bytes(const Computed& c) {
   std::size_t bytes = 0;
@@ -194,10 +221,10 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
 
 // ---- The worker ----
 
-Background::Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_first_edit)
+Background::Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_buffers)
     : pool_(pool),
       notify_(std::move(notify)),
-      prepare_first_edit_(std::move(prepare_first_edit)),
+      prepare_buffers_(std::move(prepare_buffers)),
       thread_([this] { run(); }) {}
 
 Background::~Background() {
@@ -324,6 +351,11 @@ std::vector<const float*> Background::spare_map_data() const {
   return out;
 }
 
+std::vector<const float*> Background::opened_into() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return opened_into_;
+}
+
 Background::Progress Background::progress() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return progress_;
@@ -376,8 +408,9 @@ void Background::run() {
     if (request.open) {
       outcome.opened = true;
       set_progress("Decoding " + request.name);
+      OpenBuffers prepared;
       Result<Image> image = request.rgba ? Result<Image>::ok(std::move(*request.rgba))
-                                         : decode_image(request.bytes.data(), request.bytes.size());
+                                         : decode_preparing(request, prepared);
       request.bytes = std::vector<std::uint8_t>();  // the file is not needed any more
       if (!image) {
         Outcome failed;
@@ -394,8 +427,12 @@ void Background::run() {
         outcome.opened = false;
       } else {
         set_progress("Converting " + request.name + " to gray");
-        doc = make_document(std::move(image).value(), request.name, request.settings.rgb_input,
-                            pool_);
+        const bool gray_made = !prepared.gray.maps.empty();
+        doc = make_document(
+            std::move(image).value(), request.name, request.settings.rgb_input, pool_,
+            gray_made ? std::move(prepared.gray.maps[0]) : Plane{},
+            gray_made ? std::move(prepared.gray.map_levels[0]) : std::vector<Plane>{});
+        reuse = std::move(prepared.maps);
         // From here on this image is the newest document, even when its maps are superseded: the
         // settings that supersede them are meant for it.
         shown_before = std::move(doc_);
@@ -425,14 +462,15 @@ void Background::run() {
         done_.push_back(std::move(*held_failure_));
         held_failure_.reset();
       }
-      if (!open_ && spare_bytes_ == 0) keep_spare(std::move(reuse));
+      if (!open_ && spare_bytes_ == 0 && allocated_bytes(reuse) <= kSpareBytes)
+        keep_spare(std::move(reuse));
       continue;
     }
     outcome.doc = doc;
     // After an open, the buffers its first edit will write into (below, once the maps are out).
     // Not for the RGB input, whose maps are sums made in buffers of their own.
     const std::vector<BufferSizes> first_edit =
-        prepare_first_edit_ && s && request.open && !request.settings.rgb_input
+        prepare_buffers_ && s && request.open && !request.settings.rgb_input
             ? buffer_sizes(computed)
             : std::vector<BufferSizes>{};
     if (s) {
@@ -469,7 +507,7 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
   // Each plane only when the heap has the room for it and its margin: in the page a failed
   // allocation aborts the app, and the main thread allocates meanwhile.
   const auto make = [&](const PlaneSize& size) {
-    if (!prepare_first_edit_(plane_bytes(size))) return Plane{};
+    if (!prepare_buffers_(plane_bytes(size))) return Plane{};
     Plane p = touched_plane(size, stop);
     preparing_bytes_ += p.data.capacity() * sizeof(float);
     return p;
@@ -494,6 +532,74 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
   preparing_bytes_ = 0;
   if (!open_ && spare_bytes_ == 0 && allocated_bytes(made) <= kSpareBytes)
     keep_spare(std::move(made));
+}
+
+Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& prepared) {
+  const auto decode = [&] { return decode_image(request.bytes.data(), request.bytes.size()); };
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    opened_into_.clear();
+  }
+  if (!prepare_buffers_ || !pool_ || pool_->size() < 2 || request.settings.rgb_input)
+    return decode();
+  Result<ImageInfo> info = probe_image(request.bytes.data(), request.bytes.size());
+  if (!info) return decode();  // decode_image says why, in the same words
+  const int width = info.value().width, height = info.value().height;
+  const std::vector<BufferSizes> maps = open_buffer_sizes(width, height, request.settings);
+  if (maps.empty()) return decode();
+  const std::vector<BufferSizes> gray = {with_levels({width, height})};
+  // Every plane, in the order they are needed: the gray plane, its levels, each map, its levels.
+  std::vector<PlaneSize> planes;
+  for (const std::vector<BufferSizes>* set : {&gray, &maps})
+    for (const BufferSizes& b : *set) {
+      planes.push_back(b.map);
+      planes.insert(planes.end(), b.levels.begin(), b.levels.end());
+    }
+  std::vector<Plane> made(planes.size());
+  std::optional<Result<Image>> image;
+  std::atomic<bool> failed{false};
+  const auto stop = [&] { return failed || request_waiting(); };
+  // Task 0 decodes (stb is serial) while the pool's other thread writes the planes, one task each;
+  // the thread that has decoded helps with those left. A plane only when the heap has the room
+  // for it and its margin: in the page a failed allocation aborts the app.
+  pool_->run(static_cast<int>(1 + planes.size()), [&](int task) {
+    if (task == 0) {
+      image = decode();
+      if (!*image) failed = true;
+    } else {
+      const PlaneSize& size = planes[static_cast<std::size_t>(task - 1)];
+      if (!stop() && prepare_buffers_(plane_bytes(size)))
+        made[static_cast<std::size_t>(task - 1)] = touched_plane(size, stop);
+    }
+  });
+  // Back into the sets' shapes; a plane not made is empty (its user allocates it). Nothing is
+  // kept for a file that did not decode.
+  std::size_t next = 0;
+  const auto take = [&](const std::vector<BufferSizes>& sizes) {
+    Computed c;
+    for (const BufferSizes& b : sizes) {
+      c.maps.push_back(std::move(made[next++]));
+      c.map_levels.emplace_back();
+      for (std::size_t k = 0; k < b.levels.size(); ++k)
+        c.map_levels.back().push_back(std::move(made[next++]));
+    }
+    return c;
+  };
+  if (!failed) {
+    prepared.gray = take(gray);
+    prepared.maps = take(maps);
+  }
+  std::vector<const float*> into;
+  for (const Computed* c : {&prepared.gray, &prepared.maps}) {
+    for (const Plane& m : c->maps)
+      if (!m.empty()) into.push_back(m.data.data());
+    for (const std::vector<Plane>& levels : c->map_levels)
+      for (const Plane& l : levels)
+        if (!l.empty()) into.push_back(l.data.data());
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  opened_into_ = std::move(into);
+  return std::move(*image);
 }
 
 }  // namespace filterlens

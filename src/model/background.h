@@ -29,6 +29,7 @@
 #include "display_pyramid.h"
 #include "image.h"
 #include "kernel.h"
+#include "result.h"
 #include "stats.h"
 #include "status.h"
 
@@ -75,8 +76,10 @@ struct Computed {
 constexpr int kMinLevelSide = 32;
 
 // A document for a decoded image: gray plane, the RGB planes when `rgb_input`, the original's
-// display levels.
-Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool);
+// display levels. The gray plane and its levels are written into `gray_buffer` and
+// `gray_level_buffers` where their sizes fit (buffers made beforehand; empty: new ones).
+Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool,
+                       Plane gray_buffer = {}, std::vector<Plane> gray_level_buffers = {});
 // `doc` with its RGB planes made (rgb_input) or dropped (gray input) as the settings need.
 Document fit_document(const Document& doc, bool rgb_input);
 
@@ -108,9 +111,10 @@ class Background {
   using RoomFor = std::function<bool(std::size_t bytes)>;
 
   // `notify` runs on the worker when an outcome is ready (wakes the UI loop; must be thread-safe).
-  // `prepare_first_edit`: when set, after an open the worker makes the first edit's buffers, as
-  // long as it says the heap has the room for each (see recycle).
-  Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_first_edit = nullptr);
+  // `prepare_buffers`: when set, the worker writes buffers before they are needed, as long as it
+  // says the heap has the room for each: while an image decodes, the image's own (with a pool of
+  // two or more threads: decode_preparing); after an open, the first edit's (see recycle).
+  Background(ThreadPool* pool, std::function<void()> notify, RoomFor prepare_buffers = nullptr);
   ~Background();
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
@@ -128,7 +132,7 @@ class Background {
   // Maps the model no longer shows: the next computation writes into them when sizes match (an
   // edit at 1080p spent about as long allocating and zero-filling its maps as computing them).
   // Kept only up to kSpareBytes (allocated bytes), not while an image is waiting to be opened, and
-  // dropped when one is. With prepare_first_edit, the worker makes this spare set itself after an
+  // dropped when one is. With prepare_buffers, the worker makes this spare set itself after an
   // open, once the maps are out and while nothing else is asked for (prepare_spare): the first
   // edit of a 12 MP photo waited 0.96 s in the page for its fresh memory (a page fault per 4 KB,
   // about 16 us each in this project's VM), the next ones 45 ms. For the page, whose wasm heap
@@ -147,6 +151,9 @@ class Background {
   void hold(bool held);
   // For tests: where each spare map's values are (the next edit's maps, when sizes match).
   std::vector<const float*> spare_map_data() const;
+  // For tests: where the buffers prepared during the last open's decode were (decode_preparing):
+  // the gray plane, its levels, the maps, their levels, in order; empty when none were.
+  std::vector<const float*> opened_into() const;
 
   struct PlaneSize {
     int width = 0;
@@ -177,12 +184,26 @@ class Background {
   Computed take_spare();
   void keep_spare(Computed buffers);
   static std::vector<BufferSizes> buffer_sizes(const Computed& c);
-  // Allocates and writes zeros into maps and levels of these sizes while prepare_first_edit_ says
+  // Allocates and writes zeros into maps and levels of these sizes while prepare_buffers_ says
   // the heap has the room for each, no spare is kept yet and no request waits, and keeps them as
   // the spare when they fit kSpareBytes (else frees them: written once, the page's heap keeps its
   // pages). A request arriving meanwhile stops it: an edit gets the maps made whole so far (when
   // they fit kSpareBytes), an open nothing.
   void prepare_spare(const std::vector<BufferSizes>& sizes);
+  // Buffers for an opened image, made while it decodes: its gray plane and the gray plane's
+  // display levels (gray.map, gray.levels: make_document's), its maps and their levels (maps:
+  // compute_document's reuse).
+  struct OpenBuffers {
+    Computed gray;
+    Computed maps;
+  };
+  // An open's decode. With prepare_buffers_ and a pool of two or more threads (the page's
+  // pthreads build), the planes the image will need are written meanwhile by the pool's other
+  // thread, and by the decoding one once it is done: in the page, opening a 12 MP photo spent
+  // about as long in the first writes to its fresh gray plane and maps (a page fault per 4 KB) as
+  // in decoding it, one after the other on one thread. Planes not made (no room, or a newer
+  // request stopped it) are empty in `prepared`; nothing is kept when the decode fails.
+  Result<Image> decode_preparing(const Request& request, OpenBuffers& prepared);
   // A request waits (or the worker is stopping): what is being done is superseded.
   bool request_waiting() const;
   void run();
@@ -192,8 +213,9 @@ class Background {
 
   ThreadPool* pool_;
   std::function<void()> notify_;
-  const RoomFor prepare_first_edit_;
+  const RoomFor prepare_buffers_;
   std::atomic<std::size_t> preparing_bytes_{0};  // allocated so far by prepare_spare
+  std::vector<const float*> opened_into_;        // opened_into(), under mutex_
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<Request> open_;     // the newest image to open

@@ -216,10 +216,10 @@ void Model::set_display(const DisplaySettings& display) {
 
 // ---- Background -------------------------------------------------------------------------------
 
-void Model::start_background(std::function<void()> notify, Background::RoomFor prepare_first_edit) {
+void Model::start_background(std::function<void()> notify, Background::RoomFor prepare_buffers) {
   if (!background_)
-    background_ = std::make_unique<Background>(&shared_pool(), std::move(notify),
-                                               std::move(prepare_first_edit));
+    background_ =
+        std::make_unique<Background>(&shared_pool(), std::move(notify), std::move(prepare_buffers));
 }
 
 bool Model::busy() const {

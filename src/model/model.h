@@ -279,9 +279,10 @@ class Model {
   // a kernel too large for the image, still fails and changes nothing), the maps shown stay the
   // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
-  // `prepare_first_edit`: Background's (the page asks for it; see Background::recycle).
+  // `prepare_buffers`: Background's (the page asks for it; see Background::recycle and
+  // Background::decode_preparing).
   void start_background(std::function<void()> notify,
-                        Background::RoomFor prepare_first_edit = nullptr);
+                        Background::RoomFor prepare_buffers = nullptr);
   Background* background() { return background_.get(); }
   // Joins the worker (before the platform shuts down what its notify calls); work in flight is
   // dropped and the model computes synchronously again.

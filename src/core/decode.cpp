@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "byte_reader.h"
@@ -234,8 +235,8 @@ int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {
   return orientation;
 }
 
-Image apply_exif_orientation(const Image& in, int orientation) {
-  if (orientation <= 1 || orientation > 8 || in.empty()) return in;
+Image apply_exif_orientation(Image in, int orientation) {
+  if (orientation <= 1 || orientation > 8 || in.empty()) return in;  // moved, not copied
   const int w = in.width, h = in.height, c = in.channels;
   const bool swap = orientation >= 5;
   Image out{swap ? h : w, swap ? w : h, c, {}};
@@ -282,6 +283,13 @@ namespace {
 
 // The checks every decode and probe share: sizes, the pre-decode walk, the pixel limit, and the
 // bytes a file must hold for the size it declares. Fills `facts` (dimensions from the header).
+// What stb_image may allocate for an image of `area` pixels: its largest reader (a progressive
+// JPEG's coefficients, an HDR's floats) needs about 20 bytes per pixel; PNG adds its compressed
+// and inflated buffers.
+std::int64_t stb_budget(std::int64_t area, const detail::HeaderFacts& facts) {
+  return 24 * area + 2 * facts.idat_bytes + 2 * facts.raw_bytes + (std::int64_t(4) << 20);
+}
+
 Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits,
                   detail::HeaderFacts& facts, ImageInfo& info) {
   if (data == nullptr || size == 0) return Status::fail("the file is empty (0 bytes)");
@@ -339,6 +347,8 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   info.width = w;
   info.height = h;
   info.channels = comp;
+  const std::int64_t pixels = std::int64_t(w) * h * std::clamp(comp, 1, 4);
+  info.decode_bytes = stb_budget(std::int64_t(w) * h, facts) + 2 * pixels + std::int64_t(size);
   return Status::ok();
 }
 
@@ -372,11 +382,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     data = padded.data();
     size = padded.size();
   }
-  // What stb_image may allocate: its largest reader (a progressive JPEG's coefficients, an HDR's
-  // floats) needs about 20 bytes per pixel; PNG adds its compressed and inflated buffers.
-  const std::int64_t pixels = std::int64_t(info.width) * info.height;
-  const std::int64_t budget =
-      24 * pixels + 2 * facts.idat_bytes + 2 * facts.raw_bytes + (std::int64_t(4) << 20);
+  const std::int64_t budget = stb_budget(std::int64_t(info.width) * info.height, facts);
   TrackedReader reader{data, size};
   stbi_io_callbacks io{TrackedReader::read, TrackedReader::skip, TrackedReader::eof};
   int w = 0, h = 0, channels = 0;
@@ -402,10 +408,11 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     return Result<Image>::fail("the " + info.format +
                                " file is truncated (it ends before all its pixels)");
   Image image{w, h, channels, {}};
-  image.pixels.assign(pixels_ptr.get(), pixels_ptr.get() + std::size_t(pixels) * channels);
+  image.pixels.assign(pixels_ptr.get(),
+                      pixels_ptr.get() + std::size_t(w) * std::size_t(h) * std::size_t(channels));
   pixels_ptr.reset();
   if (info.format == "JPEG")
-    image = apply_exif_orientation(image, jpeg_exif_orientation(data, size));
+    image = apply_exif_orientation(std::move(image), jpeg_exif_orientation(data, size));
   return Result<Image>::ok(std::move(image));
 }
 

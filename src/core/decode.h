@@ -32,6 +32,9 @@ struct ImageInfo {
   int height = 0;
   int channels = 0;    // as stored (1-4)
   std::string format;  // "PNG", "JPEG", ..., "TGA"
+  // At most what decode_image allocates while it decodes this file: stb_image's budget (below),
+  // the decoded pixels' copy, the file's padded copy (a short palette) and an EXIF rotation.
+  std::int64_t decode_bytes = 0;
 };
 
 // Every check decode_image makes before it allocates pixels (size limits, the format's tables,
@@ -55,7 +58,8 @@ bool is_decodable_format(const std::string& format);
 // The EXIF orientation (1-8) stored in a JPEG's APP1 segment, or 1 when there is none.
 int jpeg_exif_orientation(const std::uint8_t* data, std::size_t size);
 
-// Applies an EXIF orientation (1-8) to an image, as PIL's ImageOps.exif_transpose does.
-Image apply_exif_orientation(const Image& image, int orientation);
+// Applies an EXIF orientation (1-8) to an image, as PIL's ImageOps.exif_transpose does. Orientation
+// 1 (or none valid) gives the image back as it is (moved in, moved out: no copy).
+Image apply_exif_orientation(Image image, int orientation);
 
 }  // namespace filterlens

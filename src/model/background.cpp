@@ -144,24 +144,35 @@ std::size_t allocated_bytes(const Computed& c) {
   return bytes;
 }
 
-std::size_t plane_bytes(const Background::PlaneSize& s) {
-  return static_cast<std::size_t>(s.width) * static_cast<std::size_t>(s.height) * sizeof(float);
+std::size_t area(const Background::PlaneSize& s) {
+  return static_cast<std::size_t>(s.width) * static_cast<std::size_t>(s.height);
 }
 
-// A width x height plane of zeros, written a band at a time so that `stop` is asked often: the
-// first write to fresh memory is what costs (a page fault per 4 KB, about 16 us each in this
-// project's VM). Empty when `stop` said so.
-Plane touched_plane(const Background::PlaneSize& size, const std::function<bool()>& stop) {
-  constexpr std::size_t kBandFloats = std::size_t{1} << 20;  // 4 MB
-  const std::size_t n =
-      static_cast<std::size_t>(size.width) * static_cast<std::size_t>(size.height);
-  Plane p;
-  p.data.reserve(n);
+std::size_t plane_bytes(const Background::PlaneSize& s) {
+  return area(s) * sizeof(float);
+}
+
+// `n` zeros in `v`, written a band of 4 MB at a time so that `stop` is asked often: the first
+// write to fresh memory is what costs (a page fault per 4 KB, about 16 us each in this project's
+// VM). False (and `v` freed) when `stop` said so.
+bool touch(std::vector<float>& v, std::size_t n, const std::function<bool()>& stop) {
+  constexpr std::size_t kBand = std::size_t{1} << 20;
+  v.reserve(n);
   for (std::size_t done = 0; done < n;) {
-    if (stop()) return Plane{};
-    done = std::min(n, done + kBandFloats);
-    p.data.resize(done);
+    if (stop()) {
+      v = std::vector<float>();
+      return false;
+    }
+    done = std::min(n, done + kBand);
+    v.resize(done);
   }
+  return true;
+}
+
+// A width x height plane of zeros (touch); empty when `stop` said so.
+Plane touched_plane(const Background::PlaneSize& size, const std::function<bool()>& stop) {
+  Plane p;
+  if (!touch(p.data, area(size), stop)) return Plane{};
   p.width = size.width;
   p.height = size.height;
   return p;
@@ -409,6 +420,10 @@ void Background::run() {
       outcome.opened = true;
       set_progress("Decoding " + request.name);
       OpenBuffers prepared;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        opened_into_.clear();
+      }
       Result<Image> image = request.rgba ? Result<Image>::ok(std::move(*request.rgba))
                                          : decode_preparing(request, prepared);
       request.bytes = std::vector<std::uint8_t>();  // the file is not needed any more
@@ -427,11 +442,11 @@ void Background::run() {
         outcome.opened = false;
       } else {
         set_progress("Converting " + request.name + " to gray");
-        const bool gray_made = !prepared.gray.maps.empty();
+        const bool any_prepared = !prepared.gray.maps.empty();  // possibly empty planes
         doc = make_document(
             std::move(image).value(), request.name, request.settings.rgb_input, pool_,
-            gray_made ? std::move(prepared.gray.maps[0]) : Plane{},
-            gray_made ? std::move(prepared.gray.map_levels[0]) : std::vector<Plane>{});
+            any_prepared ? std::move(prepared.gray.maps[0]) : Plane{},
+            any_prepared ? std::move(prepared.gray.map_levels[0]) : std::vector<Plane>{});
         reuse = std::move(prepared.maps);
         // From here on this image is the newest document, even when its maps are superseded: the
         // settings that supersede them are meant for it.
@@ -462,8 +477,7 @@ void Background::run() {
         done_.push_back(std::move(*held_failure_));
         held_failure_.reset();
       }
-      if (!open_ && spare_bytes_ == 0 && allocated_bytes(reuse) <= kSpareBytes)
-        keep_spare(std::move(reuse));
+      if (!open_ && spare_bytes_ == 0) keep_spare(std::move(reuse));
       continue;
     }
     outcome.doc = doc;
@@ -536,10 +550,6 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
 
 Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& prepared) {
   const auto decode = [&] { return decode_image(request.bytes.data(), request.bytes.size()); };
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    opened_into_.clear();
-  }
   if (!prepare_buffers_ || !pool_ || pool_->size() < 2 || request.settings.rgb_input)
     return decode();
   Result<ImageInfo> info = probe_image(request.bytes.data(), request.bytes.size());
@@ -548,8 +558,7 @@ Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& 
   const std::vector<BufferSizes> maps = open_buffer_sizes(width, height, request.settings);
   if (maps.empty()) return decode();
   const std::vector<BufferSizes> gray = {with_levels({width, height})};
-  // Every plane, in the order they are needed: the gray plane, its levels, each map, its levels.
-  std::vector<PlaneSize> planes;
+  std::vector<PlaneSize> planes;  // the gray plane, its levels, each map, its levels
   for (const std::vector<BufferSizes>* set : {&gray, &maps})
     for (const BufferSizes& b : *set) {
       planes.push_back(b.map);
@@ -557,21 +566,45 @@ Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& 
     }
   std::vector<Plane> made(planes.size());
   std::optional<Result<Image>> image;
-  std::atomic<bool> failed{false};
+  std::atomic<bool> decoded{false}, failed{false};
   const auto stop = [&] { return failed || request_waiting(); };
-  // Task 0 decodes (stb is serial) while the pool's other thread writes the planes, one task each;
-  // the thread that has decoded helps with those left. A plane only when the heap has the room
-  // for it and its margin: in the page a failed allocation aborts the app.
+  // Room is asked for and taken under one lock (the pool's other threads prepare at once). Until
+  // the file is decoded it must also leave what the decoder may still allocate: in the page a
+  // failed allocation aborts the app, and the memory check before the open counted the decoder's
+  // buffers as gone before the planes are made. Prepared bytes count as spare (spare_bytes) until
+  // the open takes them: a newer request stops the preparation and frees them.
+  std::mutex room;
+  const auto decoder = static_cast<std::size_t>(info.value().decode_bytes);
+  const auto allocate = [&](Plane& p, const PlaneSize& size) {
+    std::lock_guard<std::mutex> lock(room);
+    if (stop() || !prepare_buffers_(plane_bytes(size) + (decoded ? 0 : decoder))) return false;
+    p.data.reserve(area(size));
+    preparing_bytes_ += plane_bytes(size);
+    return true;
+  };
+  // Task 0 decodes (stb is serial) while the pool's other threads write the planes, one task
+  // each, in the order they are needed; the thread that has decoded helps with those left. (When
+  // another thread's job holds the pool, run() does all of it here, one task after the other:
+  // the same planes, made later.)
   pool_->run(static_cast<int>(1 + planes.size()), [&](int task) {
     if (task == 0) {
       image = decode();
       if (!*image) failed = true;
-    } else {
-      const PlaneSize& size = planes[static_cast<std::size_t>(task - 1)];
-      if (!stop() && prepare_buffers_(plane_bytes(size)))
-        made[static_cast<std::size_t>(task - 1)] = touched_plane(size, stop);
+      decoded = true;
+      return;
     }
+    const PlaneSize& size = planes[static_cast<std::size_t>(task - 1)];
+    Plane p;
+    if (!allocate(p, size)) return;
+    if (!touch(p.data, area(size), stop)) {
+      preparing_bytes_ -= plane_bytes(size);  // freed
+      return;
+    }
+    p.width = size.width;
+    p.height = size.height;
+    made[static_cast<std::size_t>(task - 1)] = std::move(p);
   });
+  preparing_bytes_ = 0;  // the open's own now (or freed below)
   // Back into the sets' shapes; a plane not made is empty (its user allocates it). Nothing is
   // kept for a file that did not decode.
   std::size_t next = 0;

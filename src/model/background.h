@@ -139,9 +139,10 @@ class Background {
   // never shrinks: the first edit would grow it as much. A native process would hold the memory
   // (its heap gives large blocks back), for less: the desktop does not ask for it.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
-  // Bytes held for recycling, and those being made for it (prepare_spare): memory checks count
-  // them as available (an open frees them before it decodes, and stops a preparation; an edit
-  // writes into them or frees those of other sizes before allocating).
+  // Bytes held for recycling, and those being made for it (prepare_spare) or for an open while it
+  // decodes (decode_preparing): memory checks count them as available (an open frees them before
+  // it decodes, and stops a preparation; an edit writes into them or frees those of other sizes
+  // before allocating).
   std::size_t spare_bytes() const;
   static constexpr std::size_t kSpareBytes = std::size_t{192} << 20;
   Progress progress() const;
@@ -191,18 +192,21 @@ class Background {
   // they fit kSpareBytes), an open nothing.
   void prepare_spare(const std::vector<BufferSizes>& sizes);
   // Buffers for an opened image, made while it decodes: its gray plane and the gray plane's
-  // display levels (gray.map, gray.levels: make_document's), its maps and their levels (maps:
-  // compute_document's reuse).
+  // display levels (gray.maps[0], gray.map_levels[0]: make_document's), its maps and their levels
+  // (compute_document's reuse).
   struct OpenBuffers {
     Computed gray;
     Computed maps;
   };
   // An open's decode. With prepare_buffers_ and a pool of two or more threads (the page's
   // pthreads build), the planes the image will need are written meanwhile by the pool's other
-  // thread, and by the decoding one once it is done: in the page, opening a 12 MP photo spent
+  // threads, and by the decoding one once it is done: in the page, opening a 12 MP photo spent
   // about as long in the first writes to its fresh gray plane and maps (a page fault per 4 KB) as
-  // in decoding it, one after the other on one thread. Planes not made (no room, or a newer
-  // request stopped it) are empty in `prepared`; nothing is kept when the decode fails.
+  // in decoding it, one after the other on one thread. Each buffer only while the heap keeps the
+  // room for it, its margin and, until the file is decoded, what the decoder may still allocate
+  // (ImageInfo::decode_bytes). Planes not made (no room, or a newer request stopped the
+  // preparation; the decode itself runs to its end) are empty in `prepared`; nothing is kept when
+  // the decode fails.
   Result<Image> decode_preparing(const Request& request, OpenBuffers& prepared);
   // A request waits (or the worker is stopping): what is being done is superseded.
   bool request_waiting() const;
@@ -214,7 +218,7 @@ class Background {
   ThreadPool* pool_;
   std::function<void()> notify_;
   const RoomFor prepare_buffers_;
-  std::atomic<std::size_t> preparing_bytes_{0};  // allocated so far by prepare_spare
+  std::atomic<std::size_t> preparing_bytes_{0};  // being prepared (spare_bytes)
   std::vector<const float*> opened_into_;        // opened_into(), under mutex_
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -1185,11 +1185,11 @@ int main() {
   // large photo loads (the loop runs while the model is busy: Model::animating).
 #if defined(__EMSCRIPTEN_PTHREADS__)
   // The worker writes buffers before they are needed, because fresh memory's first write costs
-  // (a page fault per 4 KB): while a photo decodes, its gray plane and maps on the pool's other
-  // thread (a 12 MP open went from 2.1-2.7 s to 1.4-1.6 s; Background::decode_preparing); after
-  // an open, the first edit's (it waited 0.96 s at 12 MP; Background::recycle): this heap never
-  // shrinks, so the first edit would grow it as much. Each buffer only while the heap keeps its
-  // reserve after it (the spare is not counted as free here: it is what is being made).
+  // (a page fault per 4 KB): while a photo decodes, its gray plane, levels and maps on the pool's
+  // other threads (a 12 MP open went from 2.1-2.7 s to 1.4-1.6 s; Background::decode_preparing);
+  // after an open, the first edit's (it waited 0.96 s at 12 MP; Background::recycle): this heap
+  // never shrinks, so the first edit would grow it as much. Each buffer only while the heap keeps
+  // its reserve after it (the spare is not counted as free here: it is what is being made).
   const auto room_for = [](std::size_t bytes) {
     return heap_free_beyond_reserve() >= static_cast<std::int64_t>(bytes);
   };

@@ -200,6 +200,7 @@ struct Row {
   // a shown image of the same size, and a recompute of the shown image's maps.
   double est_fresh_mb = 0, est_over_mb = 0, est_edit_mb = 0;
   double over_mb = 0, edit_mb = 0;  // measured: the peak above what was live before (+ input)
+  double decode_bytes_mb = 0;       // probe_image's ImageInfo::decode_bytes
   struct Step {
     double peak_mb, left_mb;  // above what the steps before left (the input is extra)
   };
@@ -311,6 +312,10 @@ Row measure(int mp, bool jpeg) {
       r.steps.push_back({double(g_peak.load() - base) / kMB, double(g_live.load() - base) / kMB});
       base = start_peak();
     };
+    Result<ImageInfo> info = probe_image(file.data(), file.size());
+    if (!info) std::exit(1);
+    r.decode_bytes_mb = double(info.value().decode_bytes) / kMB;
+    base = start_peak();
     Result<Image> image = decode_image(file.data(), file.size());
     step_done();
     Document doc = make_document(std::move(image).value(), "photo", false, &shared_pool());
@@ -329,8 +334,9 @@ Row measure(int mp, bool jpeg) {
 // 2 MP). Deterministic byte counts, no timing. They fail when Model::load peaks more than 2% above
 // the input plus what it keeps, when make_document or compute_document gains a temporary (a copy
 // of the decoded image is 45% of what make_document keeps), when decode_image holds more than
-// stb_image's output plus the Image made from it, when the worker's open peaks above the
-// synchronous one, or when memory_budget.h's estimates are under the measured peaks.
+// stb_image's output plus the Image made from it or above probe_image's decode_bytes, when the
+// worker's open peaks above the synchronous one, or when memory_budget.h's estimates are under the
+// measured peaks.
 int check(const std::vector<Row>& rows) {
   int failures = 0;
   auto expect = [&](bool ok, const Row& r, const char* what, double got, double limit) {
@@ -346,6 +352,9 @@ int check(const std::vector<Row>& rows) {
     const double decode_limit = 2.0 * r.decoded_mb * 1.01 + 0.5;
     expect(r.steps[0].peak_mb <= decode_limit, r, "decode_image's peak", r.steps[0].peak_mb,
            decode_limit);
+    // What the page's worker leaves the decoder while it prepares the open's buffers.
+    expect(r.steps[0].peak_mb <= r.decode_bytes_mb, r, "decode_image's peak above decode_bytes",
+           r.steps[0].peak_mb, r.decode_bytes_mb);
     // The page's estimates (memory_budget.h) cover what was measured: a refusal up front, never
     // an allocation failing half-way (which aborts the wasm app).
     expect(r.est_fresh_mb >= r.peak_mb, r, "measured open above estimate_open_image", r.peak_mb,

@@ -239,7 +239,12 @@ TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
   // photo spent about as long in their first writes as in decoding it. With two threads, one
   // decodes while the other prepares the gray plane, the maps and their levels, and the image's
   // document and maps are made in them.
-  set_shared_pool_threads(2);  // what the page's pthreads build has; the worker keeps this pool
+  // Two threads, as the page's pthreads build has on a 2-core machine; the shared pool's default
+  // comes back however the test ends (the worker keeps a pointer to this one while it lives).
+  struct TwoThreads {
+    TwoThreads() { set_shared_pool_threads(2); }
+    ~TwoThreads() { set_shared_pool_threads(0); }
+  } two_threads;
   {
     const std::vector<std::uint8_t> png = png_file(331, 207, 8);
     Model sync, model;
@@ -285,7 +290,6 @@ TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
     EXPECT_TRUE(model.background()->opened_into().empty());
     expect_same_maps(sync, model);
   }
-  set_shared_pool_threads(0);
 }
 
 TEST(Background, TheNewestSettingsWinAndOlderOnesAreNeverShown) {

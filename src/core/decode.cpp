@@ -281,8 +281,6 @@ Image apply_exif_orientation(Image in, int orientation) {
 
 namespace {
 
-// The checks every decode and probe share: sizes, the pre-decode walk, the pixel limit, and the
-// bytes a file must hold for the size it declares. Fills `facts` (dimensions from the header).
 // What stb_image may allocate for an image of `area` pixels: its largest reader (a progressive
 // JPEG's coefficients, an HDR's floats) needs about 20 bytes per pixel; PNG adds its compressed
 // and inflated buffers.
@@ -290,6 +288,9 @@ std::int64_t stb_budget(std::int64_t area, const detail::HeaderFacts& facts) {
   return 24 * area + 2 * facts.idat_bytes + 2 * facts.raw_bytes + (std::int64_t(4) << 20);
 }
 
+// The checks every decode and probe share: sizes, the pre-decode walk, the pixel limit, and the
+// bytes a file must hold for the size it declares. Fills `facts` (dimensions from the header) and
+// `info` (with decode_bytes).
 Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits& limits,
                   detail::HeaderFacts& facts, ImageInfo& info) {
   if (data == nullptr || size == 0) return Status::fail("the file is empty (0 bytes)");

@@ -257,6 +257,17 @@ bool has_next_level(int width, int height, int min_side) {
   return std::max(width, height) / 2 >= std::max(1, min_side);
 }
 
+std::vector<std::pair<int, int>> display_level_sizes(int width, int height, int min_side) {
+  std::vector<std::pair<int, int>> sizes;
+  if (width <= 0 || height <= 0) return sizes;
+  while (has_next_level(width, height, min_side)) {
+    width = (width + 1) / 2;
+    height = (height + 1) / 2;
+    sizes.emplace_back(width, height);
+  }
+  return sizes;
+}
+
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool) {
   std::vector<Plane> levels;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "image.h"
@@ -49,6 +50,9 @@ void display_levels(const Plane& level0, Reduction reduction, float centre, int 
                     ThreadPool* pool, std::vector<Plane>& levels, bool level1_made = false);
 // Whether a plane of this size gets a level below it (display_levels' rule).
 bool has_next_level(int width, int height, int min_side);
+// The sizes (width, height) of the levels 1..k display_levels makes for a plane of this size,
+// for a caller that allocates them beforehand.
+std::vector<std::pair<int, int>> display_level_sizes(int width, int height, int min_side);
 // Output rows [y0, y1) of halve(in) into `out` (sized ceil(w / 2) x ceil(h / 2)): the step
 // display_levels repeats, for a job that has `in`'s rows 2 * y0 .. 2 * y1 - 1 at hand.
 void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int y0, int y1);

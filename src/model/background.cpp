@@ -110,14 +110,12 @@ std::vector<std::optional<OutputSize>> map_sizes(const Document& doc,
   return sizes;
 }
 
-// A plane of this size and its display levels (display_levels' halving rule).
+// A plane of this size and its display levels.
 Background::BufferSizes with_levels(Background::PlaneSize size) {
   Background::BufferSizes b;
   b.map = size;
-  for (Background::PlaneSize l = size; has_next_level(l.width, l.height, kMinLevelSide);) {
-    l = {(l.width + 1) / 2, (l.height + 1) / 2};
-    b.levels.push_back(l);
-  }
+  for (const auto& [w, h] : display_level_sizes(size.width, size.height, kMinLevelSide))
+    b.levels.push_back({w, h});
   return b;
 }
 

@@ -8,6 +8,9 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "display_pyramid.h"
 #include "test_util.h"
@@ -116,6 +119,19 @@ TEST(DisplayLevels, LevelCountsAndSizes) {
   EXPECT_TRUE(display_levels(Plane(), Reduction::mean, 0.0f, 1).empty());
   const Image im{300, 130, 3, std::vector<std::uint8_t>(300 * 130 * 3, 9)};
   EXPECT_EQ(display_levels(im, 64).size(), 2u);  // 150 x 65, 75 x 33
+}
+
+TEST(DisplayLevels, SizesAreThoseDisplayLevelsMakes) {
+  for (auto [w, h, min_side] :
+       {std::tuple{1920, 1080, 64}, std::tuple{127, 127, 64}, std::tuple{126, 500, 64},
+        std::tuple{5, 1, 0}, std::tuple{331, 207, 32}, std::tuple{1, 1, 1}}) {
+    const std::vector<Plane> levels = display_levels(Plane(w, h), Reduction::mean, 0.0f, min_side);
+    const std::vector<std::pair<int, int>> sizes = display_level_sizes(w, h, min_side);
+    ASSERT_EQ(sizes.size(), levels.size()) << w << "x" << h;
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      EXPECT_EQ(sizes[i], std::make_pair(levels[i].width, levels[i].height)) << w << "x" << h;
+  }
+  EXPECT_TRUE(display_level_sizes(0, 10, 1).empty());
 }
 
 TEST(DisplayLevels, BitIdenticalToRepeatedHalving) {

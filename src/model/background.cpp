@@ -150,29 +150,31 @@ std::size_t plane_bytes(const Background::PlaneSize& s) {
   return area(s) * sizeof(float);
 }
 
-// `n` zeros in `v`, written a band of 4 MB at a time so that `stop` is asked often: the first
-// write to fresh memory is what costs (a page fault per 4 KB, about 16 us each in this project's
-// VM). False (and `v` freed) when `stop` said so.
-bool touch(std::vector<float>& v, std::size_t n, const std::function<bool()>& stop) {
+// `p` as a plane of zeros of this size, written a band of 4 MB at a time so that `stop` is asked
+// often: the first write to fresh memory is what costs (a page fault per 4 KB, about 16 us each
+// in this project's VM). Storage `p` already reserved is used. False (and `p` emptied) when
+// `stop` said so.
+bool touch(Plane& p, const Background::PlaneSize& size, const std::function<bool()>& stop) {
   constexpr std::size_t kBand = std::size_t{1} << 20;
-  v.reserve(n);
+  const std::size_t n = area(size);
+  p.data.reserve(n);
   for (std::size_t done = 0; done < n;) {
     if (stop()) {
-      v = std::vector<float>();
+      p = Plane{};
       return false;
     }
     done = std::min(n, done + kBand);
-    v.resize(done);
+    p.data.resize(done);
   }
+  p.width = size.width;
+  p.height = size.height;
   return true;
 }
 
 // A width x height plane of zeros (touch); empty when `stop` said so.
 Plane touched_plane(const Background::PlaneSize& size, const std::function<bool()>& stop) {
   Plane p;
-  if (!touch(p.data, area(size), stop)) return Plane{};
-  p.width = size.width;
-  p.height = size.height;
+  touch(p, size, stop);
   return p;
 }
 
@@ -594,12 +596,10 @@ Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& 
     const PlaneSize& size = planes[static_cast<std::size_t>(task - 1)];
     Plane p;
     if (!allocate(p, size)) return;
-    if (!touch(p.data, area(size), stop)) {
+    if (!touch(p, size, stop)) {
       preparing_bytes_ -= plane_bytes(size);  // freed
       return;
     }
-    p.width = size.width;
-    p.height = size.height;
     made[static_cast<std::size_t>(task - 1)] = std::move(p);
   });
   preparing_bytes_ = 0;  // the open's own now (or freed below)

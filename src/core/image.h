@@ -43,6 +43,9 @@ Plane to_gray(const Image& image);
 // The same into `out`, reusing its storage when it already holds as many pixels (a camera's
 // frames: no allocation, no zeroing per frame).
 void to_gray(const Image& image, Plane& out);
+// to_gray is SIMD128 (natively through SIMDe); this is the plain per-pixel loop that defines it,
+// for tests: the two give the same floats for every pixel.
+Plane to_gray_reference(const Image& image);
 
 // The three channels as torchvision's ToTensor() gives them for PIL's Image.convert('RGB'):
 // R, G, B each / 255 as float32. Gray inputs are copied to all three (PIL's L -> RGB), alpha is

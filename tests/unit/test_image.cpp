@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
 #include "image.h"
 
 namespace filterlens {
@@ -24,6 +28,81 @@ TEST(ToGray, IgnoresAlphaAndPassesGrayThrough) {
   EXPECT_EQ(g8.channels, 1);
   EXPECT_EQ(g8.pixels[0], 7);
   EXPECT_EQ(g8.pixels[1], 200);
+}
+
+// PIL's L for one pixel, written out here (not taken from image.cpp), over 255.
+float pil_gray(int r, int g, int b) {
+  return static_cast<float>((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16) / 255.0f;
+}
+
+bool same_floats(const Plane& a, const Plane& b) {
+  return a.width == b.width && a.height == b.height && a.data.size() == b.data.size() &&
+         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+}
+
+TEST(ToGray, SimdGivesTheReferenceFloatsForEveryRgbTriple) {
+  // All 2^24 colours, a sixteenth at a time (4096 x 256 pixels: 16 blue values), as RGB and as
+  // RGBA with a varying alpha; both against the reference loop, and every pixel against PIL's
+  // formula written out above.
+  Image rgb{4096, 256, 3, {}}, rgba{4096, 256, 4, {}};
+  Plane out;
+  for (int slice = 0; slice < 16; ++slice) {
+    rgb.pixels.resize(4096u * 256u * 3u);
+    rgba.pixels.resize(4096u * 256u * 4u);
+    for (std::uint32_t i = 0; i < 4096u * 256u; ++i) {
+      const std::uint32_t colour = static_cast<std::uint32_t>(slice) * 4096u * 256u + i;
+      const std::uint8_t r = colour & 0xff, g = (colour >> 8) & 0xff, b = colour >> 16;
+      std::uint8_t* p3 = &rgb.pixels[i * 3u];
+      std::uint8_t* p4 = &rgba.pixels[i * 4u];
+      p3[0] = p4[0] = r;
+      p3[1] = p4[1] = g;
+      p3[2] = p4[2] = b;
+      p4[3] = static_cast<std::uint8_t>(i * 37u);
+    }
+    for (const Image* image : {&rgb, &rgba}) {
+      to_gray(*image, out);
+      const Plane reference = to_gray_reference(*image);
+      ASSERT_TRUE(same_floats(out, reference)) << "slice " << slice << ", " << image->channels;
+      const std::uint8_t* p = image->pixels.data();
+      for (std::size_t i = 0; i < out.data.size(); ++i, p += image->channels)
+        ASSERT_EQ(out.data[i], pil_gray(p[0], p[1], p[2])) << "pixel " << i;
+    }
+  }
+}
+
+TEST(ToGray, SimdAndItsTailsAgreeWithTheReferenceAtEveryWidth) {
+  // Widths 1..40 on 3 rows: the SIMD blocks (4 or 16 pixels) and the scalar tail after them, for
+  // gray, gray + alpha, RGB and RGBA.
+  for (int channels = 1; channels <= 4; ++channels) {
+    for (int width = 1; width <= 40; ++width) {
+      Image image{width, 3, channels, {}};
+      image.pixels.resize(static_cast<std::size_t>(width) * 3 * channels);
+      for (std::size_t i = 0; i < image.pixels.size(); ++i)
+        image.pixels[i] = static_cast<std::uint8_t>(i * 97u + 13u);
+      Plane out;
+      to_gray(image, out);
+      ASSERT_TRUE(same_floats(out, to_gray_reference(image))) << channels << " x " << width;
+      for (std::size_t i = 0; i < out.data.size(); ++i) {
+        const std::uint8_t* p = &image.pixels[i * static_cast<std::size_t>(channels)];
+        const float expected = channels >= 3 ? pil_gray(p[0], p[1], p[2]) : p[0] / 255.0f;
+        ASSERT_EQ(out.data[i], expected) << channels << " x " << width << ", pixel " << i;
+      }
+    }
+  }
+  // Every gray level passes through as level / 255.
+  Image gray{256, 1, 1, {}};
+  for (int v = 0; v < 256; ++v) gray.pixels.push_back(static_cast<std::uint8_t>(v));
+  const Plane g = to_gray(gray);
+  for (int v = 0; v < 256; ++v) EXPECT_EQ(g.data[static_cast<std::size_t>(v)], v / 255.0f);
+}
+
+TEST(ToGray, AnImageWithoutItsPixelsGivesZerosNotAReadPastThem) {
+  Image short_rgb{64, 64, 3, std::vector<std::uint8_t>(100, 200)};
+  Plane out;
+  out.data.assign(64 * 64, 0.5f);  // a reused buffer: nothing of it may stay
+  to_gray(short_rgb, out);
+  ASSERT_EQ(out.data.size(), 64u * 64u);
+  for (float v : out.data) ASSERT_EQ(v, 0.0f);
 }
 
 TEST(Resize, ShorterSideLikeTorchvision) {

@@ -300,19 +300,32 @@ void display_levels(const Plane& level0, Reduction reduction, float centre, int 
 
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool) {
   std::vector<Image> levels;
-  if (level0.empty() || level0.channels < 1 || level0.channels > 4 ||
-      level0.pixels.size() !=
-          static_cast<std::size_t>(level0.width) * level0.height * level0.channels)
-    return levels;
-  const Image* prev = &level0;
-  while (has_next_level(prev->width, prev->height, min_side)) {
-    Image next{(prev->width + 1) / 2, (prev->height + 1) / 2, prev->channels, {}};
-    next.pixels.resize(static_cast<std::size_t>(next.width) * next.height * next.channels);
-    in_bands(next.height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });
-    levels.push_back(std::move(next));
-    prev = &levels.back();
-  }
+  display_levels(level0, min_side, pool, levels);
   return levels;
+}
+
+void display_levels(const Image& level0, int min_side, ThreadPool* pool,
+                    std::vector<Image>& levels) {
+  std::size_t count = 0;
+  if (!level0.empty() && level0.channels >= 1 && level0.channels <= 4 &&
+      level0.pixels.size() ==
+          static_cast<std::size_t>(level0.width) * level0.height * level0.channels) {
+    for (const Image* prev = &level0; has_next_level(prev->width, prev->height, min_side);
+         prev = &levels[count++]) {
+      const int width = (prev->width + 1) / 2, height = (prev->height + 1) / 2;
+      if (count == levels.size()) {
+        levels.emplace_back();
+        prev = count == 0 ? &level0 : &levels[count - 1];  // the vector may have moved
+      }
+      Image& next = levels[count];
+      next.width = width;
+      next.height = height;
+      next.channels = prev->channels;
+      next.pixels.resize(static_cast<std::size_t>(width) * height * next.channels);
+      in_bands(height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });
+    }
+  }
+  levels.resize(count);
 }
 
 }  // namespace filterlens

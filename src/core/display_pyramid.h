@@ -58,6 +58,10 @@ std::vector<std::pair<int, int>> display_level_sizes(int width, int height, int 
 void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int y0, int y1);
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
+// The same into `levels`, whose images are written over (no new allocation where they already
+// hold as many pixels: a camera's frames).
+void display_levels(const Image& level0, int min_side, ThreadPool* pool,
+                    std::vector<Image>& levels);
 
 // The level whose pixels come closest to one per screen pixel without going under it, for an
 // image `image_width` pixels wide shown `screen_width` device pixels wide: the largest k with

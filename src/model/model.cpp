@@ -145,6 +145,10 @@ void Model::fill_histograms() {
 void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   const bool new_image = doc.source != doc_.source;
   doc_ = doc;
+  if (new_image && doc.source != frame_shown_.image) {  // not a camera frame: its buffers go
+    frame_shown_ = FrameBuffers{};
+    frame_spare_ = FrameBuffers{};
+  }
   // The buffers of maps an edit replaced serve the next edit of the same image (not those of
   // another image or camera frame, nor while an image is being opened: it needs the room).
   if (background_ && !new_image && !opening_)

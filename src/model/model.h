@@ -409,11 +409,16 @@ class Model {
   std::vector<std::pair<std::uint64_t, std::string>> failed_;
 
   // replace_frame's buffers (model_camera.cpp): the frame shown and the one before it, of the
-  // same size, written over instead of allocated anew each frame (page faults cost this machine
-  // more than the bank). A buffer is reused only when no document holds it any more.
+  // same size, written over instead of allocated anew each frame (page faults and zero-filling
+  // cost this machine more than the bank). A shared buffer is reused only when no document holds
+  // it any more. The maps of the frame shown are maps_; `maps` holds the spare frame's. Let go
+  // when an image that is not a camera frame is adopted.
   struct FrameBuffers {
     std::shared_ptr<Image> image;
     std::shared_ptr<Plane> gray;
+    std::shared_ptr<std::vector<Plane>> gray_levels;
+    std::shared_ptr<std::vector<Image>> colour_levels;
+    Computed maps;  // maps and map_levels only
   };
   FrameBuffers frame_shown_, frame_spare_;
 };

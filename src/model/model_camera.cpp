@@ -13,6 +13,15 @@
 #include "thread_pool.h"
 
 namespace filterlens {
+namespace {
+
+// `buffer` itself when no one else holds it, else a new empty one.
+template <class T>
+void reuse_or_make(std::shared_ptr<T>& buffer) {
+  if (!buffer || buffer.use_count() > 1) buffer = std::make_shared<T>();
+}
+
+}  // namespace
 
 Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
                             const std::string& name) {
@@ -36,8 +45,10 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
   // allocation, no page faults). Copied first: `rgba` may be the shown frame's own pixels (a
   // frame kept under a new name), which are never the spare's.
   FrameBuffers next = std::move(frame_spare_);
-  if (!next.image || next.image.use_count() > 1) next.image = std::make_shared<Image>();
-  if (!next.gray || next.gray.use_count() > 1) next.gray = std::make_shared<Plane>();
+  reuse_or_make(next.image);
+  reuse_or_make(next.gray);
+  reuse_or_make(next.gray_levels);
+  reuse_or_make(next.colour_levels);
   // A worker that held a copy released it before use_count() said 1: see its writes first.
   std::atomic_thread_fence(std::memory_order_acquire);
   next.image->width = width;
@@ -47,25 +58,29 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
   to_gray(*next.image, *next.gray);  // the images' own PIL-exact luma
 
   ThreadPool* pool = &shared_pool();
+  display_levels(*next.gray, Reduction::mean, 0.0f, kMinLevelSide, pool, *next.gray_levels);
+  display_levels(*next.image, kMinLevelSide, pool, *next.colour_levels);
   Document doc;
   doc.source = next.image;
   doc.gray = next.gray;
   doc.name = name;
-  doc.gray_levels = std::make_shared<const std::vector<Plane>>(
-      display_levels(*next.gray, Reduction::mean, 0.0f, kMinLevelSide, pool));
-  doc.colour_levels =
-      std::make_shared<const std::vector<Image>>(display_levels(*next.image, kMinLevelSide, pool));
+  doc.gray_levels = next.gray_levels;
+  doc.colour_levels = next.colour_levels;
   doc = fit_document(doc, input_ == InputMode::rgb);
   Computed computed;
-  if (Status s = compute_document(doc, compute_settings(), pool, computed); !s) {
+  if (Status s = compute_document(doc, compute_settings(), pool, computed, {}, &next.maps); !s) {
     report_error("Could not filter " + name + ": " + s.error());  // the maps stay as they were
     return Status::fail(last_error_);
   }
+  // The frame shown until now becomes the spare (when of this size; else it is let go), its maps
+  // with it: adopt would free them.
+  FrameBuffers shown_before = std::move(frame_shown_);
+  shown_before.maps.maps = std::move(maps_);
+  shown_before.maps.map_levels = std::move(map_levels_);
   adopt(doc, std::move(computed), /*keep_view=*/same_size);
   frame_ticket_ = ticket_;  // what the worker computes for older frames is not shown (poll)
   if (!same_size) set_status("Showing " + name);
-  // The frame shown until now becomes the spare (when of this size; else it is let go).
-  frame_spare_ = same_size ? frame_shown_ : FrameBuffers{};
+  frame_spare_ = same_size ? std::move(shown_before) : FrameBuffers{};
   frame_shown_ = std::move(next);
   return Status::ok();
 }

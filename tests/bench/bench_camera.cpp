@@ -1,9 +1,10 @@
 // filterlens-bench-camera: where a live camera frame's time goes (issue 11 point 7). A 1280 x 720
 // RGBA frame through Model::replace_frame with the notebook's bank, and its parts timed alone:
 // the copy of the RGBA into the model's image, PIL's luma (to_gray), the bank without and with
-// its statistics, and the display levels the app makes for panels about 320 device pixels wide
-// (two halvings of three maps, the gray plane and the RGBA original; display_pyramid.h), on one
-// thread and on the shared pool's hardware threads. Prints medians and minima; asserts nothing.
+// its range and mean (the histograms are made only while shown), and the display
+// levels replace_frame makes (the gray plane's, the RGBA frame's and the three maps';
+// display_pyramid.h), on one thread and on the shared pool's hardware threads. Prints medians and
+// minima; asserts nothing.
 //
 //   filterlens-bench-camera [--quick] [width height]
 #include <algorithm>
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
                 threads == 1 ? "" : "s");
     Model model;
     int n = 0;
-    row("Model::replace_frame (all of the below but levels)",
+    row("Model::replace_frame (the rows below, histograms hidden)",
         time_ms(
             [&] {
               const Status s = model.replace_frame(width, height, frames[++n % 2].data(), "camera");
@@ -107,20 +108,28 @@ int main(int argc, char** argv) {
     std::vector<MapStats> stats;
     BankRun with_stats = plain;
     with_stats.stats = &stats;
-    row("  bank + statistics", time_ms(
-                                   [&] {
-                                     conv2d_bank(ConvInput::gray(gray), model.bank(),
-                                                 model.params(), ConvImpl::simd, maps, with_stats);
-                                   },
-                                   reps));
-    // What App::upload_display_levels computes for a new frame before the GL upload.
-    row("app: display levels, 2 halvings (3 maps, gray, RGBA)",
+    with_stats.stats_bins = 0;  // the histograms are made only while shown
+    row("  bank + range and mean", time_ms(
+                                       [&] {
+                                         conv2d_bank(ConvInput::gray(gray), model.bank(),
+                                                     model.params(), ConvImpl::simd, maps,
+                                                     with_stats);
+                                       },
+                                       reps));
+    // The display levels replace_frame makes (display_pyramid.h, over the pool): the gray
+    // plane's and the RGBA frame's, and those of the three maps, written over the last run's.
+    std::vector<Plane> gray_levels;
+    std::vector<Image> colour_levels;
+    std::vector<std::vector<Plane>> map_levels(model.maps().size());
+    row("  display levels (gray, RGBA, 3 maps), written over",
         time_ms(
             [&] {
-              for (const Plane& m : model.maps())
-                Plane p = halve(halve(m, Reduction::mean), Reduction::mean);
-              Plane g = halve(halve(model.gray(), Reduction::mean), Reduction::mean);
-              Image c = halve(halve(model.source()));
+              display_levels(model.gray(), Reduction::mean, 0.0f, kMinLevelSide, &shared_pool(),
+                             gray_levels);
+              display_levels(model.source(), kMinLevelSide, &shared_pool(), colour_levels);
+              for (std::size_t i = 0; i < model.maps().size(); ++i)
+                display_levels(model.maps()[i], Reduction::mean, 0.0f, kMinLevelSide,
+                               &shared_pool(), map_levels[i]);
             },
             reps));
   }

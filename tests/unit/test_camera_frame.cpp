@@ -106,6 +106,52 @@ TEST(CameraFrame, FrameIsComputedAsTheSameImageWouldBe) {
   }
 }
 
+// Where a frame's planes live: its maps and their levels, gray, gray and colour levels.
+std::vector<const void*> frame_buffers(const Model& model) {
+  std::vector<const void*> where{model.gray().data.data(), model.source().pixels.data()};
+  for (int i = 0; i < static_cast<int>(model.maps().size()); ++i)
+    for (int level = 0; level < model.map_level_count(i); ++level)
+      where.push_back(model.map_level(i, level).data.data());
+  for (int level = 1; level < model.original_level_count(); ++level) {
+    where.push_back(model.gray_level(level).data.data());
+    where.push_back(model.colour_level(level).pixels.data());
+  }
+  return where;
+}
+
+TEST(CameraFrame, FramesAreWrittenIntoTheBuffersOfTheFrameBeforeLast) {
+  // Frames alternate between two sets of buffers (no allocation, no zero-filling per frame), and
+  // what is written over is all rewritten: every plane equals a fresh model's for that frame.
+  Model model;
+  frame_ok(model, 160, 120, 0);
+  frame_ok(model, 160, 120, 1);
+  const std::vector<const void*> second = frame_buffers(model);
+  ASSERT_EQ(model.map_level_count(0), 3);  // 80 x 60 and 40 x 30 below each map
+  ASSERT_EQ(model.original_level_count(), 3);
+  frame_ok(model, 160, 120, 2);
+  const std::vector<const void*> third = frame_buffers(model);
+  for (std::size_t i = 0; i < second.size(); ++i) EXPECT_NE(third[i], second[i]) << i;
+  frame_ok(model, 160, 120, 3);
+  EXPECT_EQ(frame_buffers(model), second);
+
+  Model fresh;
+  frame_ok(fresh, 160, 120, 3);
+  EXPECT_EQ(model.gray().data, fresh.gray().data);
+  for (int i = 0; i < 3; ++i)
+    for (int level = 0; level < 3; ++level)
+      EXPECT_EQ(model.map_level(i, level).data, fresh.map_level(i, level).data) << i << level;
+  for (int level = 1; level < 3; ++level) {
+    EXPECT_EQ(model.gray_level(level).data, fresh.gray_level(level).data);
+    EXPECT_EQ(model.colour_level(level).pixels, fresh.colour_level(level).pixels);
+  }
+  ASSERT_EQ(model.stats().size(), fresh.stats().size());
+  for (std::size_t i = 0; i < model.stats().size(); ++i) {
+    EXPECT_EQ(model.stats()[i].min, fresh.stats()[i].min);
+    EXPECT_EQ(model.stats()[i].max, fresh.stats()[i].max);
+    EXPECT_EQ(model.stats()[i].mean, fresh.stats()[i].mean);
+  }
+}
+
 TEST(CameraFrame, AnotherSizeIsANewImage) {
   Model model;
   frame_ok(model, 64, 48, 0);

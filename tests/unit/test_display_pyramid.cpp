@@ -238,4 +238,41 @@ TEST(DisplayLevels, ImagesBitIdenticalToRepeatedHalving) {
 }
 
 }  // namespace
+TEST(DisplayLevels, ImagesWrittenOverRecycledLevelsAsIntoNewOnes) {
+  // A camera's frames hand display_levels the colour levels of the frame before last: images of
+  // the right size full of old values, of the wrong size or channel count, too many or too few.
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const auto random_image = [&](int w, int h, int c) {
+    Image im{w, h, c, {}};
+    for (int i = 0; i < w * h * c; ++i) im.pixels.push_back(static_cast<std::uint8_t>(byte(rng)));
+    return im;
+  };
+  const Image im = random_image(203, 141, 4);
+  const std::vector<Image> fresh = display_levels(im, 8);
+  ASSERT_EQ(fresh.size(), 4u);  // 102x71, 51x36, 26x18, 13x9
+  std::vector<std::vector<Image>> recycled;
+  recycled.push_back(display_levels(random_image(203, 141, 4), 8));  // same sizes
+  recycled.push_back(display_levels(random_image(203, 141, 3), 8));  // another channel count
+  recycled.push_back(display_levels(random_image(90, 60, 4), 1));
+  recycled.push_back(display_levels(random_image(1000, 700, 4), 8));
+  recycled.push_back({});
+  for (std::size_t r = 0; r < recycled.size(); ++r) {
+    std::vector<Image>& levels = recycled[r];
+    ThreadPool pool(2);
+    display_levels(im, 8, &pool, levels);
+    ASSERT_EQ(levels.size(), fresh.size()) << "recycled set " << r;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      EXPECT_EQ(levels[i].width, fresh[i].width);
+      EXPECT_EQ(levels[i].height, fresh[i].height);
+      EXPECT_EQ(levels[i].channels, fresh[i].channels);
+      EXPECT_EQ(levels[i].pixels, fresh[i].pixels) << "recycled set " << r << ", level " << i + 1;
+    }
+  }
+  // Nothing to make: whatever was there goes.
+  std::vector<Image> old = fresh;
+  display_levels(Image{}, 8, nullptr, old);
+  EXPECT_TRUE(old.empty());
+}
+
 }  // namespace filterlens

@@ -318,9 +318,8 @@ void display_levels(const Image& level0, int min_side, ThreadPool* pool,
         prev = count == 0 ? &level0 : &levels[count - 1];  // the vector may have moved
       }
       Image& next = levels[count];
-      next.width = width;
-      next.height = height;
-      next.channels = prev->channels;
+      if (next.width != width || next.height != height || next.channels != prev->channels)
+        next = Image{width, height, prev->channels, {}};  // not a larger block kept for less
       next.pixels.resize(static_cast<std::size_t>(width) * height * next.channels);
       in_bands(height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });
     }

@@ -69,6 +69,7 @@ const RgbPlanes& Model::rgb() const {
 }
 
 Status Model::load(const std::uint8_t* data, std::size_t size, const std::string& name) {
+  release_camera_spare();  // the room goes to the image
   if (background_) {
     opening_ = next_ticket();
     frame_ticket_ = 0;  // the camera's frames give way to the image (poll)
@@ -86,6 +87,7 @@ Status Model::load(const std::uint8_t* data, std::size_t size, const std::string
 }
 
 Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const std::string& name) {
+  release_camera_spare();  // the room goes to the image
   const DecodeLimits limits;
   if (width <= 0 || height <= 0 || rgba == nullptr) {
     report_error("Could not open " + name + ": the browser decoded it to an empty image");
@@ -145,7 +147,8 @@ void Model::fill_histograms() {
 void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   const bool new_image = doc.source != doc_.source;
   doc_ = doc;
-  if (new_image && doc.source != frame_shown_.image) {  // not a camera frame: its buffers go
+  // Another image: the camera's buffers go (replace_frame takes them out before it adopts a frame).
+  if (new_image) {
     frame_shown_ = FrameBuffers{};
     frame_spare_ = FrameBuffers{};
   }

@@ -151,6 +151,9 @@ class Model {
   // nothing changes and the message says why. `rgba` may point into source().pixels (freezing
   // the shown frame under a new name).
   Status replace_frame(int width, int height, const std::uint8_t* rgba, const std::string& name);
+  // Frees the frame before last that replace_frame keeps to write the next frame into (a second
+  // set of maps): when the camera stops, and when an image is opened.
+  void release_camera_spare() { frame_spare_ = FrameBuffers{}; }
   // Replaces bank and parameters and recomputes; on failure the old ones stay (all or nothing).
   Status set_bank(std::vector<Kernel> bank, const ConvParams& params);
   // Edits: kept as made and recomputed at once; on failure the maps stay the last valid ones.

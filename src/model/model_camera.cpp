@@ -41,10 +41,12 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
                   " MP: ask the camera for a smaller size");
   const bool same_size = has_image() && source().width == width && source().height == height;
 
-  // Into the frame before last's buffers when nothing holds them any more (same size: no
-  // allocation, no page faults). Copied first: `rgba` may be the shown frame's own pixels (a
-  // frame kept under a new name), which are never the spare's.
-  FrameBuffers next = std::move(frame_spare_);
+  // Into the frame before last's buffers when nothing holds them any more and the size is the
+  // same (no allocation, no page faults; another size starts afresh, at its own size). Copied
+  // first: `rgba` may be the shown frame's own pixels (a frame kept under a new name), which are
+  // never the spare's.
+  FrameBuffers next = same_size ? std::move(frame_spare_) : FrameBuffers{};
+  frame_spare_ = FrameBuffers{};
   reuse_or_make(next.image);
   reuse_or_make(next.gray);
   reuse_or_make(next.gray_levels);

@@ -1134,6 +1134,7 @@ EMSCRIPTEN_KEEPALIVE void fl_camera_stopped(int keep) {
                                                      std::string("camera frame ") + when);
     if (s) model.set_status("Kept the camera frame as an image: camera frame " + std::string(when));
   }
+  model.release_camera_spare();
   wake_loop();
 }
 

@@ -131,6 +131,14 @@ TEST(CameraFrame, FramesAreWrittenIntoTheBuffersOfTheFrameBeforeLast) {
   frame_ok(model, 160, 120, 2);
   const std::vector<const void*> third = frame_buffers(model);
   for (std::size_t i = 0; i < second.size(); ++i) EXPECT_NE(third[i], second[i]) << i;
+  // Blocks of every plane's size taken now: memory frame 1 had freed would go to them, so frame
+  // 3 lands where frame 1 was only if the model kept those buffers for it.
+  std::vector<std::vector<float>> squatters;
+  for (int i = 0; i < 8; ++i)
+    for (int level = 0; level < 3; ++level) {
+      squatters.emplace_back(model.map_level(0, level).data.size(), 0.0f);
+      squatters.emplace_back(model.source().pixels.size() / 4 >> (2 * level), 0.0f);
+    }
   frame_ok(model, 160, 120, 3);
   EXPECT_EQ(frame_buffers(model), second);
 
@@ -150,6 +158,33 @@ TEST(CameraFrame, FramesAreWrittenIntoTheBuffersOfTheFrameBeforeLast) {
     EXPECT_EQ(model.stats()[i].max, fresh.stats()[i].max);
     EXPECT_EQ(model.stats()[i].mean, fresh.stats()[i].mean);
   }
+}
+
+TEST(CameraFrame, OpeningAnImageOrStoppingLetsTheFrameBeforeLastGo) {
+  // The spare frame is a second set of maps: it is not kept once frames stop coming.
+  Model model;
+  frame_ok(model, 160, 120, 0);
+  frame_ok(model, 160, 120, 1);
+  const std::vector<const void*> first = frame_buffers(model);
+  frame_ok(model, 160, 120, 2);
+  model.release_camera_spare();               // the camera stopped
+  std::vector<std::vector<float>> squatters;  // take what was freed (as in the test above)
+  for (int i = 0; i < 8; ++i)
+    for (int level = 0; level < 3; ++level) {
+      squatters.emplace_back(model.map_level(0, level).data.size(), 0.0f);
+      squatters.emplace_back(model.source().pixels.size() / 4 >> (2 * level), 0.0f);
+    }
+  frame_ok(model, 160, 120, 3);
+  const std::vector<const void*> after = frame_buffers(model);
+  for (std::size_t i = 0; i < first.size(); ++i) EXPECT_NE(after[i], first[i]) << i;
+  // A still image: the frames' buffers go; the next frame of the same size is computed as new.
+  const std::vector<std::uint8_t> still = frame(160, 120, 9);
+  ASSERT_TRUE(model.load_rgba(160, 120, still.data(), "still"));
+  frame_ok(model, 160, 120, 4);
+  Model fresh;
+  frame_ok(fresh, 160, 120, 4);
+  EXPECT_EQ(model.gray().data, fresh.gray().data);
+  EXPECT_EQ(model.maps()[1].data, fresh.maps()[1].data);
 }
 
 TEST(CameraFrame, AnotherSizeIsANewImage) {

@@ -257,10 +257,18 @@ TEST(DisplayLevels, ImagesWrittenOverRecycledLevelsAsIntoNewOnes) {
   recycled.push_back(display_levels(random_image(90, 60, 4), 1));
   recycled.push_back(display_levels(random_image(1000, 700, 4), 8));
   recycled.push_back({});
+  std::vector<const std::uint8_t*> same_size_blocks;
+  for (const Image& level : recycled[0]) same_size_blocks.push_back(level.pixels.data());
   for (std::size_t r = 0; r < recycled.size(); ++r) {
     std::vector<Image>& levels = recycled[r];
     ThreadPool pool(2);
     display_levels(im, 8, &pool, levels);
+    for (const Image& level : levels)  // another size: a block of its own size, not a larger one
+      EXPECT_EQ(level.pixels.capacity(), level.pixels.size()) << "recycled set " << r;
+    if (r == 0) {  // the same sizes: written over where they are
+      for (std::size_t i = 0; i < levels.size(); ++i)
+        EXPECT_EQ(levels[i].pixels.data(), same_size_blocks[i]) << "level " << i + 1;
+    }
     ASSERT_EQ(levels.size(), fresh.size()) << "recycled set " << r;
     for (std::size_t i = 0; i < fresh.size(); ++i) {
       EXPECT_EQ(levels[i].width, fresh[i].width);

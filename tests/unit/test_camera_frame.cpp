@@ -4,10 +4,13 @@
 // screen stays; the gray of a frame is PIL's integer luma, as for any image.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "background.h"
 #include "conv2d.h"
 #include "model.h"
 
@@ -159,6 +162,44 @@ TEST(CameraFrame, FramesAreWrittenIntoTheBuffersOfTheFrameBeforeLast) {
     EXPECT_EQ(model.stats()[i].mean, fresh.stats()[i].mean);
   }
 }
+
+// The worker is a thread: natively only, as test_background.cpp (the single-thread wasm build of
+// the tests has none).
+#if !defined(__EMSCRIPTEN__)
+TEST(CameraFrame, BuffersTheWorkerStillHoldsAreNotWrittenOver) {
+  // With the background worker (the page), an edit's request carries the shown frame's document.
+  // Frames that arrive before the worker is done with it must leave that frame's image, gray and
+  // levels alone: frame 3 would otherwise be written into frame 1's.
+  Model model;
+  model.start_background(nullptr);
+  frame_ok(model, 160, 120, 0);
+  frame_ok(model, 160, 120, 1);
+  const std::vector<const void*> held = frame_buffers(model);
+  model.background()->hold(true);
+  ConvParams p;
+  p.padding = 2;
+  ASSERT_TRUE(model.set_params(p));  // a request on frame 1's document, held
+  frame_ok(model, 160, 120, 2);
+  frame_ok(model, 160, 120, 3);
+  const std::vector<const void*> now = frame_buffers(model);
+  ASSERT_EQ(now.size(), held.size());
+  EXPECT_NE(now[0], held[0]);  // gray
+  EXPECT_NE(now[1], held[1]);  // the frame's pixels
+  for (std::size_t i = now.size() - 4; i < now.size(); ++i) EXPECT_NE(now[i], held[i]) << i;
+  model.background()->hold(false);
+  for (int i = 0; i < 20000 && model.busy(); ++i) {
+    model.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_FALSE(model.busy()) << "the worker never answered";
+  // The worker's maps of frame 1 are not shown over frame 3, which has the new padding.
+  Model fresh;
+  ASSERT_TRUE(fresh.set_params(p));
+  frame_ok(fresh, 160, 120, 3);
+  EXPECT_EQ(model.gray().data, fresh.gray().data);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(model.maps()[i].data, fresh.maps()[i].data) << i;
+}
+#endif
 
 TEST(CameraFrame, OpeningAnImageOrStoppingLetsTheFrameBeforeLastGo) {
   // The spare frame is a second set of maps: it is not kept once frames stop coming.

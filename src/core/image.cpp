@@ -145,20 +145,66 @@ Plane to_gray(const Image& image) {
   return out;
 }
 
-RgbPlanes to_rgb_planes(const Image& image) {
-  RgbPlanes out{Plane(image.width, image.height), Plane(image.width, image.height),
-                Plane(image.width, image.height)};
+namespace {
+
+// Planes of image's size, or none when it is not an image of 1-4 channels with all its pixels.
+bool rgb_planes_for(const Image& image, RgbPlanes& out) {
   const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
   const int ch = image.channels;
-  if (ch < 1 || ch > 4 || image.pixels.size() < n * static_cast<std::size_t>(ch)) return {};
-  const std::uint8_t* p = image.pixels.data();
-  // Gray and gray+alpha: PIL's L -> RGB copies the value to all three; alpha is dropped.
+  if (ch < 1 || ch > 4 || image.pixels.size() < n * static_cast<std::size_t>(ch)) return false;
+  out = RgbPlanes{Plane(image.width, image.height), Plane(image.width, image.height),
+                  Plane(image.width, image.height)};
+  return true;
+}
+
+// Pixels [from, n) one at a time, each channel / 255. Gray and gray+alpha: PIL's L -> RGB copies
+// the value to all three; alpha is dropped (PIL's RGBA -> RGB ignores it).
+void rgb_pixels(const Image& image, std::size_t from, RgbPlanes& out) {
+  const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
+  const int ch = image.channels;
   const int g = ch >= 3 ? 1 : 0, b = ch >= 3 ? 2 : 0;
-  for (std::size_t i = 0; i < n; ++i, p += ch) {
+  for (std::size_t i = from; i < n; ++i) {
+    const std::uint8_t* p = image.pixels.data() + i * static_cast<std::size_t>(ch);
     out.r.data[i] = p[0] / 255.0f;
     out.g.data[i] = p[g] / 255.0f;
     out.b.data[i] = p[b] / 255.0f;
   }
+}
+
+}  // namespace
+
+RgbPlanes to_rgb_planes(const Image& image) {
+  RgbPlanes out;
+  if (!rgb_planes_for(image, out)) return out;
+  const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
+  const int ch = image.channels;
+  // Pixels [0, done) four at a time from lanes holding R | G << 8 | B << 16 (as to_gray), each
+  // channel / 255 as the scalar code divides (correctly rounded in both); every load stays inside
+  // the n * ch bytes. Gray, gray + alpha and the tail go the scalar way.
+  std::size_t done = 0;
+  if (ch >= 3) {
+    const v128_t spread = wasm_i8x16_make(0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11, 16);
+    const v128_t byte = wasm_i32x4_splat(0xff), d = wasm_f32x4_splat(255.0f);
+    const auto channel = [&](v128_t rgbx, int shift) {
+      const v128_t c = wasm_v128_and(wasm_u32x4_shr(rgbx, shift), byte);
+      return wasm_f32x4_div(wasm_f32x4_convert_i32x4(c), d);
+    };
+    const std::uint8_t* p = image.pixels.data();
+    for (; ch == 4 ? done + 4 <= n : (done + 4) * 3 + 4 <= n * 3; done += 4) {
+      const v128_t v = wasm_v128_load(p + done * static_cast<std::size_t>(ch));
+      const v128_t rgbx = ch == 4 ? v : wasm_i8x16_swizzle(v, spread);
+      wasm_v128_store(out.r.data.data() + done, channel(rgbx, 0));
+      wasm_v128_store(out.g.data.data() + done, channel(rgbx, 8));
+      wasm_v128_store(out.b.data.data() + done, channel(rgbx, 16));
+    }
+  }
+  rgb_pixels(image, done, out);
+  return out;
+}
+
+RgbPlanes to_rgb_planes_reference(const Image& image) {
+  RgbPlanes out;
+  if (rgb_planes_for(image, out)) rgb_pixels(image, 0, out);
   return out;
 }
 

@@ -55,6 +55,8 @@ struct RgbPlanes {
   Plane r, g, b;
 };
 RgbPlanes to_rgb_planes(const Image& image);
+// to_rgb_planes is SIMD128 for 3 and 4 channels; this is the plain loop that defines it, for tests.
+RgbPlanes to_rgb_planes_reference(const Image& image);
 
 // The same luma as 8-bit samples (1 channel), for display and PNG export.
 Image to_gray_u8(const Image& image);

@@ -105,6 +105,41 @@ TEST(ToGray, AnImageWithoutItsPixelsGivesZerosNotAReadPastThem) {
   for (float v : out.data) ASSERT_EQ(v, 0.0f);
 }
 
+bool same_planes(const RgbPlanes& a, const RgbPlanes& b) {
+  return same_floats(a.r, b.r) && same_floats(a.g, b.g) && same_floats(a.b, b.b);
+}
+
+TEST(RgbPlanes, SimdGivesTheReferenceFloatsAtEveryWidthAndEveryByte) {
+  // Widths 1..40 on 3 rows for 1-4 channels (SIMD blocks and the scalar tail), then every byte
+  // value in every channel; each float against the reference and against value / 255 written out.
+  for (int channels = 1; channels <= 4; ++channels) {
+    for (int width = 1; width <= 40; ++width) {
+      Image image{width, 3, channels, {}};
+      image.pixels.resize(static_cast<std::size_t>(width) * 3 * channels);
+      for (std::size_t i = 0; i < image.pixels.size(); ++i)
+        image.pixels[i] = static_cast<std::uint8_t>(i * 89u + 7u);
+      const RgbPlanes planes = to_rgb_planes(image);
+      ASSERT_TRUE(same_planes(planes, to_rgb_planes_reference(image)))
+          << channels << " x " << width;
+      for (std::size_t i = 0; i < planes.r.data.size(); ++i) {
+        const std::uint8_t* p = &image.pixels[i * static_cast<std::size_t>(channels)];
+        ASSERT_EQ(planes.r.data[i], p[0] / 255.0f);
+        ASSERT_EQ(planes.g.data[i], p[channels >= 3 ? 1 : 0] / 255.0f);
+        ASSERT_EQ(planes.b.data[i], p[channels >= 3 ? 2 : 0] / 255.0f);
+      }
+    }
+    Image every{256, 1, channels, {}};
+    for (int v = 0; v < 256; ++v)
+      for (int c = 0; c < channels; ++c)
+        every.pixels.push_back(static_cast<std::uint8_t>((v + 85 * c) & 0xff));
+    const RgbPlanes planes = to_rgb_planes(every);
+    ASSERT_TRUE(same_planes(planes, to_rgb_planes_reference(every))) << channels;
+    for (int v = 0; v < 256; ++v) ASSERT_EQ(planes.r.data[static_cast<std::size_t>(v)], v / 255.0f);
+  }
+  // Not an image (pixels missing): no planes, no read past them.
+  EXPECT_TRUE(to_rgb_planes(Image{64, 64, 3, std::vector<std::uint8_t>(100, 1)}).r.empty());
+}
+
 TEST(Resize, ShorterSideLikeTorchvision) {
   Plane p(1920, 1080);
   Plane r = resize_shorter_side(p, 128);

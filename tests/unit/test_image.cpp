@@ -70,15 +70,21 @@ TEST(ToGray, SimdGivesTheReferenceFloatsForEveryRgbTriple) {
   }
 }
 
+// A width x 3 image of `channels` whose i-th byte is i * mul + add (mod 256).
+Image patterned(int width, int channels, unsigned mul, unsigned add) {
+  Image image{width, 3, channels, {}};
+  image.pixels.resize(static_cast<std::size_t>(width) * 3 * channels);
+  for (std::size_t i = 0; i < image.pixels.size(); ++i)
+    image.pixels[i] = static_cast<std::uint8_t>(i * mul + add);
+  return image;
+}
+
 TEST(ToGray, SimdAndItsTailsAgreeWithTheReferenceAtEveryWidth) {
   // Widths 1..40 on 3 rows: the SIMD blocks (4 or 16 pixels) and the scalar tail after them, for
   // gray, gray + alpha, RGB and RGBA.
   for (int channels = 1; channels <= 4; ++channels) {
     for (int width = 1; width <= 40; ++width) {
-      Image image{width, 3, channels, {}};
-      image.pixels.resize(static_cast<std::size_t>(width) * 3 * channels);
-      for (std::size_t i = 0; i < image.pixels.size(); ++i)
-        image.pixels[i] = static_cast<std::uint8_t>(i * 97u + 13u);
+      const Image image = patterned(width, channels, 97u, 13u);
       Plane out;
       to_gray(image, out);
       ASSERT_TRUE(same_floats(out, to_gray_reference(image))) << channels << " x " << width;
@@ -114,10 +120,7 @@ TEST(RgbPlanes, SimdGivesTheReferenceFloatsAtEveryWidthAndEveryByte) {
   // value in every channel; each float against the reference and against value / 255 written out.
   for (int channels = 1; channels <= 4; ++channels) {
     for (int width = 1; width <= 40; ++width) {
-      Image image{width, 3, channels, {}};
-      image.pixels.resize(static_cast<std::size_t>(width) * 3 * channels);
-      for (std::size_t i = 0; i < image.pixels.size(); ++i)
-        image.pixels[i] = static_cast<std::uint8_t>(i * 89u + 7u);
+      const Image image = patterned(width, channels, 89u, 7u);
       const RgbPlanes planes = to_rgb_planes(image);
       ASSERT_TRUE(same_planes(planes, to_rgb_planes_reference(image)))
           << channels << " x " << width;

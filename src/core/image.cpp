@@ -14,15 +14,16 @@ inline std::uint8_t pil_luma(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
   return static_cast<std::uint8_t>((r * 19595u + g * 38470u + b * 7471u + 0x8000u) >> 16);
 }
 
+// store(i, luma) for pixels [from, n): PIL's luma, or the gray value itself for 1-2 channels.
 template <class Store>
-void for_each_luma(const Image& image, Store store) {
+void for_each_luma(const Image& image, Store store, std::size_t from = 0) {
   const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
-  const std::uint8_t* p = image.pixels.data();
   const int c = image.channels;
+  const std::uint8_t* p = image.pixels.data() + from * static_cast<std::size_t>(c);
   if (c >= 3) {
-    for (std::size_t i = 0; i < n; ++i, p += c) store(i, pil_luma(p[0], p[1], p[2]));
+    for (std::size_t i = from; i < n; ++i, p += c) store(i, pil_luma(p[0], p[1], p[2]));
   } else {
-    for (std::size_t i = 0; i < n; ++i, p += c) store(i, p[0]);
+    for (std::size_t i = from; i < n; ++i, p += c) store(i, p[0]);
   }
 }
 
@@ -63,35 +64,51 @@ std::vector<Taps> bilinear_taps(int in_size, int out_size) {
   return taps;
 }
 
-// Four pixels' luma / 255 from lanes holding R | G << 8 | B << 16 (the top byte ignored): PIL's
-// fixed-point sum in 32-bit lanes (at most 255 * 65536 + 0x8000), then the division the scalar
-// code does (correctly rounded in both, so the floats are the same).
+// SIMD128 for 3- and 4-channel images, four pixels at a time. Every result is the scalar code's
+// float: the integer arithmetic is exact in 32-bit lanes and the division by 255 is correctly
+// rounded in both.
+
+// Whether the 16-byte load at pixel `i` stays inside the n * channels bytes of pixels.
+inline bool rgbx_fits(std::size_t i, std::size_t n, int channels) {
+  return (i * static_cast<std::size_t>(channels)) + 16 <= n * static_cast<std::size_t>(channels);
+}
+
+// Pixels i .. i + 3 as lanes holding R | G << 8 | B << 16 (and alpha in the top byte for RGBA);
+// RGB's 12 bytes are spread into the low three bytes of each lane (swizzle index 16+ gives 0).
+inline v128_t load_rgbx(const std::uint8_t* pixels, std::size_t i, int channels) {
+  const v128_t v = wasm_v128_load(pixels + i * static_cast<std::size_t>(channels));
+  if (channels == 4) return v;
+  return wasm_i8x16_swizzle(v,
+                            wasm_i8x16_make(0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11, 16));
+}
+
+// The byte at `shift` of each lane (0: R, 8: G, 16: B).
+inline v128_t channel(v128_t rgbx, int shift) {
+  return wasm_v128_and(wasm_u32x4_shr(rgbx, shift), wasm_i32x4_splat(0xff));
+}
+
+// Integer lanes / 255 as floats.
+inline v128_t over_255(v128_t lanes) {
+  return wasm_f32x4_div(wasm_f32x4_convert_i32x4(lanes), wasm_f32x4_splat(255.0f));
+}
+
+// PIL's fixed-point luma of four pixels (at most 255 * 65536 + 0x8000 before the shift), / 255.
 inline v128_t luma_over_255(v128_t rgbx) {
-  const v128_t byte = wasm_i32x4_splat(0xff);
-  const v128_t r = wasm_v128_and(rgbx, byte);
-  const v128_t g = wasm_v128_and(wasm_u32x4_shr(rgbx, 8), byte);
-  const v128_t b = wasm_v128_and(wasm_u32x4_shr(rgbx, 16), byte);
-  v128_t sum = wasm_i32x4_add(wasm_i32x4_mul(r, wasm_i32x4_splat(19595)),
-                              wasm_i32x4_mul(g, wasm_i32x4_splat(38470)));
-  sum = wasm_i32x4_add(sum, wasm_i32x4_mul(b, wasm_i32x4_splat(7471)));
+  v128_t sum = wasm_i32x4_add(wasm_i32x4_mul(channel(rgbx, 0), wasm_i32x4_splat(19595)),
+                              wasm_i32x4_mul(channel(rgbx, 8), wasm_i32x4_splat(38470)));
+  sum = wasm_i32x4_add(sum, wasm_i32x4_mul(channel(rgbx, 16), wasm_i32x4_splat(7471)));
   sum = wasm_i32x4_add(sum, wasm_i32x4_splat(0x8000));
-  return wasm_f32x4_div(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(sum, 16)),
-                        wasm_f32x4_splat(255.0f));
+  return over_255(wasm_u32x4_shr(sum, 16));
 }
 
 // Sixteen gray samples / 255.
 inline void store_gray_over_255(v128_t samples, float* out) {
   const v128_t lo = wasm_u16x8_extend_low_u8x16(samples),
                hi = wasm_u16x8_extend_high_u8x16(samples);
-  const v128_t d = wasm_f32x4_splat(255.0f);
-  wasm_v128_store(out,
-                  wasm_f32x4_div(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(lo)), d));
-  wasm_v128_store(out + 4,
-                  wasm_f32x4_div(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(lo)), d));
-  wasm_v128_store(out + 8,
-                  wasm_f32x4_div(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_low_u16x8(hi)), d));
-  wasm_v128_store(out + 12,
-                  wasm_f32x4_div(wasm_f32x4_convert_i32x4(wasm_u32x4_extend_high_u16x8(hi)), d));
+  wasm_v128_store(out, over_255(wasm_u32x4_extend_low_u16x8(lo)));
+  wasm_v128_store(out + 4, over_255(wasm_u32x4_extend_high_u16x8(lo)));
+  wasm_v128_store(out + 8, over_255(wasm_u32x4_extend_low_u16x8(hi)));
+  wasm_v128_store(out + 12, over_255(wasm_u32x4_extend_high_u16x8(hi)));
 }
 
 }  // namespace
@@ -108,29 +125,16 @@ void to_gray(const Image& image, Plane& out) {
   }
   const std::uint8_t* p = image.pixels.data();
   float* o = out.data.data();
-  // Pixels [0, done) in SIMD, four at a time (sixteen for gray); the rest as the reference does.
-  // Every 16-byte load stays inside the n * c bytes of pixels.
+  // Pixels [0, done) in SIMD (sixteen at a time for gray); the rest as the reference does.
   std::size_t done = 0;
-  if (c == 4) {
-    for (; done + 4 <= n; done += 4)
-      wasm_v128_store(o + done, luma_over_255(wasm_v128_load(p + done * 4)));
-  } else if (c == 3) {
-    // R G B of four pixels (12 bytes) into the low three bytes of each lane; index 16+ gives 0.
-    const v128_t spread = wasm_i8x16_make(0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11, 16);
-    for (; (done + 4) * 3 + 4 <= n * 3; done += 4)
-      wasm_v128_store(o + done,
-                      luma_over_255(wasm_i8x16_swizzle(wasm_v128_load(p + done * 3), spread)));
+  if (c >= 3) {
+    for (; rgbx_fits(done, n, c); done += 4)
+      wasm_v128_store(o + done, luma_over_255(load_rgbx(p, done, c)));
   } else if (c == 1) {
     for (; done + 16 <= n; done += 16) store_gray_over_255(wasm_v128_load(p + done), o + done);
   }
-  if (c >= 3) {
-    for (std::size_t i = done; i < n; ++i) {
-      const std::uint8_t* px = p + i * static_cast<std::size_t>(c);
-      o[i] = pil_luma(px[0], px[1], px[2]) / 255.0f;
-    }
-  } else {
-    for (std::size_t i = done; i < n; ++i) o[i] = p[i * static_cast<std::size_t>(c)] / 255.0f;
-  }
+  for_each_luma(
+      image, [&](std::size_t i, std::uint8_t l) { o[i] = l / 255.0f; }, done);
 }
 
 Plane to_gray_reference(const Image& image) {
@@ -178,24 +182,14 @@ RgbPlanes to_rgb_planes(const Image& image) {
   if (!rgb_planes_for(image, out)) return out;
   const std::size_t n = static_cast<std::size_t>(image.width) * image.height;
   const int ch = image.channels;
-  // Pixels [0, done) four at a time from lanes holding R | G << 8 | B << 16 (as to_gray), each
-  // channel / 255 as the scalar code divides (correctly rounded in both); every load stays inside
-  // the n * ch bytes. Gray, gray + alpha and the tail go the scalar way.
+  // Pixels [0, done) in SIMD; gray, gray + alpha and the rest as the reference does.
   std::size_t done = 0;
   if (ch >= 3) {
-    const v128_t spread = wasm_i8x16_make(0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11, 16);
-    const v128_t byte = wasm_i32x4_splat(0xff), d = wasm_f32x4_splat(255.0f);
-    const auto channel = [&](v128_t rgbx, int shift) {
-      const v128_t c = wasm_v128_and(wasm_u32x4_shr(rgbx, shift), byte);
-      return wasm_f32x4_div(wasm_f32x4_convert_i32x4(c), d);
-    };
-    const std::uint8_t* p = image.pixels.data();
-    for (; ch == 4 ? done + 4 <= n : (done + 4) * 3 + 4 <= n * 3; done += 4) {
-      const v128_t v = wasm_v128_load(p + done * static_cast<std::size_t>(ch));
-      const v128_t rgbx = ch == 4 ? v : wasm_i8x16_swizzle(v, spread);
-      wasm_v128_store(out.r.data.data() + done, channel(rgbx, 0));
-      wasm_v128_store(out.g.data.data() + done, channel(rgbx, 8));
-      wasm_v128_store(out.b.data.data() + done, channel(rgbx, 16));
+    for (; rgbx_fits(done, n, ch); done += 4) {
+      const v128_t rgbx = load_rgbx(image.pixels.data(), done, ch);
+      wasm_v128_store(out.r.data.data() + done, over_255(channel(rgbx, 0)));
+      wasm_v128_store(out.g.data.data() + done, over_255(channel(rgbx, 8)));
+      wasm_v128_store(out.b.data.data() + done, over_255(channel(rgbx, 16)));
     }
   }
   rgb_pixels(image, done, out);

@@ -12,7 +12,10 @@ connection. Every response carries the cross-origin isolation headers (COOP/COEP
 SharedArrayBuffer, which the page's pthreads build needs; --no-isolation leaves COOP/COEP out,
 so the page runs its single-thread build, as on a host that cannot send them), a
 Content-Security-Policy, nosniff and no-referrer, and a Server header
-without versions.
+without versions. Files are sent as "Cache-Control: no-cache" with an ETag: a browser keeps them
+and asks each time whether they changed, so a rebuilt file is fetched again and an unchanged one
+costs a 304 with no body (a reload, and the pthreads workers' second load of the app's script);
+errors and redirects are "no-store".
 
 Connections: a listen backlog of 1024; a connection may wait at most --timeout seconds
 (env FILTERLENS_SERVE_TIMEOUT, default 20) for a complete request line and headers, counted
@@ -70,8 +73,14 @@ SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
     ("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"),
-    ("Cache-Control", "no-store"),
 ]
+
+# Files may be kept but are checked every time they are used ("no-cache" and an ETag: a
+# rebuilt file is fetched again, an unchanged one answers 304 with no body). The pthreads
+# build's workers each load the app's script again right after the page did; kept, that is one
+# round trip each instead of the whole script (issue 11 point 5). Errors are never kept.
+FILE_CACHE_CONTROL = "no-cache"
+ERROR_CACHE_CONTROL = "no-store"  # errors and redirects
 
 # Sent gzip'd to clients that accept it (cached in memory, files up to MAX_GZIP_BYTES;
 # the top level's are compressed when the server starts).
@@ -134,6 +143,25 @@ def warm_gzip_cache(root_real):
                     gzip_file(os.path.realpath(real), info, f.read)
         except OSError:
             continue
+
+
+def etag(info, gzipped):
+    """A file's version: its size and modification time, and which encoding is sent (the gzip'd
+    body is another representation, so it has a tag of its own)."""
+    return f'"{info.st_size:x}-{info.st_mtime_ns:x}{"-gz" if gzipped else ""}"'
+
+
+def etag_matches(header, tag):
+    """Whether an If-None-Match value names `tag` (weak comparison, as RFC 9110 asks for it)."""
+    for part in header.split(","):
+        candidate = part.strip()
+        if candidate == "*":
+            return True
+        if candidate.startswith("W/"):
+            candidate = candidate[2:]
+        if candidate == tag:
+            return True
+    return False
 
 
 def accepts_gzip(header):
@@ -350,6 +378,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "redirect":
             self.send_response(301)
             self.send_header("Location", value)
+            self.send_header("Cache-Control", ERROR_CACHE_CONTROL)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -369,10 +398,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return
             ext = os.path.splitext(real)[1].lower()
             encoded = self.gzipped(f, real, info, ext)
+            tag = etag(info, encoded is not None)
+            if etag_matches(self.headers.get("If-None-Match", ""), tag):
+                self.send_response(304)
+                self.send_file_headers(tag, ext)
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", MIME_TYPES.get(ext, DEFAULT_MIME_TYPE))
-            if ext in COMPRESSIBLE:
-                self.send_header("Vary", "Accept-Encoding")
+            self.send_file_headers(tag, ext)
             if encoded is not None:
                 self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(encoded)))
@@ -393,6 +427,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 left -= len(chunk)
             if left:
                 self.close_connection = True  # the file shrank: the client must not wait
+
+    def send_file_headers(self, tag, ext):
+        self.send_header("ETag", tag)
+        self.send_header("Cache-Control", FILE_CACHE_CONTROL)
+        if ext in COMPRESSIBLE:
+            self.send_header("Vary", "Accept-Encoding")
 
     def gzipped(self, f, real, info, ext):
         """The file gzip'd when the client accepts it and it is text or wasm (issue 11 point 5:
@@ -419,6 +459,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", ERROR_CACHE_CONTROL)
             self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":

@@ -1,6 +1,6 @@
 // Where the start-up time goes (issue 11 point 5): loads the page in headless Chromium under the
-// benchmark's network emulation (10 Mbit/s, 20 ms latency, cache disabled: scripts/bench-web.mjs
-// "Start-up") and prints one timeline per build, in ms from navigation: every request (Resource
+// benchmark's network emulation (10 Mbit/s, 20 ms latency, a first visit: an empty cache that
+// keeps what it fetches; scripts/bench-web.mjs "Start-up") and prints one timeline per build, in ms from navigation: every request (Resource
 // Timing in the page and in each worker), the page's own marks (wasm response, downloaded,
 // compiled; main() start and return; default image handed to the app; first maps), WebGL2
 // context creation and shader compile/link time (SwiftShader's share), and the app's first frames
@@ -8,9 +8,11 @@
 // nothing.
 //
 //   node scripts/startup-profile.mjs [--runs N] [--site build/wasm/web] [--only mt|st] [--fast]
+//                                    [--cache-disabled]
 //
 // mt: the default server (cross-origin isolated, filterlens-mt.js); st: serve.py --no-isolation
-// (filterlens.js). --fast: no network emulation (what is left is CPU). With --runs N > 1 the
+// (filterlens.js). --fast: no network emulation (what is left is CPU). --cache-disabled: as
+// DevTools' "Disable cache" (every worker downloads the app's script again). With --runs N > 1 the
 // timeline of the median run (by first maps) is printed, with every run's first-maps time.
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -30,6 +32,7 @@ const RUNS = Math.max(1, Number(arg('--runs', '1')) || 1);
 const SITE = path.resolve(arg('--site', path.join(root, 'build', 'wasm', 'web')));
 const ONLY = arg('--only', '');
 const FAST = process.argv.includes('--fast');
+const CACHE_DISABLED = process.argv.includes('--cache-disabled');
 
 // Runs in the page before its scripts: times what the page cannot mark itself (WebGL2 context
 // creation and shader work go to SwiftShader's GPU process; each frame is a rAF callback).
@@ -89,7 +92,7 @@ async function profileOnce(browser, base) {
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: CACHE_DISABLED });
   if (!FAST) {
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false, latency: 20, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 });
@@ -151,7 +154,7 @@ const builds = [['pthreads build (cross-origin isolated)', [], 'mt'], ['single-t
   .filter(([, , key]) => !ONLY || key === ONLY);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 console.log(`FilterLens start-up profile: Chromium ${browser.version()} headless, ${os.cpus().length} x ${os.cpus()[0].model}, ` +
-            `load average ${os.loadavg()[0].toFixed(1)}; ${FAST ? 'no network emulation' : '10 Mbit/s, 20 ms latency, cache disabled'}; ${SITE}`);
+            `load average ${os.loadavg()[0].toFixed(1)}; ${FAST ? 'no network emulation' : '10 Mbit/s, 20 ms latency'}, ${CACHE_DISABLED ? 'cache disabled' : 'first visit (empty cache)'}; ${SITE}`);
 try {
   for (const [label, args] of builds) {
     const { server, base } = await startServer(root, SITE, args);

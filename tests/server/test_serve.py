@@ -231,6 +231,57 @@ class ServeTest(unittest.TestCase):
                 self.assertNotIn("Content-Encoding", headers)
                 self.assertEqual(int(headers["Content-Length"]), len(body))
 
+    def test_files_are_revalidated_and_unchanged_ones_answer_304(self):
+        # Issue 11 point 5: the pthreads build's workers load the app's script again right after
+        # the page did; a kept copy is checked with one round trip instead of sent again.
+        gz = {"Accept-Encoding": "gzip"}
+        for target, accept in [("/filterlens.js", None), ("/filterlens.js", gz), ("/data.weights", None)]:
+            with self.subTest(target=target, accept=accept):
+                code, headers, body = get(self.port, target, headers=accept)
+                self.assertEqual(code, 200)
+                self.assertEqual(headers["Cache-Control"], "no-cache")
+                tag = headers["ETag"]
+                self.assertRegex(tag, r'^"[^"]+"$')
+                for sent in [tag, "W/" + tag, '"other", ' + tag, "*"]:
+                    code, again, body = get(self.port, target, headers={**(accept or {}), "If-None-Match": sent})
+                    self.assertEqual(code, 304, sent)
+                    self.assertEqual(body, b"")
+                    self.assertEqual(again["ETag"], tag)
+                    self.assertEqual(again["Cache-Control"], "no-cache")
+                    self.assertEqual(again["Cross-Origin-Embedder-Policy"], "require-corp")
+                code, _, body = get(self.port, target, headers={**(accept or {}), "If-None-Match": '"other"'})
+                self.assertEqual(code, 200)
+                self.assertGreater(len(body), 0)
+        # The gzip'd body is another representation: its tag does not stand for the plain one.
+        _, plain, _ = get(self.port, "/filterlens.js")
+        _, packed, _ = get(self.port, "/filterlens.js", headers=gz)
+        self.assertNotEqual(plain["ETag"], packed["ETag"])
+        code, _, body = get(self.port, "/filterlens.js", headers={"If-None-Match": packed["ETag"]})
+        self.assertEqual((code, body), (200, b"console.log('fake filterlens.js');\n"))
+        # Errors and redirects are never kept.
+        for target in ["/missing", "/%00", "/withindex"]:
+            with self.subTest(target=target):
+                code, headers, _ = get(self.port, target)
+                self.assertIn(code, (301, 400, 404))
+                self.assertEqual(headers["Cache-Control"], "no-store")
+                self.assertIsNone(headers["ETag"])
+
+    def test_a_rebuilt_file_gets_a_new_tag_and_is_sent_again(self):
+        path = os.path.join(self.web, "rebuilt.js")
+        with open(path, "wb") as f:
+            f.write(b"one\n")
+        try:
+            code, headers, _ = get(self.port, "/rebuilt.js")
+            self.assertEqual(code, 200)
+            old = headers["ETag"]
+            with open(path, "wb") as f:
+                f.write(b"two, longer\n")
+            code, headers, body = get(self.port, "/rebuilt.js", headers={"If-None-Match": old})
+            self.assertEqual((code, body), (200, b"two, longer\n"))
+            self.assertNotEqual(headers["ETag"], old)
+        finally:
+            os.remove(path)
+
     # What may leave the folder
 
     def test_symlinks_out_of_the_folder_are_refused(self):

@@ -333,6 +333,11 @@ void Background::recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>
   if (!open_ && allocated_bytes(given) <= kSpareBytes) keep_spare(std::move(given));
 }
 
+Computed Background::take_recycled() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return take_spare();
+}
+
 Computed Background::take_spare() {
   Computed spare = std::move(spare_);
   spare_ = Computed{};

@@ -139,6 +139,9 @@ class Background {
   // never shrinks: the first edit would grow it as much. A native process would hold the memory
   // (its heap gives large blocks back), for less: the desktop does not ask for it.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
+  // The recycled buffers, handed to a computation the model runs itself (Model's small edits);
+  // empty when none are kept (or the worker is still preparing them).
+  Computed take_recycled();
   // Bytes held for recycling, and those being made for it (prepare_spare) or for an open while it
   // decodes (decode_preparing): memory checks count them as available (an open frees them before
   // it decodes, and stops a preparation; an edit writes into them or frees those of other sizes

@@ -404,6 +404,7 @@ Status Model::recompute() {
 Status Model::compute_maps() {
   if (bank_.empty())
     return Status::fail("The filter bank is empty: add a filter to see feature maps.");
+  Computed reuse;  // buffers of maps no longer shown (the worker keeps them)
   if (background_) {
     // What can be checked here is refused here, with nothing changed: the worker's failures
     // (memory) come back through poll() with the maps left as they were.
@@ -414,18 +415,31 @@ Status Model::compute_maps() {
         if (!size) return Status::fail(size.error());
       }
     }
-    next_ticket();
-    std::optional<Document> doc;
-    if (!opening_) doc = doc_;  // else the image being opened is the worker's newest
-    background_->compute(ticket_, compute_settings(), std::move(doc));
-    return Status::ok();
+    if (!has_image() || busy() || compute_work() > inline_work_) {
+      next_ticket();
+      std::optional<Document> doc;
+      if (!opening_) doc = doc_;  // else the image being opened is the worker's newest
+      background_->compute(ticket_, compute_settings(), std::move(doc));
+      return Status::ok();
+    }
+    // A small edit with nothing in flight: here and now, into the buffers the worker keeps (adopt
+    // gives it the replaced maps back).
+    reuse = background_->take_recycled();
   }
   Computed computed;
   const Document doc = fit_document(doc_, input_ == InputMode::rgb);
-  Status s = compute_document(doc, compute_settings(), &shared_pool(), computed);
+  Status s = compute_document(doc, compute_settings(), &shared_pool(), computed, {}, &reuse);
   if (!s) return s;
   adopt(doc, std::move(computed));
   return Status::ok();
+}
+
+std::int64_t Model::compute_work() const {
+  if (!has_image()) return 0;
+  std::int64_t weights = 0;
+  for (const Kernel& k : bank_)
+    weights += static_cast<std::int64_t>(k.width) * k.height * std::max(1, k.channels);
+  return static_cast<std::int64_t>(gray().width) * gray().height * weights;
 }
 
 void Model::fit_state_to_maps(bool new_image) {

@@ -275,6 +275,12 @@ class Model {
            kernel_learning_.running() || (busy() && busy_ms() >= kProgressAfterMs);
   }
   static constexpr int kProgressAfterMs = 150;
+  static constexpr std::int64_t kInlineWork = std::int64_t{64} << 20;
+  // What the current bank costs on the current image, in kInlineWork's unit: pixels times the
+  // bank's weights (width x height x channels of every filter).
+  std::int64_t compute_work() const;
+  // The inline limit (kInlineWork); 0 sends every edit to the worker (tests of the worker).
+  void set_inline_work(std::int64_t work) { inline_work_ = work; }
 
   // ---- Computing in the background (background.h) ----
   // From now on images are decoded and maps computed on a worker thread: load, load_rgba and
@@ -282,6 +288,11 @@ class Model {
   // a kernel too large for the image, still fails and changes nothing), the maps shown stay the
   // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
+  // Small edits stay synchronous even so: when nothing is in flight and the maps cost at most
+  // kInlineWork (pixels x the bank's weights: the notebook's bank up to about 2.3 MP), they are
+  // computed on the calling thread over the same pool and shown at once. In the page the
+  // worker's round trip (its wake-up, the hand-back, the Promise) cost as much as the work at
+  // 1080p (issue 11 point 1).
   // `prepare_buffers`: Background's (the page asks for it; see Background::recycle and
   // Background::decode_preparing).
   void start_background(std::function<void()> notify,
@@ -409,6 +420,7 @@ class Model {
   std::chrono::steady_clock::time_point busy_since_;
   std::uint64_t frame_ticket_ = 0;  // the newest ticket when a camera frame was shown
   std::uint64_t next_ticket();      // a new ticket; starts the busy clock when idle
+  std::int64_t inline_work_ = kInlineWork;
   std::vector<std::pair<std::uint64_t, std::string>> failed_;
 
   // replace_frame's buffers (model_camera.cpp): the frame shown and the one before it, of the

@@ -129,6 +129,68 @@ TEST(Background, OpensAndComputesWhatTheSynchronousPathDoes) {
   EXPECT_TRUE(async.rgb().r.empty());
 }
 
+TEST(Background, SmallEditsWithNothingInFlightAreComputedAtOnce) {
+  // Issue 11 point 1: in the page the worker's round trip cost as much as a 1080p edit. An edit
+  // costing at most the inline limit, with nothing in flight, is computed on the calling thread
+  // and shown when the call returns; a costlier one goes to the worker.
+  const std::vector<std::uint8_t> png = png_file(240, 160, 3);
+  Model sync, model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(sync.load(png.data(), png.size(), "i.png"));
+  ASSERT_TRUE(model.load(png.data(), png.size(), "i.png"));
+  EXPECT_TRUE(model.busy());  // an open always goes to the worker
+  settle(model);
+  ConvParams p;
+  p.padding = 2;
+  ASSERT_TRUE(sync.set_params(p));
+  // The notebook's bank: 3 filters of 9 weights.
+  EXPECT_EQ(model.compute_work(), std::int64_t{240} * 160 * 27);
+  model.set_inline_work(std::int64_t{240} * 160 * 27);  // exactly the cost: inline
+  std::uint64_t shown = model.maps_generation();
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_FALSE(model.busy());
+  EXPECT_EQ(model.maps_generation(), shown + 1);  // shown before the call returned
+  expect_same_maps(sync, model);
+
+  model.set_inline_work(std::int64_t{240} * 160 * 27 - 1);  // one under: the worker
+  p.padding = 1;
+  ASSERT_TRUE(sync.set_params(p));
+  shown = model.maps_generation();
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_TRUE(model.busy());
+  EXPECT_EQ(model.maps_generation(), shown);
+  settle(model);
+  expect_same_maps(sync, model);
+
+  // Something in flight: a small edit waits its turn behind it, or the older request's maps,
+  // adopted later, would replace the newer ones.
+  model.set_inline_work(0);
+  model.background()->hold(true);
+  p.padding = 0;
+  ASSERT_TRUE(model.set_params(p));
+  model.set_inline_work(Model::kInlineWork);
+  p.padding = 3;
+  ASSERT_TRUE(sync.set_params(p));
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_TRUE(model.busy());
+  model.background()->hold(false);
+  settle(model);
+  expect_same_maps(sync, model);
+  EXPECT_EQ(model.maps()[0].width, 240 + 4);  // padding 3: the newest settings
+
+  // The inline edits write into the buffers the worker keeps, as its own edits do: shown, spare,
+  // shown again.
+  std::vector<const float*> buffers;
+  for (int pad : {1, 2, 1, 2}) {
+    p.padding = pad;
+    ASSERT_TRUE(model.set_params(p));
+    EXPECT_FALSE(model.busy());
+    buffers.push_back(model.maps()[0].data.data());
+  }
+  EXPECT_EQ(buffers[2], buffers[0]);
+  EXPECT_EQ(buffers[3], buffers[1]);
+}
+
 TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
   // After the first edit the worker writes maps and levels into the buffers of the maps the model
   // stopped showing (Background::recycle). Banks that swap filters between the same-sized
@@ -296,6 +358,7 @@ TEST(Background, TheNewestSettingsWinAndOlderOnesAreNeverShown) {
   const std::vector<std::uint8_t> png = png_file(400, 300, 2);
   Model model;
   model.start_background(nullptr);
+  model.set_inline_work(0);  // every edit to the worker, small as they are
   ASSERT_TRUE(model.load(png.data(), png.size(), "b.png"));
   settle(model);
   const std::uint64_t maps_before = model.maps_generation();

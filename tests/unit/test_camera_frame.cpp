@@ -172,6 +172,7 @@ TEST(CameraFrame, BuffersTheWorkerStillHoldsAreNotWrittenOver) {
   // levels alone: frame 3 would otherwise be written into frame 1's.
   Model model;
   model.start_background(nullptr);
+  model.set_inline_work(0);  // the edit below must go to the worker, small as it is
   frame_ok(model, 160, 120, 0);
   frame_ok(model, 160, 120, 1);
   const std::vector<const void*> held = frame_buffers(model);

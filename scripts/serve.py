@@ -15,7 +15,7 @@ Content-Security-Policy, nosniff and no-referrer, and a Server header
 without versions. Files are sent as "Cache-Control: no-cache" with an ETag: a browser keeps them
 and asks each time whether they changed, so a rebuilt file is fetched again and an unchanged one
 costs a 304 with no body (a reload, and the pthreads workers' second load of the app's script);
-errors and redirects are "no-store".
+pages (.html), errors and redirects are "no-store".
 
 Connections: a listen backlog of 1024; a connection may wait at most --timeout seconds
 (env FILTERLENS_SERVE_TIMEOUT, default 20) for a complete request line and headers, counted
@@ -80,6 +80,7 @@ SECURITY_HEADERS = [
 # build's workers each load the app's script again right after the page did; kept, that is one
 # round trip each instead of the whole script (issue 11 point 5). Errors are never kept.
 FILE_CACHE_CONTROL = "no-cache"
+PAGE_CACHE_CONTROL = "no-store"  # .html
 ERROR_CACHE_CONTROL = "no-store"  # errors and redirects
 
 # Sent gzip'd to clients that accept it (cached in memory, files up to MAX_GZIP_BYTES;
@@ -145,10 +146,14 @@ def warm_gzip_cache(root_real):
             continue
 
 
-def etag(info, gzipped):
-    """A file's version: its size and modification time, and which encoding is sent (the gzip'd
-    body is another representation, so it has a tag of its own)."""
-    return f'"{info.st_size:x}-{info.st_mtime_ns:x}{"-gz" if gzipped else ""}"'
+def etag(info, gzipped, isolation):
+    """A file's version: its size, inode, modification and change times (a same-size rewrite, or
+    a copy that keeps the modification time, still changes the change time), which encoding is
+    sent (the gzip'd body is another representation, so it has a tag of its own), and whether
+    the server sends COOP/COEP: a 304 does not repeat headers it leaves out, so a copy kept from
+    an isolating server would stay isolated under --no-isolation if its tag still matched."""
+    version = f"{info.st_size:x}-{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_ctime_ns:x}"
+    return f'"{version}{"-gz" if gzipped else ""}{"" if isolation else "-open"}"'
 
 
 def etag_matches(header, tag):
@@ -397,13 +402,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.refuse(404, "not found")
                 return
             ext = os.path.splitext(real)[1].lower()
-            encoded = self.gzipped(f, real, info, ext)
-            tag = etag(info, encoded is not None)
+            packed = self.sends_gzip(info, ext)
+            tag = etag(info, packed, self.server.isolation)
             if etag_matches(self.headers.get("If-None-Match", ""), tag):
-                self.send_response(304)
+                self.send_response(304)  # before any compression: a 304 has no body
                 self.send_file_headers(tag, ext)
                 self.end_headers()
                 return
+            encoded = gzip_file(real, info, f.read) if packed else None
             self.send_response(200)
             self.send_header("Content-Type", MIME_TYPES.get(ext, DEFAULT_MIME_TYPE))
             self.send_file_headers(tag, ext)
@@ -430,19 +436,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def send_file_headers(self, tag, ext):
         self.send_header("ETag", tag)
-        self.send_header("Cache-Control", FILE_CACHE_CONTROL)
+        # The page itself is never kept (a reload asks for it whole; the browser's back/forward
+        # cache treats it as before): what it loads is.
+        self.send_header("Cache-Control", PAGE_CACHE_CONTROL if ext == ".html" else FILE_CACHE_CONTROL)
         if ext in COMPRESSIBLE:
             self.send_header("Vary", "Accept-Encoding")
 
-    def gzipped(self, f, real, info, ext):
-        """The file gzip'd when the client accepts it and it is text or wasm (issue 11 point 5:
-        the wasm is 2.5x smaller so; images and .gz are compressed already), else None. Kept per
-        (path, size, mtime), so each file is compressed once."""
+    def sends_gzip(self, info, ext):
+        """Whether the file goes gzip'd: when the client accepts it and it is text or wasm (issue
+        11 point 5: the wasm is 2.5x smaller so; images and .gz are compressed already). The
+        gzip'd bytes are kept per (path, size, mtime), so each file is compressed once."""
         if ext not in COMPRESSIBLE or info.st_size > MAX_GZIP_BYTES:
-            return None
-        if not accepts_gzip(self.headers.get("Accept-Encoding", "")):
-            return None
-        return gzip_file(real, info, f.read)
+            return False
+        return accepts_gzip(self.headers.get("Accept-Encoding", ""))
 
     def refuse(self, status, reason, headers=()):
         self.send_error(status, reason, headers=headers)

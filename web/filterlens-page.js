@@ -611,9 +611,11 @@
     const p = checked.params;
     const code = withCString(p.paddingMode, mode => withCString(p.input, input =>
       module._fl_bank_commit(p.padding, mode, p.stride, p.dilation, p.flip ? 1 : 0, input)));
-    if (code === 3) return answered().then(info);  // the pthreads build: a Promise
+    if (code === 3) return answered().then(info);  // computed on the app's worker thread
     if (code !== 0) throw new Error(lastError());
-    return info();
+    // The pthreads build answers with a Promise every time, also for a small edit it computed at
+    // once (Model::kInlineWork), so a caller's .then() works whatever the size.
+    return buildScript === 'filterlens-mt.js' ? Promise.resolve(info()) : info();
   }
 
   // ---- Banks from files, and the inspector's reading ----------------------------------------

@@ -315,6 +315,14 @@ void Background::hold(bool held) {
   wake_.notify_all();
 }
 
+void Background::hold_preparation(bool held) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    preparation_held_ = held;
+  }
+  wake_.notify_all();
+}
+
 std::vector<Background::Outcome> Background::take() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<Outcome> out = std::move(done_);
@@ -333,8 +341,9 @@ void Background::recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>
   if (!open_ && allocated_bytes(given) <= kSpareBytes) keep_spare(std::move(given));
 }
 
-Computed Background::take_recycled() {
+std::optional<Computed> Background::take_recycled() {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (preparing_) return std::nullopt;
   return take_spare();
 }
 
@@ -382,9 +391,10 @@ void Background::set_progress(const std::string& what) {
   progress_.what = what;
 }
 
-void Background::publish(Outcome outcome) {
+void Background::publish(Outcome outcome, bool preparing) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (preparing) preparing_ = true;
     // A failed open held back for the settings that waited for it goes out with their answer,
     // in one step: the model never sees the open's ticket answered while those maps are coming.
     if (held_failure_) done_.push_back(std::move(*held_failure_));
@@ -502,7 +512,7 @@ void Background::run() {
           request.open ? Status::fail("Could not filter " + request.name + ": " + s.error()) : s;
     }
     ++completed_;
-    publish(std::move(outcome));
+    publish(std::move(outcome), !first_edit.empty());
     if (!first_edit.empty()) prepare_spare(first_edit);
   }
 }
@@ -519,8 +529,12 @@ std::vector<Background::BufferSizes> Background::buffer_sizes(const Computed& c)
 
 void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stop_ || open_ || compute_ || spare_bytes_ != 0) return;
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait(lock, [&] { return !preparation_held_ || stop_ || open_ || compute_; });
+    if (stop_ || open_ || compute_ || spare_bytes_ != 0) {
+      preparing_ = false;
+      return;
+    }
   }
   const auto stop = [&] { return request_waiting(); };
   // Each plane only when the heap has the room for it and its margin: in the page a failed
@@ -549,6 +563,7 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
   // already: the page's wasm memory keeps its pages, so the edit's maps are made in them.
   std::lock_guard<std::mutex> lock(mutex_);  // `made` is freed after it when not kept
   preparing_bytes_ = 0;
+  preparing_ = false;
   if (!open_ && spare_bytes_ == 0 && allocated_bytes(made) <= kSpareBytes)
     keep_spare(std::move(made));
 }

@@ -140,8 +140,11 @@ class Background {
   // (its heap gives large blocks back), for less: the desktop does not ask for it.
   void recycle(std::vector<Plane> maps, std::vector<std::vector<Plane>> levels);
   // The recycled buffers, handed to a computation the model runs itself (Model's small edits);
-  // empty when none are kept (or the worker is still preparing them).
-  Computed take_recycled();
+  // empty when none are kept. None at all (nullopt) while the worker prepares the first edit's
+  // buffers after an open (prepare_spare): that edit goes to the worker, which stops preparing
+  // and writes into what it made (computed here it would take fresh memory while the worker
+  // writes a second set, which the heap's room was counted for only once).
+  std::optional<Computed> take_recycled();
   // Bytes held for recycling, and those being made for it (prepare_spare) or for an open while it
   // decodes (decode_preparing): memory checks count them as available (an open frees them before
   // it decodes, and stops a preparation; an edit writes into them or frees those of other sizes
@@ -153,6 +156,9 @@ class Background {
   std::uint64_t completed() const { return completed_; }
   // For tests: while held, the worker takes no new request (they pile up, the newest winning).
   void hold(bool held);
+  // For tests: while held, a preparation after an open (prepare_spare) waits before its first
+  // buffer, and take_recycled says it is under way.
+  void hold_preparation(bool held);
   // For tests: where each spare map's values are (the next edit's maps, when sizes match).
   std::vector<const float*> spare_map_data() const;
   // For tests: where the buffers prepared during the last open's decode were (decode_preparing):
@@ -215,7 +221,9 @@ class Background {
   bool request_waiting() const;
   void run();
   void submit(Request request);
-  void publish(Outcome outcome);
+  // `preparing`: the worker prepares the first edit's buffers next (take_recycled's rule starts
+  // with the outcome, so the model cannot see one without the other).
+  void publish(Outcome outcome, bool preparing = false);
   void set_progress(const std::string& what);
 
   ThreadPool* pool_;
@@ -236,6 +244,8 @@ class Background {
   std::atomic<std::uint64_t> completed_{0};
   bool stop_ = false;
   bool held_ = false;
+  bool preparing_ = false;  // prepare_spare is under way or about to start
+  bool preparation_held_ = false;
   std::thread thread_;
 };
 

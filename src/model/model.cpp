@@ -415,7 +415,10 @@ Status Model::compute_maps() {
         if (!size) return Status::fail(size.error());
       }
     }
-    if (!has_image() || busy() || compute_work() > inline_work_) {
+    std::optional<Computed> recycled;
+    if (has_image() && !busy() && compute_work() <= inline_work_)
+      recycled = background_->take_recycled();  // none while the worker prepares them
+    if (!recycled) {
       next_ticket();
       std::optional<Document> doc;
       if (!opening_) doc = doc_;  // else the image being opened is the worker's newest
@@ -424,7 +427,7 @@ Status Model::compute_maps() {
     }
     // A small edit with nothing in flight: here and now, into the buffers the worker keeps (adopt
     // gives it the replaced maps back).
-    reuse = background_->take_recycled();
+    reuse = std::move(*recycled);
   }
   Computed computed;
   const Document doc = fit_document(doc_, input_ == InputMode::rgb);
@@ -436,10 +439,15 @@ Status Model::compute_maps() {
 
 std::int64_t Model::compute_work() const {
   if (!has_image()) return 0;
-  std::int64_t weights = 0;
-  for (const Kernel& k : bank_)
-    weights += static_cast<std::int64_t>(k.width) * k.height * std::max(1, k.channels);
-  return static_cast<std::int64_t>(gray().width) * gray().height * weights;
+  std::int64_t work = 0;
+  for (const Kernel& k : bank_) {
+    Result<OutputSize> size =
+        conv2d_output_size(gray().width, gray().height, k.width, k.height, params_);
+    const std::int64_t pixels = size ? std::int64_t{size.value().width} * size.value().height
+                                     : std::int64_t{gray().width} * gray().height;
+    work += pixels * (std::int64_t{k.width} * k.height * std::max(1, k.channels) + kWorkPerPixel);
+  }
+  return work;
 }
 
 void Model::fit_state_to_maps(bool new_image) {

@@ -275,10 +275,13 @@ class Model {
            kernel_learning_.running() || (busy() && busy_ms() >= kProgressAfterMs);
   }
   static constexpr int kProgressAfterMs = 150;
-  static constexpr std::int64_t kInlineWork = std::int64_t{64} << 20;
-  // What the current bank costs on the current image, in kInlineWork's unit: pixels times the
-  // bank's weights (width x height x channels of every filter).
+  static constexpr std::int64_t kInlineWork = std::int64_t{1} << 27;
+  // What the current bank costs on the current image, in kInlineWork's unit: for every filter,
+  // its map's pixels times its weights (width x height x channels) plus kWorkPerPixel, what the
+  // map's first writes, statistics and display levels cost (about a 3x3 filter's work, measured
+  // natively: bank 2.9 ms, the whole recompute 5.6 ms at 1080p).
   std::int64_t compute_work() const;
+  static constexpr std::int64_t kWorkPerPixel = 9;
   // The inline limit (kInlineWork); 0 sends every edit to the worker (tests of the worker).
   void set_inline_work(std::int64_t work) { inline_work_ = work; }
 
@@ -289,10 +292,10 @@ class Model {
   // last ones until poll() adopts the new. `notify` runs on the worker when work is done (it
   // must be thread-safe: it wakes the UI loop). Without this the model computes synchronously.
   // Small edits stay synchronous even so: when nothing is in flight and the maps cost at most
-  // kInlineWork (pixels x the bank's weights: the notebook's bank up to about 2.3 MP), they are
-  // computed on the calling thread over the same pool and shown at once. In the page the
-  // worker's round trip (its wake-up, the hand-back, the Promise) cost as much as the work at
-  // 1080p (issue 11 point 1).
+  // kInlineWork (compute_work: the notebook's bank up to about 2.5 MP), they are computed on the
+  // calling thread over the same pool and shown at once. In the page the worker's round trip
+  // (its wake-up, the hand-back, the Promise) cost as much as the work at 1080p (issue 11
+  // point 1).
   // `prepare_buffers`: Background's (the page asks for it; see Background::recycle and
   // Background::decode_preparing).
   void start_background(std::function<void()> notify,

@@ -258,6 +258,24 @@ class ServeTest(unittest.TestCase):
         self.assertNotEqual(plain["ETag"], packed["ETag"])
         code, _, body = get(self.port, "/filterlens.js", headers={"If-None-Match": packed["ETag"]})
         self.assertEqual((code, body), (200, b"console.log('fake filterlens.js');\n"))
+        # The page itself is never kept: a reload asks for it whole.
+        code, headers, _ = get(self.port, "/index.html")
+        self.assertEqual(code, 200)
+        self.assertEqual(headers["Cache-Control"], "no-store")
+        # A copy kept from this (isolating) server must not match under --no-isolation: a 304
+        # does not repeat the headers it leaves out, so the kept COOP/COEP would stay.
+        open_server = Server(self.web, "--no-isolation")
+        try:
+            _, isolated, _ = get(self.port, "/filterlens.js")
+            code, headers, body = get(open_server.port, "/filterlens.js",
+                                      headers={"If-None-Match": isolated["ETag"]})
+            self.assertEqual(code, 200)
+            self.assertNotEqual(headers["ETag"], isolated["ETag"])
+            self.assertIsNone(headers["Cross-Origin-Embedder-Policy"])
+            code, _, _ = get(open_server.port, "/filterlens.js", headers={"If-None-Match": headers["ETag"]})
+            self.assertEqual(code, 304)
+        finally:
+            open_server.stop()
         # Errors and redirects are never kept.
         for target in ["/missing", "/%00", "/withindex"]:
             with self.subTest(target=target):
@@ -279,6 +297,15 @@ class ServeTest(unittest.TestCase):
             code, headers, body = get(self.port, "/rebuilt.js", headers={"If-None-Match": old})
             self.assertEqual((code, body), (200, b"two, longer\n"))
             self.assertNotEqual(headers["ETag"], old)
+            # The same size, written beside it and moved over it with the old modification time
+            # kept (as a copy that preserves times would): still another version.
+            info = os.stat(path)
+            with open(path + ".new", "wb") as f:
+                f.write(b"TWO, LONGER\n")
+            os.utime(path + ".new", ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(path + ".new", path)
+            code, _, body = get(self.port, "/rebuilt.js", headers={"If-None-Match": headers["ETag"]})
+            self.assertEqual((code, body), (200, b"TWO, LONGER\n"))
         finally:
             os.remove(path)
 

@@ -89,10 +89,20 @@ std::vector<Kernel> presets(std::initializer_list<const char*> names) {
   return out;
 }
 
-TEST(Background, OpensAndComputesWhatTheSynchronousPathDoes) {
+// Edits computed by the worker (inline limit 0) and, where small enough, at once on the calling
+// thread (Model::kInlineWork): both must give what a synchronous model gives.
+class BackgroundEdits : public ::testing::TestWithParam<std::int64_t> {};
+INSTANTIATE_TEST_SUITE_P(Background, BackgroundEdits,
+                         ::testing::Values(std::int64_t{0}, Model::kInlineWork),
+                         [](const ::testing::TestParamInfo<std::int64_t>& param) {
+                           return std::string(param.param == 0 ? "OnTheWorker" : "SmallAtOnce");
+                         });
+
+TEST_P(BackgroundEdits, OpensAndComputesWhatTheSynchronousPathDoes) {
   const std::vector<std::uint8_t> png = png_file(301, 203, 1);
   Model sync, async;
   async.start_background(nullptr);
+  async.set_inline_work(GetParam());
   ASSERT_TRUE(sync.load(png.data(), png.size(), "a.png"));
   ASSERT_TRUE(async.load(png.data(), png.size(), "a.png"));
   EXPECT_TRUE(async.busy());
@@ -112,7 +122,7 @@ TEST(Background, OpensAndComputesWhatTheSynchronousPathDoes) {
   settle(async);
   expect_same_maps(sync, async);
 
-  // The RGB input: the worker makes the three planes the C = 3 filter needs.
+  // The RGB input: the three planes the C = 3 filter needs are made.
   Kernel rgb{"colour edge", "", 3, 3, std::vector<float>(27, -1.0f / 26), 3};
   rgb.weights[4] = rgb.weights[13] = rgb.weights[22] = 1.0f;
   ASSERT_TRUE(sync.set_bank({rgb}, p, InputMode::rgb));
@@ -143,20 +153,24 @@ TEST(Background, SmallEditsWithNothingInFlightAreComputedAtOnce) {
   ConvParams p;
   p.padding = 2;
   ASSERT_TRUE(sync.set_params(p));
-  // The notebook's bank: 3 filters of 9 weights.
-  EXPECT_EQ(model.compute_work(), std::int64_t{240} * 160 * 27);
-  model.set_inline_work(std::int64_t{240} * 160 * 27);  // exactly the cost: inline
+  // The notebook's bank: 3 filters of 9 weights, each with the map's per-pixel work on top,
+  // over the maps' pixels (padding 1: the image's size).
+  const std::int64_t per_pixel = 9 + Model::kWorkPerPixel;
+  EXPECT_EQ(model.compute_work(), 3 * std::int64_t{240} * 160 * per_pixel);
+  model.set_inline_work(3 * std::int64_t{242} * 162 * per_pixel);  // padding 2's cost: inline
   std::uint64_t shown = model.maps_generation();
   ASSERT_TRUE(model.set_params(p));
   EXPECT_FALSE(model.busy());
   EXPECT_EQ(model.maps_generation(), shown + 1);  // shown before the call returned
   expect_same_maps(sync, model);
 
-  model.set_inline_work(std::int64_t{240} * 160 * 27 - 1);  // one under: the worker
-  p.padding = 1;
+  // The cost follows the maps' size: padding 4 makes larger maps than the image.
+  p.padding = 4;
   ASSERT_TRUE(sync.set_params(p));
+  model.set_inline_work(3 * std::int64_t{246} * 166 * per_pixel - 1);  // one under: the worker
   shown = model.maps_generation();
   ASSERT_TRUE(model.set_params(p));
+  EXPECT_EQ(model.compute_work(), 3 * std::int64_t{246} * 166 * per_pixel);
   EXPECT_TRUE(model.busy());
   EXPECT_EQ(model.maps_generation(), shown);
   settle(model);
@@ -191,7 +205,34 @@ TEST(Background, SmallEditsWithNothingInFlightAreComputedAtOnce) {
   EXPECT_EQ(buffers[3], buffers[1]);
 }
 
-TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
+TEST(Background, AnEditWhileTheFirstEditsBuffersArePreparedGoesToTheWorker) {
+  // After an open the worker prepares the first edit's buffers (prepare_spare). An edit made
+  // meanwhile, small as it is, goes to the worker, which stops preparing and writes into what it
+  // made; computed at once it would take fresh memory while the worker wrote a second set.
+  const std::vector<std::uint8_t> png = png_file(260, 170, 10);
+  Model sync, model;
+  model.start_background(nullptr, [](std::size_t) { return true; });  // prepare_buffers
+  model.background()->hold_preparation(true);
+  ASSERT_TRUE(sync.load(png.data(), png.size(), "h.png"));
+  ASSERT_TRUE(model.load(png.data(), png.size(), "h.png"));
+  settle(model);  // the open's maps are shown; its preparation waits
+  ConvParams p;
+  p.padding = 2;
+  ASSERT_TRUE(sync.set_params(p));
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_TRUE(model.busy());  // handed to the worker
+  model.background()->hold_preparation(false);
+  settle(model);
+  expect_same_maps(sync, model);
+  // Nothing prepared or in flight any more: the next edit is computed at once.
+  p.padding = 1;
+  ASSERT_TRUE(sync.set_params(p));
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_FALSE(model.busy());
+  expect_same_maps(sync, model);
+}
+
+TEST_P(BackgroundEdits, RecycledMapBuffersGiveWhatNewOnesGive) {
   // After the first edit the worker writes maps and levels into the buffers of the maps the model
   // stopped showing (Background::recycle). Banks that swap filters between the same-sized
   // buffers, sizes that shrink and grow again, and the other reduction: each time, the maps must
@@ -199,6 +240,7 @@ TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
   const std::vector<std::uint8_t> png = png_file(257, 190, 4);
   Model sync, async;
   async.start_background(nullptr);
+  async.set_inline_work(GetParam());
   ASSERT_TRUE(sync.load(png.data(), png.size(), "r.png"));
   ASSERT_TRUE(async.load(png.data(), png.size(), "r.png"));
   settle(async);
@@ -232,10 +274,11 @@ TEST(Background, RecycledMapBuffersGiveWhatNewOnesGive) {
   EXPECT_EQ(checked, 7);
 }
 
-TEST(Background, EditsOfOneImageWriteIntoTheBuffersOfTheMapsTheyReplace) {
+TEST_P(BackgroundEdits, EditsOfOneImageWriteIntoTheBuffersOfTheMapsTheyReplace) {
   const std::vector<std::uint8_t> png = png_file(320, 240, 6);
   Model model;
   model.start_background(nullptr);
+  model.set_inline_work(GetParam());
   ASSERT_TRUE(model.load(png.data(), png.size(), "s.png"));
   settle(model);
   EXPECT_EQ(model.background()->spare_bytes(), 0u);  // a new image's maps replaced no buffers
@@ -261,13 +304,14 @@ TEST(Background, EditsOfOneImageWriteIntoTheBuffersOfTheMapsTheyReplace) {
   EXPECT_EQ(model.maps()[0].width, 200);
 }
 
-TEST(Background, TheFirstEditAfterAnOpenWritesIntoBuffersMadeWhileItsMapsWereShown) {
+TEST_P(BackgroundEdits, TheFirstEditAfterAnOpenWritesIntoBuffersMadeWhileItsMapsWereShown) {
   // Fresh memory costs its first write (a page fault per 4 KB): the first edit of a 12 MP photo
   // waited 0.96 s in the page for it, the next ones 45 ms. So, when asked (the page), after an
   // open the worker makes the buffers the first edit needs, and the edit finds them ready.
   const std::vector<std::uint8_t> png = png_file(331, 207, 8);
   Model sync, model;
   model.start_background(nullptr, [](std::size_t) { return true; });  // prepare_buffers
+  model.set_inline_work(GetParam());
   ASSERT_TRUE(sync.load(png.data(), png.size(), "p.png"));
   ASSERT_TRUE(model.load(png.data(), png.size(), "p.png"));
   settle(model);

@@ -70,6 +70,18 @@
     if (e.target === sink) e.stopImmediatePropagation();  // the input event brings the text
   }, true);
 
+  // Emscripten's GLFW releases every held key on any blur it sees on the window (a capture
+  // listener, so also an element's): right for the window losing the keyboard, whose key-ups
+  // never come, but the keyboard moving between the text sink and the canvas (wantText below, a
+  // frame after a field opens or closes) stays in the page, and the keys are still down. A
+  // Control held for a Control + click on the next cell was released so, when the frame closing
+  // the last field came during the click on a slow frame: the click became a drag and the typed
+  // value went nowhere.
+  window.addEventListener('blur', e => {
+    const inside = t => t === sink || t === canvas;
+    if (inside(e.target) && inside(e.relatedTarget)) e.stopImmediatePropagation();
+  }, true);
+
   window.addEventListener('keydown', e => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 'o' || e.key === 'O') && !wantText) {
       e.preventDefault();  // not the browser's Open dialog

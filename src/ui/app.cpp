@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImGuiWindow::Hidden (App::track)
 #include "thread_pool.h"
 #include "titles.h"
 #include "version.h"
@@ -216,9 +217,10 @@ void App::colorize_all() {
 }
 
 bool App::track(bool result, const std::string& id) {
-  // Not in a window's first frame: a popup (a combo's list) is laid out hidden then and moves
-  // before it is shown, so a click at that rectangle would miss (the tests click by it).
-  if (ImGui::IsWindowAppearing()) return result;
+  // Not while the window is hidden: a popup (a combo's list) reopening, or a new window sized by
+  // its contents, is laid out unseen for a frame and then moves, so a click at that rectangle
+  // would miss (tests and the guide go by these). ImGui has no public query for it.
+  if (ImGui::GetCurrentWindowRead()->Hidden) return result;
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   control_rects_.push_back({id, a.x, a.y, b.x - a.x, b.y - a.y});
   return result;

@@ -50,9 +50,10 @@ async function framesAbove(page, n) {
 }
 const statusLine = page => page.evaluate(() => window.Module.UTF8ToString(window.Module._fl_message(1)));
 
-// Clicks a control by its id (FilterLens.controls()) as a person would.
+// Clicks a control by its id (FilterLens.controls()) as a person would: once it is drawn.
 async function clickControl(page, name) {
-  const c = await page.evaluate(n => window.FilterLens.controls().find(c => c.name === n), name);
+  const c = await (await page.waitForFunction(n => window.FilterLens.controls().find(c => c.name === n),
+                                              name, { timeout: 30000 })).jsonValue();
   assert.ok(c, `no control ${name}`);
   await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
   await page.mouse.down();

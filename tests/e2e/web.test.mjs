@@ -285,7 +285,8 @@ test('editing a kernel in the sidebar recomputes its map like the CLI; Flip and 
   const expectEdgeLikeCli = async (weights, what) => {
     const rows = weights.map(r => r.join(',')).join(';');
     const want = readNpy(path.join(runCli(image, '--kernel', rows), 'custom1.npy')).data;
-    // The edit is computed on the app's worker: its maps may come a few frames after the Enter.
+    // A small edit is computed at once, but one made while the app's worker is busy (an open
+    // still preparing its buffers) goes to it: its maps may then come a few frames after the Enter.
     let got = await edgeMap();
     for (const start = Date.now(); maxAbsDiff(got, want) > 1e-5 && Date.now() - start < 10000;) {
       await page.waitForTimeout(100);

@@ -143,6 +143,44 @@
     withCString(hash, ptr => module._fl_apply_address(ptr));
   }
 
+  // The address follows every change of the settings (the app publishes them in the frame after),
+  // but the browser is asked to rewrite it at most once per ADDRESS_WRITE_MS, the newest settings
+  // each time: browsers ration history.replaceState. Chromium ignores the calls past 200 in 10 s
+  // (a weight dragged at 60 frames a second gets there in 3.3 s, and the address then keeps an
+  // old kernel, which Share would copy), and Safari throws past 100 in 30 s. A write the browser
+  // refuses is tried again later. A change after a quiet half second is written at once; Share
+  // writes at once. (A reload within half a second of a burst of edits can bring back the
+  // settings of the burst's middle: the browser takes the address before beforeunload runs.)
+  const ADDRESS_WRITE_MS = 500, ADDRESS_RETRY_MS = 5000;
+  let addressWrittenAt = -Infinity, addressTimer = 0;
+  function scheduleAddressWrite(delay) {
+    if (addressTimer) return;  // the write waiting takes the newest settings
+    if (delay <= 0) {
+      writeAddress();
+    } else {
+      addressTimer = setTimeout(writeAddress, delay);
+    }
+  }
+  function cancelAddressWrite() {
+    clearTimeout(addressTimer);
+    addressTimer = 0;
+  }
+  function writeAddress() {
+    cancelAddressWrite();
+    if (lastAddress === null || location.hash === lastAddress) return;
+    try {
+      history.replaceState(null, '', lastAddress);
+      addressWrittenAt = performance.now();
+    } catch (e) {
+      scheduleAddressWrite(ADDRESS_RETRY_MS);
+    }
+  }
+  // The address of the settings shown, written or not yet.
+  function currentAddress() {
+    writeAddress();
+    return lastAddress === null ? location.href : location.href.replace(/#.*$/, '') + lastAddress;
+  }
+
   function withBytes(bytes, fn) {
     const ptr = malloc(bytes.length);
     module.HEAPU8.set(bytes, ptr);
@@ -983,7 +1021,11 @@
           // default bank stays); from here on the app keeps the address up to date.
           const before = module._fl_last_ticket();
           applyAddress(location.hash);
-          window.addEventListener('hashchange', () => applyAddress(location.hash));
+          window.addEventListener('hashchange', () => {
+            // An address typed or followed by the person rules over a write still waiting.
+            cancelAddressWrite();
+            applyAddress(location.hash);
+          });
           // `ready` means the maps the address asks for exist (the pthreads build computes them
           // in the background).
           return settledSince(before).catch(() => {});
@@ -997,9 +1039,9 @@
     // The settings as the address's `#` part (replaceState: no history entry per edit).
     setAddress(text) {
       lastAddress = '#' + text;
-      if (location.hash !== lastAddress) history.replaceState(null, '', lastAddress);
+      scheduleAddressWrite(addressWrittenAt + ADDRESS_WRITE_MS - performance.now());
     },
-    shareAddress() { FilterLensPage.copyText(location.href); },
+    shareAddress() { FilterLensPage.copyText(currentAddress()); },
     rememberGuideSeen() {
       try { localStorage.setItem(GUIDE_SEEN_KEY, '1'); } catch (e) { /* kept for this visit only */ }
     },

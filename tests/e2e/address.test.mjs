@@ -94,6 +94,57 @@ test('a bad or hand-edited address gives a message and the default bank, never a
   await page.close();
 });
 
+test('a weight dragged for seconds: the address ends at the last kernel, rewritten at most twice a second', async () => {
+  // A small canvas: frames come fast enough for 220 edits, one a frame, within Chromium's 10 s
+  // window (past 200 rewrites in it, Chromium ignores the rest and the address keeps an old kernel).
+  const page = await browser.newPage({ viewport: { width: 480, height: 360 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForTimeout(600);
+  const kernel = i => [[0, -1, 0], [-1, 5 + i / 4, -1], [0, -1, 0]];  // exact in binary
+  const edits = 220;
+  const run = await page.evaluate(async ({ edits, kernels }) => {
+    const FL = window.FilterLens;
+    let writes = 0;
+    const replace = history.replaceState.bind(history);
+    history.replaceState = (...args) => { ++writes; return replace(...args); };
+    const t0 = performance.now();
+    for (let i = 0; i < edits; ++i) {
+      await FL.setFilters({ filters: ['edge', { name: 'drag', weights: kernels[i] }] });
+      const n = FL.framesDrawn();  // the app publishes the address in the frame after an edit
+      while (FL.framesDrawn() === n) await new Promise(r => setTimeout(r, 1));
+    }
+    return { writes, ms: performance.now() - t0 };
+  }, { edits, kernels: Array.from({ length: edits }, (_, i) => kernel(i)) });
+  assert.ok(run.writes <= Math.ceil(run.ms / 500) + 2,
+            `${run.writes} rewrites of the address in ${Math.round(run.ms)} ms (${edits} edits)`);
+  const last = '&f=drag:3x3:0,-1,0,-1,59.75,-1,0,-1,0&';
+  await page.waitForTimeout(700);  // the newest settings are written within half a second
+  assert.ok((await page.evaluate(() => location.hash)).includes(last),
+            `${await page.evaluate(() => location.hash)} after ${run.writes} rewrites in ${Math.round(run.ms)} ms`);
+
+  // An edit half a second after the last rewrite is in the address as soon as its frame is drawn,
+  // and a reload then keeps it.
+  await page.waitForTimeout(600);
+  const hash = await page.evaluate(async () => {
+    const FL = window.FilterLens;
+    await FL.setFilters({ filters: ['blur', 'edge'] });
+    const n = FL.framesDrawn();
+    while (FL.framesDrawn() === n) await new Promise(r => setTimeout(r, 1));
+    return location.hash;
+  });
+  assert.match(hash, /^#v=1&f=blur&f=edge&padding=/);
+  await page.reload();
+  await page.evaluate(() => window.FilterLens.ready);
+  assert.match(await page.evaluate(() => location.hash), /^#v=1&f=blur&f=edge&padding=/);
+  assert.deepEqual(await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => m.name)),
+                   ['blur', 'edge']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('"Share" copies the address to the clipboard', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });

@@ -30,8 +30,11 @@ export async function startServer(root, web, args = []) {
 const GUIDE_SEEN = () => { try { localStorage.setItem('filterlens.guideSeen', '1'); } catch (e) { /* opaque origin */ } };
 
 // `args`: more Chromium flags for one test file (camera.test.mjs: the fake camera).
+// Chromium runs with its IPC flooding protection, as a person's does (Playwright turns it off by
+// default): it ignores history.replaceState past 200 calls in 10 s, which the page must respect.
 export async function launchChromium({ firstVisit = false, args = [] } = {}) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args] });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args],
+    ignoreDefaultArgs: ['--disable-ipc-flooding-protection'] });
   if (firstVisit) return browser;
   const newContext = browser.newContext.bind(browser), newPage = browser.newPage.bind(browser);
   browser.newContext = async options => {

@@ -73,22 +73,24 @@ void App::open_path(const std::string& path) {
 
 void App::sync_textures() {
   if (!graphics_ready_) return;
-  if (uploaded_maps_ != model_.maps_generation() || uploaded_image_ != model_.image_generation()) {
+  const bool new_image = uploaded_image_ != model_.image_generation();
+  if (new_image || uploaded_maps_ != model_.maps_generation()) {
     uploaded_maps_ = model_.maps_generation();
     uploaded_image_ = model_.image_generation();
-    upload_textures();
+    upload_textures(new_image);
   }
   upload_display_levels();
   if (colours_dirty_) colorize_all();
 }
 
-void App::upload_textures() {
-  // New maps or a new image: every texture is uploaded again, at the level its panel wants.
+void App::upload_textures(bool new_image) {
+  // New maps: every map's texture is uploaded again, at the level its panel wants; the original's
+  // only for a new image (an edit leaves it as it is).
   const std::size_t n = model_.maps().size();
   while (map_textures_.size() < n) map_textures_.push_back(std::make_unique<gfx::MapTexture>());
   map_textures_.resize(n);
   map_windows_.assign(n, TextureWindow{});
-  original_window_ = TextureWindow{};
+  if (new_image) original_window_ = TextureWindow{};
   if (model_.gray().empty()) {
     gray_texture_.destroy();
     colour_texture_.destroy();

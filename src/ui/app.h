@@ -156,7 +156,7 @@ class App {
 
  private:
   void sync_textures();  // uploads / colour-maps what changed in the model since the last frame
-  void upload_textures();
+  void upload_textures(bool new_image);
   // Puts each map and the original on the GPU at the display level its panel wants
   // (display_pyramid.h): about one texel per device pixel, the full resolution only when zoomed
   // in that far, and never over the GPU's texture size.

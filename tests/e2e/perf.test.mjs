@@ -27,6 +27,17 @@ before(async () => {
   await page.addInitScript(() => {
     const proto = WebGL2RenderingContext.prototype;
     window.glReadsBack = 0;
+    // And every texture upload's size and format (an edit uploads its maps, not the original).
+    window.texUploads = [];
+    for (const name of ['texImage2D', 'texSubImage2D']) {
+      const call = proto[name];
+      proto[name] = function (...a) {
+        const sub = name === 'texSubImage2D';  // (target, level, [x, y,] w, h, [border,] format, type, ...)
+        window.texUploads.push({ width: a[sub ? 4 : 3], height: a[sub ? 5 : 4], format: a[6],
+                                 data: a[8] !== null && a[8] !== undefined });
+        return call.apply(this, a);
+      };
+    }
     for (const name of ['getParameter', 'isEnabled', 'getError', 'getIndexedParameter',
                         'getTexParameter', 'getBufferParameter', 'getVertexAttrib',
                         'getFramebufferAttachmentParameter', 'checkFramebufferStatus',
@@ -150,6 +161,41 @@ test('a frame reads nothing back from the GPU: not while hovering, not after new
   assert.ok(drawn > 5, `only ${drawn} frames drawn`);
   assert.equal(await page.evaluate(() => window.glReadsBack), 0,
                `GL state was read back during ${drawn} frames`);
+});
+
+// An edit changes the maps only: the original's textures (its gray and colour) stay as uploaded.
+test('an edit uploads the new maps again, not the original image', async () => {
+  await page.evaluate(async () => {  // 300 x 200: its size tells its uploads from the maps' (below)
+    const canvas = new OffscreenCanvas(300, 200);
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#4a8';
+    g.fillRect(0, 0, 300, 200);
+    g.fillStyle = '#e31';
+    g.fillRect(60, 40, 120, 90);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    await window.FilterLens.loadImage(new Uint8Array(await blob.arrayBuffer()), 'upload-test.png');
+  });
+  const edit = i => page.evaluate(i => window.FilterLens.setFilters({ padding: 0, filters: [
+    'edge', { name: 'mine', weights: [[1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, i, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]] }] }), i);
+  await edit(1);
+  await settled();
+  const windowOf = panel => page.evaluate(p => {
+    const M = window.Module, out = M._malloc(40);
+    M._fl_texture_window(p, out);
+    const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
+    M._free(out);
+    return { width: v[3], height: v[4] };
+  }, panel);
+  await page.evaluate(() => { window.texUploads = []; });
+  await edit(2);
+  await settled();
+  const original = await windowOf(0), edge = await windowOf(1), mine = await windowOf(2);
+  assert.ok(original.width > 0 && edge.width > 0 && mine.width > 0, JSON.stringify({ original, edge, mine }));
+  assert.notDeepEqual(original, edge);  // the 3x3 map (padding 0) is 298 x 198 at level 0
+  const uploads = await page.evaluate(() => window.texUploads.filter(u => u.data));
+  const of = size => uploads.filter(u => u.width === size.width && u.height === size.height).length;
+  assert.equal(of(original), 0, `the original was uploaded again: ${JSON.stringify(uploads)}`);
+  assert.ok(of(mine) >= 1, `the edited map was not uploaded: ${JSON.stringify(uploads)}`);
 });
 
 test('no errors in the console', () => {

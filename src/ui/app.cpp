@@ -159,23 +159,29 @@ App::TextureWindow App::wanted_window(int w, int h, int levels, int panel_index,
 
 namespace {
 
-Plane crop(const Plane& plane, int x0, int y0, int w, int h) {
-  if (x0 == 0 && y0 == 0 && w == plane.width && h == plane.height) return plane;
-  Plane out(w, h);
-  for (int y = 0; y < h; ++y) std::copy_n(plane.row(y0 + y) + x0, w, out.row(y));
-  return out;
+// The window of a level to upload: the level itself when the window is all of it (no copy), else a
+// copy of the window in `storage`.
+const Plane& crop(const Plane& plane, const App::TextureWindow& win, Plane& storage) {
+  if (win.x0 == 0 && win.y0 == 0 && win.width == plane.width && win.height == plane.height)
+    return plane;
+  storage = Plane(win.width, win.height);
+  for (int y = 0; y < win.height; ++y)
+    std::copy_n(plane.row(win.y0 + y) + win.x0, win.width, storage.row(y));
+  return storage;
 }
 
-Image crop(const Image& image, int x0, int y0, int w, int h) {
-  if (x0 == 0 && y0 == 0 && w == image.width && h == image.height) return image;
-  Image out{w, h, image.channels, {}};
+const Image& crop(const Image& image, const App::TextureWindow& win, Image& storage) {
+  if (win.x0 == 0 && win.y0 == 0 && win.width == image.width && win.height == image.height)
+    return image;
+  storage = Image{win.width, win.height, image.channels, {}};
   const std::size_t c = static_cast<std::size_t>(image.channels);
-  out.pixels.resize(static_cast<std::size_t>(w) * h * c);
-  for (int y = 0; y < h; ++y)
-    std::copy_n(image.pixels.data() + ((static_cast<std::size_t>(y0) + y) * image.width + x0) * c,
-                static_cast<std::size_t>(w) * c,
-                out.pixels.data() + static_cast<std::size_t>(y) * w * c);
-  return out;
+  storage.pixels.resize(static_cast<std::size_t>(win.width) * win.height * c);
+  for (int y = 0; y < win.height; ++y)
+    std::copy_n(image.pixels.data() +
+                    ((static_cast<std::size_t>(win.y0) + y) * image.width + win.x0) * c,
+                static_cast<std::size_t>(win.width) * c,
+                storage.pixels.data() + static_cast<std::size_t>(y) * win.width * c);
+  return storage;
 }
 
 }  // namespace
@@ -190,8 +196,8 @@ void App::upload_display_levels() {
         wanted_window(map.width, map.height, model_.map_level_count(index), index + 1,
                       model_.map_levels_reduction(), map_windows_[i]);
     if (win == map_windows_[i]) continue;
-    map_textures_[i]->upload(
-        crop(model_.map_level(index, win.level), win.x0, win.y0, win.width, win.height));
+    Plane storage;
+    map_textures_[i]->upload(crop(model_.map_level(index, win.level), win, storage));
     map_windows_[i] = win;
     colours_dirty_ = true;
   }
@@ -201,9 +207,10 @@ void App::upload_display_levels() {
   const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 0,
                                           Reduction::mean, original_window_);
   if (win == original_window_) return;
-  gray_texture_.upload(crop(model_.gray_level(win.level), win.x0, win.y0, win.width, win.height));
-  colour_texture_.upload(
-      crop(model_.colour_level(win.level), win.x0, win.y0, win.width, win.height));
+  Plane gray_storage;
+  Image colour_storage;
+  gray_texture_.upload(crop(model_.gray_level(win.level), win, gray_storage));
+  colour_texture_.upload(crop(model_.colour_level(win.level), win, colour_storage));
   original_window_ = win;
   colours_dirty_ = true;
 }

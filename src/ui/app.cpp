@@ -90,7 +90,7 @@ void App::upload_textures(bool new_image) {
   while (map_textures_.size() < n) map_textures_.push_back(std::make_unique<gfx::MapTexture>());
   map_textures_.resize(n);
   map_windows_.assign(n, TextureWindow{});
-  if (new_image) original_window_ = TextureWindow{};
+  if (new_image) gray_window_ = colour_window_ = TextureWindow{};
   if (model_.gray().empty()) {
     gray_texture_.destroy();
     colour_texture_.destroy();
@@ -202,17 +202,23 @@ void App::upload_display_levels() {
     colours_dirty_ = true;
   }
   if (!model_.has_image()) return;
-  // The original is a photograph: always the mean, like any image viewer.
+  // The original is a photograph: always the mean, like any image viewer. Only the form shown (gray
+  // or colour) is uploaded; the other when it is shown (a camera frame uploads one, not both).
+  const bool colour = original_in_colour();
+  TextureWindow& shown = colour ? colour_window_ : gray_window_;
   const Plane& gray = model_.gray();
   const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 0,
-                                          Reduction::mean, original_window_);
-  if (win == original_window_) return;
-  Plane gray_storage;
-  Image colour_storage;
-  gray_texture_.upload(crop(model_.gray_level(win.level), win, gray_storage));
-  colour_texture_.upload(crop(model_.colour_level(win.level), win, colour_storage));
-  original_window_ = win;
-  colours_dirty_ = true;
+                                          Reduction::mean, shown);
+  if (win == shown) return;
+  if (colour) {
+    Image storage;
+    colour_texture_.upload(crop(model_.colour_level(win.level), win, storage));
+  } else {
+    Plane storage;
+    gray_texture_.upload(crop(model_.gray_level(win.level), win, storage));
+    colours_dirty_ = true;
+  }
+  shown = win;
 }
 
 void App::colorize_all() {
@@ -792,7 +798,7 @@ void App::draw_display_section() {
         "Keep contours when shrunk. A map shown smaller than its pixels: off, each screen\n"
         "pixel is the mean of the pixels under it (smooth, like matplotlib); on, the one\n"
         "farthest from the map's mean, so thin edges stay visible instead of averaging away.");
-  ImGui::Checkbox("original in colour", &d.show_colour);
+  track(ImGui::Checkbox("original in colour", &d.show_colour), "display/colour");
   ImGui::SameLine();
   ImGui::Checkbox("histograms", &d.show_histograms);
   model_.set_display(d);

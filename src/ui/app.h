@@ -102,7 +102,7 @@ class App {
   };
   // Panel 0 the original, 1.. the maps; an empty window when there is none.
   TextureWindow texture_window(int panel) const {
-    if (panel == 0) return original_window_;
+    if (panel == 0) return original_window();
     const std::size_t i = static_cast<std::size_t>(panel - 1);
     return panel > 0 && i < map_windows_.size() ? map_windows_[i] : TextureWindow{};
   }
@@ -225,7 +225,14 @@ class App {
   TextureWindow wanted_window(int w, int h, int levels, int panel_index, Reduction reduction,
                               const TextureWindow& current) const;
   std::vector<TextureWindow> map_windows_;
-  TextureWindow original_window_;
+  TextureWindow gray_window_, colour_window_;  // the original's two forms
+  // The original panel shows the image in colour (asked for, or the filters' RGB input).
+  bool original_in_colour() const {
+    return model_.display().show_colour || model_.input_mode() == InputMode::rgb;
+  }
+  const TextureWindow& original_window() const {
+    return original_in_colour() ? colour_window_ : gray_window_;
+  }
   // Each panel's image width in device pixels as last drawn (0: not drawn yet); index 0 is the
   // original, i + 1 map i.
   std::vector<float> panel_device_width_;

@@ -141,7 +141,7 @@ void App::draw_panel(int index, float width, float max_height) {
   const std::string shown = is_map ? filter_title(title) : title;
   // On the RGB input the filters see the colour image, so the original shows it.
   const bool rgb_input = model_.input_mode() == InputMode::rgb;
-  const bool show_colour = model_.display().show_colour || rgb_input;
+  const bool show_colour = original_in_colour();
 
   // The image's size in the panel: the column's width, or less when the row's height binds.
   ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
@@ -248,7 +248,7 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map && mi < static_cast<int>(map_windows_.size()))
     win = &map_windows_[static_cast<std::size_t>(mi)];
   else if (!is_map)
-    win = &original_window_;
+    win = &original_window();
   if (tex && win)
     dl->AddImage(texture_id(tex), p0, p1, ImVec2(win->texture_u(m.uv0.x), win->texture_v(m.uv0.y)),
                  ImVec2(win->texture_u(m.uv1.x), win->texture_v(m.uv1.y)));

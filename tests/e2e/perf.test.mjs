@@ -163,29 +163,45 @@ test('a frame reads nothing back from the GPU: not while hovering, not after new
                `GL state was read back during ${drawn} frames`);
 });
 
+// A 300 x 200 PNG, green with a red rectangle: its size tells its uploads from the maps' (the tests
+// below filter with padding 0).
+const loadTestImage = () => page.evaluate(async () => {
+  const canvas = new OffscreenCanvas(300, 200);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#4a8';
+  g.fillRect(0, 0, 300, 200);
+  g.fillStyle = '#e31';
+  g.fillRect(60, 40, 120, 90);
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  await window.FilterLens.loadImage(new Uint8Array(await blob.arrayBuffer()), 'upload-test.png');
+});
+
+// The window of its level a panel's texture holds (panel 0 the original, 1.. the maps).
+const windowOf = panel => page.evaluate(p => {
+  const M = window.Module, out = M._malloc(40);
+  M._fl_texture_window(p, out);
+  const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
+  M._free(out);
+  return { width: v[3], height: v[4] };
+}, panel);
+
+// The uploads (with pixels) since `since` of the original's size, by format: RED (its gray level,
+// a float texture) and RGBA (its colour).
+async function originalUploads(since = 0) {
+  const original = await windowOf(0);
+  const uploads = await page.evaluate(n => window.texUploads.slice(n).filter(u => u.data), since);
+  const of = format => uploads.filter(u => u.width === original.width && u.height === original.height &&
+                                             u.format === format).length;
+  return { gray: of(0x1903), colour: of(0x1908), all: uploads };
+}
+
 // An edit changes the maps only: the original's textures (its gray and colour) stay as uploaded.
 test('an edit uploads the new maps again, not the original image', async () => {
-  await page.evaluate(async () => {  // 300 x 200: its size tells its uploads from the maps' (below)
-    const canvas = new OffscreenCanvas(300, 200);
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#4a8';
-    g.fillRect(0, 0, 300, 200);
-    g.fillStyle = '#e31';
-    g.fillRect(60, 40, 120, 90);
-    const blob = await canvas.convertToBlob({ type: 'image/png' });
-    await window.FilterLens.loadImage(new Uint8Array(await blob.arrayBuffer()), 'upload-test.png');
-  });
+  await loadTestImage();
   const edit = i => page.evaluate(i => window.FilterLens.setFilters({ padding: 0, filters: [
     'edge', { name: 'mine', weights: [[1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, i, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]] }] }), i);
   await edit(1);
   await settled();
-  const windowOf = panel => page.evaluate(p => {
-    const M = window.Module, out = M._malloc(40);
-    M._fl_texture_window(p, out);
-    const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
-    M._free(out);
-    return { width: v[3], height: v[4] };
-  }, panel);
   await page.evaluate(() => { window.texUploads = []; });
   await edit(2);
   await settled();
@@ -196,6 +212,48 @@ test('an edit uploads the new maps again, not the original image', async () => {
   const of = size => uploads.filter(u => u.width === size.width && u.height === size.height).length;
   assert.equal(of(original), 0, `the original was uploaded again: ${JSON.stringify(uploads)}`);
   assert.ok(of(mine) >= 1, `the edited map was not uploaded: ${JSON.stringify(uploads)}`);
+});
+
+// The original panel shows the image in gray or in colour: a new image uploads the form shown,
+// and the other is uploaded when it is asked for.
+test('the original is uploaded in the form shown, and in colour when asked for', async () => {
+  const centreOfOriginal = async () => {  // the panel's centre pixel: inside the red rectangle
+    const p = (await page.evaluate(() => window.FilterLens.panels()))[0];
+    const shot = await page.screenshot({ clip: { x: p.x + p.width / 2, y: p.y + p.height / 2, width: 1, height: 1 } });
+    return page.evaluate(async b64 => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), c => c.charCodeAt(0))]));
+      const g = new OffscreenCanvas(1, 1).getContext('2d');
+      g.drawImage(bitmap, 0, 0);
+      return Array.from(g.getImageData(0, 0, 1, 1).data.slice(0, 3));
+    }, shot.toString('base64'));
+  };
+  await page.evaluate(() => { window.texUploads = []; });
+  await loadTestImage();
+  await settled();
+  const gray = await originalUploads();
+  assert.deepEqual([gray.gray, gray.colour], [1, 0], JSON.stringify(gray.all));
+  const [r, g, b] = await centreOfOriginal();
+  assert.ok(r === g && g === b, `the original is not gray: ${[r, g, b]}`);
+
+  const since = await page.evaluate(() => window.texUploads.length);
+  const box = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'display/colour'));
+  assert.ok(box, 'no "original in colour" checkbox');
+  const toggle = async () => {
+    await page.mouse.move(box.x + box.height / 2, box.y + box.height / 2);
+    await page.waitForTimeout(100);
+    await page.mouse.down();
+    await page.waitForTimeout(150);
+    await page.mouse.up();
+    await settled();
+  };
+  await toggle();
+  const colour = await originalUploads(since);
+  assert.deepEqual([colour.gray, colour.colour], [0, 1], JSON.stringify(colour.all));
+  const [r2, g2, b2] = await centreOfOriginal();
+  assert.ok(r2 > g2 + 100 && r2 > b2 + 100, `the original is not in colour: ${[r2, g2, b2]}`);
+
+  await toggle();  // back to gray: the gray texture is still there
+  assert.deepEqual(await centreOfOriginal(), [r, g, b]);
 });
 
 test('no errors in the console', () => {

@@ -382,7 +382,10 @@
     requireModule();
     if (!Number.isInteger(step)) throw new Error('guideStep: step must be an integer from 1 to ' +
                                                  module._fl_guide_steps() + ' (got ' + describe(step) + ')');
-    module._fl_guide_open(step - 1);  // clamped by the app
+    // Clamped here, not only by the app: 1e300 is an integer to JavaScript, but not an int to wasm
+    // (its conversion would wrap to another step).
+    const steps = module._fl_guide_steps();
+    module._fl_guide_open(Math.min(Math.max(step, 1), steps) - 1);
     return guide();
   }
 

@@ -1,11 +1,12 @@
-// printable() decodes UTF-8 by hand (the standard library has no validating decoder) and
-// escapes byte by byte whatever is not a printable character.
+// printable() escapes byte by byte whatever is not a printable character (text.h decodes).
 #include "cli_support.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+
+#include "text.h"
 
 namespace filterlens::cli {
 namespace {
@@ -15,38 +16,6 @@ void escape_byte(std::string& out, unsigned char c) {
   out += "\\x";
   out += kHex[c >> 4];
   out += kHex[c & 15];
-}
-
-// Length of the valid UTF-8 sequence at s[i] encoding a printable code point, or 0.
-std::size_t printable_utf8_length(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  std::size_t len;
-  std::uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  const bool c1_control = cp >= 0x80 && cp <= 0x9F;  // 0x9B is CSI on some terminals
-  // Bidirectional overrides and isolates reorder what follows them on screen.
-  const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-  if (overlong || surrogate || c1_control || bidi || cp > 0x10FFFF) return 0;
-  return len;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The preset library and kernel parsing / normalising.
 #include "kernel.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -114,11 +116,20 @@ Result<Kernel> parse_kernel(const std::string& text, const std::string& name) {
     int count = 0;
     const char* p = row.c_str();
     while (true) {
-      while (*p == ' ' || *p == ',' || *p == '\t') ++p;
-      if (*p == '\0') break;
+      int commas = 0;
+      while (*p == ' ' || *p == ',' || *p == '\t') commas += *p++ == ',';
+      if (*p == '\0') break;  // a comma after the row's last value is allowed
+      if (commas > (count > 0 ? 1 : 0)) {
+        return Result<Kernel>::fail("kernel \"" + text + "\": row " + std::to_string(rows + 1) +
+                                    " has an empty value (a comma with no number before it)");
+      }
       char* after = nullptr;
       const float v = std::strtof(p, &after);
-      if (after == p) {
+      // Decimal numbers only: strtof also reads hexadecimal ("0x10" is 16), not what a person
+      // writing weights means.
+      if (after == p || std::find_if(p, static_cast<const char*>(after), [](char c) {
+                          return c == 'x' || c == 'X';
+                        }) != after) {
         return Result<Kernel>::fail("kernel \"" + text + "\": '" + std::string(p).substr(0, 12) +
                                     "' is not a number (write rows like \"-1,0,1;-2,0,2;-1,0,1\")");
       }

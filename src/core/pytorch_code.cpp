@@ -1,7 +1,10 @@
 // pytorch_code: one torch.tensor per kernel (sizes may differ), one F.conv2d call per kernel.
 #include "pytorch_code.h"
 
+#include <cstdint>
 #include <cstdio>
+
+#include "text.h"
 
 namespace filterlens {
 namespace {
@@ -14,11 +17,29 @@ std::string number(float v) {
   return s;
 }
 
+// `s` as a Python 3 string literal: backslash and quote escaped, printable UTF-8 as it is, other
+// characters (controls such as a newline, C1, U+2028) as \xNN / \uNNNN / \UNNNNNNNN, and bytes
+// that are not UTF-8 as \xNN: no name from a file can end the literal or the line (which would
+// make the rest of it code).
 std::string python_string(const std::string& s) {
   std::string out = "'";
-  for (char c : s) {
-    if (c == '\\' || c == '\'') out += '\\';
-    out += c;
+  char escape[16];
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = c;
+    const std::size_t len = c >= 0x80 ? utf8_sequence(s, i, cp) : 1;
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if ((c >= 0x20 && c < 0x7F) || (len > 1 && printable_utf8_length(s, i) == len)) {
+      out.append(s, i, len);
+    } else {
+      std::snprintf(escape, sizeof escape,
+                    len == 0 || cp < 0x100 ? "\\x%02x" : cp < 0x10000 ? "\\u%04x" : "\\U%08x",
+                    len == 0 ? static_cast<unsigned>(c) : static_cast<unsigned>(cp));
+      out += escape;
+    }
+    i += len == 0 ? 1 : len;
   }
   return out + "'";
 }
@@ -99,7 +120,8 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
   for (std::size_t i = 0; i < options.files.size(); ++i) {
     const PyTorchFileBank& f = options.files[i];
     const std::string var = "bank" + std::to_string(i);
-    code += "# " + (f.tensor.empty() ? std::string("the array") : f.tensor) + ", shape " +
+    code += "# " + (f.tensor.empty() ? std::string("the array") : python_string(f.tensor)) +
+            ", shape " +
             format_shape(f.shape) + "\n";
     if (f.format == TensorFileFormat::npy) {
       code += var + " = torch.from_numpy(np.load(" + python_string(f.path) + ")).float()\n";

@@ -922,7 +922,7 @@ Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
 
 std::string sanitize_stem(const std::string& name) {
   if (name.empty()) return "bank";
-  std::string out = name;
+  std::string out = name.substr(0, kMaxStemChars);
   for (char& c : out) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-';

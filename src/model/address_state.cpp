@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "text.h"
+
 namespace filterlens {
 namespace {
 
@@ -116,8 +118,9 @@ Result<Kernel> parse_filter(const std::string& text, const std::string& where) {
   const std::vector<std::string> parts = split(text, ':');
   const Result<std::string> name = decode(parts[0]);
   if (!name) return R::fail(where + " has " + name.error());
-  if (name.value().empty() || name.value().size() > 256)
-    return R::fail(where + " has no name or a name longer than 256 bytes");
+  // The names setFilters accepts, no others (a newline or "##" would reach labels and exports).
+  if (const std::string problem = filter_name_problem(name.value()); !problem.empty())
+    return R::fail(where + ": the name " + problem);
   if (parts.size() == 1) {
     const Result<Kernel> preset = find_preset(name.value());
     if (!preset) return R::fail(where + ": " + preset.error());

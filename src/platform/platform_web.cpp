@@ -41,6 +41,7 @@
 #include "kernel_learning.h"
 #include "memory_budget.h"
 #include "platform.h"
+#include "text.h"
 #include "thread_pool.h"
 #include "ui_renderer.h"
 
@@ -269,7 +270,6 @@ int refuse(const std::string& message) {
 
 // Limits of the scripting API's setFilters (the page checks them too, with the same numbers).
 constexpr int kMaxFilters = 256;
-constexpr int kMaxNameBytes = 256;  // 64 characters of up to 4 bytes
 constexpr int kMaxParam = 1000;     // padding, stride and dilation, as in the bank-spec text
 
 // Kept free for ImGui's buffers, the GL glue's temporaries and the allocator's fragmentation: an
@@ -299,24 +299,6 @@ std::int64_t heap_available() {
   filterlens::Background* worker = g_app ? g_app->model().background() : nullptr;
   const std::int64_t spare = worker ? static_cast<std::int64_t>(worker->spare_bytes()) : 0;
   return heap_free_beyond_reserve() + spare;
-}
-
-// Why a filter name is not acceptable, or "" when it is. Names reach labels, file names of
-// exports and messages: no control characters (C0, DEL, C1, line and paragraph separators, as
-// UTF-8) and no "##" (ImGui would hide the rest of the label).
-std::string bad_name(const std::string& name) {
-  if (name.empty()) return "is empty";
-  if (name.size() > static_cast<std::size_t>(kMaxNameBytes)) return "is too long";
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
-    const auto third = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0;
-    if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f) ||
-        (c == 0xe2 && next == 0x80 && (third == 0xa8 || third == 0xa9)))
-      return "contains a control character";
-  }
-  if (name.find("##") != std::string::npos) return "contains '##'";
-  return "";
 }
 
 // The bytes each current map holds: the next compute reuses them (see memory_budget.h).
@@ -509,7 +491,7 @@ EMSCRIPTEN_KEEPALIVE void fl_bank_begin() {
 
 EMSCRIPTEN_KEEPALIVE int fl_bank_add_preset(const char* name) {
   const std::string n = name;
-  const std::string bad = bad_name(n);
+  const std::string bad = filterlens::filter_name_problem(n);
   if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
   filterlens::Result<filterlens::Kernel> k = filterlens::find_preset(n);
   if (!k) {
@@ -523,7 +505,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_add_preset(const char* name) {
 EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel(const char* name, int width, int height,
                                             const float* weights) {
   const std::string n = name;
-  const std::string bad = bad_name(n);
+  const std::string bad = filterlens::filter_name_problem(n);
   if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
   if (width < 1 || height < 1 || width > filterlens::kMaxKernelSize ||
       height > filterlens::kMaxKernelSize)
@@ -583,7 +565,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, i
 EMSCRIPTEN_KEEPALIVE int fl_bank_add_kernel_c(const char* name, int width, int height, int channels,
                                               const float* weights) {
   const std::string n = name;
-  const std::string bad = bad_name(n);
+  const std::string bad = filterlens::filter_name_problem(n);
   if (!bad.empty()) return refuse("setFilters: a filter name " + bad);
   if (width < 1 || height < 1 || width > filterlens::kMaxKernelSize ||
       height > filterlens::kMaxKernelSize || (channels != 1 && channels != 3))

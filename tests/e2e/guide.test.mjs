@@ -194,6 +194,10 @@ test('the page API opens, moves and closes the guide, with steps clamped', async
   const g = await page.evaluate(() => window.FilterLens.guideStep(99));
   assert.equal(g.step, 6);
   assert.equal((await page.evaluate(() => window.FilterLens.guideStep(-3))).step, 1);
+  // Integers past an int's range too (1e300 wrapped to step 1 when the app clamped it).
+  assert.equal((await page.evaluate(() => window.FilterLens.guideStep(1e300))).step, 6);
+  assert.equal((await page.evaluate(() => window.FilterLens.guideStep(-1e300))).step, 1);
+  assert.equal((await page.evaluate(() => window.FilterLens.guideStep(2 ** 32 + 2))).step, 6);
   await assert.rejects(page.evaluate(() => window.FilterLens.guideStep('2')), /integer from 1 to 6/);
   const closed = await page.evaluate(() => window.FilterLens.closeGuide());
   assert.equal(closed.open, false);

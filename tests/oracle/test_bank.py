@@ -8,6 +8,8 @@ file's weights as torch reads them, within 1e-5. The printed PyTorch code must r
 BankCliTest: the refusals: exit 3 for unreadable or damaged bank files, 2 for shapes and channel
 counts that do not fit (and a missing or ambiguous --tensor), one line naming the file, no outputs.
 """
+import contextlib
+import io
 import os
 import tempfile
 import unittest
@@ -219,6 +221,29 @@ class BankOracleTest(unittest.TestCase):
             for name, tensor in scope["maps"].items():
                 self.assert_close(np.load(os.path.join(out, name + ".npy")), tensor[0, 0].numpy(),
                                   f"pytorch code {os.path.basename(bank)} {name}")
+
+    def test_printed_pytorch_code_of_a_hostile_tensor_name_computes_the_maps_and_nothing_else(self):
+        # A tensor named to end the code's comment line and its string literal: the code must
+        # still parse, load the tensor by its real name, compute the maps and run nothing else.
+        rng = np.random.default_rng(4)
+        image = save(synthetic_rgb(17, 13, 5), ".png")
+        name = "w'''\nprint('PWNED')\n#\u2028\x1b[31m\\"
+        w = rng.uniform(-1, 1, (2, 1, 3, 3)).astype(np.float32)
+        st = write_safetensors(tmp_file(".safetensors", b""), {name: ("F32", w)})
+        proc = run_cli("--print-pytorch", "--bank", st)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertNotIn("\x1b", proc.stdout)
+        self.assertFalse([l for l in proc.stdout.splitlines() if l.startswith("print(")], proc.stdout)
+        scope = {"img": torch.from_numpy(np.array(pil_gray(image)[None]))[None]}
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(proc.stdout, scope)  # the code a user copies
+        self.assertEqual(printed.getvalue(), "")
+        out = self.run_ok(image, "--bank", st)
+        self.assertEqual(len(scope["maps"]), 2)
+        for map_name, tensor in scope["maps"].items():
+            self.assert_close(np.load(os.path.join(out, map_name + ".npy")), tensor[0, 0].numpy(),
+                              f"pytorch code, hostile tensor name, {map_name}")
 
     def test_filters_png_tiles_symmetric_and_minmax(self):
         w = np.zeros((2, 3, 2, 2), np.float32)

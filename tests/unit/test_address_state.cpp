@@ -201,6 +201,14 @@ TEST(AddressState, BadAddressesAreRefusedAndChangeNothing) {
       {"v=1&f=edge&cmap=jet", "jet"},
       {"v=1&f=@:x:0:1x1", "is not '@file:tensor:index:shape'"},
       {"v=1&f=edge&padding=40&mode=reflect", "reflect"},  // more padding than the 30-px side
+      // Names setFilters refuses are refused here too (they would reach labels and exports).
+      {"v=1&f=a%0Ab:1x1:1", "the name contains a control character"},
+      {"v=1&f=a%1B%5B31m:1x1:1", "the name contains a control character"},
+      {"v=1&f=a%E2%80%A8b:1x1:1", "the name contains a control character"},
+      {"v=1&f=%23%23:1x1:1", "the name contains '##'"},
+      {"v=1&f=" + std::string(65, 'x') + ":1x1:1", "the name is longer than 64 characters"},
+      {"v=1&f=%FF:1x1:1", "the name is not UTF-8 text"},
+      {"v=1&f=%00%0A", "the name contains a control character"},
   };
   for (const auto& [address, why] : cases) {
     const Status s = apply_address_state(model, address);

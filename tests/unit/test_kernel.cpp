@@ -81,6 +81,12 @@ TEST(ParseKernel, ErrorsSayWhatIsWrong) {
   for (int i = 0; i < 32; ++i) wide += "1,";
   EXPECT_NE(parse_kernel(wide).error().find("sizes from 1 to 31"), std::string::npos);
   EXPECT_NE(parse_kernel("1,nan").error().find("finite"), std::string::npos);
+  // Nothing is read loosely: hexadecimal is not a weight, and an empty value is not skipped.
+  EXPECT_NE(parse_kernel("0x10").error().find("'0x10' is not a number"), std::string::npos);
+  EXPECT_NE(parse_kernel("1,-0X1p3").error().find("is not a number"), std::string::npos);
+  EXPECT_NE(parse_kernel("1,,2").error().find("row 1 has an empty value"), std::string::npos);
+  EXPECT_NE(parse_kernel("1,2;,3,4").error().find("row 2 has an empty value"), std::string::npos);
+  EXPECT_TRUE(parse_kernel("1, 2, 3,;4 5 6"));  // a comma after a row's last value is fine
 }
 
 TEST(Normalize, SumsToOneOrRefusesZeroSum) {

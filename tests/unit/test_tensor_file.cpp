@@ -13,6 +13,7 @@
 #include "conv2d.h"
 #include "figure.h"
 #include "pytorch_code.h"
+#include "text.h"
 #include "tensor_file.h"
 #include "test_util.h"
 
@@ -325,6 +326,10 @@ TEST(TensorFile, NamesAndStems) {
   EXPECT_EQ(sanitize_stem("features.0.weight"), "features_0_weight");
   EXPECT_EQ(sanitize_stem("a/b c-d_é"), "a_b_c-d___");
   EXPECT_EQ(sanitize_stem(""), "bank");
+  // A tensor named with 100,000 characters: its filters' names stay filter names (and file names).
+  const std::string stem = sanitize_stem(std::string(100000, 'w'));
+  EXPECT_EQ(stem, std::string(kMaxStemChars, 'w'));
+  EXPECT_EQ(filter_name_problem(stem + "_255"), "");
   EXPECT_EQ(path_stem("/x/y/resnet18.conv1.npy"), "resnet18.conv1");
   EXPECT_EQ(path_stem("w"), "w");
   EXPECT_EQ(path_stem(".hidden"), ".hidden");
@@ -431,6 +436,29 @@ TEST(FilterTiles, SymmetricAndMinMaxScaling) {
   EXPECT_EQ(px(mm, gap + 4, gap, 2), 0);  // min -2
   EXPECT_EQ(px(mm, gap, gap, 1), 128);    // 0 is the middle of -2..2
   EXPECT_EQ(px(mm, 0, 0, 0), 40);         // background
+}
+
+// Names and paths reach the code as Python string literals, escaped: a tensor or file named with
+// a newline and code cannot end the comment or the literal (the code would run, or not parse).
+TEST(PyTorchCode, NamesAndPathsAreEscapedLiteralsEvenInComments) {
+  PyTorchCodeOptions o;
+  o.files.push_back({"a\x1b[31m.safetensors",
+                     TensorFileFormat::safetensors,
+                     "w'''\nprint('PWNED')\n#",
+                     {1, 1, 1, 1},
+                     {"w____print__PWNED____0"}});
+  const Kernel file{"w____print__PWNED____0", "", 1, 1, {1}};
+  const Kernel other{"ünïcode\xe2\x80\xa8\xc2\x85\xff", "", 1, 1, {2}};
+  const std::string code = pytorch_code({file, other}, ConvParams{}, o);
+  for (char c : code) EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << int(c);
+  EXPECT_EQ(code.find("\nprint("), std::string::npos) << code;  // never at a line's start
+  EXPECT_NE(code.find("# 'w\\'\\'\\'\\x0aprint(\\'PWNED\\')\\x0a#', shape [1, 1, 1, 1]"),
+            std::string::npos)
+      << code;
+  EXPECT_NE(code.find("load_safetensors('a\\x1b[31m.safetensors', 'w\\'\\'\\'\\x0aprint("),
+            std::string::npos)
+      << code;
+  EXPECT_NE(code.find("'ünïcode\\u2028\\x85\\xff': torch.tensor("), std::string::npos) << code;
 }
 
 TEST(PyTorchCode, FileBanksLoadFromTheFileAndRgbSaysSo) {

@@ -1,0 +1,74 @@
+// UTF-8 is decoded by hand here (the standard library has no validating decoder).
+#include "text.h"
+
+#include <cstdint>
+
+namespace filterlens {
+
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  std::size_t len;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+  if (overlong || surrogate || cp > 0x10FFFF) return 0;
+  return len;
+}
+
+namespace {
+
+bool printable_code_point(std::uint32_t cp) {
+  const bool c1_control = cp >= 0x80 && cp <= 0x9F;  // 0x9B is CSI on some terminals
+  const bool separator = cp == 0x2028 || cp == 0x2029;
+  const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+  return !c1_control && !separator && !bidi;
+}
+
+}  // namespace
+
+std::size_t printable_utf8_length(std::string_view s, std::size_t i) {
+  std::uint32_t cp = 0;
+  const std::size_t len = utf8_sequence(s, i, cp);
+  return len > 0 && printable_code_point(cp) ? len : 0;
+}
+
+std::string filter_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  int chars = 0;
+  for (std::size_t i = 0; i < name.size(); ++chars) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7F) return "contains a control character";
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    const std::size_t len = utf8_sequence(name, i, cp);
+    if (len == 0) return "is not UTF-8 text";
+    if (!printable_code_point(cp)) return "contains a control character";
+    i += len;
+  }
+  if (chars > kMaxFilterNameChars)
+    return "is longer than " + std::to_string(kMaxFilterNameChars) + " characters";
+  if (name.find("##") != std::string_view::npos) return "contains '##'";
+  return "";
+}
+
+}  // namespace filterlens

@@ -1,0 +1,29 @@
+// text: the UTF-8 rules shared by everything that shows, saves or writes out a name (the CLI's
+// terminal output, the PyTorch code, filter names from setFilters and from the address).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace filterlens {
+
+// The length (2 to 4) of the valid UTF-8 sequence at s[i] encoding the non-ASCII code point `cp`
+// (no overlong forms, no surrogates, nothing past U+10FFFF), or 0 (ASCII included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp);
+
+// The length (2 to 4) of the valid UTF-8 sequence at s[i] when it encodes a printable non-ASCII
+// code point; 0 for a byte that starts none (ASCII included), a truncated or overlong sequence, a
+// surrogate, a C1 control (U+0080..U+009F), a line or paragraph separator (U+2028/9), or a
+// bidirectional override or isolate (they reorder the text after them on screen).
+std::size_t printable_utf8_length(std::string_view s, std::size_t i);
+
+// A filter name has 1 to kMaxFilterNameChars characters of printable UTF-8 and no "##" (ImGui
+// would hide the rest of the label): names reach labels, messages, export file names and code.
+constexpr int kMaxFilterNameChars = 64;
+// Why `name` cannot name a filter ("is empty", "contains a control character", ...), or "" when
+// it can. The web page's setFilters checks the same in JavaScript first, with the same words.
+std::string filter_name_problem(std::string_view name);
+
+}  // namespace filterlens

@@ -1,0 +1,50 @@
+// text.h: which names may name a filter, and which UTF-8 is printable.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "text.h"
+
+namespace filterlens {
+namespace {
+
+TEST(FilterName, AcceptsPrintableNamesInAnyScriptUpToSixtyFourCharacters) {
+  EXPECT_EQ(filter_name_problem("edge"), "");
+  EXPECT_EQ(filter_name_problem("mine ä,&#"), "");
+  EXPECT_EQ(filter_name_problem("猫の輪郭 🐱"), "");
+  EXPECT_EQ(filter_name_problem(std::string(64, 'x')), "");
+  std::string cats;  // 64 characters of 3 bytes each: characters are counted, not bytes
+  for (int i = 0; i < 64; ++i) cats += "猫";
+  EXPECT_EQ(filter_name_problem(cats), "");
+}
+
+TEST(FilterName, RefusesWhatWouldBreakLabelsMessagesOrFiles) {
+  EXPECT_EQ(filter_name_problem(""), "is empty");
+  EXPECT_EQ(filter_name_problem(std::string(65, 'x')), "is longer than 64 characters");
+  EXPECT_EQ(filter_name_problem(std::string(200, 'x')), "is longer than 64 characters");
+  for (const char* bad : {"a\nb", "a\tb", "\x1b[31mred", "a\x7f", "a\xc2\x85z", "a\xe2\x80\xa8z",
+                          "a\xe2\x80\xaez", "\r"})
+    EXPECT_EQ(filter_name_problem(bad), "contains a control character") << bad;
+  EXPECT_EQ(filter_name_problem(std::string("a\0b", 3)), "contains a control character");
+  for (const char* bad : {"\xff", "a\xc3", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80"})
+    EXPECT_EQ(filter_name_problem(bad), "is not UTF-8 text") << bad;
+  EXPECT_EQ(filter_name_problem("##"), "contains '##'");
+  EXPECT_EQ(filter_name_problem("edge##hidden"), "contains '##'");
+}
+
+TEST(PrintableUtf8, LengthsOfPrintableSequencesAndZeroForTheRest) {
+  EXPECT_EQ(printable_utf8_length("é", 0), 2u);
+  EXPECT_EQ(printable_utf8_length("猫", 0), 3u);
+  EXPECT_EQ(printable_utf8_length("🐱", 0), 4u);
+  EXPECT_EQ(printable_utf8_length("a", 0), 0u);             // ASCII is not a sequence
+  EXPECT_EQ(printable_utf8_length("\xc2\x9b", 0), 0u);      // C1 (CSI)
+  EXPECT_EQ(printable_utf8_length("\xe2\x80\xa9", 0), 0u);  // paragraph separator
+  EXPECT_EQ(printable_utf8_length("\xe2\x81\xa6", 0), 0u);  // bidi isolate
+  EXPECT_EQ(printable_utf8_length("\xe2\x80", 0), 0u);      // cut short
+  std::uint32_t cp = 0;
+  EXPECT_EQ(utf8_sequence("\xc2\x85", 0, cp), 2u);  // valid, though not printable
+  EXPECT_EQ(cp, 0x85u);
+}
+
+}  // namespace
+}  // namespace filterlens

@@ -450,7 +450,9 @@
   const MAX_NAME = 64;  // characters
   const MAX_PARAM = 1000;  // padding, stride, dilation (the app's own limit)
   const FLOAT_MAX = 3.4028234663852886e38;
-  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+  // As src/core/text.h: C0, DEL, C1, line and paragraph separators, bidirectional overrides and
+  // isolates (they reorder what follows them on screen).
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
   // A bad value as a message can show it: strings quoted with their escapes (a newline reads \n),
   // everything kept short.

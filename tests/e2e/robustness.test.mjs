@@ -165,6 +165,7 @@ test('setFilters checks every field, and a call that throws changes nothing', as
     [{ filters: [{ name: 'tab\there', weights: [[1]] }] }, /control character \(U\+0009\)/],
     [{ filters: [{ name: 'del\u007f', weights: [[1]] }] }, /control character \(U\+007F\)/],
     [{ filters: [{ name: 'ls\u2028', weights: [[1]] }] }, /control character \(U\+2028\)/],
+    [{ filters: [{ name: 'rlo\u202egnp.exe', weights: [[1]] }] }, /control character \(U\+202E\)/],
     [{ filters: [{ name: 'a##b', weights: [[1]] }] }, /contains '##'/],
     // Weights
     [{ filters: [{ name: 'w' }] }, /weights must be a non-empty array of rows/],

@@ -80,6 +80,12 @@ std::string check_png(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   return "";
 }
 
+// "a word" or "an word", for a message naming a kind of file.
+std::string with_article(const std::string& word) {
+  const bool vowel = !word.empty() && std::string("aeiouAEIOU").find(word[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + word;
+}
+
 // --- JPEG ----------------------------------------------------------------------------------
 
 bool is_sof(std::uint8_t m) {
@@ -149,6 +155,21 @@ std::string check_jpeg(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
         if (h < 1 || h > 4 || v < 1 || v > 4)
           return "the JPEG frame header declares invalid sampling factors";
       }
+      // Valid JPEGs stb_image does not read (it reads 8-bit baseline, extended sequential and
+      // progressive ones): say so, rather than "damaged".
+      if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2) {
+        const char* kind = marker == 0xC3                     ? "lossless"
+                           : marker >= 0xC5 && marker <= 0xC7 ? "hierarchical"
+                           : marker == 0xCB                   ? "lossless arithmetic-coded"
+                           : marker >= 0xCD                   ? "hierarchical arithmetic-coded"
+                                                              : "arithmetic-coded";
+        return "it is " + with_article(kind) +
+               " JPEG, which FilterLens cannot decode; convert it to PNG or a baseline JPEG";
+      }
+      if (seg[0] != 8)
+        return "it is a " + std::to_string(seg[0]) +
+               "-bit JPEG, which FilterLens cannot decode (it reads 8-bit JPEGs); convert it to "
+               "PNG or an 8-bit JPEG";
     } else if (marker == 0xDA) {  // SOS, then entropy-coded data up to the next real marker
       if (!have_sof) return "the JPEG image data starts before its frame header";
       if (seg_len < 1 || seg[0] < 1 || seg[0] > 4 || seg_len != 4 + 2 * std::size_t(seg[0]))
@@ -298,6 +319,19 @@ std::string check_psd(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     return "the PSD header declares " + std::to_string(channels) + " channels (1 to 56 are valid)";
   if (depth != 8 && depth != 16)
     return "the PSD image has " + std::to_string(depth) + "-bit channels (8 or 16 are readable)";
+  // Valid files stb_image does not read: say so, rather than "damaged".
+  if (channels > 16)
+    return "the PSD image has " + std::to_string(channels) +
+           " channels, more than FilterLens reads (16); save it as PNG";
+  if (const std::uint32_t mode = be16(d + 24); mode != 3) {
+    static const char* const kModes[10] = {"bitmap",  "grayscale", "indexed-colour", "RGB",
+                                           "CMYK",    "",          "",               "multichannel",
+                                           "duotone", "Lab"};
+    const std::string name =
+        mode < 10 && *kModes[mode] ? kModes[mode] : "colour mode " + std::to_string(mode);
+    return "it is " + with_article(name) +
+           " PSD, which FilterLens cannot decode (it reads RGB PSDs); save it as PNG";
+  }
   // Colour mode data, image resources, layer and mask information: each a 4-byte length + data.
   std::uint64_t pos = 26;
   for (int section = 0; section < 3; ++section) {

@@ -244,6 +244,44 @@ TEST(DecodeHostile, JpegWithZeroHeightOrComponentsIsRefused) {
   expect_refused(two_components, "colour components");
 }
 
+// Valid files of kinds stb_image does not read are called unsupported, with what to do, not
+// "damaged or truncated".
+TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDamaged) {
+  const Bytes jpg = small_jpeg();
+  const std::size_t sof = find_marker(jpg, 0xC0);
+  for (const auto& [marker, kind] : std::vector<std::pair<std::uint8_t, std::string>>{
+           {0xC3, "it is a lossless JPEG"},
+           {0xC9, "it is an arithmetic-coded JPEG"},
+           {0xCA, "it is an arithmetic-coded JPEG"},
+           {0xC5, "it is a hierarchical JPEG"}}) {
+    Bytes other = jpg;
+    other[sof + 1] = marker;
+    expect_refused(other, kind + ", which FilterLens cannot decode; convert it to PNG");
+  }
+  Bytes twelve_bit = jpg;
+  twelve_bit[sof + 4] = 12;
+  expect_refused(twelve_bit, "it is a 12-bit JPEG, which FilterLens cannot decode");
+  Bytes extended = jpg;
+  extended[sof + 1] = 0xC1;
+  EXPECT_TRUE(decode(extended)) << "extended sequential (SOF1) is read like baseline";
+
+  const auto psd = [](std::uint16_t channels, std::uint16_t mode) {
+    Bytes b = {'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(channels)};
+    put_be32(b, 1);  // height
+    put_be32(b, 2);  // width
+    b.insert(b.end(), {0, 8, 0, static_cast<std::uint8_t>(mode), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0, 0, 0});
+    b.insert(b.end(), std::size_t(2) * channels, 100);
+    return b;
+  };
+  expect_refused(psd(1, 1), "it is a grayscale PSD, which FilterLens cannot decode");
+  expect_refused(psd(4, 4), "it is a CMYK PSD");
+  expect_refused(psd(1, 2), "it is an indexed-colour PSD");
+  expect_refused(psd(3, 6), "it is a colour mode 6 PSD");
+  expect_refused(psd(56, 3), "56 channels, more than FilterLens reads (16)");
+  EXPECT_TRUE(decode(psd(3, 3)));  // the same file in RGB is read
+}
+
 TEST(DecodeHostile, PnmHeaderNumbersAreParsedBeforeStb) {
   // stb_image's PNM reader overflows an int on these (UBSan: signed integer overflow).
   expect_refused(text("P5 99999999999 99999999999 255\n"), "too large");

@@ -246,7 +246,8 @@
       try {
         pixels = await browserDecode(bytes);
       } catch (e) {
-        throw new Error(firstError);  // neither decoder can read it: keep FilterLens's message
+        // Neither decoder can read it: FilterLens's message, saying the browser tried too.
+        throw failure(firstError + ' (this browser cannot decode it either)');
       }
       const rgba = new Uint8Array(pixels.data.buffer);
       checkMemory(pixels.width, pixels.height, 4, rgba.length, name);

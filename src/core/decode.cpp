@@ -299,9 +299,8 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   std::string format = sniff_format(data, size);
   if (format.empty() && detail::is_jpeg_behind_fill_bytes(data, size)) format = "JPEG";
   if (!format.empty() && !is_decodable_format(format))
-    return Status::fail("it is a " + format +
-                        " image, which FilterLens cannot decode; convert it to PNG or JPEG (in "
-                        "the browser, FilterLens asks the browser to decode it)");
+    return Status::fail("it is in " + format +
+                        " format, which FilterLens cannot decode; convert it to PNG or JPEG");
   const int n = static_cast<int>(size);
   int w = 0, h = 0, comp = 0;
   std::string walk_error = detail::check_before_decode(format, data, size, facts);

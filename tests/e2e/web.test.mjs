@@ -255,6 +255,18 @@ print(json.dumps((np.asarray(Image.open(sys.argv[1]).convert('L')).astype(np.flo
   assert.ok(maxAbsDiff(gray, want) <= 1e-6);
 });
 
+test('a format neither FilterLens nor the browser decodes: the message says both tried, the maps stay', async () => {
+  const before = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => Array.from(m.data)));
+  const tiff = makeImage(path.join(tmp, 'scan.tiff'), 24, 16, 3, 'TIFF');  // Chromium has no TIFF decoder
+  const bytes = [...fs.readFileSync(tiff)];
+  const why = 'Could not open scan.tiff: it is in TIFF format, which FilterLens cannot decode; ' +
+              'convert it to PNG or JPEG (this browser cannot decode it either)';
+  await assert.rejects(page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'scan.tiff'), bytes),
+                       e => e.message.includes(why));
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), why);
+  assert.deepEqual(await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => Array.from(m.data))), before);
+});
+
 test('setFilters runs any bank and parameters like the CLI', async () => {
   const image = makeImage(path.join(tmp, 'bank.png'), 53, 37, 9);
   await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'bank.png'), [...fs.readFileSync(image)]);

@@ -324,9 +324,9 @@ std::string check_psd(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     return "the PSD image has " + std::to_string(channels) +
            " channels, more than FilterLens reads (16); save it as PNG";
   if (const std::uint32_t mode = be16(d + 24); mode != 3) {
-    static const char* const kModes[10] = {"bitmap",  "grayscale", "indexed-colour", "RGB",
-                                           "CMYK",    "",          "",               "multichannel",
-                                           "duotone", "Lab"};
+    static const char* const kModes[10] = {
+        "bitmap", "grayscale", "indexed-colour", "RGB",     "CMYK",
+        "",       "",          "multichannel",   "duotone", "Lab"};
     const std::string name =
         mode < 10 && *kModes[mode] ? kModes[mode] : "colour mode " + std::to_string(mode);
     return "it is " + with_article(name) +

@@ -127,9 +127,8 @@ Result<Kernel> parse_kernel(const std::string& text, const std::string& name) {
       const float v = std::strtof(p, &after);
       // Decimal numbers only: strtof also reads hexadecimal ("0x10" is 16), not what a person
       // writing weights means.
-      if (after == p || std::find_if(p, static_cast<const char*>(after), [](char c) {
-                          return c == 'x' || c == 'X';
-                        }) != after) {
+      if (after == p || std::find_if(p, static_cast<const char*>(after),
+                                     [](char c) { return c == 'x' || c == 'X'; }) != after) {
         return Result<Kernel>::fail("kernel \"" + text + "\": '" + std::string(p).substr(0, 12) +
                                     "' is not a number (write rows like \"-1,0,1;-2,0,2;-1,0,1\")");
       }

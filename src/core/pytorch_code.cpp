@@ -35,7 +35,9 @@ std::string python_string(const std::string& s) {
       out.append(s, i, len);
     } else {
       std::snprintf(escape, sizeof escape,
-                    len == 0 || cp < 0x100 ? "\\x%02x" : cp < 0x10000 ? "\\u%04x" : "\\U%08x",
+                    len == 0 || cp < 0x100 ? "\\x%02x"
+                    : cp < 0x10000         ? "\\u%04x"
+                                           : "\\U%08x",
                     len == 0 ? static_cast<unsigned>(c) : static_cast<unsigned>(cp));
       out += escape;
     }
@@ -121,8 +123,7 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
     const PyTorchFileBank& f = options.files[i];
     const std::string var = "bank" + std::to_string(i);
     code += "# " + (f.tensor.empty() ? std::string("the array") : python_string(f.tensor)) +
-            ", shape " +
-            format_shape(f.shape) + "\n";
+            ", shape " + format_shape(f.shape) + "\n";
     if (f.format == TensorFileFormat::npy) {
       code += var + " = torch.from_numpy(np.load(" + python_string(f.path) + ")).float()\n";
     } else {

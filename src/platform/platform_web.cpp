@@ -270,7 +270,7 @@ int refuse(const std::string& message) {
 
 // Limits of the scripting API's setFilters (the page checks them too, with the same numbers).
 constexpr int kMaxFilters = 256;
-constexpr int kMaxParam = 1000;     // padding, stride and dilation, as in the bank-spec text
+constexpr int kMaxParam = 1000;  // padding, stride and dilation, as in the bank-spec text
 
 // Kept free for ImGui's buffers, the GL glue's temporaries and the allocator's fragmentation: an
 // allocation that fails in wasm aborts the app, so the budget stays clear of the very top.

@@ -177,10 +177,10 @@ const Image& crop(const Image& image, const App::TextureWindow& win, Image& stor
   const std::size_t c = static_cast<std::size_t>(image.channels);
   storage.pixels.resize(static_cast<std::size_t>(win.width) * win.height * c);
   for (int y = 0; y < win.height; ++y)
-    std::copy_n(image.pixels.data() +
-                    ((static_cast<std::size_t>(win.y0) + y) * image.width + win.x0) * c,
-                static_cast<std::size_t>(win.width) * c,
-                storage.pixels.data() + static_cast<std::size_t>(y) * win.width * c);
+    std::copy_n(
+        image.pixels.data() + ((static_cast<std::size_t>(win.y0) + y) * image.width + win.x0) * c,
+        static_cast<std::size_t>(win.width) * c,
+        storage.pixels.data() + static_cast<std::size_t>(y) * win.width * c);
   return storage;
 }
 

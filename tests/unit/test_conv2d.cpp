@@ -164,8 +164,10 @@ TEST(Conv2dOutputSize, RefusesWhatTorchRefuses) {
             "the kernel (3 x 3, dilation 600) spans 1201 x 1201 pixels: larger than the padded "
             "image (453 x 302)");
   p.dilation = 1;
-  EXPECT_NE(conv2d_output_size(451, 2, 1, 9, p).error().find("spans 1 x 9 pixels: larger than "
-                                                             "the padded image (453 x 4)"),
+  EXPECT_NE(conv2d_output_size(451, 2, 1, 9, p)
+                .error()
+                .find("spans 1 x 9 pixels: larger than "
+                      "the padded image (453 x 4)"),
             std::string::npos);
   p.stride = 0;
   EXPECT_NE(conv2d_output_size(8, 8, 3, 3, p).error().find("stride"), std::string::npos);

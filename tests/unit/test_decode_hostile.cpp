@@ -249,11 +249,11 @@ TEST(DecodeHostile, JpegWithZeroHeightOrComponentsIsRefused) {
 TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDamaged) {
   const Bytes jpg = small_jpeg();
   const std::size_t sof = find_marker(jpg, 0xC0);
-  for (const auto& [marker, kind] : std::vector<std::pair<std::uint8_t, std::string>>{
-           {0xC3, "it is a lossless JPEG"},
-           {0xC9, "it is an arithmetic-coded JPEG"},
-           {0xCA, "it is an arithmetic-coded JPEG"},
-           {0xC5, "it is a hierarchical JPEG"}}) {
+  for (const auto& [marker, kind] :
+       std::vector<std::pair<std::uint8_t, std::string>>{{0xC3, "it is a lossless JPEG"},
+                                                         {0xC9, "it is an arithmetic-coded JPEG"},
+                                                         {0xCA, "it is an arithmetic-coded JPEG"},
+                                                         {0xC5, "it is a hierarchical JPEG"}}) {
     Bytes other = jpg;
     other[sof + 1] = marker;
     expect_refused(other, kind + ", which FilterLens cannot decode; convert it to PNG");
@@ -269,8 +269,8 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
     Bytes b = {'8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(channels)};
     put_be32(b, 1);  // height
     put_be32(b, 2);  // width
-    b.insert(b.end(), {0, 8, 0, static_cast<std::uint8_t>(mode), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                       0, 0, 0});
+    b.insert(b.end(),
+             {0, 8, 0, static_cast<std::uint8_t>(mode), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     b.insert(b.end(), std::size_t(2) * channels, 100);
     return b;
   };

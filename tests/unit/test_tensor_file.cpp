@@ -13,9 +13,9 @@
 #include "conv2d.h"
 #include "figure.h"
 #include "pytorch_code.h"
-#include "text.h"
 #include "tensor_file.h"
 #include "test_util.h"
+#include "text.h"
 
 namespace filterlens {
 namespace {

@@ -137,7 +137,7 @@
   }
 
   // Applies an address's settings unless they are the ones the app wrote there itself.
-  let lastAddress = null;  // what the app last wrote there
+  let lastAddress = null;  // the app's settings as an address (written there, or about to be)
   function applyAddress(hash) {
     if (hash === lastAddress) return;
     withCString(hash, ptr => module._fl_apply_address(ptr));
@@ -1028,9 +1028,18 @@
           const before = module._fl_last_ticket();
           applyAddress(location.hash);
           window.addEventListener('hashchange', () => {
-            // An address typed or followed by the person rules over a write still waiting.
+            // An address typed or followed by the person rules over a write still waiting (and
+            // Share copies it until the app publishes the settings it gives).
             cancelAddressWrite();
             applyAddress(location.hash);
+            lastAddress = location.hash;
+          });
+          // Leaving the page (a tab closed, another page, the back/forward cache) writes what waits;
+          // these events do not cost the back/forward cache. (A reload takes the address before
+          // any of them: see ADDRESS_WRITE_MS.)
+          window.addEventListener('pagehide', () => writeAddress());
+          document.addEventListener('visibilitychange', () => {
+            if (document.visibilityState === 'hidden') writeAddress();
           });
           // `ready` means the maps the address asks for exist (the pthreads build computes them
           // in the background).

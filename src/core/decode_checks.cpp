@@ -166,10 +166,11 @@ std::string check_jpeg(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
         return "it is " + with_article(kind) +
                " JPEG, which FilterLens cannot decode; convert it to PNG or a baseline JPEG";
       }
-      if (seg[0] != 8)
+      if (seg[0] == 12 || seg[0] == 16)  // the other precisions the standard defines
         return "it is a " + std::to_string(seg[0]) +
                "-bit JPEG, which FilterLens cannot decode (it reads 8-bit JPEGs); convert it to "
                "PNG or an 8-bit JPEG";
+      if (seg[0] != 8) return "the JPEG frame header is damaged";
     } else if (marker == 0xDA) {  // SOS, then entropy-coded data up to the next real marker
       if (!have_sof) return "the JPEG image data starts before its frame header";
       if (seg_len < 1 || seg[0] < 1 || seg[0] > 4 || seg_len != 4 + 2 * std::size_t(seg[0]))
@@ -324,12 +325,13 @@ std::string check_psd(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     return "the PSD image has " + std::to_string(channels) +
            " channels, more than FilterLens reads (16); save it as PNG";
   if (const std::uint32_t mode = be16(d + 24); mode != 3) {
+    // The colour modes Photoshop defines; any other number is a damaged header.
     static const char* const kModes[10] = {
         "bitmap", "grayscale", "indexed-colour", "RGB",     "CMYK",
         "",       "",          "multichannel",   "duotone", "Lab"};
-    const std::string name =
-        mode < 10 && *kModes[mode] ? kModes[mode] : "colour mode " + std::to_string(mode);
-    return "it is " + with_article(name) +
+    if (mode >= 10 || !*kModes[mode])
+      return "the PSD header is damaged (colour mode " + std::to_string(mode) + ")";
+    return "it is " + with_article(kModes[mode]) +
            " PSD, which FilterLens cannot decode (it reads RGB PSDs); save it as PNG";
   }
   // Colour mode data, image resources, layer and mask information: each a 4-byte length + data.

@@ -118,11 +118,13 @@ Result<Kernel> parse_kernel(const std::string& text, const std::string& name) {
     while (true) {
       int commas = 0;
       while (*p == ' ' || *p == ',' || *p == '\t') commas += *p++ == ',';
-      if (*p == '\0') break;  // a comma after the row's last value is allowed
+      // One comma after a value (also after the row's last); more, or one before the first, leave
+      // an empty value.
       if (commas > (count > 0 ? 1 : 0)) {
         return Result<Kernel>::fail("kernel \"" + text + "\": row " + std::to_string(rows + 1) +
                                     " has an empty value (a comma with no number before it)");
       }
+      if (*p == '\0') break;
       char* after = nullptr;
       const float v = std::strtof(p, &after);
       // Decimal numbers only: strtof also reads hexadecimal ("0x10" is 16), not what a person

@@ -18,9 +18,10 @@ std::string number(float v) {
 }
 
 // `s` as a Python 3 string literal: backslash and quote escaped, printable UTF-8 as it is, other
-// characters (controls such as a newline, C1, U+2028) as \xNN / \uNNNN / \UNNNNNNNN, and bytes
-// that are not UTF-8 as \xNN: no name from a file can end the literal or the line (which would
-// make the rest of it code).
+// characters (controls such as a newline, C1, U+2028) as \xNN / \uNNNN, and a byte that is not
+// UTF-8 as \udcNN, the "surrogate escape" Python gives such a byte of a file name (os.fsdecode),
+// so a path still opens its file. No name from a file can end the literal or the line (which
+// would make the rest of it code).
 std::string python_string(const std::string& s) {
   std::string out = "'";
   char escape[16];
@@ -34,10 +35,11 @@ std::string python_string(const std::string& s) {
     } else if ((c >= 0x20 && c < 0x7F) || (len > 1 && printable_utf8_length(s, i) == len)) {
       out.append(s, i, len);
     } else {
+      // Every code point the printable rule refuses is below U+10000.
       std::snprintf(escape, sizeof escape,
-                    len == 0 || cp < 0x100 ? "\\x%02x"
-                    : cp < 0x10000         ? "\\u%04x"
-                                           : "\\U%08x",
+                    len == 0     ? "\\udc%02x"
+                    : cp < 0x100 ? "\\x%02x"
+                                 : "\\u%04x",
                     len == 0 ? static_cast<unsigned>(c) : static_cast<unsigned>(cp));
       out += escape;
     }

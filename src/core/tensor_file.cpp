@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "byte_reader.h"
+#include "crc32.h"
 #include "status.h"
 
 namespace filterlens {
@@ -922,7 +923,16 @@ Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
 
 std::string sanitize_stem(const std::string& name) {
   if (name.empty()) return "bank";
-  std::string out = name.substr(0, kMaxStemChars);
+  // A longer name keeps its start and a checksum of the whole (the part that tells two long
+  // names apart, "..._v1" and "..._v2", is often at the end): 51 characters, '_', 8 hex digits.
+  std::string out = name;
+  if (out.size() > kMaxStemChars) {
+    char sum[9];
+    std::snprintf(sum, sizeof sum, "%08x",
+                  static_cast<unsigned>(
+                      crc32(reinterpret_cast<const std::uint8_t*>(name.data()), name.size())));
+    out = name.substr(0, kMaxStemChars - 9) + "_" + sum;
+  }
   for (char& c : out) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-';

@@ -91,9 +91,10 @@ Result<TensorBank> read_tensor_bank(const std::uint8_t* data, std::size_t size,
                                     const std::string& file_stem = "bank");
 
 // `name` with every character outside [A-Za-z0-9_-] replaced by '_' ("conv1.weight" ->
-// "conv1_weight") and cut to kMaxStemChars, so that a filter's name, stem + "_" + index, is a
-// filter name (text.h: at most 64 characters) and a file name every system takes; "bank" when
-// empty.
+// "conv1_weight"), at most kMaxStemChars long so that a filter's name, stem + "_" + index, is a
+// filter name (text.h: at most 64 characters) and a file name every system takes: a longer name
+// keeps its first 51 characters and an 8-digit checksum of the whole, so two long names that
+// differ anywhere get different stems. "bank" when empty.
 constexpr std::size_t kMaxStemChars = 60;
 std::string sanitize_stem(const std::string& name);
 

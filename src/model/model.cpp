@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "decode.h"
+#include "text.h"
 #include "thread_pool.h"
 
 namespace filterlens {
@@ -310,10 +311,28 @@ Status Model::set_params(const ConvParams& params) {
   return recompute();
 }
 
+namespace {
+
+// The kernel, if its name is one setFilters and the address accept (text.h): a name the editor
+// gave it must survive the address's round trip.
+Result<Kernel> validate_named_kernel(Kernel kernel) {
+  if (const std::string problem = filter_name_problem(kernel.name); !problem.empty())
+    return Result<Kernel>::fail("The filter name " + problem + ".");
+  return validate_kernel(std::move(kernel));
+}
+
+// `text` without its last UTF-8 character.
+void drop_last_character(std::string& text) {
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+  if (!text.empty()) text.pop_back();
+}
+
+}  // namespace
+
 Status Model::replace_kernel(int index, Kernel kernel) {
   if (index < 0 || index >= static_cast<int>(bank_.size()))
     return Status::fail("There is no filter " + std::to_string(index) + " in the bank.");
-  Result<Kernel> valid = validate_kernel(std::move(kernel));
+  Result<Kernel> valid = validate_named_kernel(std::move(kernel));
   if (!valid) {
     report_error(valid.error());
     return Status::fail(valid.error());
@@ -330,7 +349,7 @@ Status Model::replace_kernel(int index, Kernel kernel) {
 }
 
 Status Model::add_kernel(Kernel kernel) {
-  Result<Kernel> valid = validate_kernel(std::move(kernel));
+  Result<Kernel> valid = validate_named_kernel(std::move(kernel));
   if (!valid) {
     report_error(valid.error());
     return Status::fail(valid.error());
@@ -344,7 +363,13 @@ Status Model::add_kernel(Kernel kernel) {
   auto taken = [&](const std::string& name) {
     return std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == name; });
   };
-  for (int n = 2; taken(k.name); ++n) k.name = base + std::to_string(n);
+  for (int n = 2; taken(k.name); ++n) {
+    // "name2", "name3", ...: shortened at a character boundary to stay a filter name.
+    std::string stem = base;
+    const std::string number = std::to_string(n);
+    while (!stem.empty() && !filter_name_problem(stem + number).empty()) drop_last_character(stem);
+    k.name = stem + number;
+  }
   bank_.push_back(std::move(k));
   selected_ = static_cast<int>(bank_.size()) - 1;
   return recompute();

@@ -261,6 +261,11 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
   Bytes twelve_bit = jpg;
   twelve_bit[sof + 4] = 12;
   expect_refused(twelve_bit, "it is a 12-bit JPEG, which FilterLens cannot decode");
+  for (std::uint8_t precision : {0, 9, 11}) {  // no JPEG has these
+    Bytes odd = jpg;
+    odd[sof + 4] = precision;
+    expect_refused(odd, "the JPEG frame header is damaged");
+  }
   Bytes extended = jpg;
   extended[sof + 1] = 0xC1;
   EXPECT_TRUE(decode(extended)) << "extended sequential (SOF1) is read like baseline";
@@ -277,7 +282,8 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
   expect_refused(psd(1, 1), "it is a grayscale PSD, which FilterLens cannot decode");
   expect_refused(psd(4, 4), "it is a CMYK PSD");
   expect_refused(psd(1, 2), "it is an indexed-colour PSD");
-  expect_refused(psd(3, 6), "it is a colour mode 6 PSD");
+  expect_refused(psd(3, 6), "the PSD header is damaged (colour mode 6)");
+  expect_refused(psd(3, 200), "the PSD header is damaged (colour mode 200)");
   expect_refused(psd(56, 3), "56 channels, more than FilterLens reads (16)");
   EXPECT_TRUE(decode(psd(3, 3)));  // the same file in RGB is read
 }

@@ -86,6 +86,7 @@ TEST(ParseKernel, ErrorsSayWhatIsWrong) {
   EXPECT_NE(parse_kernel("1,-0X1p3").error().find("is not a number"), std::string::npos);
   EXPECT_NE(parse_kernel("1,,2").error().find("row 1 has an empty value"), std::string::npos);
   EXPECT_NE(parse_kernel("1,2;,3,4").error().find("row 2 has an empty value"), std::string::npos);
+  EXPECT_NE(parse_kernel("1,2,,").error().find("row 1 has an empty value"), std::string::npos);
   EXPECT_TRUE(parse_kernel("1, 2, 3,;4 5 6"));  // a comma after a row's last value is fine
 }
 

@@ -16,6 +16,7 @@
 #include "exports.h"
 #include "model.h"
 #include "npy.h"
+#include "text.h"
 
 #include <stb/stb_image_write.h>
 
@@ -228,6 +229,31 @@ TEST(ModelBank, AddRemoveMoveAndTheLastFilter) {
   while (model.bank().size() > 1) ASSERT_TRUE(model.remove_kernel(0));
   EXPECT_FALSE(model.remove_kernel(0));  // the last one stays
   EXPECT_EQ(model.maps().size(), 1u);
+}
+
+// A name the editor gives a filter must survive the address's round trip (text.h's rule).
+TEST(ModelBank, NamesAreFilterNamesWhenRenamedOrAdded) {
+  Model model;
+  load_ok(model, 20, 20);
+  for (const std::string& bad :
+       std::vector<std::string>{"a##b", "a\nb", "rlo\xe2\x80\xae", "", std::string(65, 'x')}) {
+    Kernel renamed = model.bank()[0];
+    renamed.name = bad;
+    const Status s = model.replace_kernel(0, renamed);
+    EXPECT_FALSE(s) << bad;
+    EXPECT_NE(s.error().find("The filter name "), std::string::npos) << s.error();
+    EXPECT_EQ(model.bank()[0].name, "edge");  // unchanged
+    Kernel added = renamed;
+    EXPECT_FALSE(model.add_kernel(added)) << bad;
+  }
+  EXPECT_EQ(model.bank().size(), 3u);
+  // A 64-character name added again is numbered within 64 characters.
+  Kernel wide = model.bank()[0];
+  wide.name = std::string(60, 'w') + "猫猫猫猫";
+  ASSERT_TRUE(model.add_kernel(wide));
+  ASSERT_TRUE(model.add_kernel(wide));
+  EXPECT_EQ(model.bank().back().name, std::string(60, 'w') + "猫猫猫2");
+  EXPECT_EQ(filter_name_problem(model.bank().back().name), "");
 }
 
 // ---- The clamping rule ------------------------------------------------------------------------

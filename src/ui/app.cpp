@@ -80,7 +80,13 @@ void App::sync_textures() {
     upload_textures(new_image);
   }
   upload_display_levels();
-  if (colours_dirty_) colorize_all();
+  if (colours_dirty_) colorize_maps();
+  if (gray_uncoloured_) {
+    // The original's gray values are already in 0..1: "clamp" shows them as stored. Its colours
+    // never depend on the display settings: only a new upload needs the pass.
+    gray_texture_.colorize(program_, Colormap::clamp, ColorRange{0.0f, 1.0f});
+    gray_uncoloured_ = false;
+  }
 }
 
 void App::upload_textures(bool new_image) {
@@ -216,18 +222,16 @@ void App::upload_display_levels() {
   } else {
     Plane storage;
     gray_texture_.upload(crop(model_.gray_level(win.level), win, storage));
-    colours_dirty_ = true;
+    gray_uncoloured_ = true;
   }
   shown = win;
 }
 
-void App::colorize_all() {
+void App::colorize_maps() {
   const int n = static_cast<int>(std::min(model_.maps().size(), map_textures_.size()));
   for (int i = 0; i < n; ++i)
     map_textures_[static_cast<std::size_t>(i)]->colorize(program_, model_.display().colormap,
                                                          model_.display_range(i));
-  // The original's gray values are already in 0..1: "clamp" shows them as stored.
-  gray_texture_.colorize(program_, Colormap::clamp, ColorRange{0.0f, 1.0f});
   colours_dirty_ = false;
 }
 

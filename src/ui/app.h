@@ -162,7 +162,7 @@ class App {
   // in that far, and never over the GPU's texture size.
   void upload_display_levels();
   int wanted_level(const Plane& plane, int panel_index, Reduction reduction) const;
-  void colorize_all();
+  void colorize_maps();
 
   void handle_keys();  // input.cpp: the keyboard shortcuts
   void draw_message_area();
@@ -219,7 +219,8 @@ class App {
   double busy_since_ = -1.0;  // when the model's current background work began (ImGui time)
   std::uint64_t uploaded_maps_ = ~std::uint64_t{0};  // the model's maps_generation() on the GPU
   std::uint64_t uploaded_image_ = ~std::uint64_t{0};
-  bool colours_dirty_ = true;
+  bool colours_dirty_ = true;     // the maps' colour pass is due (new maps, colour map, scale)
+  bool gray_uncoloured_ = false;  // the original's gray level was uploaded; its pass is due
   // The display level on the GPU per map, and of the original (gray and colour): -1 for none yet.
   // The window panel `panel_index` wants for a plane with `levels` levels (level 0 w x h).
   TextureWindow wanted_window(int w, int h, int levels, int panel_index, Reduction reduction,

@@ -38,6 +38,15 @@ before(async () => {
         return call.apply(this, a);
       };
     }
+    // And the size of every colour pass (a drawArrays into the viewport the pass set).
+    window.colourPasses = [];
+    const viewport = proto.viewport, drawArrays = proto.drawArrays;
+    let lastViewport = [0, 0];
+    proto.viewport = function (x, y, w, h) { lastViewport = [w, h]; return viewport.call(this, x, y, w, h); };
+    proto.drawArrays = function (...a) {
+      window.colourPasses.push({ width: lastViewport[0], height: lastViewport[1] });
+      return drawArrays.apply(this, a);
+    };
     for (const name of ['getParameter', 'isEnabled', 'getError', 'getIndexedParameter',
                         'getTexParameter', 'getBufferParameter', 'getVertexAttrib',
                         'getFramebufferAttachmentParameter', 'checkFramebufferStatus',
@@ -202,7 +211,7 @@ test('an edit uploads the new maps again, not the original image', async () => {
     'edge', { name: 'mine', weights: [[1, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, i, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]] }] }), i);
   await edit(1);
   await settled();
-  await page.evaluate(() => { window.texUploads = []; });
+  await page.evaluate(() => { window.texUploads = []; window.colourPasses = []; });
   await edit(2);
   await settled();
   const original = await windowOf(0), edge = await windowOf(1), mine = await windowOf(2);
@@ -212,6 +221,11 @@ test('an edit uploads the new maps again, not the original image', async () => {
   const of = size => uploads.filter(u => u.width === size.width && u.height === size.height).length;
   assert.equal(of(original), 0, `the original was uploaded again: ${JSON.stringify(uploads)}`);
   assert.ok(of(mine) >= 1, `the edited map was not uploaded: ${JSON.stringify(uploads)}`);
+  // Nor colour-mapped again (its gray pass never depends on the maps or the display settings).
+  const passes = await page.evaluate(() => window.colourPasses);
+  const passOf = size => passes.filter(p => p.width === size.width && p.height === size.height).length;
+  assert.equal(passOf(original), 0, `the original's colour pass ran again: ${JSON.stringify(passes)}`);
+  assert.ok(passOf(mine) >= 1, `the edited map was not colour-mapped: ${JSON.stringify(passes)}`);
 });
 
 // The original panel shows the image in gray or in colour: a new image uploads the form shown,

@@ -2,7 +2,6 @@
 #include "kernel.h"
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

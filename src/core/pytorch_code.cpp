@@ -32,7 +32,7 @@ std::string python_string(const std::string& s) {
     if (c == '\\' || c == '\'') {
       out += '\\';
       out += static_cast<char>(c);
-    } else if ((c >= 0x20 && c < 0x7F) || (len > 1 && printable_utf8_length(s, i) == len)) {
+    } else if ((c >= 0x20 && c < 0x7F) || (len > 1 && printable_code_point(cp))) {
       out.append(s, i, len);
     } else {
       // Every code point the printable rule refuses is below U+10000.

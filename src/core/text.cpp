@@ -32,8 +32,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp) 
   return len;
 }
 
-namespace {
-
 bool printable_code_point(std::uint32_t cp) {
   const bool c1_control = cp >= 0x80 && cp <= 0x9F;  // 0x9B is CSI on some terminals
   const bool separator = cp == 0x2028 || cp == 0x2029;
@@ -41,12 +39,15 @@ bool printable_code_point(std::uint32_t cp) {
   return !c1_control && !separator && !bidi;
 }
 
-}  // namespace
-
 std::size_t printable_utf8_length(std::string_view s, std::size_t i) {
   std::uint32_t cp = 0;
   const std::size_t len = utf8_sequence(s, i, cp);
   return len > 0 && printable_code_point(cp) ? len : 0;
+}
+
+void drop_last_character(std::string& text) {
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+  if (!text.empty()) text.pop_back();
 }
 
 std::string filter_name_problem(std::string_view name) {

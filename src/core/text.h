@@ -13,17 +13,26 @@ namespace filterlens {
 // (no overlong forms, no surrogates, nothing past U+10FFFF), or 0 (ASCII included).
 std::size_t utf8_sequence(std::string_view s, std::size_t i, std::uint32_t& cp);
 
+// Whether a non-ASCII code point is printable: not a C1 control (U+0080..U+009F), a line or
+// paragraph separator (U+2028/9), or a bidirectional override or isolate (they reorder the text
+// after them on screen).
+bool printable_code_point(std::uint32_t cp);
+
 // The length (2 to 4) of the valid UTF-8 sequence at s[i] when it encodes a printable non-ASCII
 // code point; 0 for a byte that starts none (ASCII included), a truncated or overlong sequence, a
 // surrogate, a C1 control (U+0080..U+009F), a line or paragraph separator (U+2028/9), or a
 // bidirectional override or isolate (they reorder the text after them on screen).
 std::size_t printable_utf8_length(std::string_view s, std::size_t i);
 
+// `text` without its last UTF-8 character (its continuation bytes and its lead byte).
+void drop_last_character(std::string& text);
+
 // A filter name has 1 to kMaxFilterNameChars characters of printable UTF-8 and no "##" (ImGui
 // would hide the rest of the label): names reach labels, messages, export file names and code.
 constexpr int kMaxFilterNameChars = 64;
 // Why `name` cannot name a filter ("is empty", "contains a control character", ...), or "" when
-// it can. The web page's setFilters checks the same in JavaScript first, with the same words.
+// it can. The web page's setFilters checks the same rule in JavaScript first, with messages of
+// its own (which name the character's code point).
 std::string filter_name_problem(std::string_view name);
 
 }  // namespace filterlens

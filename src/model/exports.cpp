@@ -9,6 +9,7 @@
 #include "npy.h"
 #include "png_write.h"
 #include "pytorch_code.h"
+#include "text.h"
 
 namespace filterlens {
 namespace {
@@ -34,42 +35,15 @@ std::string map_file(const Model& model, int i, const char* extension) {
   return export_stem(model.source_name()) + "-" + filter + extension;
 }
 
-// The length of the UTF-8 sequence starting at s[i] when it is valid (shortest form, no
-// surrogates, at most U+10FFFF), else 0; its code point in `cp`.
-std::size_t utf8_sequence(const std::string& s, std::size_t i, std::uint32_t& cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  std::size_t n = 0;
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2, cp = b0 & 0x1Fu;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3, cp = b0 & 0x0Fu;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4, cp = b0 & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-  }
-  const std::uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_cp[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 }  // namespace
 
 std::string safe_file_part(const std::string& text) {
   constexpr std::size_t kMaxBytes = 120;
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t cp = 0;
-    const std::size_t n = utf8_sequence(text, i, cp);
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::uint32_t cp = b;
+    const std::size_t n = b < 0x80 ? 1 : utf8_sequence(text, i, cp);
     const bool hostile = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
                          cp == 0x2028 || cp == 0x2029 ||
                          (cp < 0x80 && std::strchr("/\\:*?\"<>|", static_cast<int>(cp)));

@@ -321,12 +321,6 @@ Result<Kernel> validate_named_kernel(Kernel kernel) {
   return validate_kernel(std::move(kernel));
 }
 
-// `text` without its last UTF-8 character.
-void drop_last_character(std::string& text) {
-  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
-  if (!text.empty()) text.pop_back();
-}
-
 }  // namespace
 
 Status Model::replace_kernel(int index, Kernel kernel) {

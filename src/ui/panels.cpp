@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "imgui.h"
+#include "text.h"
 #include "titles.h"
 
 namespace filterlens {
@@ -53,8 +54,7 @@ std::string fit_text(const std::string& text, float width) {
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   std::string s = text;
   while (!s.empty()) {
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
+    drop_last_character(s);
     if (ImGui::CalcTextSize((s + "\xE2\x80\xA6").c_str()).x <= width) return s + "\xE2\x80\xA6";
   }
   return s;

@@ -85,21 +85,24 @@ namespace {
 constexpr int kLanes = 4;
 constexpr int kMinBandRows = 16;  // output rows: below this a band's bookkeeping outweighs it
 
-// halve()'s per-pixel arithmetic for one output pixel (the edges the SIMD loops leave).
-float plane_block(const Plane& in, int x, int y, Reduction reduction, float centre) {
-  const int x0 = 2 * x, x1 = std::min(in.width, x0 + 2);
-  const int y0 = 2 * y, y1 = std::min(in.height, y0 + 2);
+// halve()'s per-pixel arithmetic for output pixel x of rows r0 and r1 (r1 null at the bottom of an
+// odd height), `width` values each: the edges the SIMD loops leave.
+float row_block(const float* r0, const float* r1, int width, int x, Reduction reduction,
+                float centre) {
+  const int x0 = 2 * x, x1 = std::min(width, x0 + 2);
+  const float* rows[2] = {r0, r1};
+  const int n_rows = r1 != nullptr ? 2 : 1;
   if (reduction == Reduction::mean) {
     float sum = 0.0f;
-    for (int yy = y0; yy < y1; ++yy)
-      for (int xx = x0; xx < x1; ++xx) sum += in.at(xx, yy);
-    return sum / static_cast<float>((y1 - y0) * (x1 - x0));
+    for (int r = 0; r < n_rows; ++r)
+      for (int xx = x0; xx < x1; ++xx) sum += rows[r][xx];
+    return sum / static_cast<float>(n_rows * (x1 - x0));
   }
-  float best = in.at(x0, y0);
+  float best = r0[x0];
   float best_distance = std::fabs(best - centre);
-  for (int yy = y0; yy < y1; ++yy)
+  for (int r = 0; r < n_rows; ++r)
     for (int xx = x0; xx < x1; ++xx) {
-      const float v = in.at(xx, yy);
+      const float v = rows[r][xx];
       const float distance = std::fabs(v - centre);
       if (distance > best_distance || (std::isnan(best_distance) && !std::isnan(distance))) {
         best = v;
@@ -129,44 +132,85 @@ inline void extreme_step(v128_t v, v128_t centre, v128_t& best, v128_t& best_dis
 
 }  // namespace
 
-void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int oy0, int oy1) {
-  const int full_x = in.width / 2;  // blocks two columns wide
+namespace {
+
+// halve()'s arithmetic for one output row: input rows r0 and r1 (r1 null at the bottom edge of an
+// odd height), `width` values each, into out[0 .. ceil(width / 2)).
+void halve_row(const float* r0, const float* r1, int width, Reduction reduction, float centre,
+               float* out) {
+  const int full_x = width / 2;  // blocks two columns wide
   const int simd_x = full_x / kLanes * kLanes;
   const v128_t zero = wasm_f32x4_splat(0.0f), c4 = wasm_f32x4_splat(centre);
-  for (int y = oy0; y < oy1; ++y) {
-    const bool two_rows = 2 * y + 1 < in.height;
-    const float* r0 = in.row(2 * y);
-    const float* r1 = two_rows ? in.row(2 * y + 1) : r0;
-    float* o = out.row(y);
-    for (int x = 0; x < simd_x; x += kLanes) {
-      v128_t a0, a1, b0, b1;
-      split_pairs(r0 + 2 * x, a0, a1);
-      v128_t result;
-      if (reduction == Reduction::mean) {
-        // halve() adds in raster order from 0 (so a -0 block gives +0), then divides; x / 4 and
-        // x * 0.25 are the same correctly rounded number.
-        v128_t sum = wasm_f32x4_add(wasm_f32x4_add(zero, a0), a1);
-        if (two_rows) {
-          split_pairs(r1 + 2 * x, b0, b1);
-          sum = wasm_f32x4_add(wasm_f32x4_add(sum, b0), b1);
-          result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.25f));
-        } else {
-          result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.5f));
-        }
+  for (int x = 0; x < simd_x; x += kLanes) {
+    v128_t a0, a1, b0, b1;
+    split_pairs(r0 + 2 * x, a0, a1);
+    v128_t result;
+    if (reduction == Reduction::mean) {
+      // halve() adds in raster order from 0 (so a -0 block gives +0), then divides; x / 4 and
+      // x * 0.25 are the same correctly rounded number.
+      v128_t sum = wasm_f32x4_add(wasm_f32x4_add(zero, a0), a1);
+      if (r1 != nullptr) {
+        split_pairs(r1 + 2 * x, b0, b1);
+        sum = wasm_f32x4_add(wasm_f32x4_add(sum, b0), b1);
+        result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.25f));
       } else {
-        v128_t best = a0, best_distance = wasm_f32x4_abs(wasm_f32x4_sub(a0, c4));
-        extreme_step(a1, c4, best, best_distance);
-        if (two_rows) {
-          split_pairs(r1 + 2 * x, b0, b1);
-          extreme_step(b0, c4, best, best_distance);
-          extreme_step(b1, c4, best, best_distance);
-        }
-        result = best;
+        result = wasm_f32x4_mul(sum, wasm_f32x4_splat(0.5f));
       }
-      wasm_v128_store(o + x, result);
+    } else {
+      v128_t best = a0, best_distance = wasm_f32x4_abs(wasm_f32x4_sub(a0, c4));
+      extreme_step(a1, c4, best, best_distance);
+      if (r1 != nullptr) {
+        split_pairs(r1 + 2 * x, b0, b1);
+        extreme_step(b0, c4, best, best_distance);
+        extreme_step(b1, c4, best, best_distance);
+      }
+      result = best;
     }
-    for (int x = simd_x; x < out.width; ++x) o[x] = plane_block(in, x, y, reduction, centre);
+    wasm_v128_store(out + x, result);
   }
+  const int out_width = (width + 1) / 2;
+  for (int x = simd_x; x < out_width; ++x) out[x] = row_block(r0, r1, width, x, reduction, centre);
+}
+
+int level_side(int side, int level) {
+  for (int k = 0; k < level; ++k) side = (side + 1) / 2;
+  return side;
+}
+
+// Level `k` row j of `level0`, from its 2^k rows of level 0 through two rows of each level in
+// between (scratch[d]: two rows of level d + 1), by the same halve_row calls k halvings make.
+void level_row(const Plane& level0, int k, int j, Reduction reduction, float centre, float* out,
+               std::vector<std::vector<float>>& scratch) {
+  if (k == 1) {
+    const float* r1 = 2 * j + 1 < level0.height ? level0.row(2 * j + 1) : nullptr;
+    halve_row(level0.row(2 * j), r1, level0.width, reduction, centre, out);
+    return;
+  }
+  const int width = level_side(level0.width, k - 1), height = level_side(level0.height, k - 1);
+  std::vector<float>& rows = scratch[static_cast<std::size_t>(k - 2)];
+  rows.resize(2 * static_cast<std::size_t>(width));
+  float* a = rows.data();
+  float* b = a + width;
+  level_row(level0, k - 1, 2 * j, reduction, centre, a, scratch);
+  const bool two = 2 * j + 1 < height;
+  if (two) level_row(level0, k - 1, 2 * j + 1, reduction, centre, b, scratch);
+  halve_row(a, two ? b : nullptr, width, reduction, centre, out);
+}
+
+}  // namespace
+
+void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int oy0, int oy1) {
+  for (int y = oy0; y < oy1; ++y) {
+    const float* r1 = 2 * y + 1 < in.height ? in.row(2 * y + 1) : nullptr;
+    halve_row(in.row(2 * y), r1, in.width, reduction, centre, out.row(y));
+  }
+}
+
+void level_rows(const Plane& level0, int level, Reduction reduction, float centre, Plane& out,
+                int j0, int j1) {
+  if (level <= 0) return;
+  std::vector<std::vector<float>> scratch(static_cast<std::size_t>(level - 1));
+  for (int j = j0; j < j1; ++j) level_row(level0, level, j, reduction, centre, out.row(j), scratch);
 }
 
 // halve(const Image&) for one output pixel's channels.
@@ -275,27 +319,45 @@ std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, floa
   return levels;
 }
 
+int first_level_made(int width, int height, int min_side, int first) {
+  const int count = static_cast<int>(display_level_sizes(width, height, min_side).size());
+  return count == 0 ? 0 : std::clamp(first, 1, count);
+}
+
+int first_level_for(int width, double shown_width) {
+  return std::max(1, display_level(width, shown_width));
+}
+
 void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
-                    ThreadPool* pool, std::vector<Plane>& levels, bool level1_made) {
-  std::size_t count = 0;
-  if (!level0.empty() &&
-      level0.data.size() == static_cast<std::size_t>(level0.width) * level0.height) {
-    for (const Plane* prev = &level0; has_next_level(prev->width, prev->height, min_side);
-         prev = &levels[count++]) {
-      const int width = (prev->width + 1) / 2, height = (prev->height + 1) / 2;
-      if (count == levels.size()) {
-        levels.emplace_back(width, height);
-        prev = count == 0 ? &level0 : &levels[count - 1];  // the vector may have moved
-      } else if (levels[count].width != width || levels[count].height != height) {
-        levels[count] = Plane(width, height);
-      }
-      Plane& next = levels[count];
-      if (count == 0 && level1_made) continue;
-      in_bands(next.height, pool,
-               [&](int y0, int y1) { halve_rows(*prev, reduction, centre, next, y0, y1); });
+                    ThreadPool* pool, std::vector<Plane>& levels, LevelRange range) {
+  if (level0.empty() ||
+      level0.data.size() != static_cast<std::size_t>(level0.width) * level0.height) {
+    levels.clear();
+    return;
+  }
+  const std::vector<std::pair<int, int>> sizes =
+      display_level_sizes(level0.width, level0.height, min_side);
+  levels.resize(sizes.size());
+  if (sizes.empty()) return;
+  const int first = first_level_made(level0.width, level0.height, min_side, range.first);
+  for (int k = 1; k <= static_cast<int>(sizes.size()); ++k) {
+    const auto [width, height] = sizes[static_cast<std::size_t>(k - 1)];
+    Plane& level = levels[static_cast<std::size_t>(k - 1)];
+    if (k < first) {
+      level = Plane();  // not shown: its memory goes
+      continue;
+    }
+    if (level.width != width || level.height != height) level = Plane(width, height);
+    if (k == first) {
+      if (range.first_made) continue;
+      in_bands(height, pool,
+               [&](int y0, int y1) { level_rows(level0, k, reduction, centre, level, y0, y1); });
+    } else {
+      const Plane& prev = levels[static_cast<std::size_t>(k - 2)];
+      in_bands(height, pool,
+               [&](int y0, int y1) { halve_rows(prev, reduction, centre, level, y0, y1); });
     }
   }
-  levels.resize(count);
 }
 
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool) {

@@ -43,11 +43,26 @@ Image halve(const Image& image);
 // already on a pool's thread passes nullptr, or a pool of its own.
 std::vector<Plane> display_levels(const Plane& level0, Reduction reduction, float centre,
                                   int min_side, ThreadPool* pool = nullptr);
-// The same into `levels`, whose planes of the right sizes are written over (no new allocation).
-// `level1_made`: levels[0] is level 1 already (sized and computed, e.g. with halve_rows while the
-// maps were made): the rest is made from it.
+// Which levels display_levels makes into a vector: from `first` down to the coarsest, the finer
+// ones left empty (0 x 0, their memory freed), for a view that shows none of them. A `first`
+// past the coarsest level means the coarsest (first_level_made). `first_made`: that level is
+// already in the vector, sized and computed (e.g. with level_rows while the maps were made), and
+// the rest are made from it.
+struct LevelRange {
+  int first = 1;
+  bool first_made = false;
+};
+// The same into `levels` (one entry per level, levels[k - 1] is level k), whose planes of the
+// right sizes are written over (no new allocation). Every level made is bit for bit as above.
 void display_levels(const Plane& level0, Reduction reduction, float centre, int min_side,
-                    ThreadPool* pool, std::vector<Plane>& levels, bool level1_made = false);
+                    ThreadPool* pool, std::vector<Plane>& levels, LevelRange range = {});
+// The finest level display_levels makes for a plane of this size asked for `first` (0 when the
+// plane gets no levels).
+int first_level_made(int width, int height, int min_side, int first);
+// The first level (>= 1) a plane `width` pixels wide needs when it is shown across no fewer than
+// `shown_width` device pixels: display_level's level for that width (1 when shown_width < 1,
+// unknown).
+int first_level_for(int width, double shown_width);
 // Whether a plane of this size gets a level below it (display_levels' rule).
 bool has_next_level(int width, int height, int min_side);
 // The sizes (width, height) of the levels 1..k display_levels makes for a plane of this size,
@@ -56,6 +71,11 @@ std::vector<std::pair<int, int>> display_level_sizes(int width, int height, int 
 // Output rows [y0, y1) of halve(in) into `out` (sized ceil(w / 2) x ceil(h / 2)): the step
 // display_levels repeats, for a job that has `in`'s rows 2 * y0 .. 2 * y1 - 1 at hand.
 void halve_rows(const Plane& in, Reduction reduction, float centre, Plane& out, int y0, int y1);
+// Rows [j0, j1) of level `level` (>= 1) of `level0` into `out` (sized as that level), straight
+// from level 0's rows 2^level * j0 .. 2^level * j1 - 1 through a few rows of each level between
+// (not the whole levels): bit for bit what `level` halve() calls give.
+void level_rows(const Plane& level0, int level, Reduction reduction, float centre, Plane& out,
+                int j0, int j1);
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
 // The same into `levels`, whose images are written over (no new allocation where they already

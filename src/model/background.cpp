@@ -37,44 +37,58 @@ Document fit_document(const Document& doc, bool rgb_input) {
 
 namespace {
 
-// Sizes level 1 of every map the bank will make (the rest of `levels` stays for display_levels
-// to reuse) and returns the bank's rows_done step that fills it: a level-1 row is made when both
-// of its map rows are final in the same band (`done` marks it); finish_level1 makes the others.
-BankRun::RowsDone prepare_level1(const std::vector<std::optional<OutputSize>>& sizes,
-                                 const std::vector<Plane>& maps,
-                                 std::vector<std::vector<Plane>>& levels,
-                                 std::vector<std::vector<std::uint8_t>>& done) {
+// Sizes the first display level of every map the bank will make (the one for `shown_width`, or
+// the coarsest when the map has fewer; the rest of `levels` stays for display_levels to reuse) and
+// returns the bank's rows_done step that fills it: a row of level k (2^k rows of its map) is made
+// when all of its map rows are final in the same band (`done` marks it); finish_first_level makes
+// the others.
+BankRun::RowsDone prepare_first_level(const std::vector<std::optional<OutputSize>>& sizes,
+                                      double shown_width, const std::vector<Plane>& maps,
+                                      std::vector<std::vector<Plane>>& levels,
+                                      std::vector<std::vector<std::uint8_t>>& done,
+                                      std::vector<int>& level_made) {
+  level_made.assign(sizes.size(), 0);
   for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (!sizes[i] || !has_next_level(sizes[i]->width, sizes[i]->height, kMinLevelSide)) continue;
-    const int w = (sizes[i]->width + 1) / 2, h = (sizes[i]->height + 1) / 2;
+    if (!sizes[i]) continue;
+    const int k = first_level_made(sizes[i]->width, sizes[i]->height, kMinLevelSide,
+                                   first_level_for(sizes[i]->width, shown_width));
+    if (k == 0) continue;
+    const auto [w, h] = display_level_sizes(sizes[i]->width, sizes[i]->height,
+                                            kMinLevelSide)[static_cast<std::size_t>(k - 1)];
     std::vector<Plane>& l = levels[i];
-    if (l.empty()) l.emplace_back(w, h);
-    if (l[0].width != w || l[0].height != h) l[0] = Plane(w, h);
+    if (l.size() < static_cast<std::size_t>(k)) l.resize(static_cast<std::size_t>(k));
+    Plane& level = l[static_cast<std::size_t>(k - 1)];
+    if (level.width != w || level.height != h) level = Plane(w, h);
     done[i].assign(static_cast<std::size_t>(h), 0);
+    level_made[i] = k;
   }
-  // Level-1 row j reduces map rows 2j and 2j + 1 (only 2j at the end of an odd height): made here
-  // when its last row is in [y0, y1) and its first in this band; a row whose two map rows lie in
-  // two bands is left to finish_level1.
-  return [&maps, &levels, &done](std::size_t map, int band_y0, int y0, int y1) {
+  // Row j of level k reduces map rows [2^k j, 2^k (j + 1)) (fewer at the bottom): made here when
+  // its last row is in [y0, y1) and its first in this band; a row whose map rows lie in two bands
+  // is left to finish_first_level.
+  return [&maps, &levels, &done, &level_made](std::size_t map, int band_y0, int y0, int y1) {
     if (done[map].empty()) return;
-    Plane& level1 = levels[map][0];
-    const int j0 = std::max(y0 / 2, (band_y0 + 1) / 2);
-    const int j1 = y1 == maps[map].height ? level1.height : y1 / 2;
+    const int k = level_made[map];
+    Plane& level = levels[map][static_cast<std::size_t>(k - 1)];
+    const int block = 1 << k;
+    const int j0 = std::max(y0 / block, (band_y0 + block - 1) / block);
+    const int j1 = y1 == maps[map].height ? level.height : y1 / block;
     if (j0 >= j1) return;
-    halve_rows(maps[map], Reduction::mean, 0.0f, level1, j0, j1);
+    level_rows(maps[map], k, Reduction::mean, 0.0f, level, j0, j1);
     std::fill(done[map].begin() + j0, done[map].begin() + j1, std::uint8_t{1});
   };
 }
 
-// The level-1 rows the bank's pass could not make; false when it made none (level 1 was not
-// prepared, or the bank's path does not report rows): display_levels makes the whole level.
-bool finish_level1(const Plane& map, const std::vector<std::uint8_t>& done,
-                   std::vector<Plane>& levels) {
-  if (done.empty() || levels.empty() || levels[0].height != static_cast<int>(done.size()) ||
+// The first level's rows the bank's pass could not make; false when it made none (the level was
+// not prepared, or the bank's path does not report rows): display_levels makes the whole level.
+bool finish_first_level(const Plane& map, int k, const std::vector<std::uint8_t>& done,
+                        std::vector<Plane>& levels) {
+  if (k <= 0 || done.empty() || levels.size() < static_cast<std::size_t>(k) ||
+      levels[static_cast<std::size_t>(k - 1)].height != static_cast<int>(done.size()) ||
       std::find(done.begin(), done.end(), std::uint8_t{1}) == done.end())
     return false;
+  Plane& level = levels[static_cast<std::size_t>(k - 1)];
   for (std::size_t j = 0; j < done.size(); ++j)
-    if (!done[j]) halve_rows(map, Reduction::mean, 0.0f, levels[0], int(j), int(j) + 1);
+    if (!done[j]) level_rows(map, k, Reduction::mean, 0.0f, level, int(j), int(j) + 1);
   return true;
 }
 
@@ -110,12 +124,17 @@ std::vector<std::optional<OutputSize>> map_sizes(const Document& doc,
   return sizes;
 }
 
-// A plane of this size and its display levels.
-Background::BufferSizes with_levels(Background::PlaneSize size) {
+// A plane of this size and its display levels from the one for `shown_width` on (finer ones
+// 0 x 0; ComputeSettings::shown_width).
+Background::BufferSizes with_levels(Background::PlaneSize size, double shown_width = 0.0) {
   Background::BufferSizes b;
   b.map = size;
-  for (const auto& [w, h] : display_level_sizes(size.width, size.height, kMinLevelSide))
-    b.levels.push_back({w, h});
+  const int first = first_level_made(size.width, size.height, kMinLevelSide,
+                                     first_level_for(size.width, shown_width));
+  for (const auto& [w, h] : display_level_sizes(size.width, size.height, kMinLevelSide)) {
+    const bool made = static_cast<int>(b.levels.size()) + 1 >= first;
+    b.levels.push_back(made ? Background::PlaneSize{w, h} : Background::PlaneSize{});
+  }
   return b;
 }
 
@@ -128,7 +147,7 @@ std::vector<Background::BufferSizes> open_buffer_sizes(int width, int height,
   for (const Kernel& k : settings.bank) {
     Result<OutputSize> size = conv2d_output_size(width, height, k.width, k.height, settings.params);
     if (!size) return {};
-    sizes.push_back(with_levels({size.value().width, size.value().height}));
+    sizes.push_back(with_levels({size.value().width, size.value().height}, settings.shown_width));
   }
   return sizes;
 }
@@ -202,12 +221,15 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
     }
     return Status::fail("superseded");
   };
-  // Level 1 of every map (the costly level: a pass over the whole map) is made in the bank's pass
-  // while the rows are in cache. Not for the extreme reduction, which needs each map's mean first.
-  std::vector<std::vector<std::uint8_t>> level1_rows(settings.bank.size());
+  // The first level of every map the view shows (the costly level: a pass over the whole map) is
+  // made in the bank's pass while the rows are in cache. Not for the extreme reduction, which
+  // needs each map's mean first.
+  std::vector<std::vector<std::uint8_t>> first_rows(settings.bank.size());
+  std::vector<int> first_made;
   BankRun run;
   if (settings.level1_in_pass && settings.shrink == Reduction::mean && !settings.rgb_input)
-    run.rows_done = prepare_level1(sizes, c.maps, c.map_levels, level1_rows);
+    run.rows_done = prepare_first_level(sizes, settings.shown_width, c.maps, c.map_levels,
+                                        first_rows, first_made);
   run.pool = pool;
   run.stats = &c.stats;
   run.stats_bins = settings.stats_bins;
@@ -219,10 +241,13 @@ Status compute_document(const Document& doc, const ComputeSettings& settings, Th
   for (std::size_t i = 0; i < c.maps.size(); ++i) {
     if (stop()) return stopped();
     const float centre = i < c.stats.size() ? static_cast<float>(c.stats[i].mean) : 0.0f;
-    const bool level1_made = finish_level1(c.maps[i], level1_rows[i], c.map_levels[i]);
-    display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i],
-                   level1_made);
+    const int k = i < first_made.size() ? first_made[i] : 0;
+    LevelRange range;
+    range.first = first_level_for(c.maps[i].width, settings.shown_width);
+    range.first_made = finish_first_level(c.maps[i], k, first_rows[i], c.map_levels[i]);
+    display_levels(c.maps[i], settings.shrink, centre, kMinLevelSide, pool, c.map_levels[i], range);
   }
+  c.shown_width = settings.shown_width;
   c.bank = settings.bank;
   c.params = settings.params;
   c.shrink = settings.shrink;
@@ -551,11 +576,15 @@ void Background::prepare_spare(const std::vector<BufferSizes>& sizes) {
     if (map.empty()) break;
     std::vector<Plane> levels;
     for (const PlaneSize& l : m.levels) {
+      if (area(l) == 0) {  // a level not made
+        levels.emplace_back();
+        continue;
+      }
       levels.push_back(make(l));
       if (levels.back().empty()) break;
     }
     // Stopped: an edit takes the maps made whole so far (take_buffers) and makes the rest.
-    if (!levels.empty() && levels.back().empty()) break;
+    if (!levels.empty() && levels.back().empty() && area(m.levels[levels.size() - 1]) != 0) break;
     made.maps.push_back(std::move(map));
     made.map_levels.push_back(std::move(levels));
   }
@@ -614,6 +643,7 @@ Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& 
       return;
     }
     const PlaneSize& size = planes[static_cast<std::size_t>(task - 1)];
+    if (area(size) == 0) return;  // a level not made
     Plane p;
     if (!allocate(p, size)) return;
     if (!touch(p, size, stop)) {

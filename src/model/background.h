@@ -59,6 +59,11 @@ struct ComputeSettings {
   // Level 1 of the maps made inside the bank's pass (mean reduction, gray input); false makes it
   // after the maps, as display_levels alone would (same values; for benchmarks to compare).
   bool level1_in_pass = true;
+  // The fewest device pixels across which a panel shows a map's whole width (its width times its
+  // zoom; 0: not known, every level is made). A map's levels are made from the one for that width
+  // on (first_level_for): the panels show none finer, and a level not made costs neither its pass
+  // nor its memory (level 1 is a quarter of its map).
+  double shown_width = 0.0;
 };
 
 // Maps computed from a document with some settings.
@@ -69,7 +74,8 @@ struct Computed {
   std::vector<Kernel> bank;                    // what they were computed with
   ConvParams params;
   Reduction shrink = Reduction::mean;
-  double ms = 0.0;  // the bank and its statistics, wall clock
+  double shown_width = 0.0;  // levels finer than this width's were not made (ComputeSettings)
+  double ms = 0.0;           // the bank and its statistics, wall clock
 };
 
 // Levels stop before the longer side would go under this: a panel is never drawn much smaller.

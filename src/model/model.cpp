@@ -133,6 +133,7 @@ ComputeSettings Model::compute_settings() const {
   s.shrink = display_.shrink;
   // The histograms cost several times the range and mean: only while they are shown.
   s.stats_bins = display_.show_histograms ? kHistogramBins : 0;
+  s.shown_width = wanted_shown_width_;
   return s;
 }
 
@@ -161,6 +162,7 @@ void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   stats_ = std::move(computed.stats);
   map_levels_ = std::move(computed.map_levels);
   levels_shrink_ = computed.shrink;
+  levels_shown_width_ = computed.shown_width;
   computed_bank_ = std::move(computed.bank);
   computed_params_ = computed.params;
   last_compute_ms_ = computed.ms;
@@ -185,7 +187,47 @@ const Plane& Model::map_level(int map_index, int level) const {
   const Plane& map = maps_.at(static_cast<std::size_t>(map_index));
   level = std::min(level, map_level_count(map_index) - 1);
   if (level <= 0) return map;
-  return map_levels_[static_cast<std::size_t>(map_index)][static_cast<std::size_t>(level - 1)];
+  return map_levels_[static_cast<std::size_t>(map_index)]
+                    [static_cast<std::size_t>(std::max(level, finest_map_level(map_index)) - 1)];
+}
+
+int Model::finest_map_level(int map_index) const {
+  if (map_index < 0 || map_index >= static_cast<int>(maps_.size())) return 0;
+  const Plane& map = maps_[static_cast<std::size_t>(map_index)];
+  return first_level_made(map.width, map.height, kMinLevelSide,
+                          first_level_for(map.width, levels_shown_width_));
+}
+
+void Model::want_map_width(double shown_width) {
+  wanted_shown_width_ = shown_width >= 1.0 ? shown_width : 0.0;
+  // Work in flight is checked when it lands (the views ask every frame).
+  if (!has_image() || busy()) return;
+  bool missing = false;
+  for (std::size_t i = 0; i < maps_.size(); ++i) {
+    const Plane& map = maps_[i];
+    missing = missing || first_level_made(map.width, map.height, kMinLevelSide,
+                                          first_level_for(map.width, wanted_shown_width_)) <
+                             finest_map_level(static_cast<int>(i));
+  }
+  if (!missing) return;
+  if (background_) {
+    compute_maps();  // a failure leaves the maps as they are (their coarser levels are shown)
+    return;
+  }
+  remake_map_levels();
+}
+
+void Model::remake_map_levels() {
+  for (std::size_t i = 0; i < maps_.size() && i < map_levels_.size(); ++i) {
+    const float centre = i < stats_.size() ? static_cast<float>(stats_[i].mean) : 0.0f;
+    LevelRange range;
+    range.first = first_level_for(maps_[i].width, wanted_shown_width_);
+    display_levels(maps_[i], display_.shrink, centre, kMinLevelSide, &shared_pool(), map_levels_[i],
+                   range);
+  }
+  levels_shrink_ = display_.shrink;
+  levels_shown_width_ = wanted_shown_width_;
+  ++maps_generation_;  // the panels upload the new levels
 }
 
 int Model::original_level_count() const {
@@ -213,13 +255,7 @@ void Model::set_display(const DisplaySettings& display) {
     return;
   }
   // The maps stay: only their levels change (the extreme reduction centres on each map's mean).
-  for (std::size_t i = 0; i < maps_.size() && i < map_levels_.size(); ++i) {
-    const float centre = i < stats_.size() ? static_cast<float>(stats_[i].mean) : 0.0f;
-    display_levels(maps_[i], display_.shrink, centre, kMinLevelSide, &shared_pool(),
-                   map_levels_[i]);
-  }
-  levels_shrink_ = display_.shrink;
-  ++maps_generation_;  // the panels upload the new levels
+  remake_map_levels();
 }
 
 // ---- Background -------------------------------------------------------------------------------

@@ -179,8 +179,17 @@ class Model {
   const std::vector<MapStats>& stats() const { return stats_; }
   // Display levels (display_pyramid.h), computed with the maps: level 0 is the map (the gray
   // plane, the colour image) itself; a level past the last made gives the last (the smallest).
+  // The maps' levels are made from the finest one a panel shows (want_map_width) on:
+  // map_level() of a finer one gives the finest made (finest_map_level).
   int map_level_count(int map_index) const;
   const Plane& map_level(int map_index, int level) const;
+  int finest_map_level(int map_index) const;  // 0 when the map has no levels
+  // The fewest device pixels across which a view shows a map's whole width (its panel's width
+  // times its zoom; the views say so every frame; 0: every level). The next maps are made with
+  // their levels from the one for that width on (first_level_for: a level no panel shows costs
+  // its pass over the map and a quarter of its memory for nothing); when the maps shown lack a
+  // level it needs, they are made again with it (the same maps, in the background like an edit).
+  void want_map_width(double shown_width);
   Reduction map_levels_reduction() const { return levels_shrink_; }
   int original_level_count() const;
   const Plane& gray_level(int level) const;
@@ -371,6 +380,8 @@ class Model {
  private:
   Status adopt_image(Image image, const std::string& name);
   ComputeSettings compute_settings() const;  // the bank, parameters, input and reduction as edited
+  // The maps' display levels made again here from the maps shown (display settings, first level).
+  void remake_map_levels();
   static constexpr int kHistogramBins = 64;
   void fill_histograms();  // the maps' histograms, when shown and not computed yet
   // The current bank and parameters on the current document: computed now and adopted, or handed
@@ -397,6 +408,8 @@ class Model {
   std::vector<MapStats> stats_;
   std::vector<std::vector<Plane>> map_levels_;  // [map][k - 1]
   Reduction levels_shrink_ = Reduction::mean;
+  double levels_shown_width_ = 0.0;  // what map_levels_ were made for (Computed::shown_width)
+  double wanted_shown_width_ = 0.0;  // want_map_width's, for the next maps
   int focus_view_ = -1;
   double last_compute_ms_ = 0.0;
   std::uint64_t image_generation_ = 0, maps_generation_ = 0;

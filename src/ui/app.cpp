@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 
 #include "colormap.h"
 #include "imgui.h"
@@ -103,13 +104,17 @@ void App::upload_textures(bool new_image) {
   }
 }
 
-int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) const {
+float App::panel_screen_width(int panel_index) const {
   const std::size_t p = static_cast<std::size_t>(panel_index);
   // Before a panel is drawn: a guess, a quarter of the window (the grid's usual panel).
   const ImGuiIO& io = ImGui::GetIO();
-  const float screen = p < panel_device_width_.size() && panel_device_width_[p] > 0.0f
-                           ? panel_device_width_[p]
-                           : io.DisplaySize.x * io.DisplayFramebufferScale.x * 0.25f;
+  return p < panel_device_width_.size() && panel_device_width_[p] > 0.0f
+             ? panel_device_width_[p]
+             : io.DisplaySize.x * io.DisplayFramebufferScale.x * 0.25f;
+}
+
+int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) const {
+  const float screen = panel_screen_width(panel_index);
   // Zoomed in, the panel shows 1 / zoom of the image's width.
   const double visible = plane.width / static_cast<double>(model_.view().zoom);
   int level = display_level(visible, screen);
@@ -125,13 +130,14 @@ int App::wanted_level(const Plane& plane, int panel_index, Reduction reduction) 
   return level;
 }
 
-App::TextureWindow App::wanted_window(int w, int h, int levels, int panel_index,
+App::TextureWindow App::wanted_window(int w, int h, int levels, int finest, int panel_index,
                                       Reduction reduction, const TextureWindow& current) const {
   Plane shape;  // wanted_level reads the size only
   shape.width = w;
   shape.height = h;
   TextureWindow win;
   win.level = std::min(wanted_level(shape, panel_index, reduction), levels - 1);
+  if (win.level > 0) win.level = std::max(win.level, finest);
   win.level_width = w;
   win.level_height = h;
   for (int k = 0; k < win.level; ++k) {  // the sizes halve() makes: ceil(side / 2)
@@ -194,27 +200,32 @@ const Image& crop(const Image& image, const App::TextureWindow& win, Image& stor
 
 void App::upload_display_levels() {
   // The levels were made with the maps (Model::map_level): the frame uploads one, or a window of
-  // the full resolution when zoomed in that far.
+  // the full resolution when zoomed in that far. The model hears how wide the maps are shown, so
+  // the next maps come with the finest level wanted and none finer (made again when these lack it).
+  double shown_width = std::numeric_limits<double>::max();
   for (std::size_t i = 0; i < model_.maps().size() && i < map_textures_.size(); ++i) {
     const int index = static_cast<int>(i);
     const Plane& map = model_.maps()[i];
-    const TextureWindow win =
-        wanted_window(map.width, map.height, model_.map_level_count(index), index + 1,
-                      model_.map_levels_reduction(), map_windows_[i]);
+    shown_width = std::min(shown_width, static_cast<double>(panel_screen_width(index + 1)) *
+                                            static_cast<double>(model_.view().zoom));
+    const TextureWindow win = wanted_window(map.width, map.height, model_.map_level_count(index),
+                                            model_.finest_map_level(index), index + 1,
+                                            model_.map_levels_reduction(), map_windows_[i]);
     if (win == map_windows_[i]) continue;
     Plane storage;
     map_textures_[i]->upload(crop(model_.map_level(index, win.level), win, storage));
     map_windows_[i] = win;
     colours_dirty_ = true;
   }
+  if (shown_width != std::numeric_limits<double>::max()) model_.want_map_width(shown_width);
   if (!model_.has_image()) return;
   // The original is a photograph: always the mean, like any image viewer. Only the form shown (gray
   // or colour) is uploaded; the other when it is shown (a camera frame uploads one, not both).
   const bool colour = original_in_colour();
   TextureWindow& shown = colour ? colour_window_ : gray_window_;
   const Plane& gray = model_.gray();
-  const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 0,
-                                          Reduction::mean, shown);
+  const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 1,
+                                          0, Reduction::mean, shown);
   if (win == shown) return;
   if (colour) {
     Image storage;

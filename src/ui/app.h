@@ -162,6 +162,7 @@ class App {
   // in that far, and never over the GPU's texture size.
   void upload_display_levels();
   int wanted_level(const Plane& plane, int panel_index, Reduction reduction) const;
+  float panel_screen_width(int panel_index) const;  // device pixels (a guess before it is drawn)
   void colorize_maps();
 
   void handle_keys();  // input.cpp: the keyboard shortcuts
@@ -222,9 +223,10 @@ class App {
   bool colours_dirty_ = true;     // the maps' colour pass is due (new maps, colour map, scale)
   bool gray_uncoloured_ = false;  // the original's gray level was uploaded; its pass is due
   // The display level on the GPU per map, and of the original (gray and colour): -1 for none yet.
-  // The window panel `panel_index` wants for a plane with `levels` levels (level 0 w x h).
-  TextureWindow wanted_window(int w, int h, int levels, int panel_index, Reduction reduction,
-                              const TextureWindow& current) const;
+  // The window panel `panel_index` wants for a plane with `levels` levels (level 0 w x h), of
+  // which those finer than `finest` (>= 1) were not made: the finest made is shown instead.
+  TextureWindow wanted_window(int w, int h, int levels, int finest, int panel_index,
+                              Reduction reduction, const TextureWindow& current) const;
   std::vector<TextureWindow> map_windows_;
   TextureWindow gray_window_, colour_window_;  // the original's two forms
   // The original panel shows the image in colour (asked for, or the filters' RGB input).

@@ -19,6 +19,7 @@
 //   filterlens-bench [--quick]     (--quick: fewer repetitions, for smoke runs)
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -209,14 +210,24 @@ int main(int argc, char** argv) {
       std::snprintf(name, sizeof name, "levels, RGBA image, %dt", threads);
       std::printf("%-10s %-28s %10.2f %8.2f\n", size, name, li.median_ms, li.min_ms);
       // The page's whole recompute (compute_document: bank, min/max/mean, the maps' display
-      // levels by the mean, min side 32), into recycled buffers as the worker does, with level 1
-      // made after the maps or inside the bank's pass.
-      for (bool in_pass : {false, true}) {
+      // levels by the mean, min side 32), into recycled buffers as the worker does: with level 1
+      // made after the maps or inside the bank's pass, and from a first level of 2 or 3 (a panel
+      // that shows no finer one, ComputeSettings::shown_width; levels 1..first - 1 not made)
+      // inside the pass.
+      struct Variant {
+        bool in_pass;
+        int first_level;
+        const char* name;
+      };
+      for (const Variant v :
+           {Variant{false, 1, "level 1 after"}, Variant{true, 1, "level 1 in pass"},
+            Variant{true, 2, "from level 2"}, Variant{true, 3, "from level 3"}}) {
         ComputeSettings settings;
         settings.bank = bank;
         settings.params = params;
         settings.stats_bins = 0;
-        settings.level1_in_pass = in_pass;
+        settings.level1_in_pass = v.in_pass;
+        settings.shown_width = std::ldexp(double(w), -v.first_level);  // level k: w / 2^k
         Computed spare, done;
         const Timing rc = time_ms(
             [&] {
@@ -224,8 +235,7 @@ int main(int argc, char** argv) {
               spare = std::move(done);
             },
             fast_reps);
-        std::snprintf(name, sizeof name, "recompute, level 1 %s, %dt",
-                      in_pass ? "in pass" : "after", threads);
+        std::snprintf(name, sizeof name, "recompute, %s, %dt", v.name, threads);
         std::printf("%-10s %-28s %10.2f %8.2f   / bank: %.2f\n", size, name, rc.median_ms,
                     rc.min_ms, rc.median_ms / b.median_ms);
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "background.h"
+#include "display_pyramid.h"
 #include "model.h"
 #include "thread_pool.h"
 
@@ -340,6 +341,62 @@ TEST_P(BackgroundEdits, TheFirstEditAfterAnOpenWritesIntoBuffersMadeWhileItsMaps
   EXPECT_EQ(prepared_spare(model), shown_bytes(model));
 }
 
+TEST_P(BackgroundEdits, MapsComeWithTheLevelsTheViewsShowFromTheFinestOn) {
+  // A view that shows level 3 of the maps at the finest (maps 331 wide across 40 device pixels,
+  // zoom included): the maps are made with levels 3 on only
+  // (levels 1 and 2 would be a pass and a third of the maps' memory for nothing); asking for a
+  // finer level makes them again with it, on the worker like an edit.
+  const std::vector<std::uint8_t> png = png_file(331, 207, 4);  // levels 166, 83, 42 wide
+  Model sync, async;
+  async.start_background(nullptr);
+  async.set_inline_work(GetParam());
+  ASSERT_TRUE(sync.load(png.data(), png.size(), "a.png"));
+  async.want_map_width(40);  // level 3 (41 wide) at the finest; before anything is shown
+  ASSERT_TRUE(async.load(png.data(), png.size(), "a.png"));
+  settle(async);
+  ASSERT_EQ(async.maps().size(), sync.maps().size());
+  for (std::size_t i = 0; i < async.maps().size(); ++i) {
+    const int m = static_cast<int>(i);
+    EXPECT_EQ(async.finest_map_level(m), 3);
+    EXPECT_EQ(async.map_level_count(m), 4);
+    EXPECT_EQ(async.maps()[i].data, sync.maps()[i].data);
+    EXPECT_EQ(async.map_level(m, 3).data, sync.map_level(m, 3).data) << "map " << i;
+    // A finer level than was made gives the finest made.
+    EXPECT_EQ(async.map_level(m, 1).width, 42);
+    EXPECT_EQ(async.map_level(m, 2).data.data(), async.map_level(m, 3).data.data());
+  }
+  EXPECT_LT(shown_bytes(async), shown_bytes(sync) * 8 / 10);
+  const std::uint64_t generation = async.maps_generation();
+  async.want_map_width(10);  // coarser than made: nothing to do
+  EXPECT_FALSE(async.busy());
+  EXPECT_EQ(async.maps_generation(), generation);
+
+  // A panel grows (or zooms in) to level 1: the same maps with every level.
+  async.want_map_width(160);
+  settle(async);
+  EXPECT_GT(async.maps_generation(), generation);
+  for (std::size_t i = 0; i < async.maps().size(); ++i)
+    EXPECT_EQ(async.finest_map_level(static_cast<int>(i)), 1);
+  expect_same_maps(sync, async);
+
+  // An edit keeps the first level asked for; the synchronous model (the desktop's tests) makes
+  // the missing levels at once.
+  sync.want_map_width(80);  // level 2 of the 333-wide maps
+  ConvParams p;
+  p.padding = 2;
+  ASSERT_TRUE(sync.set_params(p));
+  EXPECT_EQ(sync.finest_map_level(0), 2);
+  EXPECT_TRUE(sync.map_level(0, 1).data == sync.map_level(0, 2).data);
+  const std::vector<float> level2 = sync.map_level(0, 2).data;
+  const std::uint64_t sync_generation = sync.maps_generation();
+  sync.want_map_width(500);  // wider than the maps: level 1 at the finest
+  EXPECT_EQ(sync.maps_generation(), sync_generation + 1);
+  EXPECT_EQ(sync.finest_map_level(0), 1);
+  EXPECT_EQ(sync.map_level(0, 1).width, 167);  // 333 wide with padding 2
+  EXPECT_EQ(sync.map_level(0, 1).data, halve(sync.maps()[0], Reduction::mean, 0.0f).data);
+  EXPECT_EQ(sync.map_level(0, 2).data, level2);
+}
+
 TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
   // The gray plane and maps of a new image are fresh memory too: in the page, opening a 12 MP
   // photo spent about as long in their first writes as in decoding it. With two threads, one
@@ -384,6 +441,26 @@ TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
     EXPECT_TRUE(model.background()->opened_into().empty());
     EXPECT_EQ(model.maps()[0].width, 331);
     expect_same_maps(sync, model);
+  }
+  {
+    // A view showing level 2 at the finest: level 1 is neither prepared nor made.
+    const std::vector<std::uint8_t> png = png_file(331, 207, 6);
+    Model model;
+    model.start_background(nullptr, [](std::size_t) { return true; });
+    model.want_map_width(80);  // level 2 of the 331-wide maps
+    ASSERT_TRUE(model.load(png.data(), png.size(), "r.png"));
+    settle(model);
+    std::vector<const float*> shown;  // the gray plane, its levels, the maps, their levels
+    for (int k = 0; k < model.original_level_count(); ++k)
+      shown.push_back(model.gray_level(k).data.data());
+    for (std::size_t i = 0; i < model.maps().size(); ++i)
+      shown.push_back(model.maps()[i].data.data());
+    for (std::size_t i = 0; i < model.maps().size(); ++i) {
+      EXPECT_EQ(model.finest_map_level(int(i)), 2);
+      for (int k = 2; k < model.map_level_count(int(i)); ++k)
+        shown.push_back(model.map_level(int(i), k).data.data());
+    }
+    EXPECT_EQ(model.background()->opened_into(), shown);
   }
   {
     // No room in the heap: nothing is prepared, and the image opens as before.

@@ -1,9 +1,11 @@
 // compute_document (src/model/background.h): the display levels it makes with the maps are, bit
 // for bit, display_levels() of the finished maps. Level 1 is made inside the bank's banded pass
-// (rows reported as they become final; rows whose two map rows fall in two bands made after), so
-// this covers sizes of both parities, strides, paddings, kernels of several sizes (several
-// groups of bands), pools of 1 to 7 threads (band boundaries of both parities), both reductions,
-// the RGB input, and buffers recycled from earlier maps of other sizes and values.
+// (rows reported as they become final; rows whose two map rows fall in two bands made after), or
+// the first level the view shows (ComputeSettings::shown_width: level k straight from the map's
+// 2^k rows, the finer ones not made), so this covers sizes of both parities, strides, paddings,
+// kernels of several sizes (several groups of bands), pools of 1 to 7 threads (band boundaries
+// of both parities), first levels 1 to 3 and past the last, both reductions, the RGB input, and
+// buffers recycled from earlier maps of other sizes, values and first levels.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,17 +34,30 @@ Document document_of(int w, int h, std::uint32_t seed) {
   return make_document(std::move(image), "doc", true, nullptr);
 }
 
-int expect_levels_of_maps(const Computed& c, Reduction reduction, const std::string& what) {
+// Every level from the first one a panel `shown_width` device pixels wide shows (display_level's,
+// or the coarsest) is display_levels() of the finished map in full; the finer ones were not made
+// (0 x 0).
+int expect_levels_of_maps(const Computed& c, Reduction reduction, const std::string& what,
+                          double shown_width = 0.0) {
   int checked = 0;
   EXPECT_EQ(c.map_levels.size(), c.maps.size()) << what;
+  EXPECT_EQ(c.shown_width, shown_width) << what;
   for (std::size_t i = 0; i < c.maps.size() && i < c.map_levels.size(); ++i) {
     const float centre = static_cast<float>(c.stats[i].mean);
     const std::vector<Plane> expected =
         display_levels(c.maps[i], reduction, centre, kMinLevelSide, nullptr);
     EXPECT_EQ(c.map_levels[i].size(), expected.size()) << what << ", map " << i;
+    const int wanted = std::max(1, display_level(c.maps[i].width, shown_width));
+    const std::size_t first =
+        static_cast<std::size_t>(std::max(1, std::min(wanted, static_cast<int>(expected.size()))));
     for (std::size_t k = 0; k < expected.size() && k < c.map_levels[i].size(); ++k) {
-      EXPECT_TRUE(same_bits(c.map_levels[i][k], expected[k]))
-          << what << ", map " << i << ", level " << k + 1;
+      if (k + 1 < first) {
+        EXPECT_TRUE(c.map_levels[i][k].empty() && c.map_levels[i][k].data.capacity() == 0)
+            << what << ", map " << i << ", level " << k + 1 << " (finer than the first)";
+      } else {
+        EXPECT_TRUE(same_bits(c.map_levels[i][k], expected[k]))
+            << what << ", map " << i << ", level " << k + 1;
+      }
       ++checked;
     }
   }
@@ -70,31 +85,35 @@ TEST(ComputeDocument, LevelsAreThoseOfTheFinishedMaps) {
       for (int padding : {0, 1, 2}) {
         for (Reduction reduction : {Reduction::mean, Reduction::extreme}) {
           for (const auto& pool : pools) {
-            ComputeSettings settings;
-            settings.bank = {find_preset("edge").value(), wide, find_preset("blur").value()};
-            settings.params.stride = stride;
-            settings.params.padding = padding;
-            settings.shrink = reduction;
-            settings.stats_bins = 0;
-            poison(recycled);
-            Computed c;
-            ASSERT_TRUE(compute_document(doc, settings, pool.get(), c, nullptr, &recycled));
-            const std::string what = std::to_string(w) + "x" + std::to_string(h) + " stride " +
-                                     std::to_string(stride) + " padding " +
-                                     std::to_string(padding) + " " + reduction_name(reduction) +
-                                     ", " + std::to_string(pool ? pool->size() : 1) + " threads";
-            checked += expect_levels_of_maps(c, reduction, what);
-            // And the maps and statistics are those of new buffers.
-            Computed fresh;
-            ASSERT_TRUE(compute_document(doc, settings, nullptr, fresh));
-            ASSERT_EQ(c.maps.size(), fresh.maps.size());
-            for (std::size_t i = 0; i < c.maps.size(); ++i) {
-              EXPECT_TRUE(same_bits(c.maps[i], fresh.maps[i])) << what << ", map " << i;
-              EXPECT_EQ(c.stats[i].min, fresh.stats[i].min) << what << ", map " << i;
-              EXPECT_EQ(c.stats[i].max, fresh.stats[i].max) << what << ", map " << i;
-              EXPECT_EQ(c.stats[i].mean, fresh.stats[i].mean) << what << ", map " << i;
+            for (double shown_width : {0.0, 120.0, 60.0, 30.0, 1.0}) {
+              ComputeSettings settings;
+              settings.shown_width = shown_width;
+              settings.bank = {find_preset("edge").value(), wide, find_preset("blur").value()};
+              settings.params.stride = stride;
+              settings.params.padding = padding;
+              settings.shrink = reduction;
+              settings.stats_bins = 0;
+              poison(recycled);
+              Computed c;
+              ASSERT_TRUE(compute_document(doc, settings, pool.get(), c, nullptr, &recycled));
+              const std::string what = std::to_string(w) + "x" + std::to_string(h) + " stride " +
+                                       std::to_string(stride) + " padding " +
+                                       std::to_string(padding) + " " + reduction_name(reduction) +
+                                       ", " + std::to_string(pool ? pool->size() : 1) +
+                                       " threads, shown " + std::to_string(shown_width) + " wide";
+              checked += expect_levels_of_maps(c, reduction, what, shown_width);
+              // And the maps and statistics are those of new buffers.
+              Computed fresh;
+              ASSERT_TRUE(compute_document(doc, settings, nullptr, fresh));
+              ASSERT_EQ(c.maps.size(), fresh.maps.size());
+              for (std::size_t i = 0; i < c.maps.size(); ++i) {
+                EXPECT_TRUE(same_bits(c.maps[i], fresh.maps[i])) << what << ", map " << i;
+                EXPECT_EQ(c.stats[i].min, fresh.stats[i].min) << what << ", map " << i;
+                EXPECT_EQ(c.stats[i].max, fresh.stats[i].max) << what << ", map " << i;
+                EXPECT_EQ(c.stats[i].mean, fresh.stats[i].mean) << what << ", map " << i;
+              }
+              recycled = std::move(c);
             }
-            recycled = std::move(c);
           }
         }
       }
@@ -110,7 +129,7 @@ TEST(ComputeDocument, LevelsAreThoseOfTheFinishedMaps) {
   Computed c;
   ASSERT_TRUE(compute_document(document_of(200, 150, 9), rgb, nullptr, c, nullptr, &recycled));
   checked += expect_levels_of_maps(c, Reduction::mean, "rgb");
-  EXPECT_GT(checked, 300);
+  EXPECT_GT(checked, 1200);
 }
 
 }  // namespace

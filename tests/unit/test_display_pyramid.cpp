@@ -178,6 +178,80 @@ TEST(DisplayLevels, BitIdenticalToRepeatedHalving) {
   EXPECT_GT(checked, 200);
 }
 
+TEST(DisplayLevels, LevelRowsStraightFromLevelZeroAreRepeatedHalving) {
+  // level_rows makes level k's rows from the map's 2^k rows through a few rows of each level in
+  // between: odd sizes on both axes (blocks cut at the right and bottom at every level), widths
+  // around the SIMD step, special values, both reductions, any row range.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::mt19937 rng(11);
+  int checked = 0;
+  for (auto [w, h] : {std::pair{1, 9}, std::pair{9, 1}, std::pair{17, 13}, std::pair{37, 23},
+                      std::pair{64, 64}, std::pair{129, 67}, std::pair{263, 97}}) {
+    Plane p = test::random_plane(w, h, static_cast<std::uint32_t>(w * 7 + h));
+    for (float& v : p.data) v = v * 6.0f - 3.0f;
+    std::uniform_int_distribution<std::size_t> at(0, p.data.size() - 1);
+    for (float special : {nan, -0.0f, std::numeric_limits<float>::infinity(), nan})
+      p.data[at(rng)] = special;
+    for (Reduction r : {Reduction::mean, Reduction::extreme}) {
+      Plane level = p;
+      for (int k = 1; level.width > 1 || level.height > 1; ++k) {
+        level = halve(level, r, 0.5f);
+        Plane got(level.width, level.height);
+        std::fill(got.data.begin(), got.data.end(), 99.0f);
+        // In two calls split at an odd row, as the bank's bands do.
+        const int split = level.height / 2 | 1;
+        level_rows(p, k, r, 0.5f, got, 0, std::min(split, level.height));
+        level_rows(p, k, r, 0.5f, got, std::min(split, level.height), level.height);
+        EXPECT_TRUE(same_bits(got, level))
+            << w << "x" << h << " level " << k << " " << reduction_name(r);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 60);
+}
+
+TEST(DisplayLevels, FromAFirstLevelTheFinerAreNotMade) {
+  // A view that shows level 3 at the finest: levels 1 and 2 are empty (their memory freed, also
+  // in a recycled set that had them) and every level made is the full pyramid's, bit for bit.
+  const Plane p = test::random_plane(203, 141, 21);
+  const std::vector<Plane> full = display_levels(p, Reduction::mean, 0.0f, 8);
+  ASSERT_EQ(full.size(), 4u);  // 102x71, 51x36, 26x18, 13x9
+  ThreadPool pool(3);
+  for (int first : {1, 2, 3, 4, 5, 40}) {
+    std::vector<Plane> levels = display_levels(test::random_plane(203, 141, 5), Reduction::mean,
+                                               0.0f, 8);  // a recycled set with every level
+    LevelRange range;
+    range.first = first;
+    display_levels(p, Reduction::mean, 0.0f, 8, &pool, levels, range);
+    const int made = first_level_made(203, 141, 8, first);
+    EXPECT_EQ(made, std::min(first, 4));
+    ASSERT_EQ(levels.size(), full.size()) << "first " << first;
+    for (int k = 1; k <= 4; ++k) {
+      const Plane& level = levels[static_cast<std::size_t>(k - 1)];
+      if (k < made) {
+        EXPECT_TRUE(level.empty() && level.data.capacity() == 0)
+            << "first " << first << " level " << k;
+      } else {
+        EXPECT_TRUE(same_bits(level, full[static_cast<std::size_t>(k - 1)]))
+            << "first " << first << " level " << k;
+      }
+    }
+  }
+  EXPECT_EQ(first_level_made(20, 20, 32, 3), 0);  // no levels at all
+  // first_made: the first level is taken as it is, the rest made from it.
+  std::vector<Plane> levels(4);
+  levels[1] = full[1];
+  std::fill(levels[1].data.begin(), levels[1].data.begin() + 10, 5.0f);  // marked
+  LevelRange range;
+  range.first = 2;
+  range.first_made = true;
+  display_levels(p, Reduction::mean, 0.0f, 8, nullptr, levels, range);
+  EXPECT_EQ(levels[1].data[3], 5.0f);
+  EXPECT_TRUE(same_bits(levels[2], halve(levels[1], Reduction::mean, 0.0f)));
+  EXPECT_TRUE(levels[0].empty());
+}
+
 TEST(DisplayLevels, WrittenOverRecycledPlanesAsIntoNewOnes) {
   // The background worker hands display_levels the levels of maps no longer shown: planes of the
   // right size full of old values, of the wrong size, too many or too few. Every outcome must be

@@ -366,27 +366,79 @@ std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool*
   return levels;
 }
 
-void display_levels(const Image& level0, int min_side, ThreadPool* pool,
-                    std::vector<Image>& levels) {
-  std::size_t count = 0;
-  if (!level0.empty() && level0.channels >= 1 && level0.channels <= 4 &&
-      level0.pixels.size() ==
+namespace {
+
+// Level k row j of an 8-bit image into `dst` (level k's width x channels bytes): level k - 1's
+// two rows (one at the bottom of an odd height) gathered into a small image, halved by the same
+// halve_image_rows, so every level between is rounded as k halvings round it. scratch[2 (k - 1)]
+// and [2 (k - 1) + 1] hold level k's pair of input rows and its output row (reused across rows).
+void image_level_row(const Image& level0, int k, int j, std::uint8_t* dst,
+                     std::vector<Image>& scratch) {
+  const int c = level0.channels;
+  const int width = level_side(level0.width, k - 1), height = level_side(level0.height, k - 1);
+  const std::size_t row = static_cast<std::size_t>(width) * c;
+  if (scratch.size() < 2 * static_cast<std::size_t>(k))
+    scratch.resize(2 * static_cast<std::size_t>(k));
+  Image& pair = scratch[2 * static_cast<std::size_t>(k - 1)];
+  Image& one = scratch[2 * static_cast<std::size_t>(k - 1) + 1];
+  pair.width = width;
+  pair.height = 2 * j + 1 < height ? 2 : 1;
+  pair.channels = c;
+  pair.pixels.resize(row * static_cast<std::size_t>(pair.height));
+  for (int r = 0; r < pair.height; ++r) {
+    std::uint8_t* to = pair.pixels.data() + row * static_cast<std::size_t>(r);
+    if (k == 1)
+      std::copy_n(level0.pixels.data() + row * static_cast<std::size_t>(2 * j + r), row, to);
+    else
+      image_level_row(level0, k - 1, 2 * j + r, to, scratch);
+  }
+  one.width = (width + 1) / 2;
+  one.height = 1;
+  one.channels = c;
+  one.pixels.resize(static_cast<std::size_t>(one.width) * c);
+  halve_image_rows(pair, one, 0, 1);
+  std::copy(one.pixels.begin(), one.pixels.end(), dst);
+}
+
+}  // namespace
+
+void display_levels(const Image& level0, int min_side, ThreadPool* pool, std::vector<Image>& levels,
+                    int first) {
+  if (level0.empty() || level0.channels < 1 || level0.channels > 4 ||
+      level0.pixels.size() !=
           static_cast<std::size_t>(level0.width) * level0.height * level0.channels) {
-    for (const Image* prev = &level0; has_next_level(prev->width, prev->height, min_side);
-         prev = &levels[count++]) {
-      const int width = (prev->width + 1) / 2, height = (prev->height + 1) / 2;
-      if (count == levels.size()) {
-        levels.emplace_back();
-        prev = count == 0 ? &level0 : &levels[count - 1];  // the vector may have moved
-      }
-      Image& next = levels[count];
-      if (next.width != width || next.height != height || next.channels != prev->channels)
-        next = Image{width, height, prev->channels, {}};  // not a larger block kept for less
-      next.pixels.resize(static_cast<std::size_t>(width) * height * next.channels);
-      in_bands(height, pool, [&](int y0, int y1) { halve_image_rows(*prev, next, y0, y1); });
+    levels.clear();
+    return;
+  }
+  const std::vector<std::pair<int, int>> sizes =
+      display_level_sizes(level0.width, level0.height, min_side);
+  levels.resize(sizes.size());
+  if (sizes.empty()) return;
+  first = first_level_made(level0.width, level0.height, min_side, first);
+  const int c = level0.channels;
+  for (int k = 1; k <= static_cast<int>(sizes.size()); ++k) {
+    const auto [width, height] = sizes[static_cast<std::size_t>(k - 1)];
+    Image& next = levels[static_cast<std::size_t>(k - 1)];
+    if (k < first) {
+      next = Image();  // not shown: its memory goes
+      continue;
+    }
+    if (next.width != width || next.height != height || next.channels != c)
+      next = Image{width, height, c, {}};  // not a larger block kept for less
+    next.pixels.resize(static_cast<std::size_t>(width) * height * c);
+    if (k == first && k > 1) {
+      const std::size_t row = static_cast<std::size_t>(width) * c;
+      in_bands(height, pool, [&](int y0, int y1) {
+        std::vector<Image> scratch;
+        for (int j = y0; j < y1; ++j)
+          image_level_row(level0, k, j, next.pixels.data() + row * static_cast<std::size_t>(j),
+                          scratch);
+      });
+    } else {
+      const Image& prev = k == 1 ? level0 : levels[static_cast<std::size_t>(k - 2)];
+      in_bands(height, pool, [&](int y0, int y1) { halve_image_rows(prev, next, y0, y1); });
     }
   }
-  levels.resize(count);
 }
 
 }  // namespace filterlens

@@ -79,9 +79,10 @@ void level_rows(const Plane& level0, int level, Reduction reduction, float centr
 // The same for an 8-bit image (1-4 channels), as halve(const Image&).
 std::vector<Image> display_levels(const Image& level0, int min_side, ThreadPool* pool = nullptr);
 // The same into `levels`, whose images are written over (no new allocation where they already
-// hold as many pixels: a camera's frames).
-void display_levels(const Image& level0, int min_side, ThreadPool* pool,
-                    std::vector<Image>& levels);
+// hold as many pixels: a camera's frames), from level `first` on as LevelRange::first says (the
+// finer ones empty; the first made from level 0's rows, rounded as the halvings round).
+void display_levels(const Image& level0, int min_side, ThreadPool* pool, std::vector<Image>& levels,
+                    int first = 1);
 
 // The level whose pixels come closest to one per screen pixel without going under it, for an
 // image `image_width` pixels wide shown `screen_width` device pixels wide: the largest k with

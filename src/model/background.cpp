@@ -12,14 +12,19 @@
 namespace filterlens {
 
 Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool,
-                       Plane gray_buffer, std::vector<Plane> gray_level_buffers) {
+                       Plane gray_buffer, std::vector<Plane> gray_level_buffers,
+                       double shown_width) {
   Document doc;
   auto gray = std::make_shared<Plane>(std::move(gray_buffer));
   to_gray(image, *gray);
-  display_levels(*gray, Reduction::mean, 0.0f, kMinLevelSide, pool, gray_level_buffers);
+  LevelRange range;
+  range.first = first_level_for(gray->width, shown_width);
+  display_levels(*gray, Reduction::mean, 0.0f, kMinLevelSide, pool, gray_level_buffers, range);
   doc.gray_levels = std::make_shared<const std::vector<Plane>>(std::move(gray_level_buffers));
-  doc.colour_levels =
-      std::make_shared<const std::vector<Image>>(display_levels(image, kMinLevelSide, pool));
+  std::vector<Image> colour_levels;
+  display_levels(image, kMinLevelSide, pool, colour_levels, range.first);
+  doc.colour_levels = std::make_shared<const std::vector<Image>>(std::move(colour_levels));
+  doc.levels_shown_width = shown_width;
   if (rgb_input) doc.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(image));
   doc.gray = std::move(gray);
   doc.source = std::make_shared<const Image>(std::move(image));
@@ -32,6 +37,30 @@ Document fit_document(const Document& doc, bool rgb_input) {
   if (rgb_input && !out.rgb && out.source)
     out.rgb = std::make_shared<const RgbPlanes>(to_rgb_planes(*out.source));
   if (!rgb_input) out.rgb.reset();  // three planes less while gray
+  return out;
+}
+
+int finest_document_level(const Document& doc) {
+  if (doc.empty()) return 0;
+  return first_level_made(doc.gray->width, doc.gray->height, kMinLevelSide,
+                          first_level_for(doc.gray->width, doc.levels_shown_width));
+}
+
+Document level_document(const Document& doc, double shown_width, ThreadPool* pool) {
+  if (doc.empty() || !doc.source) return doc;
+  const int wanted = first_level_made(doc.gray->width, doc.gray->height, kMinLevelSide,
+                                      first_level_for(doc.gray->width, shown_width));
+  if (wanted >= finest_document_level(doc)) return doc;
+  Document out = doc;
+  LevelRange range;
+  range.first = wanted;
+  std::vector<Plane> gray_levels;
+  display_levels(*doc.gray, Reduction::mean, 0.0f, kMinLevelSide, pool, gray_levels, range);
+  std::vector<Image> colour_levels;
+  display_levels(*doc.source, kMinLevelSide, pool, colour_levels, wanted);
+  out.gray_levels = std::make_shared<const std::vector<Plane>>(std::move(gray_levels));
+  out.colour_levels = std::make_shared<const std::vector<Image>>(std::move(colour_levels));
+  out.levels_shown_width = shown_width;
   return out;
 }
 
@@ -486,7 +515,8 @@ void Background::run() {
         doc = make_document(
             std::move(image).value(), request.name, request.settings.rgb_input, pool_,
             any_prepared ? std::move(prepared.gray.maps[0]) : Plane{},
-            any_prepared ? std::move(prepared.gray.map_levels[0]) : std::vector<Plane>{});
+            any_prepared ? std::move(prepared.gray.map_levels[0]) : std::vector<Plane>{},
+            request.settings.shown_width);
         reuse = std::move(prepared.maps);
         // From here on this image is the newest document, even when its maps are superseded: the
         // settings that supersede them are meant for it.
@@ -496,7 +526,8 @@ void Background::run() {
     }
     if (!request.open) {
       if (request.doc) doc_ = *request.doc;
-      doc_ = fit_document(doc_, request.settings.rgb_input);
+      doc_ = level_document(fit_document(doc_, request.settings.rgb_input),
+                            request.settings.shown_width, pool_);
       doc = doc_;
       if (doc.empty()) {  // settings before any image: nothing to compute
         outcome.status = Status::ok();
@@ -606,7 +637,8 @@ Result<Image> Background::decode_preparing(const Request& request, OpenBuffers& 
   const int width = info.value().width, height = info.value().height;
   const std::vector<BufferSizes> maps = open_buffer_sizes(width, height, request.settings);
   if (maps.empty()) return decode();
-  const std::vector<BufferSizes> gray = {with_levels({width, height})};
+  const std::vector<BufferSizes> gray = {
+      with_levels({width, height}, request.settings.shown_width)};
   std::vector<PlaneSize> planes;  // the gray plane, its levels, each map, its levels
   for (const std::vector<BufferSizes>* set : {&gray, &maps})
     for (const BufferSizes& b : *set) {

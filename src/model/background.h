@@ -45,6 +45,8 @@ struct Document {
   // The original's display levels 1..k (display_pyramid.h): the gray plane and the colour image.
   std::shared_ptr<const std::vector<Plane>> gray_levels;
   std::shared_ptr<const std::vector<Image>> colour_levels;
+  // What its levels were made for (ComputeSettings::shown_width): finer ones are empty.
+  double levels_shown_width = 0.0;
   std::string name;
 
   bool empty() const { return !gray || gray->empty(); }
@@ -84,10 +86,18 @@ constexpr int kMinLevelSide = 32;
 // A document for a decoded image: gray plane, the RGB planes when `rgb_input`, the original's
 // display levels. The gray plane and its levels are written into `gray_buffer` and
 // `gray_level_buffers` where their sizes fit (buffers made beforehand; empty: new ones).
+// Its display levels from the one for `shown_width` on (ComputeSettings::shown_width).
 Document make_document(Image image, const std::string& name, bool rgb_input, ThreadPool* pool,
-                       Plane gray_buffer = {}, std::vector<Plane> gray_level_buffers = {});
+                       Plane gray_buffer = {}, std::vector<Plane> gray_level_buffers = {},
+                       double shown_width = 0.0);
 // `doc` with its RGB planes made (rgb_input) or dropped (gray input) as the settings need.
 Document fit_document(const Document& doc, bool rgb_input);
+// `doc` with the display levels a view `shown_width` device pixels wide needs: the same document
+// when it has them, else one whose levels are made again from that width's on (the image, gray
+// plane and RGB planes shared).
+Document level_document(const Document& doc, double shown_width, ThreadPool* pool);
+// The finest display level `doc` has (0: none).
+int finest_document_level(const Document& doc);
 
 // The maps of `doc` under `settings`, their statistics and display levels. `superseded` is asked
 // between stages; when it says yes the computation stops and returns a failure nobody shows.

@@ -112,8 +112,8 @@ Status Model::load_rgba(int width, int height, const std::uint8_t* rgba, const s
 }
 
 Status Model::adopt_image(Image image, const std::string& name) {
-  const Document doc =
-      make_document(std::move(image), name, input_ == InputMode::rgb, &shared_pool());
+  const Document doc = make_document(std::move(image), name, input_ == InputMode::rgb,
+                                     &shared_pool(), {}, {}, wanted_shown_width_);
   Computed computed;
   Status s = compute_document(doc, compute_settings(), &shared_pool(), computed);
   if (!s) {  // nothing changes: the old image and maps stay
@@ -209,6 +209,10 @@ void Model::want_map_width(double shown_width) {
                                           first_level_for(map.width, wanted_shown_width_)) <
                              finest_map_level(static_cast<int>(i));
   }
+  const Plane& g = gray();
+  missing = missing || first_level_made(g.width, g.height, kMinLevelSide,
+                                        first_level_for(g.width, wanted_shown_width_)) <
+                           finest_original_level();
   if (!missing) return;
   if (background_) {
     compute_maps();  // a failure leaves the maps as they are (their coarser levels are shown)
@@ -227,6 +231,7 @@ void Model::remake_map_levels() {
   }
   levels_shrink_ = display_.shrink;
   levels_shown_width_ = wanted_shown_width_;
+  doc_ = level_document(doc_, wanted_shown_width_, &shared_pool());  // the original's too
   ++maps_generation_;  // the panels upload the new levels
 }
 
@@ -234,15 +239,23 @@ int Model::original_level_count() const {
   return 1 + (doc_.gray_levels ? static_cast<int>(doc_.gray_levels->size()) : 0);
 }
 
+int Model::finest_original_level() const {
+  return finest_document_level(doc_);
+}
+
 const Plane& Model::gray_level(int level) const {
   level = std::min(level, original_level_count() - 1);
-  return level <= 0 ? gray() : (*doc_.gray_levels)[static_cast<std::size_t>(level - 1)];
+  if (level <= 0) return gray();
+  return (
+      *doc_.gray_levels)[static_cast<std::size_t>(std::max(level, finest_original_level()) - 1)];
 }
 
 const Image& Model::colour_level(int level) const {
   const int n = doc_.colour_levels ? static_cast<int>(doc_.colour_levels->size()) : 0;
   level = std::min(level, n);
-  return level <= 0 ? source() : (*doc_.colour_levels)[static_cast<std::size_t>(level - 1)];
+  if (level <= 0) return source();
+  return (
+      *doc_.colour_levels)[static_cast<std::size_t>(std::max(level, finest_original_level()) - 1)];
 }
 
 void Model::set_display(const DisplaySettings& display) {
@@ -485,7 +498,8 @@ Status Model::compute_maps() {
     reuse = std::move(*recycled);
   }
   Computed computed;
-  const Document doc = fit_document(doc_, input_ == InputMode::rgb);
+  const Document doc = level_document(fit_document(doc_, input_ == InputMode::rgb),
+                                      wanted_shown_width_, &shared_pool());
   Status s = compute_document(doc, compute_settings(), &shared_pool(), computed, {}, &reuse);
   if (!s) return s;
   adopt(doc, std::move(computed));

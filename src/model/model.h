@@ -179,8 +179,8 @@ class Model {
   const std::vector<MapStats>& stats() const { return stats_; }
   // Display levels (display_pyramid.h), computed with the maps: level 0 is the map (the gray
   // plane, the colour image) itself; a level past the last made gives the last (the smallest).
-  // The maps' levels are made from the finest one a panel shows (want_map_width) on:
-  // map_level() of a finer one gives the finest made (finest_map_level).
+  // The levels are made from the finest one a panel shows (want_map_width) on: a finer one gives
+  // the finest made (finest_map_level, finest_original_level).
   int map_level_count(int map_index) const;
   const Plane& map_level(int map_index, int level) const;
   int finest_map_level(int map_index) const;  // 0 when the map has no levels
@@ -192,6 +192,7 @@ class Model {
   void want_map_width(double shown_width);
   Reduction map_levels_reduction() const { return levels_shrink_; }
   int original_level_count() const;
+  int finest_original_level() const;  // as finest_map_level, for gray_level and colour_level
   const Plane& gray_level(int level) const;
   const Image& colour_level(int level) const;
   double last_compute_ms() const { return last_compute_ms_; }

@@ -60,14 +60,18 @@ Status Model::replace_frame(int width, int height, const std::uint8_t* rgba,
   to_gray(*next.image, *next.gray);  // the images' own PIL-exact luma
 
   ThreadPool* pool = &shared_pool();
-  display_levels(*next.gray, Reduction::mean, 0.0f, kMinLevelSide, pool, *next.gray_levels);
-  display_levels(*next.image, kMinLevelSide, pool, *next.colour_levels);
+  // The levels the panels show (want_map_width), as for the maps.
+  LevelRange range;
+  range.first = first_level_for(width, wanted_shown_width_);
+  display_levels(*next.gray, Reduction::mean, 0.0f, kMinLevelSide, pool, *next.gray_levels, range);
+  display_levels(*next.image, kMinLevelSide, pool, *next.colour_levels, range.first);
   Document doc;
   doc.source = next.image;
   doc.gray = next.gray;
   doc.name = name;
   doc.gray_levels = next.gray_levels;
   doc.colour_levels = next.colour_levels;
+  doc.levels_shown_width = wanted_shown_width_;
   doc = fit_document(doc, input_ == InputMode::rgb);
   Computed computed;
   if (Status s = compute_document(doc, compute_settings(), pool, computed, {}, &next.maps); !s) {

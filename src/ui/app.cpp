@@ -224,8 +224,9 @@ void App::upload_display_levels() {
   const bool colour = original_in_colour();
   TextureWindow& shown = colour ? colour_window_ : gray_window_;
   const Plane& gray = model_.gray();
-  const TextureWindow win = wanted_window(gray.width, gray.height, model_.original_level_count(), 1,
-                                          0, Reduction::mean, shown);
+  const TextureWindow win =
+      wanted_window(gray.width, gray.height, model_.original_level_count(),
+                    model_.finest_original_level(), 0, Reduction::mean, shown);
   if (win == shown) return;
   if (colour) {
     Image storage;

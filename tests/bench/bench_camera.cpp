@@ -86,6 +86,18 @@ int main(int argc, char** argv) {
               if (!s) std::printf("%s\n", s.error().c_str());
             },
             reps));
+    // The same with the panels 320 device pixels wide (a 1280 x 800 page's grid): the levels
+    // finer than such a panel shows are not made (Model::want_map_width).
+    Model narrow;
+    narrow.want_map_width(320.0);
+    row("Model::replace_frame, panels 320 px wide",
+        time_ms(
+            [&] {
+              const Status s =
+                  narrow.replace_frame(width, height, frames[++n % 2].data(), "camera");
+              if (!s) std::printf("%s\n", s.error().c_str());
+            },
+            reps));
     Image image{width, height, 4, {}};
     row("  copy of the RGBA into an Image", time_ms(
                                                 [&] {

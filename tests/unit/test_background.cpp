@@ -366,6 +366,12 @@ TEST_P(BackgroundEdits, MapsComeWithTheLevelsTheViewsShowFromTheFinestOn) {
     EXPECT_EQ(async.map_level(m, 2).data.data(), async.map_level(m, 3).data.data());
   }
   EXPECT_LT(shown_bytes(async), shown_bytes(sync) * 8 / 10);
+  // The original's levels too (gray and colour), for its panel.
+  EXPECT_EQ(async.finest_original_level(), 3);
+  EXPECT_EQ(async.gray_level(3).data, sync.gray_level(3).data);
+  EXPECT_EQ(async.colour_level(3).pixels, sync.colour_level(3).pixels);
+  EXPECT_EQ(async.gray_level(1).width, 42);
+  EXPECT_EQ(async.colour_level(2).width, 42);
   const std::uint64_t generation = async.maps_generation();
   async.want_map_width(10);  // coarser than made: nothing to do
   EXPECT_FALSE(async.busy());
@@ -378,6 +384,11 @@ TEST_P(BackgroundEdits, MapsComeWithTheLevelsTheViewsShowFromTheFinestOn) {
   for (std::size_t i = 0; i < async.maps().size(); ++i)
     EXPECT_EQ(async.finest_map_level(static_cast<int>(i)), 1);
   expect_same_maps(sync, async);
+  EXPECT_EQ(async.finest_original_level(), 1);
+  for (int k = 1; k < sync.original_level_count(); ++k) {
+    EXPECT_EQ(async.gray_level(k).data, sync.gray_level(k).data) << "level " << k;
+    EXPECT_EQ(async.colour_level(k).pixels, sync.colour_level(k).pixels) << "level " << k;
+  }
 
   // An edit keeps the first level asked for; the synchronous model (the desktop's tests) makes
   // the missing levels at once.
@@ -443,7 +454,8 @@ TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
     expect_same_maps(sync, model);
   }
   {
-    // A view showing level 2 at the finest: level 1 is neither prepared nor made.
+    // A view showing level 2 at the finest: level 1 of the maps and of the gray plane is neither
+    // prepared nor made.
     const std::vector<std::uint8_t> png = png_file(331, 207, 6);
     Model model;
     model.start_background(nullptr, [](std::size_t) { return true; });
@@ -451,7 +463,9 @@ TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
     ASSERT_TRUE(model.load(png.data(), png.size(), "r.png"));
     settle(model);
     std::vector<const float*> shown;  // the gray plane, its levels, the maps, their levels
-    for (int k = 0; k < model.original_level_count(); ++k)
+    EXPECT_EQ(model.finest_original_level(), 2);
+    shown.push_back(model.gray().data.data());
+    for (int k = 2; k < model.original_level_count(); ++k)
       shown.push_back(model.gray_level(k).data.data());
     for (std::size_t i = 0; i < model.maps().size(); ++i)
       shown.push_back(model.maps()[i].data.data());

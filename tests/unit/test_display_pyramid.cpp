@@ -312,6 +312,41 @@ TEST(DisplayLevels, ImagesBitIdenticalToRepeatedHalving) {
 }
 
 }  // namespace
+TEST(DisplayLevels, ImagesFromAFirstLevelAreTheFullPyramidsLevels) {
+  // An image's first level made straight from its rows (through two rows of each level between,
+  // rounded as each halving rounds): 1 to 4 channels, odd sizes, pools, over recycled sets.
+  const auto pools = test_pools();
+  int checked = 0;
+  for (int c = 1; c <= 4; ++c) {
+    for (auto [w, h] : {std::pair{37, 29}, std::pair{130, 67}, std::pair{203, 141}}) {
+      Image im{w, h, c, {}};
+      const Plane noise = test::random_plane(w * c, h, static_cast<std::uint32_t>(w + c));
+      for (float v : noise.data) im.pixels.push_back(static_cast<std::uint8_t>(v * 255.0f));
+      const std::vector<Image> full = display_levels(im, 4);
+      for (int first = 1; first <= static_cast<int>(full.size()) + 1; ++first) {
+        for (const auto& pool : pools) {
+          std::vector<Image> levels = full;  // recycled: every level there, to be replaced
+          for (Image& l : levels) std::fill(l.pixels.begin(), l.pixels.end(), std::uint8_t{7});
+          display_levels(im, 4, pool.get(), levels, first);
+          ASSERT_EQ(levels.size(), full.size());
+          const int made = first_level_made(w, h, 4, first);
+          for (int k = 1; k <= static_cast<int>(full.size()); ++k) {
+            const Image& got = levels[static_cast<std::size_t>(k - 1)];
+            if (k < made) {
+              EXPECT_TRUE(got.empty() && got.pixels.capacity() == 0) << c << "ch level " << k;
+            } else {
+              EXPECT_EQ(got.pixels, full[static_cast<std::size_t>(k - 1)].pixels)
+                  << c << " channels, " << w << "x" << h << ", first " << first << ", level " << k;
+              ++checked;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 150);
+}
+
 TEST(DisplayLevels, ImagesWrittenOverRecycledLevelsAsIntoNewOnes) {
   // A camera's frames hand display_levels the colour levels of the frame before last: images of
   // the right size full of old values, of the wrong size or channel count, too many or too few.

@@ -213,9 +213,12 @@ void Model::want_map_width(double shown_width) {
   missing = missing || first_level_made(g.width, g.height, kMinLevelSide,
                                         first_level_for(g.width, wanted_shown_width_)) <
                            finest_original_level();
-  if (!missing) return;
+  // Asked once per set of maps: a compute that fails (the bank as edited may be one the maps do
+  // not show) leaves the maps and their coarser levels as they are, and is not tried every frame.
+  if (!missing || levels_asked_for_ == maps_generation_) return;
+  levels_asked_for_ = maps_generation_;
   if (background_) {
-    compute_maps();  // a failure leaves the maps as they are (their coarser levels are shown)
+    compute_maps();
     return;
   }
   remake_map_levels();

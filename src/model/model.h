@@ -411,6 +411,7 @@ class Model {
   Reduction levels_shrink_ = Reduction::mean;
   double levels_shown_width_ = 0.0;  // what map_levels_ were made for (Computed::shown_width)
   double wanted_shown_width_ = 0.0;  // want_map_width's, for the next maps
+  std::uint64_t levels_asked_for_ = ~std::uint64_t{0};  // the maps_generation_ it last remade
   int focus_view_ = -1;
   double last_compute_ms_ = 0.0;
   std::uint64_t image_generation_ = 0, maps_generation_ = 0;

@@ -408,6 +408,40 @@ TEST_P(BackgroundEdits, MapsComeWithTheLevelsTheViewsShowFromTheFinestOn) {
   EXPECT_EQ(sync.map_level(0, 2).data, level2);
 }
 
+TEST(Background, AFinerLevelWhileAnEditFailsKeepsTheMapsShown) {
+  // The settings as typed cannot be computed (reflect padding larger than the image): a view
+  // that then needs a finer level keeps the maps and their coarser levels, with the edit's
+  // message, and gets the level with the next maps that can be made.
+  const std::vector<std::uint8_t> png = png_file(331, 207, 7);
+  Model model;
+  model.start_background(nullptr);
+  model.set_inline_work(0);
+  model.want_map_width(40);
+  ASSERT_TRUE(model.load(png.data(), png.size(), "a.png"));
+  settle(model);
+  ConvParams p = model.params();
+  p.padding = 999;
+  p.padding_mode = PaddingMode::reflect;
+  EXPECT_FALSE(model.set_params(p));
+  const std::string error = model.last_error();
+  ASSERT_NE(error, "");
+  const std::uint64_t generation = model.maps_generation();
+  for (int frame = 0; frame < 3; ++frame) {
+    model.want_map_width(160);
+    model.poll();
+  }
+  settle(model);
+  EXPECT_EQ(model.maps_generation(), generation);
+  EXPECT_EQ(model.finest_map_level(0), 3);
+  EXPECT_EQ(model.map_level(0, 1).width, 42);
+  EXPECT_EQ(model.last_error(), error);
+  p.padding = 1;
+  ASSERT_TRUE(model.set_params(p));
+  settle(model);
+  EXPECT_EQ(model.finest_map_level(0), 1);
+  EXPECT_EQ(model.map_level(0, 1).width, 166);
+}
+
 TEST(Background, AnOpenWritesItsMapsIntoBuffersPreparedWhileItDecodes) {
   // The gray plane and maps of a new image are fresh memory too: in the page, opening a 12 MP
   // photo spent about as long in their first writes as in decoding it. With two threads, one

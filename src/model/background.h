@@ -42,7 +42,8 @@ struct Document {
   std::shared_ptr<const Image> source;
   std::shared_ptr<const Plane> gray;
   std::shared_ptr<const RgbPlanes> rgb;  // null while the input is gray
-  // The original's display levels 1..k (display_pyramid.h): the gray plane and the colour image.
+  // The original's display levels 1..k (display_pyramid.h): the gray plane and the colour image
+  // (those finer than levels_shown_width's are empty).
   std::shared_ptr<const std::vector<Plane>> gray_levels;
   std::shared_ptr<const std::vector<Image>> colour_levels;
   // What its levels were made for (ComputeSettings::shown_width): finer ones are empty.
@@ -58,13 +59,14 @@ struct ComputeSettings {
   bool rgb_input = false;  // the filters see R, G, B (C = 3) instead of the gray plane
   Reduction shrink = Reduction::mean;
   int stats_bins = 64;
-  // Level 1 of the maps made inside the bank's pass (mean reduction, gray input); false makes it
-  // after the maps, as display_levels alone would (same values; for benchmarks to compare).
+  // The maps' first display level (shown_width's) made inside the bank's pass (mean reduction, gray
+  // input); false makes it after the maps, as display_levels alone would (same values; for
+  // benchmarks to compare).
   bool level1_in_pass = true;
-  // The fewest device pixels across which a panel shows a map's whole width (its width times its
-  // zoom; 0: not known, every level is made). A map's levels are made from the one for that width
-  // on (first_level_for): the panels show none finer, and a level not made costs neither its pass
-  // nor its memory (level 1 is a quarter of its map).
+  // The most device pixels across which a panel shows an image's whole width (the widest panel
+  // drawn, times the zoom; 0: not known, every level is made). A map's levels are made from the one
+  // for that width on (first_level_for): the panels show none finer, and a level not made costs
+  // neither its pass nor its memory (level 1 is a quarter of its map).
   double shown_width = 0.0;
 };
 

@@ -184,9 +184,9 @@ class Model {
   int map_level_count(int map_index) const;
   const Plane& map_level(int map_index, int level) const;
   int finest_map_level(int map_index) const;  // 0 when the map has no levels
-  // The fewest device pixels across which a view shows a map's whole width (its panel's width
-  // times its zoom; the views say so every frame; 0: every level). The next maps are made with
-  // their levels from the one for that width on (first_level_for: a level no panel shows costs
+  // The most device pixels across which a view shows an image's whole width (its widest panel's
+  // width times the zoom; the views say so every frame; 0: every level). The next maps are made
+  // with their levels from the one for that width on (first_level_for: a level no panel shows costs
   // its pass over the map and a quarter of its memory for nothing); when the maps shown lack a
   // level it needs, they are made again with it (the same maps, in the background like an edit).
   void want_map_width(double shown_width);

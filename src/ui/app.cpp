@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <limits>
 
 #include "colormap.h"
 #include "imgui.h"
@@ -200,14 +199,11 @@ const Image& crop(const Image& image, const App::TextureWindow& win, Image& stor
 
 void App::upload_display_levels() {
   // The levels were made with the maps (Model::map_level): the frame uploads one, or a window of
-  // the full resolution when zoomed in that far. The model hears how wide the maps are shown, so
+  // the full resolution when zoomed in that far. The model hears how wide the images are shown, so
   // the next maps come with the finest level wanted and none finer (made again when these lack it).
-  double shown_width = std::numeric_limits<double>::max();
   for (std::size_t i = 0; i < model_.maps().size() && i < map_textures_.size(); ++i) {
     const int index = static_cast<int>(i);
     const Plane& map = model_.maps()[i];
-    shown_width = std::min(shown_width, static_cast<double>(panel_screen_width(index + 1)) *
-                                            static_cast<double>(model_.view().zoom));
     const TextureWindow win = wanted_window(map.width, map.height, model_.map_level_count(index),
                                             model_.finest_map_level(index), index + 1,
                                             model_.map_levels_reduction(), map_windows_[i]);
@@ -217,7 +213,11 @@ void App::upload_display_levels() {
     map_windows_[i] = win;
     colours_dirty_ = true;
   }
-  if (shown_width != std::numeric_limits<double>::max()) model_.want_map_width(shown_width);
+  // The widest panel drawn last frame (the original's too: its levels follow the same width)
+  // needs the finest level; none drawn (no image, the panels scrolled away): nothing new to say.
+  double widest = 0.0;
+  for (float w : panel_device_width_) widest = std::max(widest, static_cast<double>(w));
+  if (widest > 0.0) model_.want_map_width(widest * static_cast<double>(model_.view().zoom));
   if (!model_.has_image()) return;
   // The original is a photograph: always the mean, like any image viewer. Only the form shown (gray
   // or colour) is uploaded; the other when it is shown (a camera frame uploads one, not both).

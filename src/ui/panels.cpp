@@ -64,6 +64,8 @@ std::string fit_text(const std::string& text, float width) {
 
 void App::draw_panels() {
   panel_rects_.clear();
+  // Widths of the panels drawn this frame (draw_panel); a panel not drawn says 0.
+  std::fill(panel_device_width_.begin(), panel_device_width_.end(), 0.0f);
   const Plane& gray = model_.gray();
   if (gray.empty()) {
     ImGui::TextWrapped("Drop an image here, paste one, or open one from the left.");

@@ -270,6 +270,51 @@ test('the original is uploaded in the form shown, and in colour when asked for',
   assert.deepEqual(await centreOfOriginal(), [r, g, b]);
 });
 
+// Only the display levels a panel shows are made (the finest for the widest panel drawn): a large
+// photo in the grid gets a coarse level, and the focus view's wider panel the finer one it needs,
+// made for it (the maps made again with it) and uploaded.
+test('a wider panel (the focus view) gets the finer level it needs of a large photo', async () => {
+  const level = p => page.evaluate(panel => {
+    const M = window.Module, out = M._malloc(40);
+    M._fl_texture_window(panel, out);
+    const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
+    M._free(out);
+    return { level: v[0], width: v[3] };
+  }, p);
+  await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(3200, 1829);
+    const g = canvas.getContext('2d');
+    for (let x = 0; x < 3200; x += 40) { g.fillStyle = x % 80 ? '#222' : '#ddd'; g.fillRect(x, 0, 40, 1829); }
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    await window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 1 });
+    await window.FilterLens.loadImage(new Uint8Array(await blob.arrayBuffer()), 'wide.png');
+  });
+  await settled();
+  const panels = await page.evaluate(() => window.FilterLens.panels());
+  const grid = panels.find(p => p.name === 'sharpen');
+  const before = await level(2);
+  // A level no narrower than a panel w px wide: the largest k with 3200 / 2^k >= w.
+  const wanted = w => { let k = 0; while (3200 / 2 ** (k + 1) >= w) ++k; return k; };
+  assert.equal(before.level, wanted(grid.width), `grid panel ${grid.width} px`);
+  await clickControl('focus/sharpen');
+  const focused = await waitFor(w => {
+    const p = window.FilterLens.panels().find(q => q.name === 'sharpen');
+    return p && p.width > w + 50 ? p : null;
+  }, 'the focused panel, wider', grid.width);
+  const want = wanted(focused.width);
+  assert.ok(want < before.level, `focused ${focused.width} px, grid ${grid.width} px: the same level`);
+  const start = Date.now();
+  let now = await level(2);
+  while (now.level !== want && Date.now() - start < 20000) {
+    await page.waitForTimeout(200);
+    now = await level(2);
+  }
+  assert.equal(now.level, want, `the focused panel (${focused.width} px) shows level ${now.level}, not ${want}`);
+  assert.equal(now.width, Math.ceil(3200 / 2 ** want));
+  await clickControl('focus/sharpen');  // back to the grid
+  await settled();
+});
+
 test('no errors in the console', () => {
   assert.deepEqual(consoleErrors, []);
 });

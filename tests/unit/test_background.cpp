@@ -411,7 +411,8 @@ TEST_P(BackgroundEdits, MapsComeWithTheLevelsTheViewsShowFromTheFinestOn) {
 TEST(Background, AFinerLevelWhileAnEditFailsKeepsTheMapsShown) {
   // The settings as typed cannot be computed (reflect padding larger than the image): a view
   // that then needs a finer level keeps the maps and their coarser levels, with the edit's
-  // message, and gets the level with the next maps that can be made.
+  // message, and gets the level with the next maps that can be made. (That a request is made once
+  // per set of maps is not observable here: this refusal comes before any work is asked for.)
   const std::vector<std::uint8_t> png = png_file(331, 207, 7);
   Model model;
   model.start_background(nullptr);

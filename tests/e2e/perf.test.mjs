@@ -185,13 +185,14 @@ const loadTestImage = () => page.evaluate(async () => {
   await window.FilterLens.loadImage(new Uint8Array(await blob.arrayBuffer()), 'upload-test.png');
 });
 
-// The window of its level a panel's texture holds (panel 0 the original, 1.. the maps).
+// The window of its level a panel's texture holds, and the level (panel 0 the original, 1.. the
+// maps).
 const windowOf = panel => page.evaluate(p => {
   const M = window.Module, out = M._malloc(40);
   M._fl_texture_window(p, out);
   const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
   M._free(out);
-  return { width: v[3], height: v[4] };
+  return { level: v[0], width: v[3], height: v[4] };
 }, panel);
 
 // The uploads (with pixels) since `since` of the original's size, by format: RED (its gray level,
@@ -274,13 +275,6 @@ test('the original is uploaded in the form shown, and in colour when asked for',
 // photo in the grid gets a coarse level, and the focus view's wider panel the finer one it needs,
 // made for it (the maps made again with it) and uploaded.
 test('a wider panel (the focus view) gets the finer level it needs of a large photo', async () => {
-  const level = p => page.evaluate(panel => {
-    const M = window.Module, out = M._malloc(40);
-    M._fl_texture_window(panel, out);
-    const v = Array.from(new Float64Array(M.wasmMemory ? M.wasmMemory.buffer : M.HEAPU8.buffer, out >>> 0, 5));
-    M._free(out);
-    return { level: v[0], width: v[3] };
-  }, p);
   await page.evaluate(async () => {
     const canvas = new OffscreenCanvas(3200, 1829);
     const g = canvas.getContext('2d');
@@ -292,7 +286,7 @@ test('a wider panel (the focus view) gets the finer level it needs of a large ph
   await settled();
   const panels = await page.evaluate(() => window.FilterLens.panels());
   const grid = panels.find(p => p.name === 'sharpen');
-  const before = await level(2);
+  const before = await windowOf(2);
   // A level no narrower than a panel w px wide: the largest k with 3200 / 2^k >= w.
   const wanted = w => { let k = 0; while (3200 / 2 ** (k + 1) >= w) ++k; return k; };
   assert.equal(before.level, wanted(grid.width), `grid panel ${grid.width} px`);
@@ -304,10 +298,10 @@ test('a wider panel (the focus view) gets the finer level it needs of a large ph
   const want = wanted(focused.width);
   assert.ok(want < before.level, `focused ${focused.width} px, grid ${grid.width} px: the same level`);
   const start = Date.now();
-  let now = await level(2);
+  let now = await windowOf(2);
   while (now.level !== want && Date.now() - start < 20000) {
     await page.waitForTimeout(200);
-    now = await level(2);
+    now = await windowOf(2);
   }
   assert.equal(now.level, want, `the focused panel (${focused.width} px) shows level ${now.level}, not ${want}`);
   assert.equal(now.width, Math.ceil(3200 / 2 ** want));

@@ -200,6 +200,19 @@ bool is_decodable_format(const std::string& format) {
   return false;
 }
 
+bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
+                              const DecodeLimits& limits) {
+  if (data == nullptr || size == 0) return false;
+  std::string format = sniff_format(data, size);
+  if (format.empty() && detail::is_jpeg_behind_fill_bytes(data, size)) format = "JPEG";
+  if (format != "JPEG") return !is_decodable_format(format);
+  detail::HeaderFacts facts;
+  detail::check_before_decode(format, data, size, facts);
+  const bool too_large = facts.width > limits.max_pixels || facts.height > limits.max_pixels ||
+                         facts.width * facts.height > limits.max_pixels;
+  return facts.unsupported_kind && !too_large;
+}
+
 int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {
   int orientation = 1;
   for_each_jpeg_header_segment(

@@ -55,6 +55,14 @@ std::string sniff_format(const std::uint8_t* data, std::size_t size);
 // Whether decode_image reads this sniff_format() name ("" is false: TGA has no magic to sniff).
 bool is_decodable_format(const std::string& format);
 
+// Whether another decoder (the browser's) is worth trying on bytes decode_image refuses: a format
+// FilterLens does not read or does not know (WebP, AVIF, "" ...), or a valid JPEG of a kind
+// stb_image does not read (arithmetic-coded, lossless, hierarchical, 12- or 16-bit). False for a
+// damaged or truncated file of a format it reads, and for an image past the limits: their
+// messages stand.
+bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
+                              const DecodeLimits& limits = {});
+
 // The EXIF orientation (1-8) stored in a JPEG's APP1 segment, or 1 when there is none.
 int jpeg_exif_orientation(const std::uint8_t* data, std::size_t size);
 

@@ -163,13 +163,16 @@ std::string check_jpeg(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
                            : marker == 0xCB                   ? "lossless arithmetic-coded"
                            : marker >= 0xCD                   ? "hierarchical arithmetic-coded"
                                                               : "arithmetic-coded";
+        f.unsupported_kind = true;
         return "it is " + with_article(kind) +
                " JPEG, which FilterLens cannot decode; convert it to PNG or a baseline JPEG";
       }
-      if (seg[0] == 12 || seg[0] == 16)  // the other precisions the standard defines
+      if (seg[0] == 12 || seg[0] == 16) {  // the other precisions the standard defines
+        f.unsupported_kind = true;
         return "it is a " + std::to_string(seg[0]) +
                "-bit JPEG, which FilterLens cannot decode (it reads 8-bit JPEGs); convert it to "
                "PNG or an 8-bit JPEG";
+      }
       if (seg[0] != 8) return "the JPEG frame header is damaged";
     } else if (marker == 0xDA) {  // SOS, then entropy-coded data up to the next real marker
       if (!have_sof) return "the JPEG image data starts before its frame header";

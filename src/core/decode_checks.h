@@ -29,6 +29,9 @@ struct HeaderFacts {
   std::size_t bmp_palette_missing = 0;  //     ... and the bytes of black entries it lacks
   std::size_t psd_compression_at = 0;   // PSD with more than 3 channels: where its image data
   int psd_channels = 0;                 //   starts, and its channel count (0 when 3 or fewer)
+  // The walk refused a valid file of a kind stb_image does not read (an arithmetic-coded,
+  // lossless, hierarchical or 12/16-bit JPEG), not a damaged one: another decoder may read it.
+  bool unsupported_kind = false;
 };
 
 // Walks the header and tables of a file of `format`. Returns "" when stb_image may see the file,

@@ -419,11 +419,11 @@ EMSCRIPTEN_KEEPALIVE const char* fl_progress() {
   return text.c_str();
 }
 
-// 0: loaded. 1: failed (fl_last_error says why). 2: not a format FilterLens decodes itself; the
-// page should try the browser's decoder and call fl_load_rgba.
+// 0: loaded. 1: failed (fl_last_error says why). 2: a format or JPEG kind FilterLens does not
+// decode itself (another_decoder_may_read); the page should try the browser's decoder and call
+// fl_load_rgba.
 EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const char* name) {
   if (size < 0) size = 0;
-  const std::string format = filterlens::sniff_format(data, static_cast<std::size_t>(size));
   // What the header declares, before any pixel is decoded: refuse what would not fit (the file is
   // already in the heap, so it is not counted again). A header the probe rejects is left to
   // load_bytes, which gives the same message in its own words.
@@ -440,17 +440,18 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
                     " x " + std::to_string(i.height) + " image with " +
                     std::to_string(g_app->bank().size()) + " filters " + fits.error());
   }
-  // In the background (pthreads build) the decoder runs later: a file whose header the core does
-  // not recognise as a format it reads (WebP, AVIF, ...; TGA has no signature but its header
-  // probes) goes to the browser's decoder now, with the probe's message (the page shows it when
-  // the browser cannot read the file either).
-  if (g_app->model().background() && size > 0 && !info &&
-      !filterlens::is_decodable_format(format)) {
+  // In the background (pthreads build) the decoder runs later: a file of a format or a JPEG kind
+  // the core does not read (WebP, AVIF, an arithmetic-coded JPEG, ...; TGA has no signature but
+  // its header probes) goes to the browser's decoder now, with the probe's message (the page shows
+  // it when the browser cannot read the file either).
+  const bool browser_may_read =
+      size > 0 && filterlens::another_decoder_may_read(data, static_cast<std::size_t>(size));
+  if (g_app->model().background() && !info && browser_may_read) {
     refuse("Could not open " + std::string(name) + ": " + info.error());  // shown, as a failed
     return 2;  // decode shows it; the browser's success replaces it
   }
   filterlens::Status s = g_app->load_bytes(data, static_cast<std::size_t>(size), name);
-  if (!s && size > 0 && !filterlens::is_decodable_format(format)) {
+  if (!s && browser_may_read) {
     g_error = s.error();
     return 2;
   }

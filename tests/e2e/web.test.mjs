@@ -255,6 +255,54 @@ print(json.dumps((np.asarray(Image.open(sys.argv[1]).convert('L')).astype(np.flo
   assert.ok(maxAbsDiff(gray, want) <= 1e-6);
 });
 
+// jpegtran (libjpeg-turbo-progs) re-codes a JPEG's entropy coding without touching its DCT
+// coefficients: the same picture, in a JPEG kind stb_image does not read.
+function arithmeticJpeg(baseline, out) {
+  execFileSync('jpegtran', ['-arithmetic', '-outfile', out, baseline]);
+  return out;
+}
+// The frame marker's second byte: 0xC0 baseline, 0xC9 arithmetic-coded, ...
+function jpegFrameMarker(bytes) {
+  for (let i = 2; i + 1 < bytes.length; ++i)
+    if (bytes[i] === 0xFF && bytes[i + 1] >= 0xC0 && bytes[i + 1] <= 0xCF && ![0xC4, 0xC8, 0xCC].includes(bytes[i + 1]))
+      return bytes[i + 1];
+  return -1;
+}
+
+test('an arithmetic-coded JPEG, which stb_image cannot read, is decoded by the browser', async () => {
+  const baseline = makeImage(path.join(tmp, 'arith-base.jpg'), 72, 48, 21, 'JPEG', ', quality=92');
+  const arith = arithmeticJpeg(baseline, path.join(tmp, 'arith.jpg'));
+  const bytes = [...fs.readFileSync(arith)];
+  assert.equal(jpegFrameMarker(bytes), 0xC9, 'jpegtran wrote an arithmetic-coded frame');
+  // PIL decodes the baseline file with libjpeg-turbo, as Chromium decodes the arithmetic one.
+  const want = JSON.parse(python(`
+import sys, json
+import numpy as np
+from PIL import Image
+print(json.dumps((np.asarray(Image.open(sys.argv[1]).convert('L')).astype(np.float32) / np.float32(255)).ravel().tolist()))
+`, baseline));
+  const info = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'arith.jpg'), bytes);
+  assert.deepEqual([info.width, info.height, info.maps], [72, 48, 3]);
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), '');
+  assert.equal((await page.evaluate(() => window.FilterLens.message())).status, 'Opened arith.jpg (decoded by the browser)');
+  const gray = await page.evaluate(() => Array.from(window.FilterLens.getGray().data));
+  // Two builds of libjpeg-turbo may round an IDCT or an upsampled chroma sample differently.
+  assert.ok(maxAbsDiff(gray, want) <= 3 / 255, `gray differs from PIL's by ${maxAbsDiff(gray, want) * 255}/255`);
+});
+
+test('a 12-bit JPEG neither decoder reads: both tried, the message names the kind, the maps stay', async () => {
+  const before = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => Array.from(m.data)));
+  const bytes = [...fs.readFileSync(makeImage(path.join(tmp, 'deep.jpg'), 24, 16, 5, 'JPEG'))];
+  const sof = bytes.findIndex((b, i) => b === 0xFF && bytes[i + 1] === 0xC0);
+  bytes[sof + 4] = 12;  // the frame's sample precision
+  const why = 'Could not open deep.jpg: it is a 12-bit JPEG, which FilterLens cannot decode (it reads ' +
+              '8-bit JPEGs); convert it to PNG or an 8-bit JPEG (this browser cannot decode it either)';
+  await assert.rejects(page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'deep.jpg'), bytes),
+                       e => e.message.includes(why));
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), why);
+  assert.deepEqual(await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => Array.from(m.data))), before);
+});
+
 test('a format neither FilterLens nor the browser decodes: the message says both tried, the maps stay', async () => {
   const before = await page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => Array.from(m.data)));
   const tiff = makeImage(path.join(tmp, 'scan.tiff'), 24, 16, 3, 'TIFF');  // Chromium has no TIFF decoder

@@ -257,15 +257,35 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
     Bytes other = jpg;
     other[sof + 1] = marker;
     expect_refused(other, kind + ", which FilterLens cannot decode; convert it to PNG");
+    // The page hands these to the browser's decoder (Chromium reads arithmetic-coded JPEGs) ...
+    EXPECT_TRUE(another_decoder_may_read(other.data(), other.size())) << kind;
+    // ... but not one whose header declares more pixels than FilterLens opens.
+    Bytes huge = other;
+    huge[sof + 3] = huge[sof + 4] = huge[sof + 5] = huge[sof + 6] = 0xFF;  // 65535 x 65535
+    EXPECT_FALSE(another_decoder_may_read(huge.data(), huge.size())) << kind;
+    DecodeLimits small;
+    small.max_pixels = 10;
+    EXPECT_FALSE(another_decoder_may_read(other.data(), other.size(), small)) << kind;
   }
   Bytes twelve_bit = jpg;
   twelve_bit[sof + 4] = 12;
   expect_refused(twelve_bit, "it is a 12-bit JPEG, which FilterLens cannot decode");
+  EXPECT_TRUE(another_decoder_may_read(twelve_bit.data(), twelve_bit.size()));
   for (std::uint8_t precision : {0, 9, 11}) {  // no JPEG has these
     Bytes odd = jpg;
     odd[sof + 4] = precision;
     expect_refused(odd, "the JPEG frame header is damaged");
+    EXPECT_FALSE(another_decoder_may_read(odd.data(), odd.size())) << "damaged: its message stands";
   }
+  // A JPEG FilterLens reads, a truncated one, and formats it reads or cannot read at all.
+  EXPECT_FALSE(another_decoder_may_read(jpg.data(), jpg.size()));
+  const Bytes cut(jpg.begin(), jpg.begin() + static_cast<std::ptrdiff_t>(jpg.size() / 2));
+  EXPECT_FALSE(another_decoder_may_read(cut.data(), cut.size()));
+  const Bytes webp = text(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16));
+  EXPECT_TRUE(another_decoder_may_read(webp.data(), webp.size()));
+  const Bytes unknown = text("not an image at all");
+  EXPECT_TRUE(another_decoder_may_read(unknown.data(), unknown.size())) << "unknown to us";
+  EXPECT_FALSE(another_decoder_may_read(nullptr, 0));
   Bytes extended = jpg;
   extended[sof + 1] = 0xC1;
   EXPECT_TRUE(decode(extended)) << "extended sequential (SOF1) is read like baseline";
@@ -284,6 +304,9 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
   expect_refused(psd(1, 2), "it is an indexed-colour PSD");
   expect_refused(psd(3, 6), "the PSD header is damaged (colour mode 6)");
   expect_refused(psd(3, 200), "the PSD header is damaged (colour mode 200)");
+  const Bytes gray_psd = psd(1, 1);
+  EXPECT_FALSE(another_decoder_may_read(gray_psd.data(), gray_psd.size()))
+      << "browsers read no PSD";
   expect_refused(psd(56, 3), "56 channels, more than FilterLens reads (16)");
   EXPECT_TRUE(decode(psd(3, 3)));  // the same file in RGB is read
 }

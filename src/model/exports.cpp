@@ -44,8 +44,10 @@ std::string safe_file_part(const std::string& text) {
     const auto b = static_cast<unsigned char>(text[i]);
     std::uint32_t cp = b;
     const std::size_t n = b < 0x80 ? 1 : utf8_sequence(text, i, cp);
-    const bool hostile = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
-                         cp == 0x2028 || cp == 0x2029 ||
+    // Not printable (controls, separators, bidirectional overrides and isolates, which would
+    // show "gpj.exe" as "exe.jpg"), not UTF-8, or a character file systems reserve.
+    const bool hostile = n == 0 || cp < 0x20 || cp == 0x7F ||
+                         (cp >= 0x80 && !printable_code_point(cp)) ||
                          (cp < 0x80 && std::strchr("/\\:*?\"<>|", static_cast<int>(cp)));
     const std::size_t step = n == 0 ? 1 : n;
     const std::string piece = hostile ? std::string("_") : text.substr(i, n);

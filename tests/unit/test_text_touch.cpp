@@ -39,8 +39,19 @@ TEST(ExportNames, KeepUnicodeLetters) {
 TEST(ExportNames, ReplaceOnlyPathHostileCharacters) {
   EXPECT_EQ(safe_file_part("a:b*c?d\"e<f>g|h"), "a_b_c_d_e_f_g_h");
   EXPECT_EQ(safe_file_part("tab\there"), "tab_here");
-  EXPECT_EQ(safe_file_part("c1\xC2\x85x"), "c1_x");           // U+0085, a C1 control
-  EXPECT_EQ(safe_file_part("ls\xE2\x80\xA8x"), "ls_x");       // U+2028
+  EXPECT_EQ(safe_file_part("c1\xC2\x85x"), "c1_x");      // U+0085, a C1 control
+  EXPECT_EQ(safe_file_part("ls\xE2\x80\xA8x"), "ls_x");  // U+2028
+  // Bidirectional overrides and isolates (U+202A-E, U+2066-9) would reorder the name on screen.
+  EXPECT_EQ(safe_file_part("photo\xE2\x80\xAE"
+                           "gnp.exe"),
+            "photo_gnp.exe");  // U+202E
+  EXPECT_EQ(safe_file_part("a\xE2\x80\xAA"
+                           "b\xE2\x81\xA6"
+                           "c\xE2\x81\xA9"
+                           "d"),
+            "a_b_c_d");
+  EXPECT_EQ(safe_file_part("caf\xC3\xA9 \xE2\x80\x8F"),
+            "caf\xC3\xA9 \xE2\x80\x8F");                      // RLM is no override
   EXPECT_EQ(safe_file_part("bad\xFF\xC3utf8"), "bad__utf8");  // not UTF-8: one '_' a byte
   EXPECT_EQ(safe_file_part("\xF0\x9F\x90\x88 cat"), "\xF0\x9F\x90\x88 cat");  // U+1F408 kept
   EXPECT_EQ(safe_file_part(" ..hidden. "), "hidden");

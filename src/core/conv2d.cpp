@@ -100,13 +100,14 @@ Result<OutputSize> conv2d_output_size(int in_w, int in_h, int k_w, int k_h, cons
   const long long span_h = static_cast<long long>(p.dilation) * (k_h - 1) + 1;
   const long long pw = in_w + 2LL * p.padding, ph = in_h + 2LL * p.padding;
   if (span_w > pw || span_h > ph) {
-    // Pixel sizes width x height, as every image size in messages (the kernel's own is rows x
-    // columns, as torch writes its shape).
-    return R::fail("the kernel (" + std::to_string(k_h) + " x " + std::to_string(k_w) +
-                   ", dilation " + std::to_string(p.dilation) + ") spans " +
-                   std::to_string(span_w) + " x " + std::to_string(span_h) +
-                   " pixels: larger than the padded image (" + std::to_string(pw) + " x " +
-                   std::to_string(ph) + ")");
+    // The kernel's shape in words (torch writes it rows x columns); pixel sizes width x height, as
+    // every image size in messages.
+    return R::fail("the kernel (" + std::to_string(k_h) + (k_h == 1 ? " row" : " rows") + " x " +
+                   std::to_string(k_w) + (k_w == 1 ? " column" : " columns") + ", dilation " +
+                   std::to_string(p.dilation) + ") covers " + std::to_string(span_w) + " x " +
+                   std::to_string(span_h) +
+                   " pixels (width x height): larger than the padded image (" + std::to_string(pw) +
+                   " x " + std::to_string(ph) + ")");
   }
   OutputSize out;
   out.width = static_cast<int>((pw - span_w) / p.stride + 1);

@@ -161,14 +161,13 @@ TEST(Conv2dOutputSize, RefusesWhatTorchRefuses) {
   p.padding = 1;
   p.dilation = 600;
   EXPECT_EQ(conv2d_output_size(451, 300, 3, 3, p).error(),
-            "the kernel (3 x 3, dilation 600) spans 1201 x 1201 pixels: larger than the padded "
-            "image (453 x 302)");
+            "the kernel (3 rows x 3 columns, dilation 600) covers 1201 x 1201 pixels (width x "
+            "height): larger than the padded image (453 x 302)");
   p.dilation = 1;
-  EXPECT_NE(conv2d_output_size(451, 2, 1, 9, p)
-                .error()
-                .find("spans 1 x 9 pixels: larger than "
-                      "the padded image (453 x 4)"),
-            std::string::npos);
+  // A kernel 9 rows tall and 1 column wide covers 1 pixel across and 9 down.
+  EXPECT_EQ(conv2d_output_size(451, 2, 1, 9, p).error(),
+            "the kernel (9 rows x 1 column, dilation 1) covers 1 x 9 pixels (width x height): "
+            "larger than the padded image (453 x 4)");
   p.stride = 0;
   EXPECT_NE(conv2d_output_size(8, 8, 3, 3, p).error().find("stride"), std::string::npos);
   p = ConvParams{};

@@ -336,6 +336,10 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
                           " header is damaged or truncated, so the image cannot be read");
     }
   }
+  // stb_image 2.27's BMP info gives a top-down bitmap's negative height as it is (its loader
+  // takes the absolute value); check_bmp has it positive.
+  if (format == "BMP" && h < 0 && facts.height > 0 && facts.height <= INT32_MAX)
+    h = static_cast<int>(facts.height);
   if (w <= 0 || h <= 0) return Status::fail("its header declares an empty image");
   if (std::int64_t(w) * h > limits.max_pixels)
     return Status::fail(too_large(w, h, limits.max_pixels));

@@ -133,6 +133,47 @@ TEST(DecodeHostile, ShortBmpPalettePixelsAreBlack) {
   EXPECT_EQ(r.value().pixels, (Bytes{10, 20, 30, 200, 150, 100, 0, 0, 0, 0, 0, 0}));
 }
 
+TEST(DecodeHostile, TopDownBmpIsReadTopRowFirst) {
+  // A negative height means the rows are stored top row first (PIL opens these; stb_image 2.27's
+  // header probe passed the negative height on, which read as "an empty image").
+  for (const int bits : {24, 32}) {
+    Bytes bmp = {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 14 + 40, 0, 0, 0};
+    auto le32 = [&](std::uint32_t v) {
+      for (int i = 0; i < 4; ++i) bmp.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    le32(40);                              // BITMAPINFOHEADER
+    le32(2);                               // width
+    le32(static_cast<std::uint32_t>(-2));  // height -2: top-down
+    bmp.insert(bmp.end(), {1, 0, static_cast<std::uint8_t>(bits), 0});
+    for (int i = 0; i < 6; ++i) le32(0);
+    const int bytes = bits / 8;
+    // Row 0: red, green; row 1: blue, white (BGR[A] samples, rows padded to 4 bytes).
+    const std::vector<Bytes> pixels = {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}, {255, 255, 255}};
+    for (int y = 0; y < 2; ++y) {
+      for (int x = 0; x < 2; ++x) {
+        Bytes p = pixels[static_cast<std::size_t>(2 * y + x)];
+        if (bytes == 4) p.push_back(255);
+        bmp.insert(bmp.end(), p.begin(), p.end());
+      }
+      while ((bmp.size() - 54) % 4 != 0) bmp.push_back(0);
+    }
+    bmp[2] = static_cast<std::uint8_t>(bmp.size());
+    auto r = decode(bmp);
+    ASSERT_TRUE(r) << bits << "-bit: " << r.error();
+    EXPECT_EQ(r.value().width, 2);
+    EXPECT_EQ(r.value().height, 2);
+    Bytes rgb;
+    const int c = r.value().channels;
+    for (std::size_t i = 0; i < r.value().pixels.size(); i += static_cast<std::size_t>(c))
+      rgb.insert(rgb.end(), r.value().pixels.begin() + static_cast<std::ptrdiff_t>(i),
+                 r.value().pixels.begin() + static_cast<std::ptrdiff_t>(i + 3));
+    EXPECT_EQ(rgb, (Bytes{255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255})) << bits << "-bit";
+    auto probed = probe_image(bmp.data(), bmp.size());
+    ASSERT_TRUE(probed) << probed.error();
+    EXPECT_EQ(probed.value().height, 2);
+  }
+}
+
 TEST(DecodeHostile, PngWhoseDataIsFarLargerThanItsPixelsIsABomb) {
   // 1 x 1 gray needs 2 bytes inflated; 1 MB of deflate data could inflate to 1 GB.
   Bytes rows(1 << 20, 0);

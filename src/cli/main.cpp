@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -270,6 +271,10 @@ std::vector<Kernel> build_bank(const FilterArgs& o, const FileBank* file = nullp
     bank.push_back(k.value());
   }
   if (bank.empty()) bank = default_bank();  // only without --bank (a file has 1+ filters)
+  if (bank.size() > static_cast<std::size_t>(kMaxBankFilters))
+    throw UsageError{"the bank has " + std::to_string(bank.size()) + " filters; at most " +
+                     std::to_string(kMaxBankFilters) +
+                     " (--filters, --kernel and --bank together)"};
   for (std::size_t i = 0; i < bank.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (bank[i].name == bank[j].name)
@@ -588,6 +593,13 @@ int main(int argc, char** argv) {
     print_error(parse_error_message(app, *active, e));
   } catch (const UsageError& e) {
     print_error(e.message);
+  } catch (const std::bad_alloc&) {
+    // Sizes from files are bounded before anything is allocated, but a small image with a large
+    // padding or many filters can still ask for more memory than the machine gives.
+    print_error(
+        "out of memory: the maps of this image and bank do not fit in this machine's "
+        "memory; use fewer filters, less padding or a smaller image (--resize)");
+    return kExitUsage;
   }
   const std::string command =
       active == &app ? "filterlens-cli" : "filterlens-cli " + active->get_name();

@@ -163,6 +163,24 @@ std::vector<std::uint8_t> pad_png_palette(const std::uint8_t* d, std::size_t n,
   return out;
 }
 
+// A copy of a PNG without its empty IDAT chunks. stb_image 2.27 allocates its data buffer at the
+// first IDAT with bytes in it and copies each chunk into it with memcpy: an empty chunk before
+// that one passes a null pointer (undefined behaviour even for 0 bytes; UBSan stops there).
+// check_png walked the chunks; a tail that is not a whole chunk is copied as it was.
+std::vector<std::uint8_t> drop_empty_png_idats(const std::uint8_t* d, std::size_t n) {
+  std::vector<std::uint8_t> out(d, d + std::min<std::size_t>(n, 8));
+  std::size_t pos = 8;
+  while (pos + 12 <= n) {
+    const std::size_t end = pos + 12 + std::size_t(be32(d + pos));
+    if (end > n) break;
+    if (!(end == pos + 12 && std::memcmp(d + pos + 4, "IDAT", 4) == 0))
+      out.insert(out.end(), d + pos, d + end);
+    pos = end;
+  }
+  if (pos < n) out.insert(out.end(), d + pos, d + n);
+  return out;
+}
+
 std::string friendly_stb_error(const char* reason) {
   const std::string r = reason ? reason : "";
   if (r == "outofmem") return "not enough memory to decode it";
@@ -396,6 +414,11 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     padded = pad_bmp_palette(data, size, facts);
   if (facts.psd_channels > 3) padded = psd_colour_channels_only(data, size, facts);
   if (!padded.empty()) {
+    data = padded.data();
+    size = padded.size();
+  }
+  if (facts.png_empty_idat) {  // after the palette's padding, on its copy
+    padded = drop_empty_png_idats(data, size);
     data = padded.data();
     size = padded.size();
   }

@@ -60,6 +60,7 @@ std::string check_png(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
       }
     } else if (std::memcmp(type, "IDAT", 4) == 0) {
       f.idat_bytes += len;
+      if (len == 0) f.png_empty_idat = true;
     } else if (std::memcmp(type, "IEND", 4) == 0) {
       have_iend = true;
     }

@@ -77,6 +77,28 @@ class CliTest(unittest.TestCase):
                           "--padding", "3", "--padding-mode", "reflect")
         self.assert_fails(2, ["larger than the padded image"], small, "--out", self.out,
                           "--padding", "0", "--kernel", "1,1,1,1,1;1,1,1,1,1;1,1,1,1,1;1,1,1,1,1")
+        many = [arg for _ in range(257) for arg in ("--kernel", "1")]
+        self.assert_fails(2, ["the bank has 257 filters; at most 256"], small, "--out", self.out,
+                          *many)
+
+    def test_maps_larger_than_memory_exit_2_with_a_message(self):
+        # 256 maps of 2001 x 2001 floats (4.1 GB) from a 1 x 1 image, under a 1.5 GB address-space
+        # limit: a message and exit 2, not std::bad_alloc's abort (SIGABRT, exit 134).
+        with open(CLI, "rb") as f:
+            if b"__asan_init" in f.read():
+                self.skipTest("AddressSanitizer reserves terabytes of address space: no RLIMIT_AS")
+        import resource
+        tiny = save(synthetic_rgb(1, 1, 2), ".png")
+        many = [arg for _ in range(256) for arg in ("--kernel", "1")]
+        limit = 1536 << 20
+        proc = subprocess.run(
+            [CLI, tiny, "--out", self.out, "--padding", "1000", *many], capture_output=True,
+            text=True, timeout=120,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("out of memory", proc.stderr)
+        self.assertTrue(proc.stderr.startswith("filterlens-cli: "), proc.stderr)
+        self.assertFalse(os.path.exists(self.out) and os.listdir(self.out))
 
     def test_unreadable_images_exit_3_naming_file_and_cause(self):
         png = read_bytes(save(synthetic_rgb(64, 48, 2), ".png"))

@@ -112,6 +112,35 @@ TEST(DecodeHostile, ShortPalettePixelsAreBlackNotUninitialisedMemory) {
   EXPECT_EQ(im.pixels, want);
 }
 
+TEST(DecodeHostile, EmptyIdatChunksAreSkipped) {
+  // A valid PNG may hold IDAT chunks of 0 bytes. stb_image 2.27 memcpy'd an empty one before the
+  // first with data from a null pointer (UBSan: "null pointer passed as argument 1").
+  const Bytes plte = {10, 20, 30, 200, 150, 100};  // short: the palette's padded copy as well
+  const Bytes rows = {0, 0, 1, 2, 7, 0, 255, 200, 1, 0};
+  const Bytes plain = png_file(4, 2, 8, 3, plte, rows);
+  auto want = decode(plain);
+  ASSERT_TRUE(want) << want.error();
+  const std::string idat = "IDAT";
+  const auto first_idat = static_cast<std::ptrdiff_t>(
+      std::search(plain.begin(), plain.end(), idat.begin(), idat.end()) - plain.begin() - 4);
+  Bytes empty;
+  chunk(empty, "IDAT", {});
+  Bytes png(plain.begin(), plain.begin() + first_idat);  // signature, IHDR, PLTE
+  for (int i = 0; i < 2; ++i) png.insert(png.end(), empty.begin(), empty.end());
+  const auto iend = static_cast<std::ptrdiff_t>(plain.size() - 12);
+  png.insert(png.end(), plain.begin() + first_idat, plain.begin() + iend);  // the data
+  png.insert(png.end(), empty.begin(), empty.end());                        // one after it too
+  png.insert(png.end(), plain.begin() + iend, plain.end());                 // IEND
+  auto r = decode(png);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r.value().pixels, want.value().pixels);
+  // Only empty chunks: no image data, refused before stb_image sees it.
+  Bytes none(plain.begin(), plain.begin() + first_idat);
+  none.insert(none.end(), empty.begin(), empty.end());
+  none.insert(none.end(), plain.begin() + iend, plain.end());
+  expect_refused(none, "holds no image data");
+}
+
 TEST(DecodeHostile, ShortBmpPalettePixelsAreBlack) {
   // 4 x 1, 8-bit, a 2-entry palette, indices 0, 1, 2, 255: stb_image 2.27 read entries 2 and 255
   // from an uninitialised stack array.

@@ -5,6 +5,7 @@
 #include "decode.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -179,6 +180,31 @@ std::vector<std::uint8_t> drop_empty_png_idats(const std::uint8_t* d, std::size_
   }
   if (pos < n) out.insert(out.end(), d + pos, d + n);
   return out;
+}
+
+// A P5 or P6 image whose maximum sample value is not 255, scaled as PIL 9 scales it (stb_image
+// 2.27 keeps the samples unscaled, and of 16-bit ones the low byte): a sample v becomes
+// min(top, round(v / maxval * top)) in doubles, ties to even (Python's round), top = 255. A
+// 16-bit gray image is PIL's mode "I" with top = 65535, whose convert('L') clips to 255 (nearly
+// white): as for a 16-bit PNG, FilterLens keeps that value's high byte instead. check_pnm checked
+// the header and that the file holds every sample.
+Image read_scaled_pnm(const std::uint8_t* d, const detail::HeaderFacts& f) {
+  const int channels = d[1] == '6' ? 3 : 1;
+  const bool wide = f.pnm_maxval > 255;
+  const bool sixteen_bit_gray = wide && channels == 1;
+  const double top = sixteen_bit_gray ? 65535.0 : 255.0;
+  Image image{static_cast<int>(f.width), static_cast<int>(f.height), channels, {}};
+  const std::size_t count = std::size_t(f.width) * std::size_t(f.height) * std::size_t(channels);
+  image.pixels.resize(count);
+  const std::uint8_t* s = d + f.pnm_samples;
+  const double maxval = static_cast<double>(f.pnm_maxval);
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned v = wide ? (unsigned(s[2 * i]) << 8) | s[2 * i + 1] : s[i];
+    const auto scaled =
+        static_cast<unsigned>(std::min(top, std::nearbyint(static_cast<double>(v) / maxval * top)));
+    image.pixels[i] = static_cast<std::uint8_t>(sixteen_bit_gray ? scaled >> 8 : scaled);
+  }
+  return image;
 }
 
 std::string friendly_stb_error(const char* reason) {
@@ -422,6 +448,8 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     data = padded.data();
     size = padded.size();
   }
+  if (facts.pnm_maxval != 0 && facts.pnm_maxval != 255)
+    return Result<Image>::ok(read_scaled_pnm(data, facts));
   const std::int64_t budget = stb_budget(std::int64_t(info.width) * info.height, facts);
   TrackedReader reader{data, size};
   stbi_io_callbacks io{TrackedReader::read, TrackedReader::skip, TrackedReader::eof};

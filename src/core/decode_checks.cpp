@@ -241,6 +241,8 @@ std::string check_pnm(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (std::int64_t(n - pos) < need)
     return "the PNM file is truncated (" + std::to_string(n - pos) + " bytes of samples, " +
            std::to_string(need) + " needed)";
+  f.pnm_maxval = maxval;
+  f.pnm_samples = pos;
   return "";
 }
 

@@ -5,6 +5,7 @@ kernel sizes 1-7, each <filter>.npy must equal F.conv2d within 1e-5, and gray.np
 PIL's convert('L') / 255 exactly.
 """
 import os
+import tempfile
 import unittest
 
 import numpy as np
@@ -38,6 +39,16 @@ def torch_conv(gray, kernel, padding=1, mode="zeros", stride=1, dilation=1, flip
 
 def kernel_arg(k):
     return ";".join(",".join(repr(float(v)) for v in row) for row in k)
+
+
+def write_pnm(magic, maxval, samples):
+    """A binary PNM (P5 or P6) of `samples` (height x width x channels, already in the file's
+    sample type), written by hand: PIL saves only maxval 255 (or 65535 for mode I)."""
+    fd, path = tempfile.mkstemp(prefix="filterlens-img-", suffix=".pgm" if magic == b"P5" else ".ppm")
+    with os.fdopen(fd, "wb") as f:
+        f.write(b"%s\n%d %d\n%d\n" % (magic, samples.shape[1], samples.shape[0], maxval))
+        f.write(samples.tobytes())
+    return path
 
 
 class OracleTest(unittest.TestCase):
@@ -141,6 +152,26 @@ class OracleTest(unittest.TestCase):
         out = self.run_ok(path)
         want = (data >> 8).astype(np.float32) / np.float32(255)
         np.testing.assert_array_equal(np.load(os.path.join(out, "gray.npy")), want)
+
+    def test_pnm_with_any_maximum_value_is_scaled_like_pil(self):
+        # stb_image 2.27 left samples unscaled (a maxval-1 bitmap came out black) and read 16-bit
+        # ones by their low byte. PIL scales to 0..255; a 16-bit P5 is its mode "I" (scaled to
+        # 0..65535), which FilterLens reduces to the high byte, as for a 16-bit PNG.
+        rng = np.random.default_rng(11)
+        for maxval in (1, 7, 10, 100, 254, 256, 1000, 4095, 65535):
+            for magic, channels in ((b"P5", 1), (b"P6", 3)):
+                samples = rng.integers(0, maxval + 1, size=(9, 13, channels))
+                samples[0, :3] = [[0] * channels, [maxval] * channels, [maxval // 2] * channels]
+                dtype = ">u2" if maxval > 255 else "u1"
+                path = write_pnm(magic, maxval, samples.astype(dtype))
+                out = self.run_ok(path)
+                ours = np.load(os.path.join(out, "gray.npy"))
+                with Image.open(path) as im:
+                    if im.mode == "I":
+                        want = (np.asarray(im) >> 8).astype(np.float32) / np.float32(255)
+                    else:
+                        want = np.asarray(im.convert("L")).astype(np.float32) / np.float32(255)
+                np.testing.assert_array_equal(ours, want, err_msg=f"{magic} maxval {maxval}")
 
     def test_jpeg_baseline_and_progressive_close_to_libjpeg(self):
         rgb = synthetic_rgb(64, 48, 8)

@@ -443,6 +443,12 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
     data = padded.data();
     size = padded.size();
   }
+  if (facts.gif_transparency_at != 0 && facts.gif_transparency_at < size) {
+    padded.assign(data, data + size);  // the first frame's transparent index shows its colour
+    padded[facts.gif_transparency_at] &= 0xFE;
+    data = padded.data();
+    size = padded.size();
+  }
   if (facts.png_empty_idat) {  // after the palette's padding, on its copy
     padded = drop_empty_png_idats(data, size);
     data = padded.data();

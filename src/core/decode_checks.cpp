@@ -313,6 +313,19 @@ std::string check_gif(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
   if (n < 13) return truncated("GIF");
   f.width = le16(d + 6);
   f.height = le16(d + 8);
+  // The blocks before the first image: a graphic control extension there may mark a palette
+  // index transparent. stb_image 2.27 leaves such pixels (0, 0, 0, 0), black to the gray; PIL's
+  // convert('L') and convert('RGB') use the palette colour, so decode_image clears the flag.
+  std::size_t pos = 13;
+  if (d[10] & 0x80) pos += 3 * (std::size_t(2) << (d[10] & 7));  // the global colour table
+  while (pos < n && d[pos] == 0x21) {                            // an extension
+    if (pos + 2 >= n) return "";
+    if (d[pos + 1] == 0xF9 && pos + 3 < n && d[pos + 2] == 4 && (d[pos + 3] & 1))
+      f.gif_transparency_at = pos + 3;
+    pos += 2;
+    while (pos < n && d[pos] != 0) pos += 1 + std::size_t(d[pos]);  // its sub-blocks
+    ++pos;                                                          // the terminator
+  }
   return "";
 }
 

@@ -26,8 +26,10 @@ struct HeaderFacts {
   std::size_t plte_offset = 0;  // PNG: offset of a palette with fewer entries than indices can
   std::size_t plte_length = 0;  //      address (0 when none): decode_image pads it
   bool png_empty_idat = false;  // PNG: an IDAT chunk of 0 bytes (decode_image drops them)
-  std::int64_t pnm_maxval = 0;  // PNM: the header's maximum sample value (1 to 65535) ...
-  std::size_t pnm_samples = 0;  //      ... and where the samples start
+  std::size_t gif_transparency_at = 0;  // GIF: the byte whose bit 0 makes the first frame's
+                                        // transparent index transparent (0 when none)
+  std::int64_t pnm_maxval = 0;          // PNM: the header's maximum sample value (1 to 65535) ...
+  std::size_t pnm_samples = 0;          //      ... and where the samples start
   std::size_t bmp_palette_end = 0;      // BMP: where a short palette ends (0 when none) ...
   std::size_t bmp_palette_missing = 0;  //     ... and the bytes of black entries it lacks
   std::size_t psd_compression_at = 0;   // PSD with more than 3 channels: where its image data

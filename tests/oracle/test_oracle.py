@@ -144,6 +144,26 @@ class OracleTest(unittest.TestCase):
             first = np.asarray(im.convert("L")).astype(np.float32) / 255
         np.testing.assert_array_equal(np.load(os.path.join(out, "gray.npy")), first)
 
+    def test_gif_transparent_index_shows_its_palette_colour_like_pil(self):
+        # stb_image 2.27 made the transparent index's pixels (0, 0, 0, 0): black in the gray.
+        # PIL's convert('L') uses the palette colour; so does FilterLens (first frame only).
+        rgb = synthetic_rgb(21, 14, 8)
+        single = Image.fromarray(rgb).convert("P", palette=Image.ADAPTIVE, colors=20)
+        index = int(np.asarray(single)[3, 4])
+        self.assertGreater((np.asarray(single) == index).sum(), 1)
+        other = Image.fromarray(255 - rgb).convert("P", palette=Image.ADAPTIVE, colors=20)
+        cases = {
+            "one frame": save(single, ".gif", transparency=index),
+            "animated": save(single, ".gif", transparency=index, save_all=True,
+                             append_images=[other], duration=100, loop=0),
+        }
+        for name, path in cases.items():
+            with open(path, "rb") as f:
+                self.assertIn(b"\x21\xf9\x04", f.read(), "the fixture has a graphic control block")
+            out = self.run_ok(path)
+            np.testing.assert_array_equal(np.load(os.path.join(out, "gray.npy")), pil_gray(path),
+                                          err_msg=name)
+
     def test_16bit_png_keeps_the_high_byte(self):
         data = (np.arange(30 * 20, dtype=np.uint32).reshape(20, 30) * 109 % 65536).astype(np.uint16)
         path = save(Image.fromarray(data, "I;16"), ".png")

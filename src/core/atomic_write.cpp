@@ -133,15 +133,37 @@ Status AtomicFileSet::add(const std::string& name, const std::vector<BytePiece>&
 }
 
 Status AtomicFileSet::commit() {
+  // A target a file cannot replace (a directory) fails the set before anything is renamed.
+  for (const std::string& name : names_) {
+    struct stat st;
+    if (::lstat((prefix_ + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      return fail("write", prefix_ + name, EISDIR);
+  }
+  // A second name (a hard link) for each file being replaced, so that a rename failing half-way
+  // puts the previous set back rather than leaving some of it deleted. Where links are not
+  // possible (some file systems) such a failure removes the new file instead.
+  std::vector<std::string> kept(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    const std::string old_copy = temps_[i] + ".old";  // temporaries' names are unique
+    if (::link((prefix_ + names_[i]).c_str(), old_copy.c_str()) == 0) kept[i] = old_copy;
+  }
   for (std::size_t i = 0; i < names_.size(); ++i) {
     const std::string target = prefix_ + names_[i];
     if (std::rename(temps_[i].c_str(), target.c_str()) != 0) {
       const int err = errno;
-      for (std::size_t j = 0; j < i; ++j) ::unlink((prefix_ + names_[j]).c_str());
+      for (std::size_t j = 0; j < i; ++j) {
+        const std::string done = prefix_ + names_[j];
+        if (kept[j].empty() || std::rename(kept[j].c_str(), done.c_str()) != 0)
+          ::unlink(done.c_str());
+      }
+      for (std::size_t j = i; j < names_.size(); ++j)
+        if (!kept[j].empty()) ::unlink(kept[j].c_str());
       temps_.erase(temps_.begin(), temps_.begin() + static_cast<long>(i));  // the rest: dtor
       return fail("write", target, err);
     }
   }
+  for (const std::string& old_copy : kept)
+    if (!old_copy.empty()) ::unlink(old_copy.c_str());
   committed_ = true;
   sync_dir(dir_);
   return Status::ok();

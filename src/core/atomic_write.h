@@ -26,8 +26,10 @@ struct NamedBytes {
 
 // Writes a set of files into `dir` (created with its parents if needed) all or nothing: every
 // file is written and synced as a temporary first, and only when all succeeded are they renamed
-// into place. If a rename then fails (rare: the directory changed under us), the files already
-// renamed are removed again, so the directory never holds a mixed set from this call.
+// into place. A target that is a directory fails the set before any rename. If a rename still
+// fails (rare: the directory changed under us), the files already renamed are put back as they
+// were (kept under a second name, a hard link, until the set is in place; removed where the file
+// system has no links), so the directory never holds a mixed set from this call.
 Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files);
 
 // The same all-or-nothing set, written one file at a time, so a caller can encode, write and

@@ -142,6 +142,26 @@ class CliTest(unittest.TestCase):
         finally:
             os.chmod(readonly, 0o700)
 
+    def test_a_failed_second_run_keeps_the_first_runs_files(self):
+        # A directory where one output goes: the run fails (exit 4) before replacing anything,
+        # and the first run's outputs stay whole (they were deleted, figure.png left stale).
+        first = save(synthetic_rgb(12, 9, 3), ".png")
+        second = save(synthetic_rgb(14, 10, 4), ".png")
+        self.assertEqual(run_cli(first, "--out", self.out).returncode, 0)
+        before = {n: read_bytes(os.path.join(self.out, n)) for n in os.listdir(self.out)}
+        self.assertIn("blur.png", before)
+        os.remove(os.path.join(self.out, "blur.png"))
+        os.mkdir(os.path.join(self.out, "blur.png"))
+        proc = run_cli(second, "--out", self.out)
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("blur.png", proc.stderr)
+        self.assertIn("Is a directory", proc.stderr)
+        after = sorted(os.listdir(self.out))
+        self.assertEqual(after, sorted(before), "no temporaries, nothing removed")
+        for name, data in before.items():
+            if name != "blur.png":
+                self.assertEqual(read_bytes(os.path.join(self.out, name)), data, name)
+
     def assert_one_line_usage_error(self, proc, needles, command="filterlens-cli"):
         """A parse error: exit 2, one message line, then the pointer to --help; nothing on stdout."""
         self.assertEqual(proc.returncode, 2, proc.stderr)

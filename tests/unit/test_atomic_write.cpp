@@ -86,6 +86,35 @@ TEST_F(AtomicWrite, SetIsAllOrNothing) {
   EXPECT_EQ(names(dir_), std::set<std::string>{"b.png"});
   EXPECT_TRUE(fs::is_directory(dir_ / "b.png" / "keep"));
 
+  // Over a previous set: a directory in the way of one file fails it, and every file of the
+  // previous set stays as it was (the CLI's second run into the same folder).
+  const fs::path out = dir_ / "out";
+  ASSERT_TRUE(write_files_atomic(
+      out.string(), {{"a.npy", bytes("old a")}, {"b.png", bytes("old b")}, {"c.png", bytes("c")}}));
+  fs::remove(out / "b.png");
+  fs::create_directories(out / "b.png");
+  s = write_files_atomic(
+      out.string(),
+      {{"a.npy", bytes("new a")}, {"b.png", bytes("new b")}, {"c.png", bytes("new c")}});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("b.png"), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("Is a directory"), std::string::npos) << s.error();
+  EXPECT_EQ(names(out), (std::set<std::string>{"a.npy", "b.png", "c.png"}));
+  EXPECT_EQ(read(out / "a.npy"), "old a");
+  EXPECT_EQ(read(out / "c.png"), "c");
+  fs::remove(out / "b.png");
+
+  // Replacing a set keeps the previous files under a second name only until it is in place.
+  {
+    AtomicFileSet set(out.string());
+    ASSERT_TRUE(set.add("a.npy", reinterpret_cast<const std::uint8_t*>("newer a"), 7));
+    ASSERT_TRUE(set.add("c.png", reinterpret_cast<const std::uint8_t*>("newer c"), 7));
+    ASSERT_TRUE(set.commit());
+  }
+  EXPECT_EQ(read(out / "a.npy"), "newer a");
+  EXPECT_EQ(read(out / "c.png"), "newer c");
+  EXPECT_EQ(names(out), (std::set<std::string>{"a.npy", "c.png"})) << "no links left behind";
+
   // A directory that cannot be created (a file is in the way) is reported as such.
   std::ofstream(dir_ / "file") << "x";
   s = write_files_atomic((dir_ / "file" / "sub").string(), {{"a.npy", bytes("1")}});

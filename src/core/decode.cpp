@@ -212,6 +212,7 @@ std::string friendly_stb_error(const char* reason) {
   if (r == "outofmem") return "not enough memory to decode it";
   if (r == "unknown image type") return "it is not an image in a format FilterLens can read";
   if (r == "too large" || r == "bad dimensions") return "its header declares impossible dimensions";
+  if (r.empty()) return "it is damaged or truncated";
   return "it is damaged or truncated (decoder says: " + r + ")";
 }
 

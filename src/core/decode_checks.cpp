@@ -326,6 +326,7 @@ std::string check_gif(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     while (pos < n && d[pos] != 0) pos += 1 + std::size_t(d[pos]);  // its sub-blocks
     ++pos;                                                          // the terminator
   }
+  if (pos < n && d[pos] == 0x3B) return "the GIF holds no image (it ends before its first frame)";
   return "";
 }
 

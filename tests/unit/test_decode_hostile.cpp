@@ -141,6 +141,14 @@ TEST(DecodeHostile, EmptyIdatChunksAreSkipped) {
   expect_refused(none, "holds no image data");
 }
 
+TEST(DecodeHostile, GifWithoutFramesSaysSo) {
+  // Header, a 2-entry global palette, a comment extension, then the trailer: no image at all.
+  Bytes gif = text("GIF89a");
+  gif.insert(gif.end(), {2, 0, 2, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255});
+  gif.insert(gif.end(), {0x21, 0xFE, 3, 'h', 'i', '!', 0, 0x3B});
+  expect_refused(gif, "the GIF holds no image (it ends before its first frame)");
+}
+
 TEST(DecodeHostile, ShortBmpPalettePixelsAreBlack) {
   // 4 x 1, 8-bit, a 2-entry palette, indices 0, 1, 2, 255: stb_image 2.27 read entries 2 and 255
   // from an uninitialised stack array.

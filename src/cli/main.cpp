@@ -243,15 +243,17 @@ int input_channels(const FilterArgs& o, const FileBank* file) {
 }
 
 // Every filter's C against the input's, before anything is read or computed: torch's own error,
-// with the way out.
-void check_bank_channels(const std::vector<Kernel>& bank, int channels) {
-  for (const Kernel& k : bank) {
+// with the way out. The bank's first `from_file` filters came from --bank; the others are presets
+// and --kernel filters, which are gray-only.
+void check_bank_channels(const std::vector<Kernel>& bank, int channels, std::size_t from_file) {
+  for (std::size_t i = 0; i < bank.size(); ++i) {
+    const Kernel& k = bank[i];
     if (k.channels == channels) continue;
     throw UsageError{"filter '" + k.name + "' has C = " + std::to_string(k.channels) +
                      " input channels but the input is " + (channels == 3 ? "rgb" : "gray") +
                      " (C = " + std::to_string(channels) + "); " +
                      (k.channels == 3 ? "use --input rgb" : "use --input gray") +
-                     (k.channels == 1 && channels == 3
+                     (k.channels == 1 && channels == 3 && i >= from_file
                           ? " (presets and --kernel filters are gray-only)"
                           : std::string())};
   }
@@ -366,7 +368,7 @@ int run_filter(const FilterArgs& o) {
   }
   const std::vector<Kernel> bank = build_bank(o, file ? &*file : nullptr);
   const int channels = input_channels(o, file ? &*file : nullptr);
-  check_bank_channels(bank, channels);
+  check_bank_channels(bank, channels, file ? file->bank.filters.size() : 0);
   if (o.image.empty()) throw UsageError{"no IMAGE given"};
   if (o.out_dir.empty()) throw UsageError{"--out DIR is required"};
   ConvParams params = o.params;
@@ -580,7 +582,7 @@ int main(int argc, char** argv) {
       const std::vector<Kernel> bank = build_bank(filter, file ? &*file : nullptr);
       PyTorchCodeOptions options;
       options.rgb = input_channels(filter, file ? &*file : nullptr) == 3;
-      check_bank_channels(bank, options.rgb ? 3 : 1);
+      check_bank_channels(bank, options.rgb ? 3 : 1, file ? file->bank.filters.size() : 0);
       if (file) options.files.push_back(file->code);
       std::fputs(pytorch_code(bank, params, options).c_str(), stdout);
       return kExitOk;

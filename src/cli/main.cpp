@@ -598,9 +598,12 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     // Sizes from files are bounded before anything is allocated, but a small image with a large
     // padding or many filters can still ask for more memory than the machine gives.
-    print_error(
-        "out of memory: the maps of this image and bank do not fit in this machine's "
-        "memory; use fewer filters, less padding or a smaller image (--resize)");
+    if (train->parsed() || eval->parsed())
+      print_error("out of memory: this machine could not give the memory this run needs");
+    else
+      print_error(
+          "out of memory: the maps of this image and bank do not fit in this machine's "
+          "memory; use fewer filters, less padding or a smaller image (--resize)");
     return kExitUsage;
   }
   const std::string command =

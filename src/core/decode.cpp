@@ -167,14 +167,17 @@ std::vector<std::uint8_t> pad_png_palette(const std::uint8_t* d, std::size_t n,
 // A copy of a PNG without its empty IDAT chunks. stb_image 2.27 allocates its data buffer at the
 // first IDAT with bytes in it and copies each chunk into it with memcpy: an empty chunk before
 // that one passes a null pointer (undefined behaviour even for 0 bytes; UBSan stops there).
-// check_png walked the chunks; a tail that is not a whole chunk is copied as it was.
+// check_png walked the chunks up to IEND; from IEND on (or anything the walk would not take),
+// the bytes are copied as they are. Lengths are bounded before they are added (size_t is 32
+// bits in wasm).
 std::vector<std::uint8_t> drop_empty_png_idats(const std::uint8_t* d, std::size_t n) {
   std::vector<std::uint8_t> out(d, d + std::min<std::size_t>(n, 8));
   std::size_t pos = 8;
   while (pos + 12 <= n) {
-    const std::size_t end = pos + 12 + std::size_t(be32(d + pos));
-    if (end > n) break;
-    if (!(end == pos + 12 && std::memcmp(d + pos + 4, "IDAT", 4) == 0))
+    const std::uint32_t len = be32(d + pos);
+    if (len > 0x7FFFFFFFu || len > n - pos - 12 || std::memcmp(d + pos + 4, "IEND", 4) == 0) break;
+    const std::size_t end = pos + 12 + len;
+    if (!(len == 0 && std::memcmp(d + pos + 4, "IDAT", 4) == 0))
       out.insert(out.end(), d + pos, d + end);
     pos = end;
   }

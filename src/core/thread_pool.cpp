@@ -4,7 +4,10 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <exception>
 #include <memory>
+#include <system_error>
+#include <utility>
 
 namespace filterlens {
 namespace {
@@ -48,7 +51,14 @@ ThreadPool::ThreadPool(int threads) {
   size_ = kThreadsAvailable ? std::clamp(threads, 1, kMaxThreads) : 1;
   if (kThreadsPreloaded) size_ = std::min(size_, hardware_threads());
   workers_.reserve(static_cast<std::size_t>(size_ - 1));
-  for (int i = 1; i < size_; ++i) workers_.emplace_back([this] { worker_loop(); });
+  for (int i = 1; i < size_; ++i) {
+    try {
+      workers_.emplace_back([this] { worker_loop(); });
+    } catch (const std::system_error&) {  // the system gives no more threads: fewer then
+      break;
+    }
+  }
+  size_ = 1 + static_cast<int>(workers_.size());
 }
 
 ThreadPool::~ThreadPool() {
@@ -61,15 +71,29 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::take_tasks() {
-  // Called with the job published; draws task indices until none are left.
+  // Called with the job published; draws task indices until none are left. A task that throws
+  // (std::bad_alloc in a band's buffers) ends the job: the tasks not started are dropped, the
+  // first exception is kept for run() to rethrow once no thread is inside the job any more.
   std::unique_lock<std::mutex> lock(mutex_);
   while (next_ < tasks_) {
     const int i = next_++;
     const std::function<void(int)>* fn = job_;
     lock.unlock();
-    (*fn)(i);
+    std::exception_ptr failed;
+    try {
+      (*fn)(i);
+    } catch (...) {
+      failed = std::current_exception();
+    }
     lock.lock();
-    if (++finished_ == tasks_) done_.notify_all();
+    int finished = 1;
+    if (failed) {
+      if (!error_) error_ = failed;
+      finished += tasks_ - next_;
+      next_ = tasks_;
+    }
+    finished_ += finished;
+    if (finished_ == tasks_) done_.notify_all();
   }
 }
 
@@ -114,6 +138,9 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   done_.wait(lock, [&] { return finished_ == tasks_; });
   job_ = nullptr;
   tasks_ = 0;
+  const std::exception_ptr failed = std::exchange(error_, nullptr);
+  lock.unlock();
+  if (failed) std::rethrow_exception(failed);
 }
 
 ThreadPool& shared_pool() {

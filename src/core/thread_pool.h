@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -28,8 +29,10 @@ class ThreadPool {
   int size() const { return size_; }
 
   // Runs fn(i) for every i in [0, tasks) and returns when all have finished. Tasks are taken in
-  // increasing order by whichever thread is free; fn must not throw. One job at a time per pool:
-  // a caller on another thread while a job runs does its own tasks inline, on its own thread.
+  // increasing order by whichever thread is free. One job at a time per pool: a caller on another
+  // thread while a job runs does its own tasks inline, on its own thread. When a task throws, the
+  // tasks not yet started are skipped and run() rethrows the first exception after every running
+  // task has returned (so nothing the tasks use is freed under them).
   void run(int tasks, const std::function<void(int)>& fn);
 
   static constexpr int kMaxThreads = 64;
@@ -45,8 +48,9 @@ class ThreadPool {
   std::condition_variable wake_, done_;
   const std::function<void(int)>* job_ = nullptr;
   int tasks_ = 0;
-  int next_ = 0;      // next task to hand out
-  int finished_ = 0;  // tasks completed in this job
+  int next_ = 0;              // next task to hand out
+  int finished_ = 0;          // tasks completed (or skipped after a failure) in this job
+  std::exception_ptr error_;  // the job's first exception, rethrown by run()
   long generation_ = 0;
   bool stop_ = false;
 };

@@ -134,6 +134,16 @@ TEST(DecodeHostile, EmptyIdatChunksAreSkipped) {
   auto r = decode(png);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r.value().pixels, want.value().pixels);
+  // Bytes after IEND that look like a chunk of 2^32 - 12 bytes: the copy stops at IEND. (In wasm,
+  // where size_t has 32 bits, the length wrapped the position back onto itself: a loop forever.)
+  for (const std::uint32_t junk : {0xFFFFFFF4u, 0xFFFFFFFFu, 0x7FFFFFFFu}) {
+    Bytes tail = png;
+    put_be32(tail, junk);
+    tail.insert(tail.end(), {'j', 'u', 'n', 'k', 0, 0, 0, 0});
+    auto t = decode(tail);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t.value().pixels, want.value().pixels);
+  }
   // Only empty chunks: no image data, refused before stb_image sees it.
   Bytes none(plain.begin(), plain.begin() + first_idat);
   none.insert(none.end(), empty.begin(), empty.end());

@@ -3,10 +3,15 @@
 // any pool size.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "stats.h"
 #include "test_util.h"
@@ -285,6 +290,32 @@ TEST(ThreadPool, RunsEveryTaskOnce) {
       for (int job = 0; job < 3; ++job) pool.run(tasks, [&](int i) { ++hits[std::size_t(i)]; });
       for (int i = 0; i < tasks; ++i) EXPECT_EQ(hits[std::size_t(i)], 3) << threads << " " << i;
     }
+  }
+}
+
+TEST(ThreadPool, ATaskThatThrowsIsRethrownAfterTheOthersReturnAndThePoolStaysUsable) {
+  // The CLI turns std::bad_alloc into a message: the job must not be left running under it, with
+  // the caller's buffers freed by the unwinding while other threads still use them.
+  for (int threads : {1, 2, 4}) {
+    ThreadPool pool(threads);
+    std::atomic<int> running{0}, ran{0};
+    int seen_running_at_throw = -1;
+    EXPECT_THROW(pool.run(64,
+                          [&](int i) {
+                            ++running;
+                            ++ran;
+                            if (i == 5) throw std::bad_alloc();
+                            std::this_thread::sleep_for(std::chrono::microseconds(200));
+                            --running;
+                          }),
+                 std::bad_alloc);
+    seen_running_at_throw = running.load();
+    // Only the throwing task may still count itself as running: the others all returned.
+    EXPECT_EQ(seen_running_at_throw, 1) << threads;
+    EXPECT_LT(ran.load(), 64) << "tasks not started when one failed are skipped";
+    std::vector<int> hits(16, 0);
+    pool.run(16, [&](int i) { ++hits[std::size_t(i)]; });
+    EXPECT_EQ(hits, std::vector<int>(16, 1)) << threads;
   }
 }
 

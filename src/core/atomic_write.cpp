@@ -101,6 +101,10 @@ Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t
   return write_file_atomic(path, bytes.data(), bytes.size());
 }
 
+namespace detail {
+int (*commit_rename)(const char* from, const char* to) = std::rename;
+}  // namespace detail
+
 AtomicFileSet::AtomicFileSet(std::string dir)
     : dir_(std::move(dir)), prefix_(dir_.empty() || dir_.back() == '/' ? dir_ : dir_ + "/") {}
 
@@ -149,15 +153,19 @@ Status AtomicFileSet::commit() {
   }
   for (std::size_t i = 0; i < names_.size(); ++i) {
     const std::string target = prefix_ + names_[i];
-    if (std::rename(temps_[i].c_str(), target.c_str()) != 0) {
+    if (detail::commit_rename(temps_[i].c_str(), target.c_str()) != 0) {
       const int err = errno;
+      // Back as it was: the previous file where there was one, no file where there was none.
+      // Should putting a previous file back fail too, the new one stays (a file is never lost).
       for (std::size_t j = 0; j < i; ++j) {
         const std::string done = prefix_ + names_[j];
-        if (kept[j].empty() || std::rename(kept[j].c_str(), done.c_str()) != 0)
+        if (kept[j].empty())
           ::unlink(done.c_str());
+        else if (std::rename(kept[j].c_str(), done.c_str()) == 0)
+          kept[j].clear();
       }
-      for (std::size_t j = i; j < names_.size(); ++j)
-        if (!kept[j].empty()) ::unlink(kept[j].c_str());
+      for (const std::string& old_copy : kept)
+        if (!old_copy.empty()) ::unlink(old_copy.c_str());
       temps_.erase(temps_.begin(), temps_.begin() + static_cast<long>(i));  // the rest: dtor
       return fail("write", target, err);
     }

@@ -32,6 +32,12 @@ struct NamedBytes {
 // system has no links), so the directory never holds a mixed set from this call.
 Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files);
 
+namespace detail {
+// The rename AtomicFileSet::commit() moves each temporary into place with (std::rename). Tests
+// replace it to make a rename fail half-way through a set; nothing else should.
+extern int (*commit_rename)(const char* from, const char* to);
+}  // namespace detail
+
 // The same all-or-nothing set, written one file at a time, so a caller can encode, write and
 // free each output before making the next (the CLI's peak memory holds one encoded file, not
 // all of them). Nothing appears under the final names before commit(); temporaries of a set

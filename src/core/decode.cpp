@@ -258,7 +258,13 @@ bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
   detail::check_before_decode(format, data, size, facts);
   const bool too_large = facts.width > limits.max_pixels || facts.height > limits.max_pixels ||
                          facts.width * facts.height > limits.max_pixels;
-  return facts.unsupported_kind && !too_large;
+  // The walk stops at the frame header of a kind it does not read, before the scans: a file cut
+  // short is told by its missing end-of-image marker (0xFF 0xD9, trailing zeros allowed), and
+  // keeps FilterLens's message rather than a browser's partial picture.
+  std::size_t end = size;
+  while (end > 0 && data[end - 1] == 0) --end;
+  const bool whole = end >= 2 && data[end - 2] == 0xFF && data[end - 1] == 0xD9;
+  return facts.unsupported_kind && !too_large && whole;
 }
 
 int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {

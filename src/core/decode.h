@@ -56,9 +56,10 @@ std::string sniff_format(const std::uint8_t* data, std::size_t size);
 bool is_decodable_format(const std::string& format);
 
 // Whether another decoder (the browser's) is worth trying on bytes decode_image refuses: a format
-// FilterLens does not read or does not know (WebP, AVIF, "" ...), or a valid JPEG of a kind
-// stb_image does not read (arithmetic-coded, lossless, hierarchical, 12- or 16-bit). False for a
-// damaged or truncated file of a format it reads, and for an image past the limits: their
+// FilterLens does not read or does not know (WebP, AVIF, "" ...), or a JPEG of a kind stb_image
+// does not read (arithmetic-coded, lossless, hierarchical, 12- or 16-bit) whose headers up to the
+// frame are sound and which ends with its end-of-image marker. False for a damaged or truncated
+// JPEG of a kind it reads (and such a JPEG cut short), and for an image past the limits: their
 // messages stand.
 bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
                               const DecodeLimits& limits = {});

@@ -2,7 +2,10 @@
 // but the targets left in the directory (no temporaries, on success or failure), errors naming
 // the path and the system's reason, and the set writer's all-or-nothing promise.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -124,6 +127,49 @@ TEST_F(AtomicWrite, SetIsAllOrNothing) {
   s = write_files_atomic(dir_.string(), {{"../escape", bytes("1")}});
   EXPECT_FALSE(s);
   EXPECT_FALSE(fs::exists(dir_.parent_path() / "escape"));
+}
+
+// Fails the n-th rename of a commit (counting from 1) with EIO; the others are std::rename.
+int g_renames = 0, g_fail_at = 0;
+int failing_rename(const char* from, const char* to) {
+  if (++g_renames == g_fail_at) {
+    errno = EIO;
+    return -1;
+  }
+  return std::rename(from, to);
+}
+
+TEST_F(AtomicWrite, ARenameFailingHalfWayPutsThePreviousSetBack) {
+  // Whether this file system makes hard links (node's file system under the wasm tests does not):
+  // without them the files already renamed are removed instead of put back.
+  std::ofstream(dir_ / "probe") << "x";
+  const bool links = ::link((dir_ / "probe").c_str(), (dir_ / "probe.link").c_str()) == 0;
+  fs::remove(dir_ / "probe");
+  fs::remove(dir_ / "probe.link");
+  const fs::path out = dir_ / "out";
+  for (int fail_at : {1, 2, 3}) {
+    ASSERT_TRUE(
+        write_files_atomic(out.string(), {{"a.npy", bytes("old a")}, {"b.png", bytes("old b")}}));
+    g_renames = 0;
+    g_fail_at = fail_at;
+    detail::commit_rename = failing_rename;
+    const Status s = write_files_atomic(
+        out.string(),
+        {{"a.npy", bytes("new a")}, {"new.png", bytes("new")}, {"b.png", bytes("new b")}});
+    detail::commit_rename = std::rename;
+    ASSERT_FALSE(s) << fail_at;
+    const char* failed[] = {"a.npy", "new.png", "b.png"};
+    EXPECT_NE(s.error().find(failed[fail_at - 1]), std::string::npos) << s.error();
+    // The previous set, whole (the first rename failed, or links kept it); the name it did not
+    // have is not there; no temporaries or links are left.
+    if (links || fail_at == 1) {
+      EXPECT_EQ(names(out), (std::set<std::string>{"a.npy", "b.png"})) << fail_at;
+      EXPECT_EQ(read(out / "a.npy"), "old a") << fail_at;
+    } else {
+      EXPECT_EQ(names(out), (std::set<std::string>{"b.png"})) << fail_at;
+    }
+    EXPECT_EQ(read(out / "b.png"), "old b") << fail_at;
+  }
 }
 
 }  // namespace

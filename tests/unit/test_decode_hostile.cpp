@@ -354,6 +354,13 @@ TEST(DecodeHostile, ValidJpegAndPsdKindsFilterLensCannotReadAreNamedNotCalledDam
     DecodeLimits small;
     small.max_pixels = 10;
     EXPECT_FALSE(another_decoder_may_read(other.data(), other.size(), small)) << kind;
+    // Cut short (no end-of-image marker): FilterLens's own message stands. Zeros after the marker
+    // are allowed.
+    const Bytes cut(other.begin(), other.end() - 2);
+    EXPECT_FALSE(another_decoder_may_read(cut.data(), cut.size())) << kind;
+    Bytes padded_end = other;
+    padded_end.insert(padded_end.end(), 5, 0);
+    EXPECT_TRUE(another_decoder_may_read(padded_end.data(), padded_end.size())) << kind;
   }
   Bytes twelve_bit = jpg;
   twelve_bit[sof + 4] = 12;

@@ -232,13 +232,29 @@
   // frame is larger than FilterLens takes.
   async function copyVideoFrame(s, frame) {
     const w = frame.displayWidth, h = frame.displayHeight;
-    if (w > MAX_SIDE || h > MAX_SIDE || w !== frame.visibleRect.width) return null;
+    if (w > MAX_SIDE || h > MAX_SIDE) return null;
     // Two buffers, not a new one each frame: whichever is not lastFrame's.
     const useA = !(s.lastFrame && s.lastFrame.data === s.bufferA);
     let pixels = useA ? s.bufferA : s.bufferB;
     if (!pixels || pixels.length !== w * h * 4) {
       pixels = new Uint8Array(w * h * 4);
       if (useA) s.bufferA = pixels; else s.bufferB = pixels;
+    }
+    if (w !== frame.visibleRect.width || h !== frame.visibleRect.height) {
+      // A size the camera does not have: Chromium crops and scales (resizeMode 'crop-and-scale'),
+      // giving the size asked for as the display size and the camera's pixels as the visible
+      // ones, which copyTo copies unscaled. Drawn at the display size instead.
+      if (!s.scaler) {
+        s.scaler = document.createElement('canvas');
+        s.scalerCtx = s.scaler.getContext('2d', { willReadFrequently: true, alpha: false });
+      }
+      if (s.scaler.width !== w || s.scaler.height !== h) {
+        s.scaler.width = w;
+        s.scaler.height = h;
+      }
+      s.scalerCtx.drawImage(frame, 0, 0, w, h);
+      pixels.set(s.scalerCtx.getImageData(0, 0, w, h).data);
+      return pixels;
     }
     await frame.copyTo(pixels, { format: 'RGBA', layout: [{ offset: 0, stride: w * 4 }] });
     return pixels;

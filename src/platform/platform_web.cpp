@@ -748,6 +748,21 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
   g_address_live = true;
   if (!address || !*address || (address[0] == '#' && !address[1]))
     return result(filterlens::Status::ok());
+  // The address's bank is held to the memory budget as setFilters's is (the model, which applies
+  // it, knows no budget): a link cannot ask for maps that do not fit, which would abort the app.
+  const filterlens::Result<filterlens::AddressState> parsed =
+      filterlens::parse_address_state(address);
+  if (parsed && !parsed.value().bank.empty()) {
+    const filterlens::AddressState& state = parsed.value();
+    const filterlens::Plane& gray = g_app->gray();
+    const filterlens::Status fits = filterlens::check_memory(
+        estimate_bank_maps(state.bank, state.params, state.input == filterlens::InputMode::rgb),
+        heap_available(), heap_limit());
+    if (!fits)
+      return refuse("The address's settings were not used: " + std::to_string(state.bank.size()) +
+                    " filters on this " + std::to_string(gray.width) + " x " +
+                    std::to_string(gray.height) + " image " + fits.error());
+  }
   const filterlens::Status s = filterlens::apply_address_state(g_app->model(), address);
   if (!s) return refuse(s.error());
   return result(s);

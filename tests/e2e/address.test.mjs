@@ -181,3 +181,36 @@ test('"Share" copies the address to the clipboard', async () => {
   assert.match(copied, /#v=1&f=outline&/);
   await context.close();
 });
+
+test('an address asking for maps that do not fit in memory is refused like setFilters, and the app stays', async () => {
+  // The address went to the model without the memory check setFilters makes: 60 filters on a
+  // 24 MP photo (5.4 GB of maps) aborted the app. Now its settings are not used, with the reason.
+  const { page, errors } = await open(base);
+  const aborted = [];
+  page.on('console', m => { if (/Aborted|RuntimeError/.test(m.text())) aborted.push(m.text()); });
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(6000, 4000);
+    const g = c.getContext('2d');
+    g.fillStyle = '#4a7';
+    g.fillRect(0, 0, 6000, 4000);
+    g.fillStyle = '#d52';
+    g.fillRect(1000, 1000, 2500, 1500);
+    const jpeg = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+    await window.FilterLens.loadImage(jpeg, 'big.jpg');
+  });
+  const names = () => page.evaluate(() => window.FilterLens.getFeatureMaps().map(m => `${m.name} ${m.width}`));
+  const before = await names();
+  await page.evaluate(() => {
+    location.hash = '#v=1&' + Array.from({ length: 60 }, (_, i) => `f=a${i}:1x1:1`).join('&');
+  });
+  const why = await (await page.waitForFunction(() => window.FilterLens.lastError(), null,
+                                                { timeout: 30000 })).jsonValue();
+  assert.match(why, /^The address's settings were not used: 60 filters on this 6000 x 4000 image needs about [\d.]+ GB of memory/);
+  assert.deepEqual(await names(), before);
+  // Still working: an edit that fits is computed.
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['blur'] }));
+  assert.deepEqual(await names(), ['blur 6000']);
+  assert.deepEqual(aborted, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

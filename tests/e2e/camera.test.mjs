@@ -163,6 +163,29 @@ test('opening an image while the camera runs stops the camera and keeps the imag
   await page.close();
 });
 
+test('a size the camera does not have (Chromium crops and scales) gives frames of that size', async () => {
+  // The fake camera has no 100 x 100 or 48 x 36 mode: Chromium's frames then carry the size asked
+  // for as their display size and the camera's pixels as their visible size. Those frames were all
+  // dropped ("the camera sent no picture for 10 seconds").
+  const { page, errors } = await open(camera);
+  for (const [width, height] of [[100, 100], [48, 36]]) {
+    const started = await page.evaluate(size => window.FilterLens.startCamera(size), { width, height });
+    // The sides asked for ("ideal" constraints: the fake camera turns 48 x 36 into 36 x 48).
+    assert.deepEqual([started.width, started.height].sort(), [width, height].sort());
+    await framesAbove(page, 2);
+    const s = await stats(page);
+    assert.deepEqual([s.width, s.height], [started.width, started.height]);
+    const gray = await page.evaluate(() => window.FilterLens.getGray());
+    assert.deepEqual([gray.width, gray.height], [started.width, started.height]);
+    // The fake camera's picture, scaled: more than one gray level (not a blank buffer).
+    const values = new Set(Array.from(gray.data, v => Math.round(v * 255)));
+    assert.ok(values.size > 1, `a picture, not one flat colour (${[...values]})`);
+    await page.evaluate(() => window.FilterLens.stopCamera());
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('without a camera startCamera rejects with a message and the image stays', async () => {
   const { page, errors } = await open(noCamera);
   const before = await page.evaluate(() => {

@@ -226,7 +226,9 @@
   // Resolves when the maps are computed; rejects with the message the app shows. (The public
   // loadImage waits for `ready` first; the page's own default-image load cannot.) With
   // `acceptBanks` (a drop, the file dialog) a .npy / .safetensors file loads its filters instead.
+  let loadsStarted = 0;  // loadImage calls so far (a browser decode a newer call overtook is dropped)
   async function loadImage(data, name, acceptBanks = false) {
+    const mine = ++loadsStarted;
     name = cleanName(name || (data && data.name) || 'image');
     let bytes;
     try {
@@ -249,6 +251,9 @@
         // Neither decoder can read it: FilterLens's message, saying the browser tried too.
         throw failure(firstError + ' (this browser cannot decode it either)');
       }
+      // Another image was asked for while the browser decoded this one: the newer one rules, as
+      // it does over an older image the app itself decodes (this call answers with what is shown).
+      if (mine !== loadsStarted) return answered().then(info);
       const rgba = new Uint8Array(pixels.data.buffer);
       checkMemory(pixels.width, pixels.height, 4, rgba.length, name);
       const ok = withBytes(rgba, ptr => withCString(name + ' (decoded by the browser)',

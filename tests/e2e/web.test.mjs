@@ -269,6 +269,24 @@ function jpegFrameMarker(bytes) {
   return -1;
 }
 
+test('a WebP the browser is still decoding does not replace an image asked for after it', async () => {
+  // The browser's decode is asynchronous: the later PNG (decoded by FilterLens) was shown first,
+  // then replaced by the WebP when its decode finished.
+  const webp = [...fs.readFileSync(makeImage(path.join(tmp, 'first.webp'), 640, 480, 3, 'WEBP', ', lossless=True'))];
+  const png = [...fs.readFileSync(makeImage(path.join(tmp, 'second.png'), 96, 64, 4))];
+  const [a, b] = await page.evaluate(async ([w, p]) => {
+    const first = window.FilterLens.loadImage(new Uint8Array(w), 'first.webp');
+    const second = window.FilterLens.loadImage(new Uint8Array(p), 'second.png');
+    return Promise.all([first, second]);
+  }, [webp, png]);
+  assert.deepEqual([a.width, a.height], [96, 64], 'the earlier call answers with the newest image');
+  assert.deepEqual([b.width, b.height], [96, 64]);
+  await page.waitForTimeout(500);
+  const gray = await page.evaluate(() => [window.FilterLens.getGray().width, window.FilterLens.getGray().height]);
+  assert.deepEqual(gray, [96, 64]);
+  assert.equal((await page.evaluate(() => window.FilterLens.message())).status, 'Opened second.png');
+});
+
 test('an arithmetic-coded JPEG, which stb_image cannot read, is decoded by the browser', async () => {
   const baseline = makeImage(path.join(tmp, 'arith-base.jpg'), 72, 48, 21, 'JPEG', ', quality=92');
   const arith = arithmeticJpeg(baseline, path.join(tmp, 'arith.jpg'));

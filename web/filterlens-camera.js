@@ -269,7 +269,7 @@
     new Uint8Array(m.wasmMemory ? m.wasmMemory.buffer : m.HEAPU8.buffer).set(pixels, ptr);
     const code = m._fl_camera_frame(w, h, fps(s));
     if (code === 3) {  // another image was opened: it stays, the camera makes way
-      stop(false);
+      stop(false, 'an image was opened before the camera\'s first frame; the image stays');
       return;
     }
     if (code !== 0) {
@@ -302,7 +302,8 @@
 
   // Stops the stream. keep (the default): the frame shown stays as a still image named after the
   // time ("camera frame 12:01:33"); the app's Freeze button does the same.
-  function stop(keep = true) {
+  // `why`: what a startCamera still waiting for its first frame rejects with.
+  function stop(keep = true, why = 'the camera was stopped before its first frame') {
     const s = session;
     if (!s) return;
     session = null;
@@ -321,7 +322,7 @@
     const m = app();
     if (m) m._fl_camera_stopped(keep ? 1 : 0);
     if (s.first) {
-      s.first.reject(new Error('startCamera: the camera was stopped before its first frame'));
+      s.first.reject(new Error('startCamera: ' + why));
       s.first = null;
     }
   }

@@ -1270,7 +1270,9 @@
     monitorRunDependencies: left => { if (!left) showStatus('Starting\u2026'); },
     instantiateWasm: instantiateWithProgress,
     onRuntimeInitialized: () => performance.mark('filterlens-main-start'),
-    onAbort: what => showProblem('FilterLens stopped: ' + what + '. Reload the page to start again.'),
+    onAbort: what => showProblem('FilterLens stopped: ' +
+      (what ? String(what) : 'an internal error (most likely out of memory)') +
+      '. Reload the page to start again.'),
   };
   // ---- The build pick (issue 11, cpuperf): the pthreads build needs SharedArrayBuffer, which a
   // browser gives only to a cross-origin isolated page (COOP/COEP headers, scripts/serve.py).

@@ -332,18 +332,31 @@ bool Model::poll() {
       continue;
     }
     if (o.status) continue;  // settings before any image
+    // A bank set whole that failed, with nothing asked for since: it goes, and the settings are
+    // the maps' again (as when set_bank fails here and now).
+    const bool put_back = bank_before_.ticket == o.ticket && o.ticket == ticket_;
+    if (put_back) {
+      bank_ = std::move(bank_before_.bank);
+      other_bank_ = std::move(bank_before_.other_bank);
+      params_ = bank_before_.params;
+      input_ = bank_before_.input;
+      selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
+      bank_before_ = BankBefore{};
+    }
     if (o.opened) {
       // An open failing fails only itself: settings that waited for it run on the image shown.
-      report_error(o.status.error());
+      report_error(o.status.error() +
+                   (put_back ? " (the filters set while it was opening were not applied)" : ""));
       fail_ticket(o.ticket, last_error_);
     } else {
       // Every edit since the last answer asked for maps that do not exist.
-      report_error(o.status.error() + " (" + kStaleMaps + ")");
+      report_error(o.status.error() + " (" + (put_back ? "nothing was changed" : kStaleMaps) + ")");
       for (std::uint64_t t = std::max(before + 1, o.ticket > 32 ? o.ticket - 32 : 1); t <= o.ticket;
            ++t)
         fail_ticket(t, last_error_);
     }
   }
+  if (bank_before_.ticket != 0 && bank_before_.ticket <= answered_) bank_before_ = BankBefore{};
   if (opening_ <= answered_) opening_ = 0;
   return !outcomes.empty();
 }

@@ -429,6 +429,16 @@ class Model {
   // The input and banks from files (model_banks.cpp).
   InputMode input_ = InputMode::gray;
   std::vector<Kernel> other_bank_;  // the bank of the other input, for switching back
+  // A bank set whole (set_bank) whose maps the worker computes: what it replaced, put back if the
+  // worker fails it and nothing newer was asked for since (a bank set whole changes nothing when
+  // it fails, as it does when it fails here and now).
+  struct BankBefore {
+    std::uint64_t ticket = 0;  // 0: none waiting
+    std::vector<Kernel> bank, other_bank;
+    ConvParams params;
+    InputMode input = InputMode::gray;
+  };
+  BankBefore bank_before_;
   std::vector<FileBank> file_banks_;
 
   // Background computation: the worker, the newest ticket handed out and answered, the newest

@@ -134,6 +134,8 @@ Status Model::apply_bank(std::vector<Kernel> bank, const ConvParams& params, Inp
     input_ = old_input;
     return Status::fail(s.error() + " (nothing was changed)");
   }
+  if (busy() && ticket_ > answered_)
+    bank_before_ = {ticket_, std::move(old_bank), std::move(old_other), old_params, old_input};
   selected_ = 0;
   return Status::ok();
 }

@@ -577,6 +577,49 @@ TEST(Background, AnEditWhileAnImageOpensAppliesToThatImage) {
   expect_same_maps(sync, model);
 }
 
+TEST(Background, ABankSetWholeThatFailsOnTheImageBeingOpenedChangesNothing) {
+  // set_bank is all or nothing: here and now it is refused with nothing changed. During an open
+  // it can only fail later, on the worker (this kernel covers more than the new image's 30 rows
+  // without padding); the bank that stayed in place was then computed on the next image.
+  const std::vector<std::uint8_t> first = png_file(120, 90, 3), tall = png_file(300, 30, 4);
+  Model model;
+  model.start_background(nullptr);
+  ASSERT_TRUE(model.load(first.data(), first.size(), "first.png"));
+  settle(model);
+  const std::vector<Kernel> shown = model.bank();
+
+  model.background()->hold(true);
+  ASSERT_TRUE(model.load(tall.data(), tall.size(), "tall.png"));
+  Kernel wide;
+  wide.name = "tall";
+  wide.width = 1;
+  wide.height = 31;
+  wide.weights.assign(31, 1.0f);
+  ConvParams p;
+  p.padding = 0;
+  ASSERT_TRUE(model.set_bank({wide}, p));  // cannot be checked: tall.png is not decoded yet
+  const std::uint64_t edit = model.last_ticket();
+  model.background()->hold(false);
+  settle(model);
+  EXPECT_EQ(model.ticket_state(edit), Model::TicketState::failed);
+  EXPECT_NE(model.last_error().find("Could not filter tall.png"), std::string::npos);
+  EXPECT_NE(model.last_error().find("the filters set while it was opening were not applied"),
+            std::string::npos)
+      << model.last_error();
+  EXPECT_EQ(model.source_name(), "first.png");
+  ASSERT_EQ(model.bank().size(), shown.size());
+  for (std::size_t i = 0; i < shown.size(); ++i) EXPECT_EQ(model.bank()[i].name, shown[i].name);
+  EXPECT_EQ(model.params().padding, 1);
+
+  // The next image is computed with the bank shown before, not the refused one.
+  const std::vector<std::uint8_t> next = png_file(64, 48, 5);
+  ASSERT_TRUE(model.load(next.data(), next.size(), "next.png"));
+  settle(model);
+  EXPECT_EQ(model.source_name(), "next.png");
+  ASSERT_EQ(model.maps().size(), shown.size());
+  EXPECT_EQ(model.maps()[0].width, 64);
+}
+
 TEST(Background, AFailedOpenKeepsWhatWasShownAndSaysWhy) {
   const std::vector<std::uint8_t> png = png_file(100, 80, 5);
   Model model;

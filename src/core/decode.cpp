@@ -264,7 +264,17 @@ bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
   std::size_t end = size;
   while (end > 0 && data[end - 1] == 0) --end;
   const bool whole = end >= 2 && data[end - 2] == 0xFF && data[end - 1] == 0xD9;
-  return facts.unsupported_kind && !too_large && whole;
+  // An arithmetic-coded frame with Huffman tables in the header is a Huffman-coded JPEG with a
+  // damaged frame marker (libjpeg's arithmetic encoder writes none): a browser decodes its data
+  // as arithmetic codes, into noise.
+  bool arithmetic = false, huffman_tables = false;
+  for_each_jpeg_header_segment(
+      data, size, [&](std::uint8_t marker, const std::uint8_t*, std::size_t) {
+        arithmetic = arithmetic || (marker >= 0xC9 && marker <= 0xCF && marker != 0xCC);
+        huffman_tables = huffman_tables || marker == 0xC4;
+        return false;
+      });
+  return facts.unsupported_kind && !too_large && whole && !(arithmetic && huffman_tables);
 }
 
 int jpeg_exif_orientation(const std::uint8_t* d, std::size_t n) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "decode.h"
 #include "text.h"
@@ -317,6 +318,14 @@ void Model::fail_ticket(std::uint64_t ticket, const std::string& message) {
   if (failed_.size() > 32) failed_.erase(failed_.begin());
 }
 
+void Model::put_back(BankBefore before) {
+  bank_ = std::move(before.bank);
+  other_bank_ = std::move(before.other_bank);
+  params_ = before.params;
+  input_ = before.input;
+  selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
+}
+
 bool Model::poll() {
   if (!background_) return false;
   std::vector<Background::Outcome> outcomes = background_->take();
@@ -334,23 +343,16 @@ bool Model::poll() {
     if (o.status) continue;  // settings before any image
     // A bank set whole that failed, with nothing asked for since: it goes, and the settings are
     // the maps' again (as when set_bank fails here and now).
-    const bool put_back = bank_before_.ticket == o.ticket && o.ticket == ticket_;
-    if (put_back) {
-      bank_ = std::move(bank_before_.bank);
-      other_bank_ = std::move(bank_before_.other_bank);
-      params_ = bank_before_.params;
-      input_ = bank_before_.input;
-      selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
-      bank_before_ = BankBefore{};
-    }
+    const bool reverted = bank_before_.ticket == o.ticket && o.ticket == ticket_;
+    if (reverted) put_back(std::exchange(bank_before_, BankBefore{}));
     if (o.opened) {
       // An open failing fails only itself: settings that waited for it run on the image shown.
       report_error(o.status.error() +
-                   (put_back ? " (the filters set while it was opening were not applied)" : ""));
+                   (reverted ? " (the filters set while it was opening were not applied)" : ""));
       fail_ticket(o.ticket, last_error_);
     } else {
       // Every edit since the last answer asked for maps that do not exist.
-      report_error(o.status.error() + " (" + (put_back ? "nothing was changed" : kStaleMaps) + ")");
+      report_error(o.status.error() + " (" + (reverted ? "nothing was changed" : kStaleMaps) + ")");
       for (std::uint64_t t = std::max(before + 1, o.ticket > 32 ? o.ticket - 32 : 1); t <= o.ticket;
            ++t)
         fail_ticket(t, last_error_);

@@ -398,6 +398,8 @@ class Model {
   // Replaces bank, parameters and input and recomputes, or changes nothing and says why (the
   // caller reports it). A new input keeps the bank it replaces in other_bank_.
   Status apply_bank(std::vector<Kernel> bank, const ConvParams& params, InputMode input);
+  struct BankBefore;
+  void put_back(BankBefore before);        // the bank, other bank, params and input as they were
   void fit_state_to_maps(bool new_image);  // the clamping rule
 
   Document doc_;  // source image, gray (and RGB) planes, the original's display levels, name

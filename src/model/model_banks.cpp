@@ -116,26 +116,23 @@ Status Model::apply_bank(std::vector<Kernel> bank, const ConvParams& params, Inp
   if (Status c = check_bank_input(bank, input); !c) return c;
   // Staged: everything goes back when the maps cannot be computed (the RGB planes a new RGB
   // input needs are made with the maps, and dropped with them while the input is gray).
-  std::vector<Kernel> old_bank = std::move(bank_), old_other = other_bank_;
-  const ConvParams old_params = params_;
-  const InputMode old_input = input_;
+  BankBefore before{0, std::move(bank_), other_bank_, params_, input_};
   const bool new_input = input != input_;
   bank_ = std::move(bank);
   params_ = params;
   if (new_input) {
-    other_bank_ = old_bank;  // the other input's bank, for switching back
+    other_bank_ = before.bank;  // the other input's bank, for switching back
     input_ = input;
   }
   Status s = has_image() || opening_ ? compute_maps() : Status::ok();
   if (!s) {
-    bank_ = std::move(old_bank);
-    other_bank_ = std::move(old_other);
-    params_ = old_params;
-    input_ = old_input;
+    put_back(std::move(before));
     return Status::fail(s.error() + " (nothing was changed)");
   }
-  if (busy() && ticket_ > answered_)
-    bank_before_ = {ticket_, std::move(old_bank), std::move(old_other), old_params, old_input};
+  if (busy() && ticket_ > answered_) {  // the worker may still fail it (poll puts it back then)
+    before.ticket = ticket_;
+    bank_before_ = std::move(before);
+  }
   selected_ = 0;
   return Status::ok();
 }

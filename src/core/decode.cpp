@@ -248,16 +248,31 @@ bool is_decodable_format(const std::string& format) {
   return false;
 }
 
+namespace {
+
+// sniff_format's name, a JPEG behind 0xFF fill bytes (stb_image skips them) included.
+std::string file_format(const std::uint8_t* data, std::size_t size) {
+  const std::string format = sniff_format(data, size);
+  return format.empty() && detail::is_jpeg_behind_fill_bytes(data, size) ? "JPEG" : format;
+}
+
+// Whether a header's sides are past the pixel limit. Either side past it settles it before the
+// product (up to 2^64) is formed.
+bool past_pixel_limit(std::int64_t width, std::int64_t height, const DecodeLimits& limits) {
+  return width > limits.max_pixels || height > limits.max_pixels ||
+         width * height > limits.max_pixels;
+}
+
+}  // namespace
+
 bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
                               const DecodeLimits& limits) {
   if (data == nullptr || size == 0) return false;
-  std::string format = sniff_format(data, size);
-  if (format.empty() && detail::is_jpeg_behind_fill_bytes(data, size)) format = "JPEG";
+  const std::string format = file_format(data, size);
   if (format != "JPEG") return !is_decodable_format(format);
   detail::HeaderFacts facts;
   detail::check_before_decode(format, data, size, facts);
-  const bool too_large = facts.width > limits.max_pixels || facts.height > limits.max_pixels ||
-                         facts.width * facts.height > limits.max_pixels;
+  const bool too_large = past_pixel_limit(facts.width, facts.height, limits);
   // The walk stops at the frame header of a kind it does not read, before the scans: a file cut
   // short is told by its missing end-of-image marker (0xFF 0xD9, trailing zeros allowed), and
   // keeps FilterLens's message rather than a browser's partial picture.
@@ -373,8 +388,7 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   if (data == nullptr || size == 0) return Status::fail("the file is empty (0 bytes)");
   if (size > static_cast<std::size_t>(INT32_MAX))
     return Status::fail("the file is larger than 2 GB");
-  std::string format = sniff_format(data, size);
-  if (format.empty() && detail::is_jpeg_behind_fill_bytes(data, size)) format = "JPEG";
+  const std::string format = file_format(data, size);
   if (!format.empty() && !is_decodable_format(format))
     return Status::fail("it is in " + format +
                         " format, which FilterLens cannot decode; convert it to PNG or JPEG");
@@ -383,9 +397,7 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   std::string walk_error = detail::check_before_decode(format, data, size, facts);
   const bool known = facts.width > 0 && facts.height > 0;
   // The limit first: "too large" is the truer answer for a huge header that is also damaged.
-  // Either side past the limit settles it before the product (up to 2^64) is formed.
-  if (known && (facts.width > limits.max_pixels || facts.height > limits.max_pixels ||
-                facts.width * facts.height > limits.max_pixels))
+  if (known && past_pixel_limit(facts.width, facts.height, limits))
     return Status::fail(too_large(facts.width, facts.height, limits.max_pixels));
   if (!walk_error.empty()) return Status::fail(walk_error);
 

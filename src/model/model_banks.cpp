@@ -130,8 +130,9 @@ Status Model::apply_bank(std::vector<Kernel> bank, const ConvParams& params, Inp
     return Status::fail(s.error() + " (nothing was changed)");
   }
   if (busy() && ticket_ > answered_) {  // the worker may still fail it (poll puts it back then)
-    before.ticket = ticket_;
-    bank_before_ = std::move(before);
+    // A bank set before this one and not computed yet keeps its `before`: the maps' settings.
+    if (bank_before_.ticket == 0) bank_before_ = std::move(before);
+    bank_before_.ticket = ticket_;
   }
   selected_ = 0;
   return Status::ok();

@@ -598,6 +598,8 @@ TEST(Background, ABankSetWholeThatFailsOnTheImageBeingOpenedChangesNothing) {
   ConvParams p;
   p.padding = 0;
   ASSERT_TRUE(model.set_bank({wide}, p));  // cannot be checked: tall.png is not decoded yet
+  wide.name = "taller";                    // a second bank before the first was computed: the
+  ASSERT_TRUE(model.set_bank({wide}, p));  // one put back is still the maps' (not "tall")
   const std::uint64_t edit = model.last_ticket();
   model.background()->hold(false);
   settle(model);

@@ -83,40 +83,45 @@ FILE_CACHE_CONTROL = "no-cache"
 PAGE_CACHE_CONTROL = "no-store"  # .html
 ERROR_CACHE_CONTROL = "no-store"  # errors and redirects
 
-# Sent gzip'd to clients that accept it (cached in memory, files up to MAX_GZIP_BYTES;
-# the top level's are compressed when the server starts).
+# Sent compressed to clients that accept it (files up to MAX_PACKED_BYTES, cached in memory; the
+# top level's are prepared when the server starts): brotli when the build left a FILE.br beside
+# the file (scripts/precompress.py, quality 11: the wasm is a fifth smaller than gzip'd) and it
+# holds exactly the file's bytes, else gzip made here.
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".wasm", ".json", ".map", ".svg", ".txt"}
-MAX_GZIP_BYTES = 64 << 20
-GZIP_CACHE = {}  # (real path, size, mtime) -> GzipEntry
-GZIP_LOCK = threading.Lock()
+MAX_PACKED_BYTES = 64 << 20
+PACKED_CACHE = {}  # (encoding, real path, versions) -> PackedEntry
+PACKED_LOCK = threading.Lock()
+
+try:
+    import brotli  # python3-brotli; without it .br files are never sent
+except ImportError:
+    brotli = None
 
 
-class GzipEntry:
-    """One file's gzip'd bytes, computed once: a request that arrives while another thread (or
-    the start-up warm-up) compresses it waits for that result instead of compressing again."""
+class PackedEntry:
+    """One file's compressed bytes, made once: a request that arrives while another thread (or
+    the start-up warm-up) makes them waits for that result instead of making them again."""
 
     def __init__(self):
         self.done = threading.Event()
-        self.data = None  # None after done: compressing failed, the file goes out as it is
+        self.data = None  # None after done: there are none, the file goes out otherwise
 
 
-def gzip_file(real, info, read):
-    """The gzip'd bytes of a file (read() gives its content), cached per (path, size, mtime);
-    None when they could not be made."""
-    key = (real, info.st_size, info.st_mtime_ns)
-    with GZIP_LOCK:
-        entry = GZIP_CACHE.get(key)
+def packed(key, make):
+    """make()'s bytes (None: none), cached per key."""
+    with PACKED_LOCK:
+        entry = PACKED_CACHE.get(key)
         owner = entry is None
         if owner:
-            if len(GZIP_CACHE) >= 64:
-                GZIP_CACHE.clear()
-            entry = GZIP_CACHE[key] = GzipEntry()
+            if len(PACKED_CACHE) >= 64:
+                PACKED_CACHE.clear()
+            entry = PACKED_CACHE[key] = PackedEntry()
     if owner:
         try:
-            entry.data = gzip.compress(read(), compresslevel=6, mtime=0)
+            entry.data = make()
         except OSError:
-            with GZIP_LOCK:
-                GZIP_CACHE.pop(key, None)
+            with PACKED_LOCK:
+                PACKED_CACHE.pop(key, None)
         finally:
             entry.done.set()
     else:
@@ -124,10 +129,63 @@ def gzip_file(real, info, read):
     return entry.data
 
 
-def warm_gzip_cache(root_real):
-    """Compresses the served folder's text and wasm files once, at start (issue 11 point 5): the
+def version(info):
+    """What tells two versions of a file apart: its size, inode, modification and change times (a
+    same-size rewrite, or a copy that keeps the modification time, still changes the change
+    time)."""
+    return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def gzip_file(real, info, read):
+    """The gzip'd bytes of a file (read() gives its content), cached per version; None when they
+    could not be made."""
+    return packed(("gzip", real) + version(info),
+                  lambda: gzip.compress(read(), compresslevel=6, mtime=0))
+
+
+def brotli_file(real, info, read):
+    """The bytes of real + ".br" when that is a regular file (not a link) whose brotli stream
+    decodes to exactly the file's content (read() gives it), cached per version of both; else None.
+    A .br left from an older build, cut short or damaged is never sent: the check decodes it once
+    per version, in 64 KB steps that stop as soon as the output departs from the file (a .br
+    that would expand beyond the file costs at most one step's output)."""
+    if brotli is None:
+        return None
+    try:
+        br = os.lstat(real + ".br")
+    except OSError:
+        return None
+    if not stat.S_ISREG(br.st_mode) or br.st_size > MAX_PACKED_BYTES:
+        return None
+
+    def check():
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(real + ".br", flags), "rb") as f:
+            if version(os.fstat(f.fileno())) != version(br):
+                return None  # replaced since the lstat: the next request looks again
+            data = f.read(br.st_size + 1)
+        content = read()
+        decoder = brotli.Decompressor()
+        done = 0
+        try:
+            for at in range(0, len(data), 1 << 16):
+                out = decoder.process(data[at:at + (1 << 16)])
+                if content[done:done + len(out)] != out or done + len(out) > len(content):
+                    return None
+                done += len(out)
+            finished = decoder.is_finished()
+        except brotli.error:
+            return None
+        return data if finished and done == len(content) else None
+
+    return packed(("br", real) + version(info) + version(br), check)
+
+
+def warm_cache(root_real):
+    """Prepares the served folder's text and wasm files once, at start (issue 11 point 5): the
     first visit's wasm then starts arriving at once instead of after ~0.1-0.4 s of gzip (1.2 MB at
-    level 6 on a loaded 2-core machine). Top level only: that is where the app's files are."""
+    level 6 on a loaded 2-core machine), or of checking its .br. Top level only: that is where the
+    app's files are."""
     try:
         names = sorted(os.listdir(root_real))
     except OSError:
@@ -140,20 +198,30 @@ def warm_gzip_cache(root_real):
         try:
             with open(real, "rb") as f:
                 info = os.fstat(f.fileno())
-                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_GZIP_BYTES:
-                    gzip_file(os.path.realpath(real), info, f.read)
+                if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_PACKED_BYTES:
+                    read = reader(f)
+                    if brotli_file(os.path.realpath(real), info, read) is None:
+                        gzip_file(os.path.realpath(real), info, read)
         except OSError:
             continue
 
 
-def etag(info, gzipped, isolation):
-    """A file's version: its size, inode, modification and change times (a same-size rewrite, or
-    a copy that keeps the modification time, still changes the change time), which encoding is
-    sent (the gzip'd body is another representation, so it has a tag of its own), and whether
+def reader(f):
+    """A function that gives the whole content of the open file f, however often it is called."""
+    def read():
+        f.seek(0)
+        return f.read()
+    return read
+
+
+def etag(info, encoding, isolation):
+    """A file's version (version()), which encoding is sent (a compressed body is another
+    representation, so it has a tag of its own: "-gz", "-br"), and whether
     the server sends COOP/COEP: a 304 does not repeat headers it leaves out, so a copy kept from
     an isolating server would stay isolated under --no-isolation if its tag still matched."""
-    version = f"{info.st_size:x}-{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_ctime_ns:x}"
-    return f'"{version}{"-gz" if gzipped else ""}{"" if isolation else "-open"}"'
+    v = "-".join(f"{n:x}" for n in version(info))
+    suffix = {"gzip": "-gz", "br": "-br"}.get(encoding, "")
+    return f'"{v}{suffix}{"" if isolation else "-open"}"'
 
 
 def etag_matches(header, tag):
@@ -169,11 +237,12 @@ def etag_matches(header, tag):
     return False
 
 
-def accepts_gzip(header):
-    """Whether an Accept-Encoding value allows gzip (listed, and not with q=0)."""
+def accepts(header, coding):
+    """Whether an Accept-Encoding value allows a content coding ("gzip", "br": listed, and not
+    with q=0)."""
     for part in header.split(","):
         name, _, params = part.strip().partition(";")
-        if name.strip().lower() == "gzip":
+        if name.strip().lower() == coding:
             return not re.fullmatch(r"\s*q\s*=\s*0(\.0*)?\s*", params.lower())
     return False
 
@@ -402,19 +471,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.refuse(404, "not found")
                 return
             ext = os.path.splitext(real)[1].lower()
-            packed = self.sends_gzip(info, ext)
-            tag = etag(info, packed, self.server.isolation)
+            read = reader(f)
+            encoding, encoded = self.encoding(real, info, ext, read)
+            tag = etag(info, encoding, self.server.isolation)
             if etag_matches(self.headers.get("If-None-Match", ""), tag):
                 self.send_response(304)  # before any compression: a 304 has no body
                 self.send_file_headers(tag, ext)
                 self.end_headers()
                 return
-            encoded = gzip_file(real, info, f.read) if packed else None
+            if encoding == "gzip":
+                encoded = gzip_file(real, info, read)
+                encoding = encoding if encoded is not None else None
             self.send_response(200)
             self.send_header("Content-Type", MIME_TYPES.get(ext, DEFAULT_MIME_TYPE))
-            self.send_file_headers(tag, ext)
-            if encoded is not None:
-                self.send_header("Content-Encoding", "gzip")
+            self.send_file_headers(tag if encoding else etag(info, None, self.server.isolation), ext)
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
                 self.send_header("Content-Length", str(len(encoded)))
                 self.end_headers()
                 if self.command != "HEAD":
@@ -424,6 +496,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             if self.command == "HEAD":
                 return
+            f.seek(0)
             left = info.st_size
             while left > 0:
                 chunk = f.read(min(left, 1 << 16))
@@ -442,13 +515,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if ext in COMPRESSIBLE:
             self.send_header("Vary", "Accept-Encoding")
 
-    def sends_gzip(self, info, ext):
-        """Whether the file goes gzip'd: when the client accepts it and it is text or wasm (issue
-        11 point 5: the wasm is 2.5x smaller so; images and .gz are compressed already). The
-        gzip'd bytes are kept per (path, size, mtime), so each file is compressed once."""
-        if ext not in COMPRESSIBLE or info.st_size > MAX_GZIP_BYTES:
-            return False
-        return accepts_gzip(self.headers.get("Accept-Encoding", ""))
+    def encoding(self, real, info, ext, read):
+        """How the file goes (issue 11 point 5: text and wasm compressed for a client that accepts
+        it; images and .gz are compressed already): ("br", the .br's bytes) when the client
+        accepts br and the build's .br matches the file (a fifth smaller than gzip for the wasm),
+        ("gzip", None) when it accepts gzip (made after the 304 check, kept per version), else
+        (None, None)."""
+        if ext not in COMPRESSIBLE or info.st_size > MAX_PACKED_BYTES:
+            return None, None
+        header = self.headers.get("Accept-Encoding", "")
+        if accepts(header, "br"):
+            body = brotli_file(real, info, read)
+            if body is not None:
+                return "br", body
+        return ("gzip", None) if accepts(header, "gzip") else (None, None)
 
     def refuse(self, status, reason, headers=()):
         self.send_error(status, reason, headers=headers)
@@ -601,7 +681,7 @@ def main():
     except OSError as e:
         sys.exit(f"serve.py: cannot listen on 127.0.0.1:{args.port}: {e.strerror or e} "
                  "(another server there? pick one with --port or PORT=..., 0 for any free port)")
-    threading.Thread(target=warm_gzip_cache, args=(server.root_real,), daemon=True).start()
+    threading.Thread(target=warm_cache, args=(server.root_real,), daemon=True).start()
     print(f"FilterLens: http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

@@ -14,7 +14,7 @@ cache="${FILTERLENS_IMGUI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/filterlens}"
 # CLI11, googletest), the fuzzers (clang + libclang-rt-14-dev's libFuzzer), `apt-get source`
 # (dpkg-dev), the browser and desktop tests (Chromium, Xvfb + xauth, Mesa), the oracle tests
 # (PyTorch, PIL, NumPy, matplotlib), the training data, the UI font and jpegtran (the e2e
-# test of a JPEG kind only the browser decodes).
+# test of a JPEG kind only the browser decodes) and python3-brotli (the web files' brotli copies).
 packages=(
   build-essential cmake ninja-build clang-format dpkg-dev clang libclang-rt-14-dev
   emscripten nodejs npm
@@ -23,7 +23,7 @@ packages=(
   chromium xvfb xauth x11-xserver-utils libgl1-mesa-dri
   python3 python3-numpy python3-torch python3-pil
   python3-matplotlib dataset-fashion-mnist fonts-dejavu-core python3-fonttools
-  libjpeg-turbo-progs
+  libjpeg-turbo-progs python3-brotli
 )
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

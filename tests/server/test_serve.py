@@ -231,6 +231,78 @@ class ServeTest(unittest.TestCase):
                 self.assertNotIn("Content-Encoding", headers)
                 self.assertEqual(int(headers["Content-Length"]), len(body))
 
+    def test_brotli_copy_only_when_accepted_and_exactly_the_file(self):
+        # Issue 11 point 5: the build leaves FILE.br beside the wasm and scripts
+        # (scripts/precompress.py); a browser that accepts br gets it, 20% smaller than gzip.
+        import brotli  # python3-brotli (setup.sh): without it this test fails, it does not skip
+
+        made = []
+
+        def put(name, data):
+            path = os.path.join(self.web, name)
+            with open(path, "wb") as f:
+                f.write(data)
+            made.append(path)
+            return path
+
+        try:
+            put("packed.wasm", WASM)
+            br = brotli.compress(WASM, quality=11)
+            put("packed.wasm.br", br)
+            both = {"Accept-Encoding": "gzip, deflate, br"}
+            code, headers, body = get(self.port, "/packed.wasm", headers=both)
+            self.assertEqual((code, headers.get("Content-Encoding")), (200, "br"))
+            self.assertEqual(body, br)
+            self.assertEqual(brotli.decompress(body), WASM)
+            self.assertEqual(headers["Content-Type"], "application/wasm")
+            self.assertEqual(int(headers["Content-Length"]), len(br))
+            self.assertEqual(headers["Vary"], "Accept-Encoding")
+            br_tag = headers["ETag"]
+            # HEAD: the same headers, no body.
+            code, head, body = get(self.port, "/packed.wasm", method="HEAD", headers=both)
+            self.assertEqual((code, body, head["Content-Length"], head["ETag"]),
+                             (200, b"", str(len(br)), br_tag))
+            # Kept and unchanged: 304. Its tag stands for the br body only.
+            code, _, body = get(self.port, "/packed.wasm", headers={**both, "If-None-Match": br_tag})
+            self.assertEqual((code, body), (304, b""))
+            for accept in ["gzip", "gzip, br;q=0", None]:
+                with self.subTest(accept=accept):
+                    sent = {"If-None-Match": br_tag, **({"Accept-Encoding": accept} if accept else {})}
+                    code, headers, body = get(self.port, "/packed.wasm", headers=sent)
+                    self.assertEqual(code, 200)
+                    self.assertNotEqual(headers["ETag"], br_tag)
+                    self.assertEqual(headers.get("Content-Encoding"), "gzip" if accept == "gzip" or
+                                     (accept and accept.startswith("gzip,")) else None)
+                    self.assertEqual(gzip.decompress(body) if headers.get("Content-Encoding") else body, WASM)
+            # A .br that is not exactly the file's bytes is never sent: gzip made here instead.
+            # Another file's content (left from an older build), cut short, damaged, longer than
+            # the file, and a link to a good one.
+            other = brotli.compress(WASM[:-1] + b"x", quality=5)
+            bad = {"stale": other, "truncated": br[:len(br) // 2], "damaged": b"\xff" * 64 + br,
+                   "longer": brotli.compress(WASM + b"tail", quality=5), "empty": b""}
+            for label, data in bad.items():
+                with self.subTest(label=label):
+                    put("packed.wasm.br", data)
+                    code, headers, body = get(self.port, "/packed.wasm", headers=both)
+                    self.assertEqual((code, headers.get("Content-Encoding")), (200, "gzip"))
+                    self.assertEqual(gzip.decompress(body), WASM)
+                    self.assertTrue(headers["ETag"].endswith('-gz"'), headers["ETag"])
+            os.remove(os.path.join(self.web, "packed.wasm.br"))
+            put("good.br", br)
+            os.symlink("good.br", os.path.join(self.web, "packed.wasm.br"))
+            made.append(os.path.join(self.web, "packed.wasm.br"))
+            code, headers, body = get(self.port, "/packed.wasm", headers=both)
+            self.assertEqual((code, headers.get("Content-Encoding")), (200, "gzip"))
+            # Images are never compressed again, .br or not.
+            put("photo.png", b"\x89PNG fake")
+            put("photo.png.br", brotli.compress(b"\x89PNG fake"))
+            code, headers, body = get(self.port, "/photo.png", headers=both)
+            self.assertEqual((code, headers.get("Content-Encoding"), body), (200, None, b"\x89PNG fake"))
+        finally:
+            for path in made:
+                if os.path.lexists(path):
+                    os.remove(path)
+
     def test_files_are_revalidated_and_unchanged_ones_answer_304(self):
         # Issue 11 point 5: the pthreads build's workers load the app's script again right after
         # the page did; a kept copy is checked with one round trip instead of sent again.
@@ -562,6 +634,39 @@ class TimeoutTest(unittest.TestCase):
               f"{shed} of the 200 oldest closed to make room", file=sys.stderr)
         self.assertLessEqual(threads, 64 + 2)
         self.assertEqual(shed, 200)
+
+
+class PrecompressTest(unittest.TestCase):
+    """scripts/precompress.py, which writes the .br copies the server sends."""
+
+    def test_writes_a_copy_that_decodes_to_the_file_and_rewrites_it_only_when_stale(self):
+        import brotli
+
+        script = os.path.join(HERE, "..", "..", "scripts", "precompress.py")
+        top = tempfile.mkdtemp(prefix="filterlens-precompress-")
+        try:
+            path = os.path.join(top, "app.wasm")
+            with open(path, "wb") as f:
+                f.write(WASM)
+            run = lambda: subprocess.run([sys.executable, script, path], check=True, timeout=60)
+            run()
+            with open(path + ".br", "rb") as f:
+                self.assertEqual(brotli.decompress(f.read()), WASM)
+            first = os.stat(path + ".br")
+            run()  # unchanged: kept as it is
+            again = os.stat(path + ".br")
+            self.assertEqual((again.st_ino, again.st_mtime_ns), (first.st_ino, first.st_mtime_ns))
+            # Rebuilt with the old modification time (a copy that keeps times): written again.
+            info = os.stat(path)
+            with open(path, "wb") as f:
+                f.write(WASM[::-1])
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - 10**9))
+            run()
+            with open(path + ".br", "rb") as f:
+                self.assertEqual(brotli.decompress(f.read()), WASM[::-1])
+            self.assertEqual(sorted(os.listdir(top)), ["app.wasm", "app.wasm.br"])  # no temporaries
+        finally:
+            shutil.rmtree(top)
 
 
 if __name__ == "__main__":

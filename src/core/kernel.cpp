@@ -97,8 +97,10 @@ Result<Kernel> validate_kernel(Kernel k) {
         std::to_string(k.height) + " x " + std::to_string(k.width) + " shape");
   for (float v : k.weights) {
     if (!std::isfinite(v))
-      return Result<Kernel>::fail("kernel '" + k.name +
-                                  "' has a weight that is not a finite number");
+      return Result<Kernel>::fail(
+          "kernel '" + k.name + "' has a weight that is not a finite number" +
+          (std::isnan(v) ? std::string(" (NaN)")
+                         : std::string(" (beyond float32's range, about 3.4e38 either way)")));
   }
   return Result<Kernel>::ok(std::move(k));
 }

@@ -179,6 +179,20 @@ void Model::adopt(const Document& doc, Computed computed, bool keep_view) {
   fit_state_to_maps(new_image && !keep_view);
 }
 
+std::string Model::overflow_notice() const {
+  std::size_t count = 0, first = 0;
+  for (std::size_t i = 0; i < stats_.size() && i < computed_bank_.size(); ++i) {
+    const MapStats& s = stats_[i];
+    if (std::isfinite(s.min) && std::isfinite(s.max) && std::isfinite(s.mean)) continue;
+    if (count++ == 0) first = i;
+  }
+  if (count == 0) return "";
+  return "The map of '" + computed_bank_[first].name + "'" +
+         (count > 1 ? " and " + std::to_string(count - 1) + " more" : std::string()) +
+         " went beyond float32's range (about 3.4e38): its sums overflow to infinity, and to NaN "
+         "where infinities cancel. Scale the weights down to see the map.";
+}
+
 int Model::map_level_count(int map_index) const {
   if (map_index < 0 || map_index >= static_cast<int>(map_levels_.size())) return 1;
   return 1 + static_cast<int>(map_levels_[static_cast<std::size_t>(map_index)].size());
@@ -404,6 +418,15 @@ Status Model::replace_kernel(int index, Kernel kernel) {
     report_error(c.error());
     return c;
   }
+  // Names tell the maps apart (exports, the address, the API): a name another filter has is
+  // refused, not kept twice (the address of such a bank would be refused when opened again).
+  for (std::size_t i = 0; i < bank_.size(); ++i)
+    if (static_cast<int>(i) != index && bank_[i].name == k.name) {
+      const std::string message =
+          "Another filter is already called '" + k.name + "': give this one a name of its own.";
+      report_error(message);
+      return Status::fail(message);
+    }
   if (k.width != slot.width || k.height != slot.height || k.weights != slot.weights) mark_edited(k);
   slot = std::move(k);
   return recompute();
@@ -438,18 +461,20 @@ Status Model::add_kernel(Kernel kernel) {
 
 int Model::add_missing_kernels(const std::vector<Kernel>& kernels) {
   int added = 0;
+  std::string refused;
   for (const Kernel& k : kernels) {
     if (std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == k.name; }))
       continue;
     if (!validate_kernel(k)) continue;
     if (Status c = check_bank_input({k}, input_); !c) {  // e.g. the CNN's gray filters on RGB
-      report_error(c.error());
+      refused = c.error();
       continue;
     }
     bank_.push_back(k);
     ++added;
   }
   if (added) recompute();
+  if (!refused.empty()) report_error(refused);  // after the recompute, which clears messages
   return added;
 }
 
@@ -463,6 +488,8 @@ Status Model::remove_kernel(int index) {
     return Status::fail(message);
   }
   bank_.erase(bank_.begin() + index);
+  // The filter shown in the editor stays shown: one above it going moves it up a place.
+  if (index < selected_) --selected_;
   selected_ = clamp_index(selected_, static_cast<int>(bank_.size()));
   return recompute();
 }
@@ -478,12 +505,18 @@ Status Model::move_kernel(int from, int to) {
 }
 
 Status Model::recompute() {
-  if (!has_image() && !opening_) return Status::ok();
+  // An edit that applies is the next success: a message about an earlier one is stale (a weight
+  // refused as typed, a name already taken).
+  if (!has_image() && !opening_) {
+    last_error_.clear();
+    return Status::ok();
+  }
   Status s = compute_maps();
   if (!s) {
     report_error(s.error() + " (" + kStaleMaps + ")");
     return s;
   }
+  last_error_.clear();
   return s;
 }
 

@@ -177,6 +177,9 @@ class Model {
   const ConvParams& map_params() const { return computed_params_; }
   const std::vector<Plane>& maps() const { return maps_; }
   const std::vector<MapStats>& stats() const { return stats_; }
+  // "" or what a person should know about maps that went beyond float32: a map holding infinite
+  // or NaN values (weights near float32's limit), named, drawn black where nothing can be shown.
+  std::string overflow_notice() const;
   // Display levels (display_pyramid.h), computed with the maps: level 0 is the map (the gray
   // plane, the colour image) itself; a level past the last made gives the last (the smallest).
   // The levels are made from the finest one a panel shows (want_map_width) on: a finer one gives

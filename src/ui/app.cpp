@@ -453,6 +453,10 @@ void App::draw_message_area() {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", model_.last_error().c_str());
     ImGui::PopStyleColor();
+  } else if (const std::string overflow = model_.overflow_notice(); !overflow.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.3f, 1.0f));
+    ImGui::TextWrapped("%s", overflow.c_str());
+    ImGui::PopStyleColor();
   } else if (!model_.status().empty()) {  // wrapped: a bank file's status says what changed
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", model_.status().c_str());
@@ -644,25 +648,51 @@ void App::draw_bank_section() {
     draw_kernel_editor(selected);
 }
 
+bool App::typed_edit_done(unsigned field) {
+  if (typed_.field != field || !ImGui::IsItemDeactivated()) return false;
+  const bool escaped = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+  const bool same_filter = typed_.filter == model_.selected();
+  typed_.field = 0;
+  return !escaped && same_filter;
+}
+
 void App::draw_kernel_editor(int index) {
   // The widgets edit a copy; a change goes back to the model, which marks hand-edited weights
-  // in the description and recomputes.
+  // in the description and recomputes. Typed values go back when their field is left (typed_).
   Kernel k = model_.bank()[static_cast<std::size_t>(index)];
   bool changed = false;
+  if (typed_.field != 0 && typed_.filter != index) typed_ = TypedEdit{};  // another filter shown
   ImGui::Separator();
+  const ImGuiID name_field = ImGui::GetID("name");
   char name[64];
-  std::snprintf(name, sizeof name, "%s", k.name.c_str());
+  std::snprintf(name, sizeof name, "%s",
+                typed_.field == name_field ? typed_.name.c_str() : k.name.c_str());
   ImGui::SetNextItemWidth(-60.0f);
-  if (track(ImGui::InputText("name", name, sizeof name), "name") && name[0]) {
+  track(ImGui::InputText("name", name, sizeof name), "name");
+  if (ImGui::IsItemActive()) {
+    typed_.field = name_field;
+    typed_.filter = index;
+    typed_.name = name;
+  } else if (typed_edit_done(name_field) && name[0] && k.name != name) {
     k.name = name;
     changed = true;
   }
+  const ImGuiID size_field = ImGui::GetID("w x h");
   int size[2] = {k.width, k.height};
+  if (typed_.field == size_field) std::copy(typed_.size, typed_.size + 2, size);
   ImGui::SetNextItemWidth(-60.0f);
   // A C = 3 filter keeps the size it was trained with (and its three planes in step).
   ImGui::BeginDisabled(k.channels != 1);
-  const bool resized = ImGui::InputInt2("w x h", size);
+  track(ImGui::InputInt2("w x h", size), "size");
   ImGui::EndDisabled();
+  bool resized = false;
+  if (ImGui::IsItemActive()) {
+    typed_.field = size_field;
+    typed_.filter = index;
+    std::copy(size, size + 2, typed_.size);
+  } else {
+    resized = typed_edit_done(size_field);
+  }
   int plane_offset = 0;
   if (k.channels == 3) {
     editor_channel_ = std::clamp(editor_channel_, 0, 2);
@@ -704,9 +734,27 @@ void App::draw_kernel_editor(int index) {
       if (x) ImGui::SameLine(0, 4);
       ImGui::SetNextItemWidth(cell);
       const std::size_t t = static_cast<std::size_t>(plane_offset) + y * k.width + x;
-      if (track(ImGui::DragFloat("##w", &k.weights[t], 0.01f, 0.0f, 0.0f, "%.3g"),
-                "weight/" + std::to_string(x) + "," + std::to_string(y)))
+      // Dragged, a weight follows the mouse; typed (Ctrl + click, double click), it is applied
+      // when the cell is left.
+      const ImGuiID cell_id = ImGui::GetID("##w");
+      const bool typing = typed_.field == cell_id && typed_.weight_index == t;
+      float* value = typing ? &typed_.weight : &k.weights[t];
+      const bool dragged = track(ImGui::DragFloat("##w", value, 0.01f, 0.0f, 0.0f, "%.3g"),
+                                 "weight/" + std::to_string(x) + "," + std::to_string(y));
+      if (ImGui::TempInputIsActive(cell_id)) {
+        if (!typing) typed_.weight = k.weights[t];
+        typed_.field = cell_id;
+        typed_.filter = index;
+        typed_.weight_index = t;
+      } else if (typing) {
+        const float typed = typed_.weight;
+        if (typed_edit_done(cell_id) && typed != k.weights[t]) {
+          k.weights[t] = typed;
+          changed = true;
+        }
+      } else if (dragged) {
         changed = true;
+      }
       ImGui::PopID();
     }
   }

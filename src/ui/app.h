@@ -267,6 +267,22 @@ class App {
   std::uint64_t tiles_generation_ = ~std::uint64_t{0};
   int scroll_to_map_ = -1;  // a tile was clicked: the maps window scrolls to that panel
   int editor_channel_ = 0;  // which channel of a C = 3 kernel the editor shows
+  // A value typed into the kernel editor (the name, the size, a weight in text mode) is applied
+  // once, when the field is left (Enter, Tab, a click elsewhere), not at every keystroke: a size
+  // typed "15" would first crop the kernel to one column, and a value refused at the end would
+  // leave its prefix applied. Escape drops it. What has been typed is kept here meanwhile.
+  struct TypedEdit {
+    unsigned field = 0;  // the ImGui id of the field being typed into; 0: none
+    int filter = -1;     // the bank index it edits
+    std::string name;
+    int size[2] = {0, 0};
+    float weight = 0.0f;
+    std::size_t weight_index = 0;  // into the kernel's weights
+  };
+  TypedEdit typed_;
+  // Whether the field drawn last was left this frame with a value to apply (not by Escape); the
+  // typed edit is over either way.
+  bool typed_edit_done(unsigned field);
 
   // Keyboard and touch (input.cpp).
   bool focus_path_ = false;    // Ctrl+O where there is no file dialog: the path field

@@ -153,17 +153,20 @@ void App::draw_training_tab() {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
   float rate = run.settings().learning_rate;
+  // A value typed into a slider (Ctrl + click) is held to the slider's range, as a drag is.
   if (ImGui::SliderFloat("learning rate", &rate, 1e-4f, 1e-2f, "%.4f",
-                         ImGuiSliderFlags_Logarithmic))
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     run.set_learning_rate(rate);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
   int batch = run.settings().batch_size;
-  if (ImGui::SliderInt("batch", &batch, 1, 256)) run.set_batch_size(batch);
+  if (ImGui::SliderInt("batch", &batch, 1, 256, "%d", ImGuiSliderFlags_AlwaysClamp))
+    run.set_batch_size(batch);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(70);
   int epochs = run.settings().epochs;
-  if (ImGui::SliderInt("epochs", &epochs, 1, 10)) run.set_epochs(epochs);
+  if (ImGui::SliderInt("epochs", &epochs, 1, 10, "%d", ImGuiSliderFlags_AlwaysClamp))
+    run.set_epochs(epochs);
   const cnn::Network* net = run.network();
   if (!net) return;
   ImGui::Text("epoch %d of %d, image %d; %s", std::min(run.epoch() + 1, run.run_epochs()),

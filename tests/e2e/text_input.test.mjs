@@ -86,11 +86,14 @@ test('typed non-ASCII text reaches the field, Unicode letters intact', async () 
   await editEdgeName(page);
   const typed = 'Kante ä حافة Ωμέγα Кошка';
   await page.keyboard.type(typed, { delay: 40 });
-  await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the typed name', typed);
-  assert.deepEqual(await mapNames(page), [typed, 'sharpen', 'blur']);
-  // Enter leaves the field; the keyboard goes back to the app.
+  // Applied when the field is left (not at every keystroke): Enter, and the keyboard goes back
+  // to the app.
+  await page.waitForTimeout(300);
+  assert.deepEqual(await mapNames(page), ['edge', 'sharpen', 'blur']);
   await page.keyboard.press('Enter');
   await waitFor(page, () => !window.FilterLens.textInputActive(), 'the field to let go');
+  await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the typed name', typed);
+  assert.deepEqual(await mapNames(page), [typed, 'sharpen', 'blur']);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -119,6 +122,8 @@ test('text typed right after Ctrl+A, before any frame, replaces the selection', 
     document.activeElement.dispatchEvent(
       new InputEvent('input', { data: 'Zed', inputType: 'insertText', bubbles: true }));
   });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');  // the name applies when the field is left
   await waitFor(page, () => window.FilterLens.getFeatureMaps()[0].name === 'Zed', 'the name typed after Ctrl+A');
   assert.deepEqual(await mapNames(page), ['Zed', 'sharpen', 'blur']);
   assert.deepEqual(errors, []);
@@ -150,6 +155,70 @@ test('keys held while the keyboard moves between the text field and the canvas s
   await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
   const edge = await page.evaluate(() => window.FilterLens.getFeatureMaps()[0].description);
   assert.match(edge, /^Edited by hand/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// A value typed into the kernel editor applies once, when its field is left: a width typed "15"
+// used to crop the kernel to one column at the "1" (its weights lost), a weight typed "1e39" left
+// the prefix "1e3" applied under the refusal, and the refusal's message stayed after the next
+// edit. Escape leaves the kernel as it was.
+test('typed kernel sizes and weights apply when the field is left; refused ones change nothing', async () => {
+  const { context, page, errors } = await open();
+  const edge = () => page.evaluate(() => {
+    const m = decodeURIComponent(location.hash).match(/f=edge(:[^&]*)?/);
+    return m && m[1] ? m[1].slice(1) : 'preset';
+  });
+  const message = () => page.evaluate(() => window.FilterLens.message().error);
+  await clickControl(page, 'bank/edge');
+  const typeInto = async (x, y, text, key) => {
+    await clickUi(page, x, y);
+    await waitFor(page, () => window.FilterLens.textInputActive(), 'the field to take the keyboard');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text, { delay: 60 });
+    await page.waitForTimeout(300);
+    await page.keyboard.press(key);
+    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the field to let go');
+    await page.waitForTimeout(300);
+  };
+  const size = await control(page, 'size');
+  const w = [size.x + size.width * 0.2, size.y + size.height / 2];
+  // Escape: nothing changes.
+  await typeInto(...w, '15', 'Escape');
+  assert.equal(await edge(), 'preset');
+  // Enter: 15 x 3, the edge weights centred in it (columns 6-8), none lost.
+  await typeInto(...w, '15', 'Enter');
+  const [shape, weights] = (await edge()).split(':');
+  assert.equal(shape, '3x15');
+  const v = weights.split(',').map(Number);
+  const expected = Array(45).fill(0);
+  [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]].forEach((row, y) => row.forEach((a, x) => { expected[y * 15 + 6 + x] = a; }));
+  assert.deepEqual(v, expected);
+  // A weight typed beyond float32 is refused as a whole: the centre stays 8, the message says why.
+  const centre = await control(page, 'weight/7,1');
+  await page.keyboard.down('Control');
+  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
+  await page.keyboard.up('Control');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('1e39', { delay: 60 });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
+  await waitFor(page, () => /float32's range/.test(window.FilterLens.message().error), 'the refusal');
+  assert.equal((await edge()).split(':')[1].split(',').map(Number)[22], 8);
+  // The next edit that applies clears the message.
+  await page.keyboard.down('Control');
+  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
+  await page.keyboard.up('Control');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('4', { delay: 60 });
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
+  await waitFor(page, () => (decodeURIComponent(location.hash).match(/f=edge:[^&]*/) || [''])[0].split(',')[22] === '4',
+                'the centre weight 4');
+  assert.equal(await message(), '');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -191,6 +260,8 @@ test('pasted text (a paste event into the field) replaces the selection', async 
     document.activeElement.dispatchEvent(
       new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, pasted);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');  // the name applies when the field is left
   await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the pasted name', pasted);
   // Pasting text into a field is not an image load: the image stays.
   assert.equal(await page.evaluate(() => window.FilterLens.getGray().width), 451);

@@ -4,8 +4,11 @@
 // training run is reproducible per seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -256,6 +259,89 @@ TEST(ModelBank, NamesAreFilterNamesWhenRenamedOrAdded) {
   EXPECT_EQ(filter_name_problem(model.bank().back().name), "");
 }
 
+// A name another filter has would make maps, exports and the address ambiguous (the address of
+// such a bank is refused when opened again): a rename to it is refused and nothing changes.
+TEST(ModelBank, RenameToANameAnotherFilterHasIsRefused) {
+  Model model;
+  load_ok(model, 20, 20);
+  Kernel edge = model.bank()[0];
+  edge.name = "sharpen";
+  edge.weights[4] = 9.0f;
+  const Status s = model.replace_kernel(0, edge);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("Another filter is already called 'sharpen'"), std::string::npos)
+      << s.error();
+  EXPECT_EQ(model.last_error(), s.error());
+  EXPECT_EQ(model.bank()[0].name, "edge");
+  EXPECT_EQ(model.bank()[0].weights[4], 8.0f);  // the whole edit is refused
+  EXPECT_EQ(model.map_kernels()[0].name, "edge");
+  // Its own name again is no clash; another free name is taken.
+  edge = model.bank()[0];
+  ASSERT_TRUE(model.replace_kernel(0, edge));
+  edge.name = "outline";
+  ASSERT_TRUE(model.replace_kernel(0, edge));
+  EXPECT_EQ(model.bank()[0].name, "outline");
+}
+
+// A refused edit's message goes with the next edit that applies (it used to stay until an image
+// was opened, next to maps that were fine).
+TEST(ModelBank, AMessageAboutARefusedEditGoesWithTheNextEditThatApplies) {
+  Model model;
+  load_ok(model, 20, 20);
+  Kernel edge = model.bank()[0];
+  edge.weights[4] = std::numeric_limits<float>::infinity();  // "1e39" typed into a cell
+  ASSERT_FALSE(model.replace_kernel(0, edge));
+  EXPECT_NE(model.last_error().find("beyond float32's range"), std::string::npos)
+      << model.last_error();
+  EXPECT_EQ(model.bank()[0].weights[4], 8.0f);
+  edge.weights[4] = 4.0f;
+  ASSERT_TRUE(model.replace_kernel(0, edge));
+  EXPECT_EQ(model.last_error(), "");
+  // The same for the other edits: a removal, an addition, a move, parameters.
+  const auto refuse = [&] {
+    Kernel bad = model.bank()[0];
+    bad.weights[0] = std::nanf("");
+    ASSERT_FALSE(model.replace_kernel(0, bad));
+    EXPECT_NE(model.last_error().find("(NaN)"), std::string::npos) << model.last_error();
+  };
+  refuse();
+  ASSERT_TRUE(model.add_kernel(find_preset("sobel_x").value()));
+  EXPECT_EQ(model.last_error(), "");
+  refuse();
+  ASSERT_TRUE(model.move_kernel(3, 0));
+  EXPECT_EQ(model.last_error(), "");
+  refuse();
+  ASSERT_TRUE(model.remove_kernel(0));
+  EXPECT_EQ(model.last_error(), "");
+  refuse();
+  ConvParams p = model.params();
+  p.padding = 2;
+  ASSERT_TRUE(model.set_params(p));
+  EXPECT_EQ(model.last_error(), "");
+}
+
+// Weights near float32's limit give finite-looking banks whose maps overflow: the model says
+// which map, instead of a black panel with "inf" on its colour bar and nothing else.
+TEST(ModelBank, MapsBeyondFloat32AreNamed) {
+  Model model;
+  load_ok(model, 20, 20);
+  EXPECT_EQ(model.overflow_notice(), "");
+  Kernel huge = model.bank()[1];
+  huge.name = "huge";
+  std::fill(huge.weights.begin(), huge.weights.end(), 3e38f);
+  ASSERT_TRUE(model.replace_kernel(1, huge));
+  const std::string notice = model.overflow_notice();
+  EXPECT_NE(notice.find("'huge'"), std::string::npos) << notice;
+  EXPECT_NE(notice.find("float32"), std::string::npos) << notice;
+  EXPECT_EQ(notice.find("more"), std::string::npos) << notice;  // one map
+  Kernel also = huge;
+  also.name = "also";
+  ASSERT_TRUE(model.replace_kernel(2, also));
+  EXPECT_NE(model.overflow_notice().find("'huge' and 1 more"), std::string::npos);
+  ASSERT_TRUE(model.set_bank(default_bank(), ConvParams{}));
+  EXPECT_EQ(model.overflow_notice(), "");
+}
+
 // ---- The clamping rule ------------------------------------------------------------------------
 
 TEST(ModelInspector, SmallerImageNeverLeavesTheInspectorOutsideTheMaps) {
@@ -396,6 +482,19 @@ TEST(ModelSelection, ClampedAfterABankChange) {
   EXPECT_EQ(model.selected(), 1);
   model.select(7);  // out of range: ignored
   EXPECT_EQ(model.selected(), 1);
+  // A filter above the one in the editor goes: the editor keeps showing the same filter (it used
+  // to move on to the next one, whose weights the person then typed into).
+  ASSERT_TRUE(model.set_bank(default_bank(), ConvParams{}));
+  model.select(1);
+  ASSERT_TRUE(model.remove_kernel(0));
+  EXPECT_EQ(model.selected(), 0);
+  EXPECT_EQ(model.bank()[static_cast<std::size_t>(model.selected())].name, "sharpen");
+  ASSERT_TRUE(model.add_kernel(find_preset("sobel_x").value()));
+  model.select(2);
+  ASSERT_TRUE(model.remove_kernel(1));  // blur, above sobel_x (shown)
+  EXPECT_EQ(model.bank()[static_cast<std::size_t>(model.selected())].name, "sobel_x");
+  ASSERT_TRUE(model.remove_kernel(1));  // the one shown goes: its neighbour is shown
+  EXPECT_EQ(model.selected(), 0);
   load_ok(model, 3, 3, "tiny.png");
   expect_inside_maps(model);
 }
@@ -569,6 +668,20 @@ TEST(ModelTraining, RunStepsDeterministicallyPerSeed) {
   EXPECT_EQ(a.test_accuracy, b.test_accuracy);
   const RunResult c = train(8, 1);
   EXPECT_NE(a.w1, c.w1);
+}
+
+// The Train tab's sliders can be typed into; the run itself keeps a learning rate that cannot
+// train (it used to take 1e30 or NaN and "finish" with filters of one colour).
+TEST(ModelTraining, ALearningRateThatCannotTrainIsNotTaken) {
+  Model model;
+  cnn::TrainingRun& run = model.learned().run();
+  run.set_learning_rate(2e-3f);
+  for (float bad : {std::nanf(""), std::numeric_limits<float>::infinity(), 0.0f, -1e-3f}) {
+    run.set_learning_rate(bad);
+    EXPECT_EQ(run.settings().learning_rate, 2e-3f) << bad;
+  }
+  run.set_learning_rate(5e-4f);
+  EXPECT_EQ(run.settings().learning_rate, 5e-4f);
 }
 
 TEST(ModelTraining, PauseResumeResetAndTheShownNetwork) {

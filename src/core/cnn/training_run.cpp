@@ -2,6 +2,7 @@
 #include "cnn/training_run.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace filterlens::cnn {
 
@@ -87,6 +88,7 @@ int TrainingRun::step_batches(int batches) {
 }
 
 void TrainingRun::set_learning_rate(float rate) {
+  if (!(rate > 0.0f) || !std::isfinite(rate)) return;  // NaN, infinite, zero or negative: kept
   settings_.learning_rate = rate;
   if (trainer_) trainer_->set_learning_rate(rate);
 }

@@ -420,6 +420,8 @@ int run_filter(const FilterArgs& o) {
   // the maps and one encoded file, not every output at once. Nothing takes its final name until
   // all were written (commit); a failure removes the temporaries.
   AtomicFileSet out(o.out_dir);
+  out.protect(o.image, "the input image");
+  if (!o.bank_file.empty()) out.protect(o.bank_file, "the bank file read");
   auto add = [&](const std::string& name, const std::vector<std::uint8_t>& encoded) {
     if (encoded.empty()) return Status::fail("cannot encode " + name + " (out of memory?)");
     return out.add(name, encoded);

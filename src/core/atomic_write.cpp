@@ -82,9 +82,25 @@ Status write_temp(const std::string& path, const std::vector<BytePiece>& pieces,
   return Status::ok();
 }
 
+// Whether `path` may be replaced by a new file: it does not exist or is a regular file. A
+// directory, a link, a device or a pipe would be replaced by the rename (a FIFO or /dev/null
+// turned into a regular file, a link into a copy), so they are refused before anything is written.
+Status replaceable(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Status::ok();
+  if (S_ISDIR(st.st_mode)) return fail("write", path, EISDIR);
+  const char* what = S_ISLNK(st.st_mode)    ? "a symbolic link"
+                     : S_ISFIFO(st.st_mode) ? "a pipe"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "a device";
+  return Status::fail("cannot write " + quoted(path) + ": it is " + what +
+                      ", not a file; give the name of a new or ordinary file");
+}
+
 }  // namespace
 
 Status write_file_atomic(const std::string& path, const std::uint8_t* data, std::size_t size) {
+  if (Status r = replaceable(path); !r) return r;
   std::string tmp;
   Status s = write_temp(path, {{data, size}}, tmp);
   if (!s) return s;
@@ -136,12 +152,26 @@ Status AtomicFileSet::add(const std::string& name, const std::vector<BytePiece>&
   return Status::ok();
 }
 
+void AtomicFileSet::protect(const std::string& path, const std::string& role) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0)
+    protected_.push_back({static_cast<unsigned long long>(st.st_dev),
+                          static_cast<unsigned long long>(st.st_ino), role});
+}
+
 Status AtomicFileSet::commit() {
-  // A target a file cannot replace (a directory) fails the set before anything is renamed.
+  // A target a file should not replace (a directory, a link, a device, a pipe, a file the caller
+  // protected) fails the set before anything is renamed.
   for (const std::string& name : names_) {
+    const std::string target = prefix_ + name;
+    if (Status r = replaceable(target); !r) return r;
     struct stat st;
-    if (::lstat((prefix_ + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      return fail("write", prefix_ + name, EISDIR);
+    if (::stat(target.c_str(), &st) != 0) continue;
+    for (const Protected& p : protected_)
+      if (p.device == static_cast<unsigned long long>(st.st_dev) &&
+          p.inode == static_cast<unsigned long long>(st.st_ino))
+        return Status::fail("cannot write " + quoted(target) + ": it is " + p.role +
+                            "; write the outputs to another folder");
   }
   // A second name (a hard link) for each file being replaced, so that a rename failing half-way
   // puts the previous set back rather than leaving some of it deleted. Where links are not

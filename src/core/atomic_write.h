@@ -15,7 +15,9 @@
 
 namespace filterlens {
 
-// Replaces (or creates) `path` with `size` bytes at `data`. The directory must exist.
+// Replaces (or creates) `path` with `size` bytes at `data`. The directory must exist. A path that
+// is not a regular file (a directory, a symbolic link, a device such as /dev/null, a pipe) is
+// refused with nothing written: the rename would replace it with a file.
 Status write_file_atomic(const std::string& path, const std::uint8_t* data, std::size_t size);
 Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes);
 
@@ -26,10 +28,10 @@ struct NamedBytes {
 
 // Writes a set of files into `dir` (created with its parents if needed) all or nothing: every
 // file is written and synced as a temporary first, and only when all succeeded are they renamed
-// into place. A target that is a directory fails the set before any rename. If a rename still
-// fails (rare: the directory changed under us), the files already renamed are put back as they
-// were (kept under a second name, a hard link, until the set is in place; removed where the file
-// system has no links), so the directory never holds a mixed set from this call.
+// into place. A target that is not a regular file (as above) fails the set before any rename. If a
+// rename still fails (rare: the directory changed under us), the files already renamed are put back
+// as they were (kept under a second name, a hard link, until the set is in place; removed where the
+// file system has no links), so the directory never holds a mixed set from this call.
 Status write_files_atomic(const std::string& dir, const std::vector<NamedBytes>& files);
 
 namespace detail {
@@ -62,12 +64,22 @@ class AtomicFileSet {
   }
   // The pieces written one after another as one file.
   Status add(const std::string& name, const std::vector<BytePiece>& pieces);
+  // A file the set must not replace, e.g. the input of the command writing it (`filterlens-cli
+  // D/figure.png --out D` replaced the photo with its own figure): commit() fails before any
+  // rename, naming `role` ("the input image"), when a target is that same file (device and
+  // inode: another path to it counts too). A path that does not exist is nothing to protect.
+  void protect(const std::string& path, const std::string& role);
   // Renames every temporary into place; on failure removes what this set renamed.
   Status commit();
 
  private:
+  struct Protected {
+    unsigned long long device, inode;
+    std::string role;
+  };
   std::string dir_, prefix_;
   std::vector<std::string> names_, temps_;
+  std::vector<Protected> protected_;
   bool committed_ = false;
 };
 

@@ -2,6 +2,7 @@
 // but the targets left in the directory (no temporaries, on success or failure), errors naming
 // the path and the system's reason, and the set writer's all-or-nothing promise.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,6 +70,65 @@ TEST_F(AtomicWrite, FailureNamesThePathAndTheCauseAndKeepsTheOldFile) {
   EXPECT_NE(s.error().find("taken"), std::string::npos) << s.error();
   EXPECT_TRUE(fs::is_directory(dir_ / "taken" / "inside"));
   EXPECT_EQ(names(dir_), std::set<std::string>{"taken"});
+}
+
+// A rename replaces whatever has the name: a pipe, a link, a device (the CLI's `train --out
+// /dev/null`, run as root, turned /dev/null into a 421 KB file). Such targets are refused with
+// nothing written and left as they were; a regular file behind a link is not touched.
+TEST_F(AtomicWrite, TargetsThatAreNotRegularFilesAreRefusedAndKept) {
+  // (Node's file system under the wasm tests makes a regular file for mkfifo: the pipe is
+  // checked natively, where the CLI writes; the link and the device everywhere.)
+  const fs::path fifo = dir_ / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+#if defined(__EMSCRIPTEN__)
+  const bool real_fifo = false;
+#else
+  const bool real_fifo = true;
+#endif
+  const fs::path target = dir_ / "real.bin";
+  ASSERT_TRUE(write_file_atomic(target.string(), bytes("kept")));
+  const fs::path link = dir_ / "link.bin";
+  fs::create_symlink(target, link);
+  for (const auto& [path, what] : {std::pair{fifo, "a pipe"}, std::pair{link, "a symbolic link"},
+                                   std::pair{fs::path("/dev/null"), "a device"}}) {
+    if (path == fifo && !real_fifo) continue;
+    Status s = write_file_atomic(path.string(), bytes("new"));
+    ASSERT_FALSE(s) << path;
+    EXPECT_NE(s.error().find(what), std::string::npos) << s.error();
+    EXPECT_NE(s.error().find(path.string()), std::string::npos) << s.error();
+  }
+  if (real_fifo) {
+    EXPECT_TRUE(fs::is_fifo(fifo));
+  }
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(read(target), "kept");
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  // The same in a set: refused before any file of the set is renamed.
+  Status s = write_files_atomic(dir_.string(), {{"a.npy", bytes("1")}, {"link.bin", bytes("2")}});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("a symbolic link"), std::string::npos) << s.error();
+  EXPECT_EQ(names(dir_), (std::set<std::string>{"pipe", "real.bin", "link.bin"}));
+  EXPECT_EQ(read(target), "kept");
+}
+
+// The CLI protects its inputs: `filterlens-cli D/figure.png --out D` replaced the photo with its
+// own figure. Refused before any rename, by the same file under any path.
+TEST_F(AtomicWrite, ASetDoesNotReplaceAFileItProtects) {
+  ASSERT_TRUE(write_file_atomic((dir_ / "figure.png").string(), bytes("the photo")));
+  AtomicFileSet set(dir_.string());
+  set.protect((dir_ / "." / "figure.png").string(), "the input image");
+  set.protect((dir_ / "missing.npy").string(), "the bank file read");  // nothing to protect
+  ASSERT_TRUE(set.add("gray.npy", bytes("g")));
+  ASSERT_TRUE(set.add("figure.png", bytes("a figure")));
+  Status s = set.commit();
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("it is the input image"), std::string::npos) << s.error();
+  EXPECT_EQ(read(dir_ / "figure.png"), "the photo");
+  EXPECT_FALSE(fs::exists(dir_ / "gray.npy"));
+  AtomicFileSet other(dir_.string());
+  other.protect((dir_ / "missing.npy").string(), "the bank file read");
+  ASSERT_TRUE(other.add("missing.npy", bytes("m")));
+  ASSERT_TRUE(other.commit());  // it did not exist when protected
 }
 
 TEST_F(AtomicWrite, SetIsWrittenIntoANewDirectory) {

@@ -145,15 +145,20 @@ filterlens::platform::FrameGeometry canvas_geometry() {
 // the moment the page has applied the address it was opened with (fl_apply_address), so the
 // default bank shown first does not overwrite a shared link.
 bool g_address_live = false;
+// An address was refused: the settings shown are published again although nothing changed, so
+// the address bar and Share hold what is on screen, not the refused settings.
+bool g_republish_address = false;
 
 void publish_address() {
   static std::uint64_t maps_generation = ~std::uint64_t(0);
   static filterlens::DisplaySettings display;
   const filterlens::Model& model = g_app->model();
   if (!g_address_live || model.maps().empty()) return;
-  if (model.maps_generation() == maps_generation && model.display().colormap == display.colormap &&
+  if (!g_republish_address && model.maps_generation() == maps_generation &&
+      model.display().colormap == display.colormap &&
       model.display().shared_scale == display.shared_scale)
     return;
+  g_republish_address = false;
   maps_generation = model.maps_generation();
   display = model.display();
   js_set_address(filterlens::encode_address_state(model).c_str());
@@ -763,13 +768,18 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
     const filterlens::Status fits = filterlens::check_memory(
         estimate_bank_maps(state.bank, state.params, state.input == filterlens::InputMode::rgb),
         heap_available(), heap_limit());
-    if (!fits)
+    if (!fits) {
+      g_republish_address = true;
       return refuse("The address's settings were not used: " + std::to_string(state.bank.size()) +
                     " filters on this " + std::to_string(gray.width) + " x " +
                     std::to_string(gray.height) + " image " + fits.error());
+    }
   }
   const filterlens::Status s = filterlens::apply_address_state(g_app->model(), address);
-  if (!s) return refuse(s.error());
+  if (!s) {
+    g_republish_address = true;
+    return refuse(s.error());
+  }
   return result(s);
 }
 

@@ -98,12 +98,19 @@ test('a bad or hand-edited address gives a message and the default bank, never a
     assert.deepEqual(errors, [], hash);
     await page.close();
   }
-  // Edited in the address bar of an open page: the message, and the maps stay.
+  // Edited in the address bar of an open page: the message, and the maps stay. The address then
+  // holds the settings shown again: Share used to copy the refused one.
   const { page } = await open(base);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['blur'], padding: 2 }));
+  await page.waitForTimeout(1000);
+  const shown = await page.evaluate(() => location.hash);
+  assert.match(shown, /^#v=1&f=blur&padding=2&/);
   await page.evaluate(() => { location.hash = '#v=1&f=edge&mode=mirror'; });
   await page.waitForTimeout(300);
   assert.match(await page.evaluate(() => window.FilterLens.lastError()), /mirror/);
-  assert.deepEqual(await maps(page), defaults);
+  assert.deepEqual((await maps(page)).map(m => m.name), ['blur']);
+  // (Written from what Share copies: the app's settings as the page last heard them.)
+  await page.waitForFunction(h => location.hash === h, shown, { timeout: 5000 });
   await page.close();
 });
 

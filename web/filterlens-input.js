@@ -33,6 +33,8 @@
   function withUTF8(text, fn) {
     const m = app();
     if (!m || !text) return;
+    // A lone surrogate becomes U+FFFD: stringToUTF8 would join it with the next character.
+    if (String.prototype.toWellFormed) text = text.toWellFormed();
     const size = m.lengthBytesUTF8(text) + 1;
     const ptr = m._malloc(size);
     if (!ptr) return;

@@ -129,7 +129,12 @@
     return ptr;
   }
 
+  // A lone UTF-16 surrogate (half of a pair) becomes U+FFFD first: Emscripten's stringToUTF8
+  // would join it with the character after it ("a\uD800b" gave "a" and U+10062, the "b" gone).
+  const wellFormed = text => (String.prototype.toWellFormed ? String(text).toWellFormed()
+    : String(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
   function withCString(text, fn) {
+    text = wellFormed(text);
     const size = module.lengthBytesUTF8(text) + 1;
     const ptr = malloc(size);
     module.stringToUTF8(text, ptr, size);
@@ -729,6 +734,7 @@
   // Shows a message in the app. Allocates directly: when memory is what failed, it stays quiet.
   function reportError(text) {
     if (!running) return;
+    text = wellFormed(text);
     const size = module.lengthBytesUTF8(text) + 1;
     const ptr = addr(module._malloc(size));
     if (!ptr) return;

@@ -1,4 +1,4 @@
-// printable() escapes byte by byte whatever is not a printable character (text.h decodes).
+// The CLI's helpers: printable() is text.h's printable_text(), the rest parse and report.
 #include "cli_support.h"
 
 #include <cerrno>
@@ -9,34 +9,9 @@
 #include "text.h"
 
 namespace filterlens::cli {
-namespace {
-
-void escape_byte(std::string& out, unsigned char c) {
-  static const char kHex[] = "0123456789abcdef";
-  out += "\\x";
-  out += kHex[c >> 4];
-  out += kHex[c & 15];
-}
-
-}  // namespace
 
 std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (const std::size_t len = c >= 0x80 ? printable_utf8_length(text, i) : 0) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      escape_byte(out, c);
-      ++i;
-    }
-  }
-  return out;
+  return printable_text(text);
 }
 
 void print_error(const std::string& message) {

@@ -380,6 +380,32 @@ std::int64_t stb_budget(std::int64_t area, const detail::HeaderFacts& facts) {
   return 24 * area + 2 * facts.idat_bytes + 2 * facts.raw_bytes + (std::int64_t(4) << 20);
 }
 
+namespace {
+
+// Why a file that is no image was refused, naming what it looks like when its first bytes say
+// (files people drop on the page expecting filters): the formats read, and where filters come
+// from.
+std::string not_an_image(const std::uint8_t* data, std::size_t size) {
+  auto starts = [&](const char* magic, std::size_t n) {
+    return size >= n && std::memcmp(data, magic, n) == 0;
+  };
+  const char* const kFilters =
+      "; filters are read from .npy and .safetensors files (numpy.save of a layer's weight, or "
+      "safetensors' save_file)";
+  std::string what;
+  if (starts("PK\x03\x04", 4))
+    what = "a zip archive (PyTorch saves .pt and .pth files as one)";
+  else if (starts("\x89HDF\r\n\x1a\n", 8))
+    what = "an HDF5 file (Keras saves .h5 models as one)";
+  else if (starts("FLCNNW\r\n", 8))
+    what = "FilterLens's own trained-network file (.weights), which the app loads by itself";
+  if (!what.empty()) return "it is " + what + ", not an image" + kFilters;
+  return "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, TGA, PSD, HDR or PNM)" +
+         std::string(kFilters);
+}
+
+}  // namespace
+
 // The checks every decode and probe share: sizes, the pre-decode walk, the pixel limit, and the
 // bytes a file must hold for the size it declares. Fills `facts` (dimensions from the header) and
 // `info` (with decode_bytes).
@@ -404,10 +430,7 @@ Status check_file(const std::uint8_t* data, std::size_t size, const DecodeLimits
   {
     detail::ScopedStbBudget budget(1 << 20);  // stbi_info reads headers; it allocates nothing large
     if (!stbi_info_from_memory(data, n, &w, &h, &comp)) {
-      if (format.empty())
-        return Status::fail(
-            "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, TGA, PSD, HDR or "
-            "PNM)");
+      if (format.empty()) return Status::fail(not_an_image(data, size));
       return Status::fail("its " + format +
                           " header is damaged or truncated, so the image cannot be read");
     }

@@ -835,6 +835,10 @@ Result<std::size_t> pick_bank_tensor(const TensorFileContents& contents,
   using R = Result<std::size_t>;
   const TensorInfo* pick = nullptr;
   if (contents.format == TensorFileFormat::npy) {
+    // A name asked for in a .npy would be ignored: say so rather than load the array anyway.
+    if (!tensor.empty())
+      return R::fail("it is a .npy file, which holds one unnamed array: there is no tensor " +
+                     quote(tensor) + " to choose");
     pick = &contents.tensors.front();
   } else if (!tensor.empty()) {
     for (const TensorInfo& t : contents.tensors)

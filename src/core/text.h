@@ -24,6 +24,14 @@ bool printable_code_point(std::uint32_t cp);
 // bidirectional override or isolate (they reorder the text after them on screen).
 std::size_t printable_utf8_length(std::string_view s, std::size_t i);
 
+// `text` safe to show in a message or print on a terminal: control characters (C0, DEL, C1),
+// line separators, bidirectional overrides and bytes that are not valid UTF-8 become \xNN, so a
+// file or tensor name can neither cut a message (a NUL), break it over lines, reorder it on
+// screen, nor move a terminal's cursor. Printable UTF-8 (accents, CJK, ...) passes unchanged.
+// With max_chars > 0, longer text is cut after that many characters (escapes count as one) and
+// "..." added.
+std::string printable_text(std::string_view text, std::size_t max_chars = 0);
+
 // `text` without its last UTF-8 character (its continuation bytes and its lead byte).
 void drop_last_character(std::string& text);
 

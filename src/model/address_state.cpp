@@ -262,7 +262,7 @@ Status apply_address_state(Model& model, const std::string& address) {
     return Status::fail(
         "The address's settings were not used: its filters all come from files, which an address "
         "cannot carry; open " +
-        state.file_filters.front().file);
+        printable_text(state.file_filters.front().file, 120));
   const Status bank = model.set_bank(state.bank, state.params, state.input);
   if (!bank) return Status::fail("The address's settings were not used: " + bank.error());
   DisplaySettings display = model.display();
@@ -272,7 +272,9 @@ Status apply_address_state(Model& model, const std::string& address) {
   if (!state.file_filters.empty()) {
     std::string files;
     for (const AddressState::FileFilter& f : state.file_filters)
-      if (files.find(f.file) == std::string::npos) files += (files.empty() ? "" : ", ") + f.file;
+      if (const std::string shown = printable_text(f.file, 120);
+          files.find(shown) == std::string::npos)
+        files += (files.empty() ? "" : ", ") + shown;
     model.set_status("Settings from the address; " + std::to_string(state.file_filters.size()) +
                      " of its filters come from files an address cannot carry: open " + files);
   } else {

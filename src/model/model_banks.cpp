@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "model.h"
+#include "text.h"
 
 namespace filterlens {
 
@@ -150,8 +151,12 @@ Status Model::restore_default_bank() {
 Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::size_t size,
                                               const std::string& file_name,
                                               const std::string& tensor) {
+  // Names from the file and the page (the file's, its tensors') are shown escaped: a NUL, a line
+  // break or a bidirectional override in them must not cut, break or reorder the message.
+  const std::string shown_file = printable_text(file_name, 120);
   auto fail = [&](const std::string& why) {
-    const std::string message = "Could not load filters from " + file_name + ": " + why;
+    const std::string message =
+        "Could not load filters from " + shown_file + ": " + printable_text(why);
     report_error(message);
     return Result<BankLoad>::fail(message);
   };
@@ -190,9 +195,9 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
                             [&](const Kernel& k) { return k.name == file.filters.front().name; });
   selected_ = static_cast<int>(first - bank_.begin());
 
-  const std::string what = std::to_string(file.count) + " filters " + format_shape(file.shape) +
-                           " from " + file_name +
-                           (file.tensor.empty() ? std::string() : " (" + file.tensor + ")");
+  const std::string what =
+      std::to_string(file.count) + " filters " + format_shape(file.shape) + " from " + shown_file +
+      (file.tensor.empty() ? std::string() : " (" + printable_text(file.tensor, 120) + ")");
   last_error_.clear();
   if (!replaces) {
     status_ = "Loaded " + what;

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "figure.h"
 #include "imgui.h"
+#include "text.h"
 
 namespace filterlens {
 namespace {
@@ -20,9 +21,11 @@ ImTextureID texture_id(unsigned int gl_texture) {
 // filter_tiles with one weight a pixel leaves this border of background around a lone tile.
 constexpr int kTileBorder = 2;
 
+// A tensor's name as the chooser shows it: escaped (a control character, a line break or a
+// bidirectional override in a file's tensor name is drawn as \xNN) and at most 80 characters.
 std::string tensor_label(const TensorInfo& t) {
-  return (t.name.empty() ? std::string("the array") : t.name) + "  " + format_shape(t.shape) +
-         "  " + t.dtype;
+  return (t.name.empty() ? std::string("the array") : printable_text(t.name, 80)) + "  " +
+         format_shape(t.shape) + "  " + printable_text(t.dtype, 16);
 }
 
 }  // namespace
@@ -89,20 +92,32 @@ void App::draw_tensor_chooser() {
     return;
   }
   ImGui::Text("%s holds several 4-D tensors. Which one is the convolution layer?",
-              pending_bank_->name.c_str());
+              printable_text(pending_bank_->name, 120).c_str());
   ImGui::TextDisabled("[N, C, kh, kw]: N filters seeing C channels (1: gray, 3: RGB)");
   std::string chosen;
-  for (const TensorInfo& t : pending_bank_->tensors) {
+  for (std::size_t i = 0; i < pending_bank_->tensors.size(); ++i) {
+    const TensorInfo& t = pending_bank_->tensors[i];
     const std::string label = tensor_label(t);
     if (!t.problem.empty()) {
       ImGui::TextDisabled("%s", label.c_str());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.problem.c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", printable_text(t.problem).c_str());
       continue;
     }
-    if (track(ImGui::Selectable(label.c_str()), "tensor/" + t.name)) chosen = t.name;
+    // The name is drawn as text over an unlabelled row, not given as the row's label: ImGui hides
+    // a label's text after "##" and gives labels with the same "###" tail one id.
+    ImGui::PushID(static_cast<int>(i));
+    const ImVec2 at = ImGui::GetCursorPos();
+    if (track(ImGui::Selectable("##tensor", false, 0, ImVec2(0.0f, ImGui::GetTextLineHeight())),
+              "tensor/" + t.name))
+      chosen = t.name;
+    ImGui::SetCursorPos(at);
+    ImGui::TextUnformatted(label.c_str());
+    ImGui::PopID();
   }
   ImGui::Separator();
-  const bool cancel = track(ImGui::Button("Cancel"), "Cancel");
+  // Escape is Cancel too (a modal without a close button does not take it by itself).
+  const bool cancel = track(ImGui::Button("Cancel"), "Cancel") ||
+                      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
   if (!chosen.empty()) {
     // The popup goes first: loading may report an error the person should see at once.
     PendingBankFile pending = std::move(*pending_bank_);
@@ -110,7 +125,7 @@ void App::draw_tensor_chooser() {
     ImGui::CloseCurrentPopup();
     load_bank(pending.bytes.data(), pending.bytes.size(), pending.name, chosen);
   } else if (cancel) {
-    model_.set_status("Nothing loaded from " + pending_bank_->name);
+    model_.set_status("Nothing loaded from " + printable_text(pending_bank_->name, 120));
     pending_bank_.reset();
     ImGui::CloseCurrentPopup();
   }

@@ -143,6 +143,21 @@ TEST(Decode, GarbageIsNotAnImage) {
   EXPECT_FALSE(decode(Bytes(text.begin(), text.end())));
 }
 
+// Model files people drop expecting filters are named, with where filters come from.
+TEST(Decode, ModelFilesAreNamedWithWhereFiltersComeFrom) {
+  const std::pair<std::string, std::string> cases[] = {
+      {std::string("PK\x03\x04", 4) + std::string(200, 'z'), "a zip archive (PyTorch"},
+      {std::string("\x89HDF\r\n\x1a\n", 8) + std::string(200, 'h'), "an HDF5 file (Keras"},
+      {std::string("FLCNNW\r\n", 8) + std::string(200, '\0'), "trained-network file"},
+      {std::string(300, 'q'), "not an image FilterLens can read"}};
+  for (const auto& [bytes, what] : cases) {
+    auto r = decode(Bytes(bytes.begin(), bytes.end()));
+    ASSERT_FALSE(r) << what;
+    EXPECT_NE(r.error().find(what), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find(".npy and .safetensors"), std::string::npos) << r.error();
+  }
+}
+
 TEST(Decode, UnsupportedFormatsAreNamed) {
   const std::string webp = std::string("RIFF\x24\0\0\0WEBPVP8 ", 16) + std::string(40, '\0');
   auto r = decode(Bytes(webp.begin(), webp.end()));

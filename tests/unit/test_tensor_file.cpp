@@ -156,6 +156,11 @@ TEST(TensorFileNpy, Refusals) {
   expect_refused(npy(npy_dict("<f4", "(1, 1, 32, 1)"), f32_data(32)), "[1, 1, 32, 1]");
   expect_refused(npy(npy_dict("<f4", "(257, 1, 1, 1)"), f32_data(257)), "N = 257");
   expect_refused(npy(npy_dict("<f4", "(0, 1, 3, 3)"), {}), "N = 0");
+  // A tensor name asked for in a .npy (the page's loadBank(npy, {tensor})): refused, not ignored.
+  const Result<TensorBank> named = read(npy(npy_dict("<f4", "(1, 1, 3, 3)"), f32_data(9)), "x");
+  ASSERT_FALSE(named);
+  EXPECT_NE(named.error().find("one unnamed array: there is no tensor 'x'"), std::string::npos)
+      << named.error();
   // Claims far past the file: refused from the shape, nothing allocated.
   expect_refused(npy(npy_dict("<f4", "(256, 3, 31, 99999999999999)"), f32_data(9)), "truncated");
   expect_refused(npy(npy_dict("<f4", "(99999999999999999999, 1)"), {}), "absurdly large");

@@ -48,3 +48,26 @@ TEST(PrintableUtf8, LengthsOfPrintableSequencesAndZeroForTheRest) {
 
 }  // namespace
 }  // namespace filterlens
+
+namespace filterlens {
+namespace {
+
+// Names from files reach messages escaped (a NUL cut the page's status, a line break and a
+// bidirectional override went in raw) and cut to a length (a 3000-character name was echoed).
+TEST(PrintableText, EscapesWhatWouldCutBreakOrReorderAMessageAndCutsLongText) {
+  using namespace std::string_literals;
+  EXPECT_EQ(printable_text("conv.weight"), "conv.weight");
+  EXPECT_EQ(printable_text("caf\xc3\xa9 猫"), "caf\xc3\xa9 猫");
+  EXPECT_EQ(printable_text("a\0b"s), "a\\x00b");
+  EXPECT_EQ(printable_text("a\nb\x1b[31m"), "a\\x0ab\\x1b[31m");
+  EXPECT_EQ(printable_text("\xe2\x80\xae"
+                           "evil"),
+            "\\xe2\\x80\\xaeevil");  // U+202E
+  EXPECT_EQ(printable_text("\xff\xfe"), "\\xff\\xfe");
+  EXPECT_EQ(printable_text(std::string(3000, 'x'), 120), std::string(120, 'x') + "...");
+  EXPECT_EQ(printable_text("猫猫猫", 2), "猫猫...");
+  EXPECT_EQ(printable_text("abc", 3), "abc");
+}
+
+}  // namespace
+}  // namespace filterlens

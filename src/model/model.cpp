@@ -432,6 +432,21 @@ Status Model::replace_kernel(int index, Kernel kernel) {
   return recompute();
 }
 
+std::string unused_filter_name(const std::string& base, const std::vector<Kernel>& bank) {
+  auto taken = [&](const std::string& name) {
+    return std::any_of(bank.begin(), bank.end(), [&](const Kernel& b) { return b.name == name; });
+  };
+  std::string name = base;
+  for (int n = 2; taken(name); ++n) {
+    // "name2", "name3", ...: shortened at a character boundary to stay a filter name.
+    std::string stem = base;
+    const std::string number = std::to_string(n);
+    while (!stem.empty() && !filter_name_problem(stem + number).empty()) drop_last_character(stem);
+    name = stem + number;
+  }
+  return name;
+}
+
 Status Model::add_kernel(Kernel kernel) {
   Result<Kernel> valid = validate_named_kernel(std::move(kernel));
   if (!valid) {
@@ -443,17 +458,7 @@ Status Model::add_kernel(Kernel kernel) {
     report_error(c.error());
     return c;
   }
-  const std::string base = k.name;
-  auto taken = [&](const std::string& name) {
-    return std::any_of(bank_.begin(), bank_.end(), [&](const Kernel& b) { return b.name == name; });
-  };
-  for (int n = 2; taken(k.name); ++n) {
-    // "name2", "name3", ...: shortened at a character boundary to stay a filter name.
-    std::string stem = base;
-    const std::string number = std::to_string(n);
-    while (!stem.empty() && !filter_name_problem(stem + number).empty()) drop_last_character(stem);
-    k.name = stem + number;
-  }
+  k.name = unused_filter_name(k.name, bank_);
   bank_.push_back(std::move(k));
   selected_ = static_cast<int>(bank_.size()) - 1;
   return recompute();

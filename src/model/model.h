@@ -111,6 +111,10 @@ struct FileBank {
   std::vector<Kernel> filters;  // as read: "<stem>_<i>", [C][kh][kw] weights
 };
 
+// `base`, or base2, base3, ... (shortened at a character boundary to stay a filter name): the
+// first that no filter of `bank` has.
+std::string unused_filter_name(const std::string& base, const std::vector<Kernel>& bank);
+
 // Whether bytes opened as `name` are a tensor file (.npy / .safetensors) rather than an image: by
 // their first bytes, or by the name's extension (then the bank reader's message says what is
 // wrong with the file, which is more use than "not an image").

@@ -169,13 +169,23 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
   if (replaces) {
     bank = file.filters;
   } else {
+    // The same file and tensor opened again replaces its filters where they are; a filter that
+    // only shares a name (made by hand, or from another file or tensor) stays, and the new one
+    // is numbered like an added filter (it used to be replaced without a word).
+    // (Filter i of the file had the name it was given then, numbered or not.)
+    const FileBank* before = nullptr;
+    for (const FileBank& b : file_banks_)
+      if (b.file_name == file_name && b.tensor == file.tensor) before = &b;
     bank = bank_;
-    for (const Kernel& f : file.filters) {
+    for (std::size_t i = 0; i < file.filters.size(); ++i) {
+      Kernel& f = file.filters[i];
+      if (before != nullptr && i < before->filters.size()) f.name = before->filters[i].name;
       auto same =
           std::find_if(bank.begin(), bank.end(), [&](const Kernel& k) { return k.name == f.name; });
-      if (same != bank.end()) {
+      if (same != bank.end() && before != nullptr && i < before->filters.size()) {
         *same = f;
       } else {
+        if (same != bank.end()) f.name = unused_filter_name(f.name, bank);
         bank.push_back(f);
       }
     }

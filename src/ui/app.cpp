@@ -339,10 +339,9 @@ void App::frame() {
 
   ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + area_size.y - inspector_h));
   ImGui::SetNextWindowSize(ImVec2(area_size.x, inspector_h));
-  // A colour filter's three rows of grids may be wider than the tab: then it scrolls sideways.
-  const std::optional<Focus> focus = model_.focus();
-  const bool wide_inspector =
-      focus && model_.map_kernels()[static_cast<std::size_t>(focus->filter)].channels == 3;
+  // The inspector's grids may be wider than the tab (a colour filter's three rows, a large
+  // kernel, long values): then it scrolls sideways.
+  const bool wide_inspector = model_.focus().has_value();
   if (ImGui::Begin("Inspector", nullptr,
                    fixed | ImGuiWindowFlags_NoTitleBar |
                        (wide_inspector ? ImGuiWindowFlags_HorizontalScrollbar : 0))) {

@@ -422,9 +422,20 @@ void App::draw_inspector() {
     ImGui::TextUnformatted(title);
     // Three channels' grids side by side: columns as wide as their values (two digits; the
     // full value on hover), the window scrolls sideways when a large kernel needs more room.
+    // A gray filter's grid is at least `cell` a column, and wider when a value needs it
+    // ("-0.00392" was cut to "-0.0" in 34-pixel cells).
+    const char* format = rgb ? "%.2g" : "%.3g";
+    float widest = 0.0f;
+    char text[32];
+    for (std::size_t t = 0; t < taps; ++t) {
+      std::snprintf(text, sizeof text, format,
+                    static_cast<double>(static_cast<float>(value(offset + t)) + 0.0f));
+      widest = std::max(widest, ImGui::CalcTextSize(text).x);
+    }
+    const float column = std::max(cell, widest + 2.0f * ImGui::GetStyle().CellPadding.x + 2.0f);
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit |
                                   (rgb ? ImGuiTableFlags_NoHostExtendX : 0);
-    if (ImGui::BeginTable(id.c_str(), k.width, flags, ImVec2(rgb ? 0.0f : k.width * cell, 0))) {
+    if (ImGui::BeginTable(id.c_str(), k.width, flags, ImVec2(rgb ? 0.0f : k.width * column, 0))) {
       for (int ky = 0; ky < k.height; ++ky) {
         ImGui::TableNextRow();
         for (int kx = 0; kx < k.width; ++kx) {
@@ -434,7 +445,7 @@ void App::draw_inspector() {
           if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
           if (r.ghost[t]) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.6f, 0.6f, 0.75f, 1.0f));
           const float v = value(offset + t) + 0.0f;  // + 0: show -0 (e.g. -1 x 0) as 0
-          ImGui::Text(rgb ? "%.2g" : "%.3g", v);
+          ImGui::Text(format, v);
           if (r.ghost[t]) ImGui::PopStyleColor();
           if (rgb && ImGui::IsItemHovered()) ImGui::SetTooltip("%.7g", v);
         }

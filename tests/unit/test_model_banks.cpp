@@ -237,6 +237,40 @@ TEST(ModelBankFile, GrayFileJoinsTheGrayBankOnceAndNamesItsFilters) {
   EXPECT_EQ(model.bank().back().name, "small_2");
 }
 
+// Only the same file and tensor opened again replaces filters by name: a hand-made filter that
+// happens to have a file filter's name stays (it was overwritten without a word), and so does a
+// filter of another tensor whose name comes out the same ("conv.1" and "conv_1" both give
+// conv_1_*). The newcomer is numbered like an added filter.
+TEST(ModelBankFile, AFilterThatOnlySharesANameIsKeptAndTheNewOneNumbered) {
+  Model model;
+  load_ok(model, 24, 18);
+  Kernel mine = model.bank()[0];
+  mine.name = "small_0";
+  mine.weights[4] = 7.0f;
+  ASSERT_TRUE(model.add_kernel(mine));
+  const std::vector<std::uint8_t> npy = npy_file({2, 2, 2}, weights(8, 4));
+  Result<Model::BankLoad> load = model.load_bank_file(npy.data(), npy.size(), "small.npy");
+  ASSERT_TRUE(load) << load.error();
+  EXPECT_EQ(names(model.bank()), (std::vector<std::string>{"edge", "sharpen", "blur", "small_0",
+                                                           "small_02", "small_1"}));
+  EXPECT_EQ(model.bank()[3].weights[4], 7.0f);  // the hand-made one, as it was
+  EXPECT_EQ(load.value().names, (std::vector<std::string>{"small_02", "small_1"}));
+  EXPECT_EQ(model.map_source(4), &model.file_banks().back());
+  // The same file again: its own filters are replaced where they are, nothing added.
+  ASSERT_TRUE(model.load_bank_file(npy.data(), npy.size(), "small.npy"));
+  EXPECT_EQ(model.bank().size(), 6u);
+  EXPECT_EQ(model.bank()[3].weights[4], 7.0f);
+  // Two tensors of one file whose names sanitise alike: both kept.
+  const std::vector<std::uint8_t> two = safetensors_file(
+      {{"conv.1", {1, 1, 3, 3}, weights(9, 5)}, {"conv_1", {1, 1, 3, 3}, weights(9, 6)}});
+  ASSERT_TRUE(model.load_bank_file(two.data(), two.size(), "two.safetensors", "conv.1"));
+  ASSERT_TRUE(model.load_bank_file(two.data(), two.size(), "two.safetensors", "conv_1"));
+  EXPECT_EQ(model.bank().size(), 8u);
+  EXPECT_EQ(model.bank()[6].name, "conv_1_0");
+  EXPECT_EQ(model.bank()[7].name, "conv_1_02");
+  EXPECT_NE(model.bank()[6].weights, model.bank()[7].weights);
+}
+
 TEST(ModelBankFile, DamagedOrAmbiguousFilesChangeNothingAndSayWhy) {
   Model model;
   load_ok(model, 26, 19);

@@ -34,7 +34,7 @@
     const m = app();
     if (!m || !text) return;
     // A lone surrogate becomes U+FFFD: stringToUTF8 would join it with the next character.
-    if (String.prototype.toWellFormed) text = text.toWellFormed();
+    text = text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, m => (m.length === 2 ? m : '\uFFFD'));
     const size = m.lengthBytesUTF8(text) + 1;
     const ptr = m._malloc(size);
     if (!ptr) return;

@@ -132,7 +132,7 @@
   // A lone UTF-16 surrogate (half of a pair) becomes U+FFFD first: Emscripten's stringToUTF8
   // would join it with the character after it ("a\uD800b" gave "a" and U+10062, the "b" gone).
   const wellFormed = text => (String.prototype.toWellFormed ? String(text).toWellFormed()
-    : String(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+    : String(text).replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, m => (m.length === 2 ? m : '\uFFFD')));
   function withCString(text, fn) {
     text = wellFormed(text);
     const size = module.lengthBytesUTF8(text) + 1;
@@ -1067,7 +1067,12 @@
       lastAddress = '#' + text;
       scheduleAddressWrite(addressWrittenAt + ADDRESS_WRITE_MS - performance.now());
     },
-    shareAddress() { FilterLensPage.copyText(currentAddress()); },
+    // Share: the app gives the settings shown (the address bar may hold a refused address).
+    shareAddress(text) {
+      cancelAddressWrite();
+      lastAddress = '#' + text;
+      FilterLensPage.copyText(currentAddress());
+    },
     rememberGuideSeen() {
       try { localStorage.setItem(GUIDE_SEEN_KEY, '1'); } catch (e) { /* kept for this visit only */ }
     },

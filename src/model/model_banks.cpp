@@ -182,7 +182,11 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
       if (before != nullptr && i < before->filters.size()) f.name = before->filters[i].name;
       auto same =
           std::find_if(bank.begin(), bank.end(), [&](const Kernel& k) { return k.name == f.name; });
-      if (same != bank.end() && before != nullptr && i < before->filters.size()) {
+      // Replaced only while it is still the file's filter as read then (not one made by hand
+      // under that name since, nor the file's filter edited by hand).
+      if (same != bank.end() && before != nullptr && i < before->filters.size() &&
+          same->width == before->filters[i].width && same->height == before->filters[i].height &&
+          same->weights == before->filters[i].weights) {
         *same = f;
       } else {
         if (same != bank.end()) f.name = unused_filter_name(f.name, bank);

@@ -57,7 +57,8 @@ EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
 EM_JS(void, js_fetch_url, (const char* url), { FilterLensPage.fetchUrl(UTF8ToString(url)); });
 EM_JS(void, js_fit_canvas, (), { FilterLensPage.fitCanvas(); });
 EM_JS(void, js_set_address, (const char* text), { FilterLensPage.setAddress(UTF8ToString(text)); });
-EM_JS(void, js_share_address, (), { FilterLensPage.shareAddress(); });
+EM_JS(void, js_share_address, (const char* text),
+      { FilterLensPage.shareAddress(UTF8ToString(text)); });
 // Whether ImGui wants typed text this frame: the page keeps its text field focused then, so
 // non-ASCII letters, IMEs and paste reach the app (web/filterlens-input.js).
 EM_JS(void, js_text_input, (int want), {
@@ -145,8 +146,8 @@ filterlens::platform::FrameGeometry canvas_geometry() {
 // the moment the page has applied the address it was opened with (fl_apply_address), so the
 // default bank shown first does not overwrite a shared link.
 bool g_address_live = false;
-// An address was refused: the settings shown are published again although nothing changed, so
-// the address bar and Share hold what is on screen, not the refused settings.
+// An address edited on the open page was refused: the settings shown are published again
+// although nothing changed, so the address bar holds what is on screen, not the refused settings.
 bool g_republish_address = false;
 
 void publish_address() {
@@ -755,6 +756,9 @@ EMSCRIPTEN_KEEPALIVE const char* fl_learned_filter(int i, float* out, double* co
 // Applies the settings of an address's `#` part (empty: none) and from then on keeps the address
 // up to date. A bad address is reported and changes nothing (returns 1; fl_last_error says why).
 EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
+  // A refused address the page was opened with stays in the address bar (the person can mend the
+  // link); one edited on the open page is replaced by the settings shown.
+  const bool opened_with = !g_address_live;
   g_address_live = true;
   if (!address || !*address || (address[0] == '#' && !address[1]))
     return result(filterlens::Status::ok());
@@ -769,7 +773,7 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
         estimate_bank_maps(state.bank, state.params, state.input == filterlens::InputMode::rgb),
         heap_available(), heap_limit());
     if (!fits) {
-      g_republish_address = true;
+      g_republish_address = !opened_with;
       return refuse("The address's settings were not used: " + std::to_string(state.bank.size()) +
                     " filters on this " + std::to_string(gray.width) + " x " +
                     std::to_string(gray.height) + " image " + fits.error());
@@ -777,7 +781,7 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
   }
   const filterlens::Status s = filterlens::apply_address_state(g_app->model(), address);
   if (!s) {
-    g_republish_address = true;
+    g_republish_address = !opened_with;
     return refuse(s.error());
   }
   return result(s);
@@ -1188,7 +1192,10 @@ int main() {
 
   filterlens::PlatformServices services = filterlens::platform::services();
   services.check_maps_memory = check_maps_memory;  // the wasm heap is a fixed budget
-  services.share_address = [] { js_share_address(); };
+  // The settings shown, from the model: the address bar may still hold a refused address.
+  services.share_address = [] {
+    js_share_address(filterlens::encode_address_state(g_app->model()).c_str());
+  };
   services.remember_guide_seen = [] { js_remember_guide_seen(); };
   services.start_camera = [] { js_camera_start(); };
   services.stop_camera = [] { js_camera_stop(); };

@@ -647,12 +647,73 @@ void App::draw_bank_section() {
     draw_kernel_editor(selected);
 }
 
-bool App::typed_edit_done(unsigned field) {
-  if (typed_.field != field || !ImGui::IsItemDeactivated()) return false;
-  const bool escaped = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
-  const bool same_filter = typed_.filter == model_.selected();
-  typed_.field = 0;
-  return !escaped && same_filter;
+namespace {
+
+// `k` at another size, its weights kept centred: a 3x3 grown to 5x5 gains a ring of zeros.
+void resize_kernel(Kernel& k, int width, int height) {
+  width = std::clamp(width, 1, kMaxKernelSize);
+  height = std::clamp(height, 1, kMaxKernelSize);
+  if (width == k.width && height == k.height) return;
+  std::vector<float> w(static_cast<std::size_t>(width) * height, 0.0f);
+  const int ox = (width - k.width) / 2, oy = (height - k.height) / 2;
+  for (int y = 0; y < k.height; ++y)
+    for (int x = 0; x < k.width; ++x) {
+      const int nx = x + ox, ny = y + oy;
+      if (nx >= 0 && ny >= 0 && nx < width && ny < height)
+        w[static_cast<std::size_t>(ny) * width + nx] = k.at(x, y);
+    }
+  k.width = width;
+  k.height = height;
+  k.weights = std::move(w);
+}
+
+}  // namespace
+
+bool App::apply_typed_edit(Kernel& k) const {
+  switch (typed_.kind) {
+    case TypedEdit::Kind::name:
+      if (typed_.name.empty() || typed_.name == k.name) return false;
+      k.name = typed_.name;
+      return true;
+    case TypedEdit::Kind::size: {
+      if (k.channels != 1) return false;
+      const int w = k.width, h = k.height;
+      resize_kernel(k, typed_.size[0], typed_.size[1]);
+      return k.width != w || k.height != h;
+    }
+    case TypedEdit::Kind::weight:
+      if (typed_.weight_index >= k.weights.size() ||
+          typed_.weight == k.weights[typed_.weight_index])
+        return false;
+      k.weights[typed_.weight_index] = typed_.weight;
+      return true;
+    case TypedEdit::Kind::none:
+      break;
+  }
+  return false;
+}
+
+bool App::track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, int index,
+                           Kernel& k) {
+  bool changed = false;
+  if (active) {
+    // Another field was being typed into and was left for this one (drawn earlier in the frame,
+    // so its own call could not see it go): its value applies now.
+    if (typed_.kind != TypedEdit::Kind::none && typed_.field != field)
+      changed = apply_typed_edit(k);
+    if (typed_.field != field) typed_.filter_name = k.name;
+    typed_.kind = kind;
+    typed_.field = field;
+    typed_.filter = index;
+    return changed;
+  }
+  if (typed_.field != field) return false;
+  // Left this frame: applied unless by Escape. Not active and not just left (a modal took the
+  // keyboard, the section closed): the edit ends unapplied, so it cannot come back later.
+  if (ImGui::IsItemDeactivated() && !ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+    changed = apply_typed_edit(k);
+  typed_ = TypedEdit{};
+  return changed;
 }
 
 void App::draw_kernel_editor(int index) {
@@ -660,7 +721,11 @@ void App::draw_kernel_editor(int index) {
   // in the description and recomputes. Typed values go back when their field is left (typed_).
   Kernel k = model_.bank()[static_cast<std::size_t>(index)];
   bool changed = false;
-  if (typed_.field != 0 && typed_.filter != index) typed_ = TypedEdit{};  // another filter shown
+  // Another filter shown, or this one replaced (a drop, the API) since the edit began.
+  if (typed_.kind != TypedEdit::Kind::none &&
+      (typed_.filter != index || typed_.filter_name != k.name))
+    typed_ = TypedEdit{};
+  using Kind = TypedEdit::Kind;
   ImGui::Separator();
   const ImGuiID name_field = ImGui::GetID("name");
   char name[64];
@@ -668,14 +733,9 @@ void App::draw_kernel_editor(int index) {
                 typed_.field == name_field ? typed_.name.c_str() : k.name.c_str());
   ImGui::SetNextItemWidth(-60.0f);
   track(ImGui::InputText("name", name, sizeof name), "name");
-  if (ImGui::IsItemActive()) {
-    typed_.field = name_field;
-    typed_.filter = index;
-    typed_.name = name;
-  } else if (typed_edit_done(name_field) && name[0] && k.name != name) {
-    k.name = name;
-    changed = true;
-  }
+  const bool naming = ImGui::IsItemActive();
+  if (track_typed_edit(name_field, Kind::name, naming, index, k)) changed = true;
+  if (naming) typed_.name = name;
   const ImGuiID size_field = ImGui::GetID("w x h");
   int size[2] = {k.width, k.height};
   if (typed_.field == size_field) std::copy(typed_.size, typed_.size + 2, size);
@@ -684,14 +744,9 @@ void App::draw_kernel_editor(int index) {
   ImGui::BeginDisabled(k.channels != 1);
   track(ImGui::InputInt2("w x h", size), "size");
   ImGui::EndDisabled();
-  bool resized = false;
-  if (ImGui::IsItemActive()) {
-    typed_.field = size_field;
-    typed_.filter = index;
-    std::copy(size, size + 2, typed_.size);
-  } else {
-    resized = typed_edit_done(size_field);
-  }
+  const bool sizing = ImGui::IsItemActive();
+  if (track_typed_edit(size_field, Kind::size, sizing, index, k)) changed = true;
+  if (sizing) std::copy(size, size + 2, typed_.size);
   int plane_offset = 0;
   if (k.channels == 3) {
     editor_channel_ = std::clamp(editor_channel_, 0, 2);
@@ -706,25 +761,6 @@ void App::draw_kernel_editor(int index) {
     }
     plane_offset = editor_channel_ * k.width * k.height;
   }
-  if (resized) {
-    size[0] = std::clamp(size[0], 1, kMaxKernelSize);
-    size[1] = std::clamp(size[1], 1, kMaxKernelSize);
-    if (size[0] != k.width || size[1] != k.height) {
-      // Keep the weights centred: a 3x3 grown to 5x5 gains a ring of zeros.
-      std::vector<float> w(static_cast<std::size_t>(size[0]) * size[1], 0.0f);
-      const int ox = (size[0] - k.width) / 2, oy = (size[1] - k.height) / 2;
-      for (int y = 0; y < k.height; ++y)
-        for (int x = 0; x < k.width; ++x) {
-          const int nx = x + ox, ny = y + oy;
-          if (nx >= 0 && ny >= 0 && nx < size[0] && ny < size[1])
-            w[static_cast<std::size_t>(ny) * size[0] + nx] = k.at(x, y);
-        }
-      k.width = size[0];
-      k.height = size[1];
-      k.weights = std::move(w);
-      changed = true;
-    }
-  }
   const float cell =
       std::max(34.0f, std::min(60.0f, (ImGui::GetContentRegionAvail().x - 8) / k.width - 4));
   for (int y = 0; y < k.height; ++y) {
@@ -736,21 +772,19 @@ void App::draw_kernel_editor(int index) {
       // Dragged, a weight follows the mouse; typed (Ctrl + click, double click), it is applied
       // when the cell is left.
       const ImGuiID cell_id = ImGui::GetID("##w");
-      const bool typing = typed_.field == cell_id && typed_.weight_index == t;
-      float* value = typing ? &typed_.weight : &k.weights[t];
+      const bool was_typing = typed_.field == cell_id;
+      float* value = was_typing ? &typed_.weight : &k.weights[t];
       const bool dragged = track(ImGui::DragFloat("##w", value, 0.01f, 0.0f, 0.0f, "%.3g"),
                                  "weight/" + std::to_string(x) + "," + std::to_string(y));
-      if (ImGui::TempInputIsActive(cell_id)) {
-        if (!typing) typed_.weight = k.weights[t];
-        typed_.field = cell_id;
-        typed_.filter = index;
+      const bool typing = ImGui::TempInputIsActive(cell_id);
+      if (typing && !was_typing) {
+        // The text starts from the model's value (whatever this first call parsed into k).
+        k.weights[t] = model_.bank()[static_cast<std::size_t>(index)].weights[t];
+        if (track_typed_edit(cell_id, Kind::weight, true, index, k)) changed = true;
+        typed_.weight = k.weights[t];
         typed_.weight_index = t;
-      } else if (typing) {
-        const float typed = typed_.weight;
-        if (typed_edit_done(cell_id) && typed != k.weights[t]) {
-          k.weights[t] = typed;
-          changed = true;
-        }
+      } else if (typing || was_typing) {
+        if (track_typed_edit(cell_id, Kind::weight, typing, index, k)) changed = true;
       } else if (dragged) {
         changed = true;
       }

@@ -272,17 +272,25 @@ class App {
   // typed "15" would first crop the kernel to one column, and a value refused at the end would
   // leave its prefix applied. Escape drops it. What has been typed is kept here meanwhile.
   struct TypedEdit {
-    unsigned field = 0;  // the ImGui id of the field being typed into; 0: none
-    int filter = -1;     // the bank index it edits
+    enum class Kind { none, name, size, weight };
+    Kind kind = Kind::none;
+    unsigned field = 0;       // the ImGui id of the field being typed into
+    int filter = -1;          // the bank index it edits
+    std::string filter_name;  // that filter's name when the edit began: a bank changed under
+                              // the edit (a drop, the API) ends it unapplied
     std::string name;
     int size[2] = {0, 0};
     float weight = 0.0f;
     std::size_t weight_index = 0;  // into the kernel's weights
   };
   TypedEdit typed_;
-  // Whether the field drawn last was left this frame with a value to apply (not by Escape); the
-  // typed edit is over either way.
-  bool typed_edit_done(unsigned field);
+  // The field drawn last (`field`, of this kind) after its widget call: while it is active its
+  // value is kept in typed_ (and a pending edit of another field, left for this one, is applied
+  // to `k` first); when it is left this frame (not by Escape) its value is applied to `k`. Returns
+  // whether `k` changed.
+  bool track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, int index, Kernel& k);
+  // Applies typed_'s value to `k` (a new name, size or weight); whether `k` changed.
+  bool apply_typed_edit(Kernel& k) const;
 
   // Keyboard and touch (input.cpp).
   bool focus_path_ = false;    // Ctrl+O where there is no file dialog: the path field

@@ -163,8 +163,9 @@ void App::draw_bank_tiles_tab() {
     if (const FileBank* b = model_.map_source(i))
       if (std::find(files.begin(), files.end(), b) == files.end()) files.push_back(b);
   for (const FileBank* b : files)
-    ImGui::Text("%s%s%s %s from %s", b->tensor.c_str(), b->tensor.empty() ? "" : " ",
-                format_shape(b->shape).c_str(), b->dtype.c_str(), b->file_name.c_str());
+    ImGui::Text("%s%s%s %s from %s", printable_text(b->tensor, 80).c_str(),
+                b->tensor.empty() ? "" : " ", format_shape(b->shape).c_str(),
+                printable_text(b->dtype, 16).c_str(), printable_text(b->file_name, 120).c_str());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped(
       "%d filters on the %s input. %s Gray middle is 0; each tile is scaled to its largest |w|. "
@@ -210,7 +211,8 @@ void App::draw_bank_tiles_tab() {
       const FileBank* from = model_.map_source(i);
       ImGui::SetTooltip("%s: %d x %d, %d channel%s%s%s\nclick to select it and show its map",
                         k.name.c_str(), k.height, k.width, k.channels, k.channels == 1 ? "" : "s",
-                        from ? ", from " : "", from ? from->file_name.c_str() : "");
+                        from ? ", from " : "",
+                        from ? printable_text(from->file_name, 120).c_str() : "");
     }
     ImGui::TextDisabled("#%d", i);
     ImGui::EndGroup();

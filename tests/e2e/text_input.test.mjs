@@ -219,6 +219,18 @@ test('typed kernel sizes and weights apply when the field is left; refused ones 
   await waitFor(page, () => (decodeURIComponent(location.hash).match(/f=edge:[^&]*/) || [''])[0].split(',')[22] === '4',
                 'the centre weight 4');
   assert.equal(await message(), '');
+  // Left for a field drawn before it (the name): the typed value applies too.
+  await page.keyboard.down('Control');
+  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
+  await page.keyboard.up('Control');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('6', { delay: 60 });
+  await page.waitForTimeout(300);
+  await clickControl(page, 'name');
+  await waitFor(page, () => (decodeURIComponent(location.hash).match(/f=edge:[^&]*/) || [''])[0].split(',')[22] === '6',
+                'the centre weight 6');
+  await page.keyboard.press('Escape');
   assert.deepEqual(errors, []);
   await context.close();
 });

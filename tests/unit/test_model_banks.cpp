@@ -260,6 +260,16 @@ TEST(ModelBankFile, AFilterThatOnlySharesANameIsKeptAndTheNewOneNumbered) {
   ASSERT_TRUE(model.load_bank_file(npy.data(), npy.size(), "small.npy"));
   EXPECT_EQ(model.bank().size(), 6u);
   EXPECT_EQ(model.bank()[3].weights[4], 7.0f);
+  // A file filter removed and a hand-made one given its name: reopening the file keeps it.
+  ASSERT_TRUE(model.remove_kernel(5));  // small_1
+  Kernel hand = model.bank()[0];
+  hand.name = "small_1";
+  ASSERT_TRUE(model.add_kernel(hand));
+  ASSERT_TRUE(model.load_bank_file(npy.data(), npy.size(), "small.npy"));
+  ASSERT_EQ(model.bank()[5].name, "small_1");
+  EXPECT_EQ(model.bank()[5].weights, hand.weights);
+  EXPECT_EQ(model.bank().back().name, "small_12");
+  ASSERT_TRUE(model.remove_kernel(6));
   // Two tensors of one file whose names sanitise alike: both kept.
   const std::vector<std::uint8_t> two = safetensors_file(
       {{"conv.1", {1, 1, 3, 3}, weights(9, 5)}, {"conv_1", {1, 1, 3, 3}, weights(9, 6)}});

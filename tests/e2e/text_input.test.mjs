@@ -272,7 +272,15 @@ test('pasted text (a paste event into the field) replaces the selection', async 
     document.activeElement.dispatchEvent(
       new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   }, pasted);
-  await page.waitForTimeout(300);
+  // The paste is pressed as Ctrl+V in the app's next frame; an Enter in that same frame would win
+  // (ImGui takes one of them a frame). Three frames drawn, then Enter (a loaded machine with the
+  // software GPU draws a few frames a second: a fixed 300 ms wait was not always one frame).
+  await page.evaluate(async () => {
+    const n = window.FilterLens.framesDrawn();
+    const end = performance.now() + 10000;
+    while (window.FilterLens.framesDrawn() < n + 3 && performance.now() < end)
+      await new Promise(r => setTimeout(r, 20));
+  });
   await page.keyboard.press('Enter');  // the name applies when the field is left
   await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the pasted name', pasted);
   // Pasting text into a field is not an image load: the image stays.

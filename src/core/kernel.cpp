@@ -173,6 +173,26 @@ Result<Kernel> normalized(const Kernel& kernel) {
   return Result<Kernel>::ok(std::move(out));
 }
 
+Kernel resized_centred(const Kernel& kernel, int width, int height) {
+  Kernel out = kernel;
+  out.width = width;
+  out.height = height;
+  const int channels = std::max(kernel.channels, 1);
+  out.weights.assign(static_cast<std::size_t>(channels) * width * height, 0.0f);
+  const int ox = (width - kernel.width) / 2, oy = (height - kernel.height) / 2;
+  for (int c = 0; c < channels; ++c)
+    for (int y = 0; y < kernel.height; ++y)
+      for (int x = 0; x < kernel.width; ++x) {
+        const int nx = x + ox, ny = y + oy;
+        const std::size_t from =
+            (static_cast<std::size_t>(c) * kernel.height + y) * kernel.width + x;
+        if (nx >= 0 && ny >= 0 && nx < width && ny < height && from < kernel.weights.size())
+          out.weights[(static_cast<std::size_t>(c) * height + ny) * width + nx] =
+              kernel.weights[from];
+      }
+  return out;
+}
+
 Kernel flipped(const Kernel& kernel) {
   Kernel out = kernel;
   const std::size_t plane = static_cast<std::size_t>(kernel.width) * kernel.height;

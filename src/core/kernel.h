@@ -55,6 +55,11 @@ Result<Kernel> normalized(const Kernel& kernel);
 // convolution.
 Kernel flipped(const Kernel& kernel);
 
+// The kernel at another size (each channel), its weights kept centred: a 3x3 grown to 5x5 gains
+// a ring of zeros, a 5x5 cut to 3x3 keeps its middle. Sizes must be at least 1 (not checked
+// against kMaxKernelSize: the caller bounds them).
+Kernel resized_centred(const Kernel& kernel, int width, int height);
+
 // For a kernel whose weights were changed by hand: its description no longer describes it, so it
 // is prefixed (once) with kEditedPrefix, keeping what the kernel started as after it.
 extern const char* const kEditedPrefix;

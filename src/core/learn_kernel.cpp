@@ -148,13 +148,7 @@ Result<KernelLearner> KernelLearner::start(const Plane& gray, const Kernel& targ
   if (!out) return R::fail(out.error());
 
   // The target inside a zero border when it is smaller than the learned kernel.
-  l.target_ = target;
-  l.target_.width = l.target_.height = k;
-  l.target_.weights.assign(static_cast<std::size_t>(k) * k, 0.0f);
-  const int border = (k - target.width) / 2;
-  for (int y = 0; y < target.height; ++y)
-    for (int x = 0; x < target.width; ++x)
-      l.target_.weights[static_cast<std::size_t>(y + border) * k + x + border] = target.at(x, y);
+  l.target_ = resized_centred(target, k, k);
   if (Status s = conv2d_bank(l.input_, {l.target_}, params, ConvImpl::simd, l.outputs_); !s)
     return R::fail(s.error());
   std::swap(l.target_map_, l.outputs_[0]);

@@ -647,28 +647,6 @@ void App::draw_bank_section() {
     draw_kernel_editor(selected);
 }
 
-namespace {
-
-// `k` at another size, its weights kept centred: a 3x3 grown to 5x5 gains a ring of zeros.
-void resize_kernel(Kernel& k, int width, int height) {
-  width = std::clamp(width, 1, kMaxKernelSize);
-  height = std::clamp(height, 1, kMaxKernelSize);
-  if (width == k.width && height == k.height) return;
-  std::vector<float> w(static_cast<std::size_t>(width) * height, 0.0f);
-  const int ox = (width - k.width) / 2, oy = (height - k.height) / 2;
-  for (int y = 0; y < k.height; ++y)
-    for (int x = 0; x < k.width; ++x) {
-      const int nx = x + ox, ny = y + oy;
-      if (nx >= 0 && ny >= 0 && nx < width && ny < height)
-        w[static_cast<std::size_t>(ny) * width + nx] = k.at(x, y);
-    }
-  k.width = width;
-  k.height = height;
-  k.weights = std::move(w);
-}
-
-}  // namespace
-
 bool App::apply_typed_edit(Kernel& k) const {
   switch (typed_.kind) {
     case TypedEdit::Kind::name:
@@ -677,9 +655,11 @@ bool App::apply_typed_edit(Kernel& k) const {
       return true;
     case TypedEdit::Kind::size: {
       if (k.channels != 1) return false;
-      const int w = k.width, h = k.height;
-      resize_kernel(k, typed_.size[0], typed_.size[1]);
-      return k.width != w || k.height != h;
+      const int w = std::clamp(typed_.size[0], 1, kMaxKernelSize);
+      const int h = std::clamp(typed_.size[1], 1, kMaxKernelSize);
+      if (w == k.width && h == k.height) return false;
+      k = resized_centred(k, w, h);
+      return true;
     }
     case TypedEdit::Kind::weight:
       if (typed_.weight_index >= k.weights.size() ||

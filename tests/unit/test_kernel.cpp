@@ -106,6 +106,21 @@ TEST(Flip, RotatesBy180) {
   EXPECT_EQ(format_kernel(flipped(k)), "6,5,4;3,2,1");
 }
 
+// The kernel editor's size field and the kernel learner's target border share it.
+TEST(ResizedCentred, GrowsWithAZeroRingCutsToTheMiddleEachChannel) {
+  const Kernel k = parse_kernel("1,2,3;4,5,6;7,8,9").value();
+  const Kernel grown = resized_centred(k, 5, 5);
+  EXPECT_EQ(format_kernel(grown), "0,0,0,0,0;0,1,2,3,0;0,4,5,6,0;0,7,8,9,0;0,0,0,0,0");
+  EXPECT_EQ(format_kernel(resized_centred(grown, 3, 3)), "1,2,3;4,5,6;7,8,9");
+  EXPECT_EQ(format_kernel(resized_centred(k, 1, 3)), "2;5;8");
+  Kernel rgb = k;
+  rgb.channels = 3;
+  rgb.weights.insert(rgb.weights.end(), k.weights.begin(), k.weights.end());
+  for (std::size_t i = 18; i < 27; ++i) rgb.weights.push_back(static_cast<float>(10 + i));
+  const Kernel rgb1 = resized_centred(rgb, 1, 1);
+  EXPECT_EQ(rgb1.weights, (std::vector<float>{5, 5, 32}));
+}
+
 TEST(MarkEdited, SaysSoOnceAndKeepsWhatItStartedAs) {
   Kernel k = find_preset("edge").value();
   const std::string original = k.description;

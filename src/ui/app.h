@@ -184,7 +184,8 @@ class App {
   bool track(bool result, const std::string& id);
   // The bar between the maps and the bottom tabs: dragging it trades their heights.
   void draw_split_handle();
-  void draw_panel(int index, float width, float max_height);
+  // `compact`: the map's actions behind one arrow button, so that a narrow tile keeps its name.
+  void draw_panel(int index, float width, float max_height, bool compact);
   void draw_inspector();
   void draw_learn_panel();  // learn_panel.cpp: watch a kernel being learned
   void draw_learned_tab();

@@ -17,6 +17,9 @@ namespace filterlens {
 namespace {
 
 constexpr float kMinPanelWidth = 260.0f;
+// A bank of many filters is a grid of tiles no narrower than this: a name, the actions button
+// and the colour bar's two numbers fit (a 64-filter bank scrolls rather than shrinking to stamps).
+constexpr float kMinTileWidth = 150.0f;
 constexpr float kGridFromScale = 18.0f;    // screen pixels per image pixel before a grid shows
 constexpr float kValuesFromScale = 46.0f;  // ... and before values are written in the pixels
 
@@ -60,6 +63,25 @@ std::string fit_text(const std::string& text, float width) {
   return s;
 }
 
+// The width of a map's "focus", "png" and "npy" buttons in the current font.
+float title_buttons_width() {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  return ImGui::CalcTextSize("focus").x + ImGui::CalcTextSize("png").x +
+         ImGui::CalcTextSize("npy").x + 6.0f * style.FramePadding.x + 2.0f * style.ItemSpacing.x;
+}
+
+// The width of a panel's title row: its image's, at least enough for a title and the buttons
+// where the column has room.
+float title_row_width(float column_width, float image_width) {
+  return std::max(image_width, std::min(column_width, 160.0f));
+}
+
+// Whether a title row of `row_width` leaves too little of a name of `name_width` beside the three
+// buttons.
+bool needs_compact_title(float row_width, float name_width) {
+  return row_width - title_buttons_width() - 6.0f < std::min(name_width, 80.0f);
+}
+
 }  // namespace
 
 void App::draw_panels() {
@@ -73,8 +95,9 @@ void App::draw_panels() {
   }
   // Reflow: the columns (and so rows) that give the largest panels with every panel inside the
   // map area: each panel is as wide as its column or as tall as its row allows, whichever binds
-  // first for the image's aspect (or, when no count leaves a usable height, panels no narrower
-  // than kMinPanelWidth, scrolled).
+  // first for the image's aspect, and no column narrower than kMinTileWidth (or, when no count
+  // leaves a usable height, panels no narrower than kMinPanelWidth, or kMinTileWidth for a bank
+  // of more than four filters, scrolled).
   // The panels shown: the original and every map, or (the focus view) the original and one map.
   std::vector<int> shown{0};
   if (const std::optional<int> focus = model_.focus_view()) {
@@ -101,7 +124,7 @@ void App::draw_panels() {
     const float w = std::floor((avail.x - spacing.x * (c - 1)) / c);
     const int rows = (n + c - 1) / c;
     const float h = std::floor((avail.y - spacing.y * (rows - 1)) / rows - extra);
-    if (w < 1.0f || h < kMinPanelWidth * 0.25f) continue;
+    if (w < 1.0f || (c > 1 && w < kMinTileWidth) || h < kMinPanelWidth * 0.25f) continue;
     const float image_w = std::min(w, h / aspect);  // the panel's image, width or height bound
     const float area = image_w * image_w * aspect;
     if (area > best_area) {
@@ -113,9 +136,20 @@ void App::draw_panels() {
     }
   }
   if (!found_fit) {
-    cols = std::max(
-        1, std::min(n, static_cast<int>((avail.x + spacing.x) / (kMinPanelWidth + spacing.x))));
+    const float min_width = n > 5 ? kMinTileWidth : kMinPanelWidth;
+    cols =
+        std::max(1, std::min(n, static_cast<int>((avail.x + spacing.x) / (min_width + spacing.x))));
     width = std::floor((avail.x - spacing.x * (cols - 1)) / cols);
+  }
+  // Every map's title row alike: compact when one of them needs it.
+  const float panel_height = found_fit ? row_height : max_height;
+  const float image_width = std::min(width, std::floor(panel_height / aspect));
+  bool compact = false;
+  for (int k = 1; k < n; ++k) {
+    const std::size_t mi = static_cast<std::size_t>(shown[static_cast<std::size_t>(k)] - 1);
+    if (mi >= model_.map_kernels().size()) break;
+    const float name_w = ImGui::CalcTextSize(filter_title(model_.map_kernels()[mi].name).c_str()).x;
+    compact = compact || needs_compact_title(title_row_width(width, image_width), name_w);
   }
   for (int k = 0; k < n; ++k) {
     const int i = shown[static_cast<std::size_t>(k)];
@@ -125,13 +159,13 @@ void App::draw_panels() {
     if (k % cols) ImGui::SameLine();
     ImGui::BeginGroup();
     ImGui::PushID(i);
-    draw_panel(i, width, found_fit ? row_height : max_height);
+    draw_panel(i, width, panel_height, compact);
     ImGui::PopID();
     ImGui::EndGroup();
   }
 }
 
-void App::draw_panel(int index, float width, float max_height) {
+void App::draw_panel(int index, float width, float max_height, bool compact) {
   const bool is_map = index > 0;
   const int mi = index - 1;
   const std::vector<Plane>& maps = model_.maps();
@@ -149,8 +183,7 @@ void App::draw_panel(int index, float width, float max_height) {
   ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
   if (size.y > max_height)  // too tall for the row: fit the height, keep the aspect
     size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
-  // The title row spans the image (at least enough for the title and the buttons).
-  const float row_width = std::max(size.x, std::min(width, 160.0f));
+  const float row_width = title_row_width(width, size.x);
 
   // Title row, like the notebook's plot titles; maps get their export buttons.
   ImGui::AlignTextToFramePadding();
@@ -161,14 +194,11 @@ void App::draw_panel(int index, float width, float max_height) {
   if (is_map) {
     // A long name (a model's "encoder_conv1_weight_12") is clipped before the buttons.
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    // The "focus", "png" and "npy" buttons' width in the current font, so they end at the
-    // row's end.
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float buttons = ImGui::CalcTextSize("focus").x + ImGui::CalcTextSize("png").x +
-                          ImGui::CalcTextSize("npy").x + 6.0f * style.FramePadding.x +
-                          2.0f * style.ItemSpacing.x;
+    // The buttons end at the row's end.
+    const float actions = compact ? ImGui::GetFrameHeight() : title_buttons_width();
     // Cut to fit (a clip alone would still widen the column by the text's full width).
-    const float room = std::max(0.0f, row_width - buttons - 6.0f);
+    const float room = std::max(0.0f, row_width - actions - 6.0f);
     const std::string dims = std::to_string(w) + "x" + std::to_string(h);
     const float dims_w = ImGui::CalcTextSize(dims.c_str()).x + style.ItemSpacing.x;
     const bool with_dims = ImGui::CalcTextSize(shown.c_str()).x + dims_w <= room;
@@ -181,18 +211,34 @@ void App::draw_panel(int index, float width, float max_height) {
     ImGui::PopClipRect();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s (%s), %d x %d", shown.c_str(), title.c_str(), w, h);
-    ImGui::SameLine(std::max(0.0f, row_width - buttons));
+    ImGui::SameLine(std::max(0.0f, row_width - actions));
     // The focus view: this map large next to the original; the same button goes back.
     const bool focused = model_.focus_view() == mi;
-    if (track(ImGui::SmallButton(focused ? " all " : "focus"), "focus/" + title))
-      model_.set_focus_view(focused ? -1 : mi);
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip(focused ? "Back to all the maps"
-                                : "Show this map large, next to the original");
-    ImGui::SameLine();
-    if (ImGui::SmallButton("png")) save(export_map_png(model_, mi));
-    ImGui::SameLine();
-    if (ImGui::SmallButton("npy")) save(export_map_npy(model_, mi));
+    const char* focus_label = focused ? " all " : "focus";
+    const char* focus_tip =
+        focused ? "Back to all the maps" : "Show this map large, next to the original";
+    bool focus = false, png = false, npy = false;
+    if (compact) {
+      if (track(ImGui::ArrowButton("##actions", ImGuiDir_Down), "actions/" + title))
+        ImGui::OpenPopup("actions");
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: focus, save as png or npy", shown.c_str());
+      if (ImGui::BeginPopup("actions")) {
+        focus = track(ImGui::Selectable(focused ? "all the maps" : "focus"), "focus/" + title);
+        png = ImGui::Selectable("save png");
+        npy = ImGui::Selectable("save npy");
+        ImGui::EndPopup();
+      }
+    } else {
+      focus = track(ImGui::SmallButton(focus_label), "focus/" + title);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", focus_tip);
+      ImGui::SameLine();
+      png = ImGui::SmallButton("png");
+      ImGui::SameLine();
+      npy = ImGui::SmallButton("npy");
+    }
+    if (focus) model_.set_focus_view(focused ? -1 : mi);
+    if (png) save(export_map_png(model_, mi));
+    if (npy) save(export_map_npy(model_, mi));
   } else {
     ImGui::TextUnformatted("Original");
     if (ImGui::IsItemHovered())
@@ -354,16 +400,29 @@ void App::draw_colour_bar(int mi, float width) {
   float lo = r.lo, hi = r.hi;
   if (colormap == Colormap::abs) lo = 0.0f;
   if (colormap == Colormap::clamp) lo = 0.0f, hi = 1.0f;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("colour bar: %.6g to %.6g", lo, hi);
+  // The two ends' numbers, with fewer digits where four would run into each other (a narrow
+  // tile of a large bank).
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
   char left[32], right[32];
-  std::snprintf(left, sizeof left, "%.4g", lo);
-  std::snprintf(right, sizeof right, "%.4g", hi);
+  for (int digits = 4; digits >= 2; --digits) {
+    std::snprintf(left, sizeof left, "%.*g", digits, lo);
+    std::snprintf(right, sizeof right, "%.*g", digits, hi);
+    if (ImGui::CalcTextSize(left).x + ImGui::CalcTextSize(right).x + gap <= width) break;
+  }
+  const float left_w = ImGui::CalcTextSize(left).x, right_w = ImGui::CalcTextSize(right).x;
   ImGui::TextDisabled("%s", left);
   if (colormap == Colormap::diverging) {
-    ImGui::SameLine(width / 2 - 4);
-    ImGui::TextDisabled("0");
+    const float zero_w = ImGui::CalcTextSize("0").x;
+    if (left_w + gap <= width / 2 - zero_w / 2 && width / 2 + zero_w / 2 + gap <= width - right_w) {
+      ImGui::SameLine(width / 2 - zero_w / 2);
+      ImGui::TextDisabled("0");
+    }
   }
-  ImGui::SameLine(std::max(0.0f, width - ImGui::CalcTextSize(right).x));
-  ImGui::TextDisabled("%s", right);
+  if (left_w + right_w + gap <= width) {
+    ImGui::SameLine(width - right_w);
+    ImGui::TextDisabled("%s", right);
+  }
 }
 
 void App::draw_histogram(int mi, float width) {

@@ -332,3 +332,53 @@ test('a phone held upright: the maps across the top, the controls under them', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a bank of 24 or 64 filters is a grid of readable tiles inside the window, scrolled, with each map\'s actions', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  for (const count of [24, 64]) {
+    await page.evaluate(async count => {
+      const filters = [];
+      for (let i = 0; i < count; ++i) filters.push({ name: `conv1.weight_${i}`, weights: [[1, 0, -1], [2, i % 7, -2], [1, 0, -1]] });
+      await window.FilterLens.setFilters({ filters });
+    }, count);
+    await page.waitForTimeout(600);
+    const got = await layout(page);
+    const where = `${count} filters`;
+    assert.equal(got.panels.length, count + 1, where);
+    const left = got.panels[0].x;
+    for (const p of got.panels) {
+      assert.ok(p.x >= left - 1 && p.x + p.width <= 1280 + 1, `${where}: panel '${p.name}' leaves the window sideways: ${JSON.stringify(p)}`);
+      assert.ok(p.width >= 140, `${where}: panel '${p.name}' is a ${p.width}-px stamp`);
+    }
+    for (let i = 0; i < got.panels.length; ++i)
+      for (let j = i + 1; j < got.panels.length; ++j) {
+        const a = got.panels[i], b = got.panels[j];
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        assert.ok(!overlap, `${where}: '${a.name}' and '${b.name}' overlap`);
+      }
+    // Every map's actions (focus, png, npy) behind one button inside its column.
+    for (const p of got.panels.slice(1)) {
+      const c = got.controls.find(c => c.name === `actions/${p.name}`);
+      assert.ok(c, `${where}: no actions button for '${p.name}'`);
+      assert.ok(c.x >= p.x - 1 && c.x + c.width <= 1280 + 1, `${where}: '${p.name}' actions at ${JSON.stringify(c)}`);
+    }
+    // The grid scrolls to its last map.
+    const maps = got.panels[1];
+    await page.mouse.move(maps.x + maps.width / 2, maps.y + maps.height / 2);
+    for (let i = 0; i < 40; ++i) await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(500);
+    const last = (await page.evaluate(() => window.FilterLens.panels())).at(-1);
+    assert.ok(last.y >= 0 && last.y + last.height <= 800, `${where}: the last map out of reach: ${JSON.stringify(last)}`);
+    // Its menu's "focus" shows it large next to the original.
+    await clickControl(page, `actions/${last.name}`);
+    await clickControl(page, `focus/${last.name}`);
+    const focused = await page.evaluate(() => window.FilterLens.panels());
+    assert.deepEqual(focused.map(p => p.name), ['Original', last.name], where);
+    await page.screenshot({ path: path.join(ARTIFACTS, `web-layout-${count}-focus.png`) });
+    await clickControl(page, `focus/${last.name}`);  // large, its buttons are shown: " all "
+    assert.equal((await page.evaluate(() => window.FilterLens.panels())).length, count + 1, where);
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-64-filters.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -254,6 +254,7 @@ bool App::track(bool result, const std::string& id) {
   if (ImGui::GetCurrentWindowRead()->Hidden) return result;
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   control_rects_.push_back({id, a.x, a.y, b.x - a.x, b.y - a.y});
+  if (guide_.is_open() && id == guide_.current().highlight) follow_guide_target(id);
   return result;
 }
 
@@ -306,7 +307,13 @@ void App::frame() {
   // Collapsed, the bottom window keeps only its tab bar (with the button that opens it again).
   const float collapsed_h =
       ImGui::GetFrameHeight() + 2.0f * ImGui::GetStyle().WindowPadding.y + 4.0f;
-  const float inspector_h = tabs_collapsed_ ? collapsed_h : inspector_height_;
+  // The guide's strip takes the top of the maps area; the maps window starts below it and keeps
+  // at least 60 pixels, the bottom tabs giving way (down to their tab bar) in a short window.
+  const float guide_h = guide_.is_open() ? guide_height(area_size.x) : 0.0f;
+  const float inspector_h =
+      tabs_collapsed_
+          ? collapsed_h
+          : std::max(collapsed_h, std::min(inspector_height_, area_size.y - guide_h - 60.0f));
   const ImGuiWindowFlags fixed =
       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
@@ -317,8 +324,6 @@ void App::frame() {
   if (ImGui::Begin(sidebar_title.c_str(), nullptr, fixed)) draw_controls();
   ImGui::End();
 
-  // The guide's strip takes the top of the maps area; the maps window starts below it.
-  const float guide_h = guide_.is_open() ? guide_height(area_size.x) : 0.0f;
   ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + guide_h));
   ImGui::SetNextWindowSize(
       ImVec2(area_size.x, std::max(60.0f, area_size.y - inspector_h - guide_h)));

@@ -300,8 +300,18 @@ class App {
   int touch_panel_ = -1;  // the gesture's panel (index in panel_rects_)
   // The guide (guide.cpp).
   Guide guide_;
-  std::string bottom_tab_;               // the bottom tab shown in the last frame
-  NamedRect highlight_rect_;             // what the guide outlined in the last frame
+  std::string bottom_tab_;    // the bottom tab shown in the last frame
+  NamedRect highlight_rect_;  // what the guide outlined in the last frame
+  // The part of its window where the step's control (or the maps window, for panels) is seen
+  // this frame: the outline is cut to it, so a control scrolled out of view is not outlined
+  // over whatever covers it. Empty when not drawn.
+  NamedRect highlight_clip_;
+  int guide_scrolled_step_ = -1;  // the step whose control was scrolled into view (once a step)
+  // The guide's step control, seen being drawn (track): cuts the outline to its window, and
+  // scrolls it into view once a step (a short window shows only part of the sidebar).
+  void follow_guide_target(const std::string& id);
+  // The current window's visible part (inside its scrollbars), named `name`.
+  static NamedRect visible_part_of_window(const std::string& name);
   bool open_animation_section_ = false;  // a step asked for "Slide the window" open
 };
 

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // ImGuiWindow::InnerClipRect
 
 namespace filterlens {
 namespace {
@@ -14,6 +15,11 @@ constexpr float kButtonHeight = 36.0f;  // CSS pixels: a comfortable tap target 
 constexpr float kButtonWidth = 92.0f;
 
 }  // namespace
+
+App::NamedRect App::visible_part_of_window(const std::string& name) {
+  const ImRect clip = ImGui::GetCurrentWindowRead()->InnerClipRect;
+  return {name, clip.Min.x, clip.Min.y, clip.GetWidth(), clip.GetHeight()};
+}
 
 void App::open_guide(int step) {
   guide_.open(model_, step);
@@ -102,6 +108,17 @@ void App::draw_guide(float x, float y, float width, float height) {
   }
 }
 
+void App::follow_guide_target(const std::string& id) {
+  highlight_clip_ = visible_part_of_window(id);
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  const NamedRect& c = highlight_clip_;
+  const bool seen_whole = a.y >= c.y && b.y <= c.y + c.height;
+  if (!seen_whole && guide_scrolled_step_ != guide_.step()) {
+    ImGui::SetScrollHereY(0.5f);
+    guide_scrolled_step_ = guide_.step();
+  }
+}
+
 void App::draw_guide_highlight(const std::string& target) {
   bool found = false;
   ImVec2 a(1e9f, 1e9f), b(-1e9f, -1e9f);
@@ -121,13 +138,17 @@ void App::draw_guide_highlight(const std::string& target) {
       if (r.name == target) add(r);
   }
   highlight_rect_ = found ? NamedRect{target, a.x, a.y, b.x - a.x, b.y - a.y} : NamedRect{};
-  if (!found) return;
+  const NamedRect clip = highlight_clip_;
+  highlight_clip_ = NamedRect{};  // the next frame's drawing sets it again
+  if (!found || clip.width <= 0.0f || clip.height <= 0.0f) return;
+  // Around the part of it its window shows (a pad's width outside it, inside the viewport).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float pad = 4.0f;
-  const ImVec2 lo(std::max(vp->Pos.x + 2.0f, a.x - pad), std::max(vp->Pos.y + 2.0f, a.y - pad));
-  const ImVec2 hi(std::min(vp->Pos.x + vp->Size.x - 2.0f, b.x + pad),
-                  std::min(vp->Pos.y + vp->Size.y - 2.0f, b.y + pad));
-  if (hi.x <= lo.x || hi.y <= lo.y) return;
+  const ImVec2 lo(std::max({vp->Pos.x + 2.0f, clip.x - pad, a.x - pad}),
+                  std::max({vp->Pos.y + 2.0f, clip.y - pad, a.y - pad}));
+  const ImVec2 hi(std::min({vp->Pos.x + vp->Size.x - 2.0f, clip.x + clip.width + pad, b.x + pad}),
+                  std::min({vp->Pos.y + vp->Size.y - 2.0f, clip.y + clip.height + pad, b.y + pad}));
+  if (hi.x <= lo.x + pad || hi.y <= lo.y + pad) return;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   dl->AddRect(lo, hi, IM_COL32(0, 0, 0, 160), 6.0f, 0, 6.0f);  // a dark rim: visible on white
   dl->AddRect(lo, hi, IM_COL32(255, 190, 40, 255), 6.0f, 0, 3.0f);

@@ -225,3 +225,38 @@ test('on a touch screen a tap on Next moves the guide on', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a phone held sideways (667 x 375): each step scrolls what it outlines into view', async () => {
+  const errors = [];
+  const context = await browser.newContext({ viewport: { width: 667, height: 375 }, deviceScaleFactor: 2 });
+  const page = await openPage(context, errors);
+  const steps = [[1, 'panel/Original'], [2, 'inspector/kernel'], [3, 'inspector/products'], [4, 'panels'],
+    [5, 'weight/1,1'], [6, 'tab/Learned filters']];
+  for (const [step, target] of steps) {
+    if (step > 1) await pressKey(page, 'ArrowRight');
+    await atStep(page, step, target);
+    await page.waitForTimeout(400);  // the scroll lands in the next frame
+    const g = await page.evaluate(() => window.FilterLens.guide());
+    const r = g.highlight;
+    if (target.startsWith('panel')) {  // the maps window shows at least a strip of them
+      assert.ok(r.y < 375 && r.y + r.height > 0, `step ${step}: ${JSON.stringify(r)}`);
+    } else {  // a control: whole inside the window
+      assert.ok(r.y >= 0 && r.y + r.height <= 375 && r.x >= 0 && r.x + r.width <= 667,
+                `step ${step}: '${target}' out of view at ${JSON.stringify(r)}`);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, `guide-phone-sideways-${step}.png`) });
+  }
+  // Back at step 5, the person scrolls the sidebar up: the step scrolled once, it does not pull
+  // the kernel back into view every frame.
+  await pressKey(page, 'ArrowLeft');
+  await atStep(page, 5, 'weight/1,1');
+  await page.waitForTimeout(400);
+  const before = await control(page, 'weight/1,1');
+  await page.mouse.move(300, 300);
+  for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -200);
+  await page.waitForTimeout(800);
+  const after = await control(page, 'weight/1,1');
+  assert.ok(after.y > before.y + 100, `the sidebar did not stay where it was scrolled: ${before.y} -> ${after.y}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

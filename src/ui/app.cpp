@@ -16,6 +16,21 @@
 
 namespace filterlens {
 namespace {
+
+// ImGui::InputText on a std::string that grows with what is typed or pasted (a fixed buffer drops
+// a paste that does not fit, without a word); the model then says what is wrong with the text.
+bool input_text(const char* label, std::string& text) {
+  auto grow = [](ImGuiInputTextCallbackData* data) {
+    if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+      auto* s = static_cast<std::string*>(data->UserData);
+      s->resize(static_cast<std::size_t>(data->BufTextLen));
+      data->Buf = s->data();
+    }
+    return 0;
+  };
+  return ImGui::InputText(label, text.data(), text.capacity() + 1,
+                          ImGuiInputTextFlags_CallbackResize, grow, &text);
+}
 const std::vector<std::uint8_t> kNoFont;  // figure titles are left out without a font
 }  // namespace
 
@@ -713,14 +728,12 @@ void App::draw_kernel_editor(int index) {
   using Kind = TypedEdit::Kind;
   ImGui::Separator();
   const ImGuiID name_field = ImGui::GetID("name");
-  char name[64];
-  std::snprintf(name, sizeof name, "%s",
-                typed_.field == name_field ? typed_.name.c_str() : k.name.c_str());
+  std::string name = typed_.field == name_field ? typed_.name : k.name;
   ImGui::SetNextItemWidth(-60.0f);
-  track(ImGui::InputText("name", name, sizeof name), "name");
+  track(input_text("name", name), "name");
   const bool naming = ImGui::IsItemActive();
   if (track_typed_edit(name_field, Kind::name, naming, index, k)) changed = true;
-  if (naming) typed_.name = name;
+  if (naming) typed_.name = std::move(name);
   const ImGuiID size_field = ImGui::GetID("w x h");
   int size[2] = {k.width, k.height};
   if (typed_.field == size_field) std::copy(typed_.size, typed_.size + 2, size);

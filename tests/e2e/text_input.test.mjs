@@ -262,19 +262,17 @@ test('a press and a move before the next frame still drag the split bar', async 
   await context.close();
 });
 
-test('pasted text (a paste event into the field) replaces the selection', async () => {
-  const { context, page, errors } = await open();
-  await editEdgeName(page);
-  const pasted = 'Ωμέγα Кошка 猫 café';
+// Pastes `text` into the field that has the keyboard and leaves it with Enter. The paste is
+// pressed as Ctrl+V in the app's next frame; an Enter in that same frame would win (ImGui takes
+// one of them a frame). Three frames drawn, then Enter (a loaded machine with the software GPU
+// draws a few frames a second: a fixed 300 ms wait was not always one frame).
+async function pasteAndEnter(page, text) {
   await page.evaluate(text => {
     const dt = new DataTransfer();
     dt.setData('text/plain', text);
     document.activeElement.dispatchEvent(
       new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, pasted);
-  // The paste is pressed as Ctrl+V in the app's next frame; an Enter in that same frame would win
-  // (ImGui takes one of them a frame). Three frames drawn, then Enter (a loaded machine with the
-  // software GPU draws a few frames a second: a fixed 300 ms wait was not always one frame).
+  }, text);
   await page.evaluate(async () => {
     const n = window.FilterLens.framesDrawn();
     const end = performance.now() + 10000;
@@ -282,6 +280,13 @@ test('pasted text (a paste event into the field) replaces the selection', async 
       await new Promise(r => setTimeout(r, 20));
   });
   await page.keyboard.press('Enter');  // the name applies when the field is left
+}
+
+test('pasted text (a paste event into the field) replaces the selection', async () => {
+  const { context, page, errors } = await open();
+  await editEdgeName(page);
+  const pasted = 'Ωμέγα Кошка 猫 café';
+  await pasteAndEnter(page, pasted);
   await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the pasted name', pasted);
   // Pasting text into a field is not an image load: the image stays.
   assert.equal(await page.evaluate(() => window.FilterLens.getGray().width), 451);
@@ -426,4 +431,23 @@ test('screenshots with the UI font at pixel ratio 1 and 2', async () => {
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+test('a long pasted name: 64 Cyrillic letters (128 bytes) apply whole, 200 letters are refused with a message', async () => {
+  const { context, page, errors } = await open();
+  await editEdgeName(page);
+  const longest = 'Ж'.repeat(64);
+  await pasteAndEnter(page, longest);
+  await waitFor(page, t => window.FilterLens.getFeatureMaps()[0].name === t, 'the 64-letter name', longest);
+  // Still the filter in the editor: into its name field again, all of it selected.
+  await clickControl(page, 'name');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the name field to take the keyboard');
+  await page.keyboard.press('Control+A');
+  await page.waitForTimeout(100);
+  const tooLong = 'x'.repeat(200);
+  await pasteAndEnter(page, tooLong);
+  await waitFor(page, () => /longer than 64 characters/.test(window.FilterLens.lastError()), 'the message');
+  assert.deepEqual((await mapNames(page))[0], longest, 'the name before the refused paste stays');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

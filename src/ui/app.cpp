@@ -761,6 +761,15 @@ void App::draw_kernel_editor(int index) {
   }
   const float cell =
       std::max(34.0f, std::min(60.0f, (ImGui::GetContentRegionAvail().x - 8) / k.width - 4));
+  // A kernel wider than the sidebar (up to 31 cells of 34 px) scrolls sideways in a strip of its
+  // own; the wheel still scrolls the sidebar (the strip has no vertical scroll).
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const bool wide = k.width * (cell + 4.0f) > ImGui::GetContentRegionAvail().x;
+  if (wide)
+    ImGui::BeginChild("weights",
+                      ImVec2(0.0f, k.height * ImGui::GetFrameHeightWithSpacing() +
+                                       style.ScrollbarSize + style.ItemSpacing.y),
+                      false, ImGuiWindowFlags_HorizontalScrollbar);
   for (int y = 0; y < k.height; ++y) {
     for (int x = 0; x < k.width; ++x) {
       ImGui::PushID(y * kMaxKernelSize + x);
@@ -789,6 +798,7 @@ void App::draw_kernel_editor(int index) {
       ImGui::PopID();
     }
   }
+  if (wide) ImGui::EndChild();
   if (track(ImGui::Button("Normalise"), "Normalise")) {
     Result<Kernel> n = normalized(k);
     if (n) {

@@ -382,3 +382,33 @@ test('a bank of 24 or 64 filters is a grid of readable tiles inside the window, 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a 31 x 31 kernel in the editor scrolls sideways to its last column, the wheel still scrolls the sidebar', async () => {
+  const { page, errors } = await open(1280, 800, 1);
+  await page.evaluate(async () => {
+    const weights = Array.from({ length: 31 }, (_, y) => Array.from({ length: 31 }, (_, x) => (x === 30 ? 1 : 0)));
+    await window.FilterLens.setFilters({ filters: ['edge', { name: 'wide', weights }], padding: 15 });
+  });
+  await page.waitForTimeout(400);  // the bank list drawn with the new filter
+  await clickControl(page, 'bank/wide');
+  const sidebarRight = (await page.evaluate(() => window.FilterLens.panels()))[0].x;
+  const first = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'weight/0,0'));
+  let last = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'weight/30,0'));
+  assert.ok(first && last, 'the 31 x 31 grid is drawn');
+  assert.ok(last.x > sidebarRight, `the last column starts in view: ${JSON.stringify(last)}`);
+  // Sideways over the grid: the last column comes into the sidebar.
+  await page.mouse.move(first.x + 10, first.y + 5);
+  for (let i = 0; i < 10; ++i) await page.mouse.wheel(400, 0);
+  await page.waitForTimeout(600);
+  last = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'weight/30,0'));
+  assert.ok(last.x >= 0 && last.x + last.width <= sidebarRight, `the last column out of reach: ${JSON.stringify(last)}`);
+  // Up and down over the grid scrolls the sidebar (the grid has no vertical scroll of its own).
+  const before = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'weight/0,30'));
+  for (let i = 0; i < 5; ++i) await page.mouse.wheel(0, 200);
+  await page.waitForTimeout(600);
+  const after = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'weight/0,30'));
+  assert.ok(after.y < before.y - 100, `the sidebar did not scroll: ${before.y} -> ${after.y}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-31x31-kernel.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -87,6 +87,13 @@ std::string format_weight(float w) {
   return buf;
 }
 
+// A file's tensor shape as the address writes it: "64x3x7x7".
+std::string shape_text(const FileBank& file) {
+  std::string shape;
+  for (std::int64_t d : file.shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+  return shape;
+}
+
 bool same_kernel(const Kernel& a, const Kernel& b) {
   return a.name == b.name && a.width == b.width && a.height == b.height &&
          a.channels == b.channels && a.weights == b.weights;
@@ -98,10 +105,8 @@ std::string encode_filter(const Model& model, int index) {
     int in_file = 0;
     for (std::size_t i = 0; i < file->filters.size(); ++i)
       if (file->filters[i].name == k.name) in_file = static_cast<int>(i);
-    std::string shape;
-    for (std::int64_t d : file->shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
     return "@" + encode(file->file_name) + ":" + encode(file->tensor) + ":" +
-           std::to_string(in_file) + ":" + shape;
+           std::to_string(in_file) + ":" + shape_text(*file);
   }
   const Result<Kernel> preset = find_preset(k.name);
   if (preset && same_kernel(preset.value(), k)) return encode(k.name);
@@ -158,6 +163,18 @@ Result<Kernel> parse_filter(const std::string& text, const std::string& where) {
   return validate_kernel(std::move(k));
 }
 
+// The filter an address's `@file:tensor:index:shape` names, from that file as the model has it
+// open (the latest opening), or nullptr.
+const Kernel* open_file_filter(const Model& model, const AddressState::FileFilter& f) {
+  const std::vector<FileBank>& files = model.file_banks();
+  for (auto b = files.rbegin(); b != files.rend(); ++b) {
+    if (b->file_name != f.file || b->tensor != f.tensor) continue;
+    if (shape_text(*b) != f.shape || f.index >= static_cast<int>(b->filters.size())) continue;
+    return &b->filters[static_cast<std::size_t>(f.index)];
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string encode_address_state(const Model& model) {
@@ -210,6 +227,7 @@ Result<AddressState> parse_address_state(const std::string& address) {
         f.file = file.value();
         f.tensor = tensor.value();
         f.shape = parts[3].substr(0, 40);
+        f.position = filter_number - 1;
         state.file_filters.push_back(f);
         continue;
       }
@@ -258,24 +276,41 @@ Status apply_address_state(Model& model, const std::string& address) {
   Result<AddressState> parsed = parse_address_state(address);
   if (!parsed) return Status::fail("The address's settings were not used: " + parsed.error());
   AddressState& state = parsed.value();
-  if (state.bank.empty())
+  // The bank in the address's order: its kernels, and each file filter from that file where the
+  // model has it open; the others are named.
+  std::vector<Kernel> bank;
+  std::vector<const AddressState::FileFilter*> missing;
+  std::size_t next_kernel = 0;
+  auto file = state.file_filters.cbegin();
+  for (int position = 0; position < static_cast<int>(state.bank.size() + state.file_filters.size());
+       ++position) {
+    if (file == state.file_filters.cend() || file->position != position) {
+      bank.push_back(std::move(state.bank[next_kernel++]));
+    } else if (const Kernel* k = open_file_filter(model, *file)) {
+      bank.push_back(*k);
+      ++file;
+    } else {
+      missing.push_back(&*file++);
+    }
+  }
+  if (bank.empty())
     return Status::fail(
         "The address's settings were not used: its filters all come from files, which an address "
         "cannot carry; open " +
-        printable_text(state.file_filters.front().file, 120));
-  const Status bank = model.set_bank(state.bank, state.params, state.input);
-  if (!bank) return Status::fail("The address's settings were not used: " + bank.error());
+        printable_text(missing.front()->file, 120));
+  const Status applied = model.set_bank(std::move(bank), state.params, state.input);
+  if (!applied) return Status::fail("The address's settings were not used: " + applied.error());
   DisplaySettings display = model.display();
   display.colormap = state.display.colormap;
   display.shared_scale = state.display.shared_scale;
   model.set_display(display);
-  if (!state.file_filters.empty()) {
+  if (!missing.empty()) {
     std::string files;
-    for (const AddressState::FileFilter& f : state.file_filters)
-      if (const std::string shown = printable_text(f.file, 120);
+    for (const AddressState::FileFilter* f : missing)
+      if (const std::string shown = printable_text(f->file, 120);
           files.find(shown) == std::string::npos)
         files += (files.empty() ? "" : ", ") + shown;
-    model.set_status("Settings from the address; " + std::to_string(state.file_filters.size()) +
+    model.set_status("Settings from the address; " + std::to_string(missing.size()) +
                      " of its filters come from files an address cannot carry: open " + files);
   } else {
     model.set_status("Settings from the address");

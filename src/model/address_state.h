@@ -37,6 +37,7 @@ struct AddressState {
   struct FileFilter {
     std::string file, tensor, shape;
     int index = 0;
+    int position = 0;  // where the address lists it among all its filters (bank order)
   };
   std::vector<FileFilter> file_filters;  // filters the address names but cannot carry
   ConvParams params;
@@ -51,8 +52,10 @@ std::string encode_address_state(const Model& model);
 Result<AddressState> parse_address_state(const std::string& address);
 
 // Parses and applies: bank, parameters, input and display change together, or nothing changes
-// and the error says why. Filters from files cannot be rebuilt from an address: the rest is
-// applied and status() names the files to open.
+// and the error says why. A filter from a file is taken from that file where the model has it
+// open (same name, tensor and shape: an address edited on the open page keeps them), in its
+// place in the bank; others cannot be rebuilt from an address: the rest is applied and status()
+// names the files to open.
 Status apply_address_state(Model& model, const std::string& address);
 
 }  // namespace filterlens

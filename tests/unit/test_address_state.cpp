@@ -126,17 +126,14 @@ std::vector<std::uint8_t> npy_bank(int n) {
       "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) + ", 1, 3, 3), }";
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
-  std::vector<std::uint8_t> out = {0x93,
-                                   'N',
-                                   'U',
-                                   'M',
-                                   'P',
-                                   'Y',
-                                   1,
-                                   0,
-                                   static_cast<std::uint8_t>(header.size() & 255),
-                                   static_cast<std::uint8_t>(header.size() >> 8)};
-  out.insert(out.end(), header.begin(), header.end());
+  // Magic, version 1.0, header length (little-endian), header; built as a string (GCC 12 warns,
+  // wrongly, about inserting into a vector built from an initializer list).
+  std::string bytes = "\x93NUMPY\x01";
+  bytes += '\0';
+  bytes += static_cast<char>(header.size() & 255);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  std::vector<std::uint8_t> out(bytes.begin(), bytes.end());
   for (int i = 0; i < n * 9; ++i) {
     const float w = static_cast<float>(i % 7) - 3.0f;
     const auto* b = reinterpret_cast<const std::uint8_t*>(&w);
@@ -171,6 +168,37 @@ TEST(AddressState, FiltersFromFilesAreNamedNotCarried) {
   const Status only_files = apply_address_state(model, "v=1&f=@conv1.npy::0:8x1x3x3");
   ASSERT_FALSE(only_files);
   EXPECT_NE(only_files.error().find("open conv1.npy"), std::string::npos) << only_files.error();
+}
+
+// An address edited on the open page (the padding changed by hand, a filter moved) keeps the
+// filters of a file the page has open: their weights come from the file, in the address's order.
+TEST(AddressState, AnEditedAddressTakesFileFiltersFromTheFileTheModelHasOpen) {
+  Model model;
+  load_photo(model);
+  const std::vector<std::uint8_t> file = npy_bank(2);
+  ASSERT_TRUE(model.load_bank_file(file.data(), file.size(), "my conv.npy"));
+  ASSERT_EQ(model.map_kernels().size(), 5u);  // edge, sharpen, blur and the file's two
+  const Kernel second = model.map_kernels()[4];
+  const Status edited = apply_address_state(
+      model, "v=1&f=@my%20conv.npy::1:2x1x3x3&f=edge&f=@my%20conv.npy::0:2x1x3x3&padding=2");
+  ASSERT_TRUE(edited) << edited.error();
+  ASSERT_EQ(model.map_kernels().size(), 3u);
+  EXPECT_EQ(model.map_kernels()[0].name, second.name);
+  EXPECT_EQ(model.map_kernels()[0].weights, second.weights);
+  EXPECT_EQ(model.map_kernels()[1].name, "edge");
+  EXPECT_EQ(model.map_params().padding, 2);
+  EXPECT_NE(model.map_source(0), nullptr) << "still the file's filter (its address entry)";
+  EXPECT_EQ(model.status(), "Settings from the address");
+  EXPECT_NE(encode_address_state(model).find("f=@my%20conv.npy::1:2x1x3x3&f=edge&"),
+            std::string::npos);
+
+  // Another shape, tensor or index past the file's filters is not that file's: named, not used.
+  const Status other = apply_address_state(
+      model, "v=1&f=edge&f=@my%20conv.npy::0:3x1x3x3&f=@my%20conv.npy::5:2x1x3x3&padding=1");
+  ASSERT_TRUE(other) << other.error();
+  ASSERT_EQ(model.map_kernels().size(), 1u);
+  EXPECT_NE(model.status().find("2 of its filters come from files"), std::string::npos)
+      << model.status();
 }
 
 TEST(AddressState, BadAddressesAreRefusedAndChangeNothing) {

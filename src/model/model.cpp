@@ -458,6 +458,12 @@ Status Model::add_kernel(Kernel kernel) {
     report_error(c.error());
     return c;
   }
+  if (bank_.size() >= static_cast<std::size_t>(kMaxBankFilters)) {
+    const std::string message = "The bank holds at most " + std::to_string(kMaxBankFilters) +
+                                " filters: remove one before adding another.";
+    report_error(message);
+    return Status::fail(message);
+  }
   k.name = unused_filter_name(k.name, bank_);
   bank_.push_back(std::move(k));
   selected_ = static_cast<int>(bank_.size()) - 1;
@@ -474,6 +480,11 @@ int Model::add_missing_kernels(const std::vector<Kernel>& kernels) {
     if (Status c = check_bank_input({k}, input_); !c) {  // e.g. the CNN's gray filters on RGB
       refused = c.error();
       continue;
+    }
+    if (bank_.size() >= static_cast<std::size_t>(kMaxBankFilters)) {
+      refused = "The bank holds at most " + std::to_string(kMaxBankFilters) +
+                " filters: the rest were not added.";
+      break;
     }
     bank_.push_back(k);
     ++added;

@@ -164,7 +164,8 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
   if (!read) return fail(read.error());
   TensorBank file = std::move(read).value();
   const InputMode file_input = file.channels == 3 ? InputMode::rgb : InputMode::gray;
-  const bool replaces = file_input != input_;
+  bool replaces = file_input != input_;
+  const std::vector<Kernel> as_read = file.filters;
   std::vector<Kernel> bank;
   if (replaces) {
     bank = file.filters;
@@ -194,10 +195,14 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
       }
     }
   }
-  if (bank.size() > static_cast<std::size_t>(kMaxBankFilters))
-    return fail("the bank would hold " + std::to_string(bank.size()) +
-                " filters; it holds at most " + std::to_string(kMaxBankFilters) +
-                ". Remove some filters first.");
+  // A file that fits the bank alone but not beside the filters there (a model's 256-filter layer
+  // over the three presets) replaces them, as a file of the other channel count does.
+  const bool over_limit = bank.size() > static_cast<std::size_t>(kMaxBankFilters);
+  if (over_limit) {
+    file.filters = as_read;
+    bank = as_read;
+    replaces = true;
+  }
   const std::vector<Kernel> kept_before = bank_;
   Status s = apply_bank(std::move(bank), params_, file_input);
   if (!s) return fail(s.error());
@@ -215,6 +220,10 @@ Result<Model::BankLoad> Model::load_bank_file(const std::uint8_t* data, std::siz
   last_error_.clear();
   if (!replaces) {
     status_ = "Loaded " + what;
+  } else if (over_limit) {
+    status_ = "Loaded " + what + ". With the " + std::to_string(kept_before.size()) +
+              " filters there the bank would hold more than " + std::to_string(kMaxBankFilters) +
+              ", so they replace them ('Restore presets' brings the presets back).";
   } else if (file_input == InputMode::rgb) {
     status_ = "Loaded " + what +
               ". They see colour (C = 3), so the input is now RGB and they replace the " +

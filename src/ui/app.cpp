@@ -353,7 +353,9 @@ void App::frame() {
   if (ImGui::Begin("FilterLens: convolution filters as feature detectors. Drop a photo (or "
                    "Ctrl+O), then point at a map."
                    "###Feature maps",
-                   nullptr, fixed | ImGuiWindowFlags_NoNavInputs))
+                   nullptr,
+                   fixed | ImGuiWindowFlags_NoNavInputs |
+                       (ImGui::GetIO().KeyCtrl ? ImGuiWindowFlags_NoScrollWithMouse : 0)))
     draw_panels();
   ImGui::End();
 

@@ -82,7 +82,9 @@ class App {
   // finger pans, two pinch-zoom, a tap inspects (touch.h has the rules).
   void touch(const std::vector<TouchFinger>& fingers);
   // The index in panel_rects() of the panel under (x, y), or -1: whether a touch there is a
-  // gesture on the maps (else the platform lets it act as a click).
+  // gesture on the maps (else the platform lets it act as a click). Only where the maps window
+  // shows the panel (not scrolled out of it, under the sidebar or the tabs) and while no menu or
+  // list is open over it.
   int panel_at(float x, float y) const;
   // What part of which display level each panel's texture holds: a whole level, or zoomed in
   // past the first level, a window of the full resolution around what the panel shows (with a
@@ -306,6 +308,7 @@ class App {
   // this frame: the outline is cut to it, so a control scrolled out of view is not outlined
   // over whatever covers it. Empty when not drawn.
   NamedRect highlight_clip_;
+  NamedRect maps_visible_;        // the part of the maps window that shows panels (last frame)
   int guide_scrolled_step_ = -1;  // the step whose control was scrolled into view (once a step)
   // The guide's step control, seen being drawn (track): cuts the outline to its window, and
   // scrolls it into view once a step (a short window shows only part of the sidebar).

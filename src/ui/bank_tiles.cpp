@@ -38,15 +38,20 @@ Status App::open_bytes(const std::uint8_t* data, std::size_t size, const std::st
 Result<Model::BankLoad> App::load_bank(const std::uint8_t* data, std::size_t size,
                                        const std::string& name, const std::string& tensor) {
   if (services_.check_maps_memory && model_.has_image()) {
-    // Read once more here to size the maps: the bank may join the current one, so both count.
+    // Read once more here to size the maps: a bank that joins the current one (same channel
+    // count, room for both: Model::load_bank_file) counts with it; one that replaces it, alone.
     Result<TensorBank> file = read_tensor_bank(data, size, tensor, path_stem(name));
     if (file) {
-      std::vector<Kernel> after = model_.bank();
+      const bool joins = (file.value().channels == 3) == (model_.input_mode() == InputMode::rgb) &&
+                         model_.bank().size() + file.value().filters.size() <=
+                             static_cast<std::size_t>(kMaxBankFilters);
+      std::vector<Kernel> after = joins ? model_.bank() : std::vector<Kernel>{};
       after.insert(after.end(), file.value().filters.begin(), file.value().filters.end());
       const Status fits = services_.check_maps_memory(after, file.value().channels == 3);
       if (!fits) {
-        const std::string message = "Could not load filters from " + name + ": " +
-                                    std::to_string(file.value().count) + " filters " + fits.error();
+        const std::string message = "Could not load filters from " + printable_text(name, 120) +
+                                    ": " + std::to_string(file.value().count) + " filters " +
+                                    fits.error();
         model_.report_error(message);
         return Result<Model::BankLoad>::fail(message);
       }

@@ -54,6 +54,9 @@ void App::handle_keys() {
 }
 
 int App::panel_at(float x, float y) const {
+  const NamedRect& v = maps_visible_;
+  if (x < v.x || y < v.y || x >= v.x + v.width || y >= v.y + v.height) return -1;
+  if (ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) return -1;
   for (int i = 0; i < static_cast<int>(panel_rects_.size()); ++i) {
     const NamedRect& r = panel_rects_[static_cast<std::size_t>(i)];
     if (x >= r.x && y >= r.y && x < r.x + r.width && y < r.y + r.height) return i;

@@ -52,15 +52,25 @@ void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int
   }
 }
 
-// `text` cut (with an ellipsis, at a UTF-8 character boundary) to fit `width`.
+// `text` cut (with an ellipsis, at a UTF-8 character boundary) to fit `width`, in the middle
+// when its last part (after the last '_', '.', '-' or space) takes at most half the room: a
+// model's "backbone_stem_conv1_weight_12" keeps the number that tells its maps apart.
 std::string fit_text(const std::string& text, float width) {
-  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-  std::string s = text;
-  while (!s.empty()) {
-    drop_last_character(s);
-    if (ImGui::CalcTextSize((s + "\xE2\x80\xA6").c_str()).x <= width) return s + "\xE2\x80\xA6";
+  auto fits = [&](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x <= width; };
+  if (fits(text)) return text;
+  const std::string ellipsis = "\xE2\x80\xA6";
+  std::string tail;
+  const std::size_t cut = text.find_last_of("_.- ");
+  if (cut != std::string::npos && cut > 0 && cut + 1 < text.size()) {
+    tail = text.substr(cut);
+    if (ImGui::CalcTextSize(tail.c_str()).x > width * 0.5f) tail.clear();
   }
-  return s;
+  std::string head = text.substr(0, text.size() - tail.size());
+  while (!head.empty()) {
+    drop_last_character(head);
+    if (fits(head + ellipsis + tail)) return head + ellipsis + tail;
+  }
+  return tail.empty() || !fits(ellipsis + tail) ? std::string() : ellipsis + tail;
 }
 
 // The width of a map's "focus", "png" and "npy" buttons in the current font.
@@ -86,6 +96,7 @@ bool needs_compact_title(float row_width, float name_width) {
 
 void App::draw_panels() {
   panel_rects_.clear();
+  maps_visible_ = visible_part_of_window("maps");
   // Widths of the panels drawn this frame (draw_panel); a panel not drawn says 0.
   std::fill(panel_device_width_.begin(), panel_device_width_.end(), 0.0f);
   const Plane& gray = model_.gray();
@@ -270,8 +281,12 @@ void App::draw_panel(int index, float width, float max_height, bool compact) {
   const float half = 0.5f / view.zoom;
   PanelMapping m{p0, size, ImVec2(view.cx - half, view.cy - half),
                  ImVec2(view.cx + half, view.cy + half)};
-  if ((hovered && io.MouseWheel != 0.0f) || dragging) {
-    if (hovered && io.MouseWheel != 0.0f) {
+  // The wheel zooms, unless the grid scrolls (a large bank): then it scrolls the grid, and
+  // Ctrl + wheel (a touchpad's pinch) zooms (the maps window then ignores the wheel).
+  const bool wheel_zooms =
+      hovered && io.MouseWheel != 0.0f && (io.KeyCtrl || ImGui::GetScrollMaxY() <= 0.0f);
+  if (wheel_zooms || dragging) {
+    if (wheel_zooms) {
       const ImVec2 anchor = m.to_image(io.MousePos);
       view.zoom_about(anchor.x, anchor.y, (io.MousePos.x - p0.x) / size.x,
                       (io.MousePos.y - p0.y) / size.y, view.zoom * std::pow(1.25f, io.MouseWheel));

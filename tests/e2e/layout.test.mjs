@@ -412,3 +412,29 @@ test('a 31 x 31 kernel in the editor scrolls sideways to its last column, the wh
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('touch on a phone with 64 maps: a tap on a control under the scrolled grid acts on the control, not on a hidden map', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(base);
+  await page.evaluate(() => window.FilterLens.ready);
+  await page.waitForFunction(() => window.FilterLens.getFeatureMaps().length === 3, null, { timeout: 30000 });
+  await page.evaluate(async () => {
+    const filters = [];
+    for (let i = 0; i < 64; ++i) filters.push({ name: `conv1.weight_${i}`, weights: [[1, 0, -1], [2, i % 7, -2], [1, 0, -1]] });
+    await window.FilterLens.setFilters({ filters });
+  });
+  await page.waitForTimeout(800);
+  const guide = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'Guide'));
+  assert.ok(guide, 'the Guide button is drawn');
+  const hidden = await page.evaluate(([x, y]) => window.FilterLens.panels().find(p =>
+    x >= p.x && y >= p.y && x < p.x + p.width && y < p.y + p.height), [guide.x + guide.width / 2, guide.y + guide.height / 2]);
+  assert.ok(hidden, 'a map scrolled out of the grid lies under the button (what the test is about)');
+  await page.touchscreen.tap(guide.x + guide.width / 2, guide.y + guide.height / 2);
+  await page.waitForFunction(() => window.FilterLens.guide().open, null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.FilterLens.viewState().hover), null, 'no hidden map was inspected');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

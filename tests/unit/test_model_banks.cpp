@@ -342,15 +342,38 @@ TEST(ModelBankFile, DamagedOrAmbiguousFilesChangeNothingAndSayWhy) {
   EXPECT_EQ(model.bank()[0].name, "b_weight_0");
 }
 
-TEST(ModelBankFile, ABankPastTheLimitIsRefused) {
+TEST(ModelBankFile, TheBankLimitHoldsForFilesAddsAndLearnedFilters) {
   Model model;
   load_ok(model, 12, 12);
+  // A 256-filter layer over the three presets: it fits alone, so it replaces them (refusing it
+  // told a person to remove filters, and the last one cannot be removed).
   const std::vector<std::uint8_t> file = npy_file({256, 1, 1, 1}, weights(256, 9));
   Result<Model::BankLoad> load = model.load_bank_file(file.data(), file.size(), "many.npy");
-  ASSERT_FALSE(load);
-  EXPECT_NE(load.error().find("259 filters"), std::string::npos) << load.error();
-  EXPECT_EQ(model.bank().size(), 3u);
-  // Alone (replacing a C = 3 bank), 256 fit.
+  ASSERT_TRUE(load) << load.error();
+  EXPECT_EQ(model.bank().size(), 256u);
+  EXPECT_EQ(model.bank()[0].name, "many_0");
+  EXPECT_EQ(model.maps().size(), 256u);
+  EXPECT_NE(model.status().find("so they replace them"), std::string::npos) << model.status();
+  // Full: an added preset and the learned filters are refused with a message, nothing changes.
+  ASSERT_FALSE(model.add_kernel(kernel_presets()[0]));
+  EXPECT_NE(model.last_error().find("at most 256 filters"), std::string::npos);
+  EXPECT_EQ(model.add_missing_kernels({kernel_presets()[1]}), 0);
+  EXPECT_NE(model.last_error().find("at most 256 filters"), std::string::npos);
+  EXPECT_EQ(model.bank().size(), 256u);
+  // Room for two: two of three learned filters join.
+  ASSERT_TRUE(model.remove_kernel(0));
+  ASSERT_TRUE(model.remove_kernel(0));
+  EXPECT_EQ(
+      model.add_missing_kernels({kernel_presets()[0], kernel_presets()[1], kernel_presets()[2]}),
+      2);
+  EXPECT_EQ(model.bank().size(), 256u);
+  // A file that fits beside the bank still joins it.
+  ASSERT_TRUE(model.restore_default_bank());
+  const std::vector<std::uint8_t> some = npy_file({250, 1, 1, 1}, weights(250, 9));
+  ASSERT_TRUE(model.load_bank_file(some.data(), some.size(), "some.npy"));
+  EXPECT_EQ(model.bank().size(), 253u);
+  EXPECT_EQ(model.bank()[0].name, "edge");
+  // Alone (replacing a C = 3 bank), 256 fit as before.
   const std::vector<std::uint8_t> colour = colour_npy();
   ASSERT_TRUE(model.load_bank_file(colour.data(), colour.size(), "c.npy"));
   ASSERT_TRUE(model.load_bank_file(file.data(), file.size(), "many.npy"));

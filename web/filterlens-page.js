@@ -142,6 +142,26 @@
   }
 
   // Applies an address's settings unless they are the ones the app wrote there itself.
+  // Downloads one at a time, a moment apart: a browser keeps only the first few of the anchors
+  // clicked in one task ("All maps" of a 64-filter bank saves 129 files; 40 arrived).
+  const DOWNLOAD_GAP_MS = 150;
+  const downloads = [];  // {name, blob}, the first one being saved
+  function nextDownload() {
+    const { name, blob } = downloads[0];
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    setTimeout(() => {
+      downloads.shift();
+      if (downloads.length > 0) nextDownload();
+    }, DOWNLOAD_GAP_MS);
+  }
+
   let lastAddress = null;  // the app's settings as an address (written there, or about to be)
   function applyAddress(hash) {
     if (hash === lastAddress) return;
@@ -1077,14 +1097,8 @@
       try { localStorage.setItem(GUIDE_SEEN_KEY, '1'); } catch (e) { /* kept for this visit only */ }
     },
     saveFile(name, bytes) {
-      const url = URL.createObjectURL(new Blob([bytes]));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      downloads.push({ name, blob: new Blob([bytes]) });  // a copy: `bytes` views the wasm heap
+      if (downloads.length === 1) nextDownload();
     },
     copyText(text) {
       if (navigator.clipboard && navigator.clipboard.writeText) {

@@ -92,15 +92,27 @@ Image shrink_for_figure(const Image& im, int panel_height) {
 
 Image compose_figure(const std::vector<FigurePanel>& panels,
                      const std::vector<unsigned char>& font_bytes, int panel_height) {
-  std::vector<int> widths, heights;
-  int total_w = kMargin;
-  for (const FigurePanel& p : panels) {
-    const auto [w, h] = panel_size(p.pixels, panel_height);
+  // One row, as the notebook's plot, up to kMaxFigureRow panels; more (a model's 64 filters)
+  // wrap into an about square grid of columns as wide as their widest panel.
+  const int n = static_cast<int>(panels.size());
+  int cols = n;
+  if (n > kMaxFigureRow) {
+    cols = 1;
+    while (cols * cols < n) ++cols;
+  }
+  const int rows = cols > 0 ? (n + cols - 1) / cols : 0;
+  std::vector<int> widths, heights, col_w(static_cast<std::size_t>(std::max(cols, 1)), 0);
+  for (int i = 0; i < n; ++i) {
+    const auto [w, h] = panel_size(panels[static_cast<std::size_t>(i)].pixels, panel_height);
     widths.push_back(w);
     heights.push_back(h);
-    total_w += w + kMargin;
+    int& c = col_w[static_cast<std::size_t>(i % std::max(cols, 1))];
+    c = std::max(c, w);
   }
-  Image fig{total_w, kMargin + kTitleHeight + panel_height + kMargin, 3, {}};
+  int total_w = kMargin;
+  for (int w : col_w) total_w += w + kMargin;
+  const int row_h = kTitleHeight + panel_height + kMargin;
+  Image fig{total_w, kMargin + std::max(rows, 1) * row_h, 3, {}};
   fig.pixels.assign(static_cast<std::size_t>(fig.width) * fig.height * 3, 255);
 
   stbtt_fontinfo font;
@@ -108,13 +120,17 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
       !font_bytes.empty() &&
       stbtt_InitFont(&font, font_bytes.data(), stbtt_GetFontOffsetForIndex(font_bytes.data(), 0));
   int x = kMargin;
-  for (std::size_t i = 0; i < panels.size(); ++i) {
-    if (!panels[i].pixels.empty())
-      blit_scaled(panels[i].pixels, fig, x,
-                  kMargin + kTitleHeight + (panel_height - heights[i]) / 2, widths[i], heights[i]);
+  for (int i = 0; i < n; ++i) {
+    const std::size_t k = static_cast<std::size_t>(i);
+    const int col = i % cols, top = kMargin + (i / cols) * row_h;
+    if (col == 0) x = kMargin;
+    const int cx = x + (col_w[static_cast<std::size_t>(col)] - widths[k]) / 2;
+    if (!panels[k].pixels.empty())
+      blit_scaled(panels[k].pixels, fig, cx, top + kTitleHeight + (panel_height - heights[k]) / 2,
+                  widths[k], heights[k]);
     if (have_font)
-      draw_text(font, panels[i].title, fig, x + widths[i] / 2, kMargin + kTitleHeight - 10);
-    x += widths[i] + kMargin;
+      draw_text(font, panels[k].title, fig, cx + widths[k] / 2, top + kTitleHeight - 10);
+    x += col_w[static_cast<std::size_t>(col)] + kMargin;
   }
   return fig;
 }

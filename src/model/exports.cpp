@@ -90,14 +90,20 @@ Result<ExportFile> export_gray_npy(const Model& model) {
 Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font) {
   if (model.maps().empty()) return no_map(model, 0);
   std::vector<FigurePanel> panels;
-  // On the RGB input the filters see the colour image, so the figure shows it.
+  // A large bank's figure is a grid of smaller panels (64 maps: 9 x 8 of 160 px, about 3 MP).
+  const int maps = static_cast<int>(model.maps().size());
+  const int panel_height = maps + 1 > kMaxFigureRow ? 160 : 320;
+  // On the RGB input the filters see the colour image, so the figure shows it. Each panel is
+  // kept at its size in the figure, not the image's (256 colour-mapped 12 MP maps would be 9 GB).
   const bool colour = model.display().show_colour || model.input_mode() == InputMode::rgb;
-  panels.push_back({"Original", colour ? model.source() : to_gray_u8(model.source())});
-  for (int i = 0; i < static_cast<int>(model.maps().size()); ++i)
-    panels.push_back(
-        {model.map_kernels()[static_cast<std::size_t>(i)].name, colour_mapped(model, i)});
-  return Result<ExportFile>::ok(
-      {export_stem(model.source_name()) + "-figure.png", encode_png(compose_figure(panels, font))});
+  panels.push_back(
+      {"Original",
+       shrink_for_figure(colour ? model.source() : to_gray_u8(model.source()), panel_height)});
+  for (int i = 0; i < maps; ++i)
+    panels.push_back({model.map_kernels()[static_cast<std::size_t>(i)].name,
+                      shrink_for_figure(colour_mapped(model, i), panel_height)});
+  return Result<ExportFile>::ok({export_stem(model.source_name()) + "-figure.png",
+                                 encode_png(compose_figure(panels, font, panel_height))});
 }
 
 std::string export_pytorch(const Model& model) {

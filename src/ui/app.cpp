@@ -61,14 +61,17 @@ Image App::read_back_map(int i) const {
   return full.read_back();
 }
 
-void App::save(const Result<ExportFile>& file) {
+bool App::save(const Result<ExportFile>& file) {
   if (!file) {
     model_.report_error(file.error());
-  } else if (!services_.save_file) {
-    model_.report_error("Saving files is not available here.");
-  } else {
-    model_.set_status(services_.save_file(file.value().name, file.value().bytes));
+    return false;
   }
+  if (!services_.save_file) {
+    model_.report_error("Saving files is not available here.");
+    return false;
+  }
+  model_.set_status(services_.save_file(file.value().name, file.value().bytes));
+  return true;
 }
 
 void App::open_path(const std::string& path) {
@@ -964,12 +967,18 @@ void App::draw_export_section() {
   if (track(ImGui::Button("Figure (PNG)"), "Figure (PNG)"))
     save(export_figure(model_, services_.title_font ? services_.title_font() : kNoFont));
   ImGui::SameLine();
-  if (ImGui::Button("All maps (PNG + .npy)")) {
-    for (int i = 0; i < static_cast<int>(model_.maps().size()); ++i) {
-      save(export_map_png(model_, i));
-      save(export_map_npy(model_, i));
+  if (track(ImGui::Button("All maps (PNG + .npy)"), "All maps (PNG + .npy)")) {
+    // Stops at the first file that fails (its message stays); else the status counts them.
+    bool saved = true;
+    int files = 0;
+    for (int i = 0; saved && i < static_cast<int>(model_.maps().size()); ++i) {
+      saved = save(export_map_png(model_, i)) && save(export_map_npy(model_, i));
+      files += 2;
     }
-    save(export_gray_npy(model_));
+    if (saved && save(export_gray_npy(model_)))
+      model_.set_status(
+          std::to_string(files + 1) +
+          " files (a PNG and a .npy per map, and the gray input); the last: " + model_.status());
   }
   if (track(ImGui::Button("Copy as PyTorch"), "Copy as PyTorch")) {
     if (services_.copy_text) {

@@ -207,8 +207,8 @@ class App {
   void draw_guide(float x, float y, float width, float height);
   void draw_guide_highlight(const std::string& target);
 
-  // Exports through the platform: the status line says where the bytes went.
-  void save(const Result<ExportFile>& file);
+  // Exports through the platform: the status line says where the bytes went. Whether they went.
+  bool save(const Result<ExportFile>& file);
   void open_path(const std::string& path);
 
   Model model_;

@@ -446,6 +446,46 @@ print('same' if a.shape == b.shape and (a == b).all() else f'differ: {a.shape} {
   assert.equal(same.trim(), 'same');
 });
 
+test('a 24-filter bank: "All maps" delivers all 49 files, the figure is a 5 x 5 grid', async () => {
+  const image = makeImage(path.join(tmp, 'many.png'), 64, 48, 5);
+  await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'many.png'), [...fs.readFileSync(image)]);
+  await page.evaluate(async () => {
+    const filters = [];
+    for (let i = 0; i < 24; ++i) filters.push({ name: `f${i}`, weights: [[1, 0, -1], [2, i % 5, -2], [1, 0, -1]] });
+    await window.FilterLens.setFilters({ filters });
+  });
+  await page.waitForTimeout(400);
+  const names = [];
+  page.on('download', d => names.push(d.suggestedFilename()));
+  // The longer bank list pushes the export buttons below the window: the sidebar scrolled down.
+  await page.mouse.move(100, 700);  // below the bank list, which scrolls on its own
+  for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, 300);
+  await page.waitForTimeout(500);
+  const button = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'All maps (PNG + .npy)'));
+  assert.ok(button.y + button.height <= 800, `the button out of reach: ${JSON.stringify(button)}`);
+  await clickControl('All maps (PNG + .npy)');
+  const start = Date.now();
+  while (names.length < 49 && Date.now() - start < 30000) await new Promise(r => setTimeout(r, 100));
+  await new Promise(r => setTimeout(r, 500));  // and no more than that
+  assert.equal(names.length, 49, `downloads: ${names.join(' ')}`);
+  assert.ok(names.includes('many-f23.npy') && names.includes('many-f0.png') && names.includes('many-gray.npy'), names.join(' '));
+  page.removeAllListeners('download');
+  const [figure] = await Promise.all([page.waitForEvent('download'), clickControl('Figure (PNG)')]);
+  const file = path.join(tmp, 'many-figure.png');
+  await figure.saveAs(file);
+  // 25 panels of 64 x 48 scaled to 160 px high (213 px wide), 16-px margins, 34-px titles.
+  const size = python(`
+import sys
+from PIL import Image
+print(*Image.open(sys.argv[1]).size)
+`, file);
+  assert.equal(size.trim(), `${16 + 5 * (213 + 16)} ${16 + 5 * (34 + 160 + 16)}`);
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'], padding: 1 }));
+  await page.mouse.move(100, 700);
+  for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(300);
+});
+
 test('dragging the bar above the bottom tabs gives the maps more room', async () => {
   // Nine panels: three rows, each bound by its height, so a taller map area gives larger panels.
   await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur', 'sobel_x', 'sobel_y',

@@ -94,6 +94,27 @@ TEST(Figure, PanelsShrunkFirstGiveTheSameFigure) {
   }
 }
 
+TEST(Figure, ManyPanelsWrapIntoAGridAndFewStayInOneRow) {
+  // 65 panels (a 64-filter bank and the original) were one row 32,321 px wide; now 9 x 8.
+  // Panel i is filled with gray i, so each one's place can be checked.
+  std::vector<FigurePanel> panels;
+  for (int i = 0; i < 65; ++i)
+    panels.push_back({"", Image{40, 30, 1, std::vector<std::uint8_t>(40 * 30, std::uint8_t(i))}});
+  const Image fig = compose_figure(panels, {}, 160);
+  const int w = 213, h = 160;  // 40 x 30 scaled to 160 px high
+  EXPECT_EQ(fig.width, 16 + 9 * (w + 16));
+  EXPECT_EQ(fig.height, 16 + 8 * (34 + h + 16));
+  for (int i : {0, 8, 9, 64}) {
+    const int x = 16 + (i % 9) * (w + 16) + w / 2, y = 16 + (i / 9) * (34 + h + 16) + 34 + h / 2;
+    EXPECT_EQ(fig.pixels[(std::size_t(y) * fig.width + x) * 3], i) << "panel " << i;
+  }
+  // Nine panels: one row, as the notebook's plot.
+  panels.resize(9);
+  const Image row = compose_figure(panels, {}, 160);
+  EXPECT_EQ(row.width, 16 + 9 * (w + 16));
+  EXPECT_EQ(row.height, 16 + 34 + h + 16);
+}
+
 TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const ResizedSize s = resized_size(1, 1000, 16384);
   EXPECT_EQ(s.width, 16384);

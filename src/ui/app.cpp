@@ -629,6 +629,10 @@ void App::draw_bank_section() {
                                 ImVec2(ImGui::GetContentRegionAvail().x - 80, 0)),
               "bank/" + k.name))
       select = i;
+    // Selected elsewhere (a tile, a file just loaded, a map's title): the list shows it.
+    if (long_list && model_.selected() == i && listed_selection_ != i && select < 0) {
+      if (!ImGui::IsItemVisible()) ImGui::SetScrollHereY(0.5f);
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", k.description.c_str());
     ImGui::SameLine();
     if (ImGui::ArrowButton("up", ImGuiDir_Up) && i > 0) move_from = i, move_to = i - 1;
@@ -640,6 +644,7 @@ void App::draw_bank_section() {
     ImGui::PopID();
   }
   if (long_list) ImGui::EndChild();
+  listed_selection_ = model_.selected();
   // Commands after the loop: each may change the bank the loop walked.
   if (select >= 0) model_.select(select);
   if (move_from >= 0) model_.move_kernel(move_from, move_to);

@@ -268,8 +268,9 @@ class App {
   std::optional<PendingBankFile> pending_bank_;
   std::vector<std::unique_ptr<gfx::ImageTexture>> tile_textures_;  // one per map's filter
   std::uint64_t tiles_generation_ = ~std::uint64_t{0};
-  int scroll_to_map_ = -1;  // a tile was clicked: the maps window scrolls to that panel
-  int editor_channel_ = 0;  // which channel of a C = 3 kernel the editor shows
+  int scroll_to_map_ = -1;     // a tile was clicked: the maps window scrolls to that panel
+  int listed_selection_ = -1;  // the selection the bank list last showed (a new one scrolls it)
+  int editor_channel_ = 0;     // which channel of a C = 3 kernel the editor shows
   // A value typed into the kernel editor (the name, the size, a weight in text mode) is applied
   // once, when the field is left (Enter, Tab, a click elsewhere), not at every keystroke: a size
   // typed "15" would first crop the kernel to one column, and a value refused at the end would

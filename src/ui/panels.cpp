@@ -251,6 +251,7 @@ void App::draw_panel(int index, float width, float max_height, bool compact) {
       npy = ImGui::SmallButton("npy");
     }
     if (focus) model_.set_focus_view(focused ? -1 : mi);
+    if (focus && focused) scroll_to_map_ = mi;  // back in the grid where it was
     if (png) save(export_map_png(model_, mi));
     if (npy) save(export_map_npy(model_, mi));
   } else {

@@ -363,8 +363,7 @@ test('a bank of 24 or 64 filters is a grid of readable tiles inside the window, 
       assert.ok(c.x >= p.x - 1 && c.x + c.width <= 1280 + 1, `${where}: '${p.name}' actions at ${JSON.stringify(c)}`);
     }
     // The grid scrolls to its last map.
-    const maps = got.panels[1];
-    await page.mouse.move(maps.x + maps.width / 2, maps.y + maps.height / 2);
+    await page.mouse.move(900, 300);  // over the grid (wherever the last layout left it scrolled)
     for (let i = 0; i < 40; ++i) await page.mouse.wheel(0, 300);
     await page.waitForTimeout(500);
     const last = (await page.evaluate(() => window.FilterLens.panels())).at(-1);
@@ -376,9 +375,24 @@ test('a bank of 24 or 64 filters is a grid of readable tiles inside the window, 
     assert.deepEqual(focused.map(p => p.name), ['Original', last.name], where);
     await page.screenshot({ path: path.join(ARTIFACTS, `web-layout-${count}-focus.png`) });
     await clickControl(page, `focus/${last.name}`);  // large, its buttons are shown: " all "
-    assert.equal((await page.evaluate(() => window.FilterLens.panels())).length, count + 1, where);
+    const back = await page.evaluate(() => window.FilterLens.panels());
+    assert.equal(back.length, count + 1, where);
+    const again = back.at(-1);  // back in the grid where it was, not at the top
+    assert.ok(again.y >= 0 && again.y + again.height <= 800, `${where}: after "all" the map is at ${JSON.stringify(again)}`);
   }
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-64-filters.png') });
+  // A file's filters join at the end of the 64-row bank list and the first is selected: the list
+  // scrolls to it.
+  const top = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'bank/conv1.weight_0'));
+  const npy = execFileSync(PYTHON, ['-c', `
+import io, sys
+import numpy as np
+b = io.BytesIO(); np.save(b, np.ones((2, 1, 3, 3), np.float32)); sys.stdout.buffer.write(b.getvalue())`]);
+  await page.evaluate(b => window.FilterLens.loadBank(new Uint8Array(b), { name: 'extra.npy' }), [...npy]);
+  await page.waitForTimeout(600);
+  const row = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'bank/extra_0'));
+  assert.ok(row && row.y >= top.y - 2 && row.y + row.height <= top.y + 10 * 26,
+            `the selected file filter is not shown in the list: ${JSON.stringify(row)} (top row at ${top.y})`);
   assert.deepEqual(errors, []);
   await page.close();
 });

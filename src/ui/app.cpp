@@ -353,10 +353,12 @@ void App::frame() {
     ImGui::SetNextWindowFocus();
     focused_maps_ = true;
   }
-  if (ImGui::Begin("FilterLens: convolution filters as feature detectors. Drop a photo (or "
-                   "Ctrl+O), then point at a map."
-                   "###Feature maps",
-                   nullptr,
+  static const std::string maps_title =
+      std::string(
+          "FilterLens: convolution filters as feature detectors. Drop a photo (or "
+          "Ctrl+O), then point at a map.") +
+      kMapsWindowId;
+  if (ImGui::Begin(maps_title.c_str(), nullptr,
                    fixed | ImGuiWindowFlags_NoNavInputs |
                        (ImGui::GetIO().KeyCtrl ? ImGuiWindowFlags_NoScrollWithMouse : 0)))
     draw_panels();

@@ -301,6 +301,9 @@ class App {
   bool focused_maps_ = false;  // the maps window took the keyboard once, at the start
   TouchGesture touch_;
   int touch_panel_ = -1;  // the gesture's panel (index in panel_rects_)
+  // The maps window's ImGui id ("###": its title may change, the window stays).
+  static constexpr const char* kMapsWindowId = "###Feature maps";
+  std::optional<float> grid_touch_y_;  // a one-finger drag's last y, while it scrolls the grid
   // The guide (guide.cpp).
   Guide guide_;
   std::string bottom_tab_;    // the bottom tab shown in the last frame

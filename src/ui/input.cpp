@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // FindWindowByName, SetScrollY (a touch scrolls the grid)
 
 namespace filterlens {
 namespace {
@@ -74,6 +75,16 @@ void App::touch(const std::vector<TouchFinger>& fingers) {
     }
   }
   filterlens::ViewState view = model_.view();
+  // At zoom 1 a finger dragged over the maps has no image to pan: it scrolls a grid that scrolls
+  // (a phone's 64 maps), the grid following the finger.
+  const bool one_finger = fingers.size() == 1 && touch_panel_ >= 0 && view.zoom <= 1.0f;
+  if (one_finger && touch_.active() && grid_touch_y_) {
+    ImGuiWindow* maps = ImGui::FindWindowByName(kMapsWindowId);
+    if (maps && maps->ScrollMax.y > 0.0f)
+      ImGui::SetScrollY(maps, std::clamp(maps->Scroll.y - (fingers.front().y - *grid_touch_y_),
+                                         0.0f, maps->ScrollMax.y));
+  }
+  grid_touch_y_ = one_finger ? std::optional<float>(fingers.front().y) : std::nullopt;
   const std::optional<PanelPoint> tap = touch_.update(fingers, box, view);
   model_.set_view(view);
   if (!tap || touch_panel_ < 0 || model_.maps().empty()) return;

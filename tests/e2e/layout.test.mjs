@@ -427,7 +427,7 @@ test('a 31 x 31 kernel in the editor scrolls sideways to its last column, the wh
   await page.close();
 });
 
-test('touch on a phone with 64 maps: a tap on a control under the scrolled grid acts on the control, not on a hidden map', async () => {
+test('touch on a phone with 64 maps: a finger drags the grid, a tap on a control under the scrolled grid acts on the control, not on a hidden map', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true });
   const page = await context.newPage();
   const errors = [];
@@ -441,6 +441,22 @@ test('touch on a phone with 64 maps: a tap on a control under the scrolled grid 
     await window.FilterLens.setFilters({ filters });
   });
   await page.waitForTimeout(800);
+  // A finger dragged up over the maps (zoom 1: nothing to pan) scrolls the grid with it.
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points });
+  const before = (await page.evaluate(() => window.FilterLens.panels()))[2];  // first row
+  const x = before.x + before.width / 2, y = before.y + before.height / 2;
+  await touch('touchStart', [{ x, y, id: 1 }]);
+  for (let d = 20; d <= 200; d += 20) {
+    await touch('touchMove', [{ x, y: y - d, id: 1 }]);
+    await page.waitForTimeout(30);
+  }
+  await touch('touchEnd', []);
+  await page.waitForTimeout(400);
+  const after = (await page.evaluate(() => window.FilterLens.panels()))[2];
+  assert.ok(Math.abs(after.y - (before.y - 200)) < 25, `the grid moved from ${before.y} to ${after.y}, the finger 200 px`);
+  assert.equal(await page.evaluate(() => window.FilterLens.viewState().hover), null, 'a drag is no tap');
+  assert.equal(await page.evaluate(() => window.FilterLens.viewState().zoom), 1);
   const guide = await page.evaluate(() => window.FilterLens.controls().find(c => c.name === 'Guide'));
   assert.ok(guide, 'the Guide button is drawn');
   const hidden = await page.evaluate(([x, y]) => window.FilterLens.panels().find(p =>

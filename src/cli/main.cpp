@@ -323,20 +323,6 @@ void check_resize(int width, int height, int n) {
                      std::to_string(limit) + " pixels"};
 }
 
-// The header of a (3, H, W) float32 .npy (npy_header writes 2-D ones): the input of an RGB run.
-std::vector<std::uint8_t> npy_header_chw(int channels, int height, int width) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                     std::to_string(channels) + ", " + std::to_string(height) + ", " +
-                     std::to_string(width) + "), }";
-  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
-  dict += '\n';
-  std::vector<std::uint8_t> out{0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-  out.push_back(static_cast<std::uint8_t>(dict.size() & 0xFF));
-  out.push_back(static_cast<std::uint8_t>(dict.size() >> 8));
-  out.insert(out.end(), dict.begin(), dict.end());
-  return out;
-}
-
 // An RGB figure panel from the three planes in [0, 1].
 Image rgb_to_u8(const RgbPlanes& p) {
   Image im{p.r.width, p.r.height, 3, {}};
@@ -442,7 +428,7 @@ int run_filter(const FilterArgs& o) {
   std::vector<FigurePanel> panels;
   if (channels == 3) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const std::vector<std::uint8_t> header = npy_header_chw(3, rgb.r.height, rgb.r.width);
+    const std::vector<std::uint8_t> header = npy_array_header({3, rgb.r.height, rgb.r.width});
     const std::size_t plane_bytes = rgb.r.data.size() * sizeof(float);
     written = out.add("rgb.npy",
                       {{header.data(), header.size()},

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace filterlens {
 namespace {
@@ -10,11 +11,11 @@ constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
 }  // namespace
 
-std::vector<std::uint8_t> npy_header(const Plane& plane) {
-  char dict[128];
-  std::snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }",
-                plane.height, plane.width);
-  std::string header = dict;
+std::vector<std::uint8_t> npy_array_header(const std::vector<int>& shape) {
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+  for (int d : shape) header += std::to_string(d) + ", ";
+  if (!shape.empty()) header.resize(header.size() - (shape.size() == 1 ? 1 : 2));  // (3,) (2, 4)
+  header += "), }";
   // Pad with spaces so magic + version + length + header + '\n' is a multiple of 64 bytes.
   const std::size_t fixed = kMagicLen + 2 + 2;
   while ((fixed + header.size() + 1) % 64 != 0) header += ' ';
@@ -28,16 +29,35 @@ std::vector<std::uint8_t> npy_header(const Plane& plane) {
   return out;
 }
 
-std::vector<std::uint8_t> encode_npy(const Plane& plane) {
-  std::vector<std::uint8_t> out = npy_header(plane);
-  const std::size_t bytes = plane.data.size() * sizeof(float);
+std::vector<std::uint8_t> npy_header(const Plane& plane) {
+  return npy_array_header({plane.height, plane.width});
+}
+
+namespace {
+
+// `plane`'s floats appended little-endian, whatever the host.
+void append_floats(const Plane& plane, std::vector<std::uint8_t>& out) {
   const std::size_t at = out.size();
-  out.resize(at + bytes);
-  for (std::size_t i = 0; i < plane.data.size(); ++i) {  // little-endian regardless of host
+  out.resize(at + plane.data.size() * sizeof(float));
+  for (std::size_t i = 0; i < plane.data.size(); ++i) {
     std::uint32_t u;
     std::memcpy(&u, &plane.data[i], 4);
     for (int b = 0; b < 4; ++b) out[at + 4 * i + b] = static_cast<std::uint8_t>(u >> (8 * b));
   }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_npy(const Plane& plane) {
+  std::vector<std::uint8_t> out = npy_header(plane);
+  append_floats(plane, out);
+  return out;
+}
+
+std::vector<std::uint8_t> encode_npy(const RgbPlanes& rgb) {
+  std::vector<std::uint8_t> out = npy_array_header({3, rgb.r.height, rgb.r.width});
+  out.reserve(out.size() + 3 * rgb.r.data.size() * sizeof(float));
+  for (const Plane* p : {&rgb.r, &rgb.g, &rgb.b}) append_floats(*p, out);
   return out;
 }
 

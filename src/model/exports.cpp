@@ -87,6 +87,12 @@ Result<ExportFile> export_gray_npy(const Model& model) {
       {export_stem(model.source_name()) + "-gray.npy", encode_npy(model.gray())});
 }
 
+Result<ExportFile> export_input_npy(const Model& model) {
+  if (model.input_mode() != InputMode::rgb || !model.has_image()) return export_gray_npy(model);
+  return Result<ExportFile>::ok(
+      {export_stem(model.source_name()) + "-rgb.npy", encode_npy(model.rgb())});
+}
+
 Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font) {
   if (model.maps().empty()) return no_map(model, 0);
   std::vector<FigurePanel> panels;

@@ -34,6 +34,9 @@ Result<ExportFile> export_map_png(const Model& model, int map_index);
 Result<ExportFile> export_map_npy(const Model& model, int map_index);
 // The grayscale input as .npy, in [0, 1].
 Result<ExportFile> export_gray_npy(const Model& model);
+// The input the filters see as .npy: the gray plane, or on the RGB input the (3, H, W) planes
+// (`<stem>-rgb.npy`, as the CLI's rgb.npy).
+Result<ExportFile> export_input_npy(const Model& model);
 // The original and every map side by side under their titles, as PNG (the CLI's figure.png).
 // `font` is TrueType bytes for the titles (may be empty: no titles).
 Result<ExportFile> export_figure(const Model& model, const std::vector<std::uint8_t>& font);

@@ -16,6 +16,7 @@
 #include "decode.h"
 #include "exports.h"
 #include "model.h"
+#include "npy.h"
 
 #include <stb/stb_image_write.h>
 
@@ -461,6 +462,38 @@ TEST(ModelInspector, RgbReadingShowsThreeWindowsWhoseSumIsTheMapValue) {
     EXPECT_NEAR(r->sum, r->map_value, 1e-5) << x << "," << y;
     EXPECT_NE(r->channel_sums[0], r->channel_sums[1]);  // the channels really differ
   }
+}
+
+TEST(ModelExport, TheInputNpyIsWhatTheFiltersSee) {
+  Model model;
+  load_ok(model, 12, 10);
+  // Gray input: the gray plane, (H, W).
+  const Result<ExportFile> gray = export_input_npy(model);
+  ASSERT_TRUE(gray);
+  EXPECT_NE(gray.value().name.find("-gray.npy"), std::string::npos) << gray.value().name;
+  const Result<Plane> g = decode_npy(gray.value().bytes.data(), gray.value().bytes.size());
+  ASSERT_TRUE(g) << g.error();
+  EXPECT_EQ(g.value().data, model.gray().data);
+  // RGB input (a colour bank): the three planes as one (3, H, W) array, R then G then B.
+  const std::vector<std::uint8_t> colour = colour_npy();
+  ASSERT_TRUE(model.load_bank_file(colour.data(), colour.size(), "c.npy"));
+  const Result<ExportFile> rgb = export_input_npy(model);
+  ASSERT_TRUE(rgb);
+  EXPECT_NE(rgb.value().name.find("-rgb.npy"), std::string::npos) << rgb.value().name;
+  const std::vector<std::uint8_t>& b = rgb.value().bytes;
+  const std::string head(b.begin(), b.begin() + 128);
+  EXPECT_NE(head.find("'shape': (3, 10, 12), }"), std::string::npos) << head;
+  const std::size_t data = 10 + (b[8] | (b[9] << 8));
+  ASSERT_EQ(b.size(), data + 3 * 120 * 4);
+  const RgbPlanes& planes = model.rgb();
+  std::size_t at = data;
+  for (const Plane* p : {&planes.r, &planes.g, &planes.b})
+    for (float v : p->data) {
+      float got;
+      std::memcpy(&got, &b[at], 4);  // little-endian host (x86, wasm)
+      ASSERT_EQ(got, v) << "byte " << at;
+      at += 4;
+    }
 }
 
 TEST(ModelExport, PytorchLoadsFileFiltersFromTheFileByName) {

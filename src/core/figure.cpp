@@ -10,6 +10,8 @@
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
 
+#include "text.h"
+
 namespace filterlens {
 namespace {
 
@@ -34,7 +36,7 @@ void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
 }
 
 // Draws `text` centred on column cx with its baseline at y, black on white.
-void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, int cx, int y) {
+int text_width(const stbtt_fontinfo& font, const std::string& text) {
   const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
   int width = 0;
   for (char ch : text) {
@@ -42,7 +44,31 @@ void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, 
     stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
     width += static_cast<int>(std::lround(advance * scale));
   }
-  int pen = cx - width / 2;
+  return width;
+}
+
+// `text` cut to `max_width` pixels with "..." in the middle when its last part (after the last
+// '_', '.', '-' or space) takes at most half the room: a model's 64 titles keep the numbers that
+// tell them apart ("backbone_st..._weight_12") instead of running into each other.
+std::string fit_title(const stbtt_fontinfo& font, const std::string& text, int max_width) {
+  if (text_width(font, text) <= max_width) return text;
+  std::string tail;
+  const std::size_t cut = text.find_last_of("_.- ");
+  if (cut != std::string::npos && cut > 0 && cut + 1 < text.size()) {
+    tail = text.substr(cut);
+    if (text_width(font, tail) > max_width / 2) tail.clear();
+  }
+  std::string head = text.substr(0, text.size() - tail.size());
+  while (!head.empty()) {
+    drop_last_character(head);
+    if (text_width(font, head + "..." + tail) <= max_width) return head + "..." + tail;
+  }
+  return "";
+}
+
+void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, int cx, int y) {
+  const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
+  int pen = cx - text_width(font, text) / 2;
   for (char ch : text) {
     int advance = 0, lsb = 0, gw = 0, gh = 0, xoff = 0, yoff = 0;
     stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
@@ -128,8 +154,11 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
     if (!panels[k].pixels.empty())
       blit_scaled(panels[k].pixels, fig, cx, top + kTitleHeight + (panel_height - heights[k]) / 2,
                   widths[k], heights[k]);
-    if (have_font)
-      draw_text(font, panels[k].title, fig, cx + widths[k] / 2, top + kTitleHeight - 10);
+    if (have_font)  // as wide as its column and the gap after it
+      draw_text(
+          font,
+          fit_title(font, panels[k].title, col_w[static_cast<std::size_t>(col)] + kMargin - 4), fig,
+          cx + widths[k] / 2, top + kTitleHeight - 10);
     x += col_w[static_cast<std::size_t>(col)] + kMargin;
   }
   return fig;

@@ -293,6 +293,13 @@ Status apply_address_state(Model& model, const std::string& address) {
       missing.push_back(&*file++);
     }
   }
+  // Names tell the maps apart: a file filter listed twice, or named like a kernel of the address,
+  // is refused as two kernels of one name are (parse_address_state).
+  for (std::size_t i = 0; i < bank.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (bank[i].name == bank[j].name)
+        return Status::fail("The address's settings were not used: the name '" +
+                            printable_text(bank[i].name, 80) + "' is used twice");
   if (bank.empty())
     return Status::fail(
         "The address's settings were not used: its filters all come from files, which an address "

@@ -20,7 +20,7 @@ const char* name();
 
 // Saves `bytes` as `file_name`: a file in the export folder on the desktop, a download in the
 // browser. Returns a message for the status line ("saved to ...", or why it failed).
-std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes);
+Result<std::string> save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes);
 
 // Puts text on the system clipboard.
 void copy_text(const std::string& text);

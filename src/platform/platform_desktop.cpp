@@ -45,15 +45,17 @@ const char* name() {
   return "desktop";
 }
 
-std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
+Result<std::string> save_file(const std::string& file_name,
+                              const std::vector<std::uint8_t>& bytes) {
   std::error_code ec;
   std::filesystem::create_directories(kExportDir, ec);
   const std::filesystem::path path = std::filesystem::path(kExportDir) / file_name;
   std::ofstream out(path, std::ios::binary);
   if (!out || !out.write(reinterpret_cast<const char*>(bytes.data()),
                          static_cast<std::streamsize>(bytes.size())))
-    return "Could not save " + path.string() + ": " + std::strerror(errno);
-  return "Saved " + std::filesystem::absolute(path).string();
+    return Result<std::string>::fail("Could not save " + path.string() + ": " +
+                                     std::strerror(errno));
+  return Result<std::string>::ok("Saved " + std::filesystem::absolute(path).string());
 }
 
 void copy_text(const std::string& text) {

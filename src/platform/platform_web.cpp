@@ -75,9 +75,10 @@ const char* name() {
   return "web";
 }
 
-std::string save_file(const std::string& file_name, const std::vector<std::uint8_t>& bytes) {
+Result<std::string> save_file(const std::string& file_name,
+                              const std::vector<std::uint8_t>& bytes) {
   js_save_file(file_name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
-  return "Downloaded " + file_name;
+  return Result<std::string>::ok("Downloaded " + file_name);
 }
 
 void copy_text(const std::string& text) {

@@ -70,7 +70,12 @@ bool App::save(const Result<ExportFile>& file) {
     model_.report_error("Saving files is not available here.");
     return false;
   }
-  model_.set_status(services_.save_file(file.value().name, file.value().bytes));
+  const Result<std::string> saved = services_.save_file(file.value().name, file.value().bytes);
+  if (!saved) {
+    model_.report_error(saved.error());
+    return false;
+  }
+  model_.set_status(saved.value());
   return true;
 }
 
@@ -441,7 +446,10 @@ void App::draw_split_handle() {
   track(ImGui::InvisibleButton("split", ImVec2(width, 7.0f)), "split");
   const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
   if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
-  if (ImGui::IsItemActive()) inspector_height_ -= ImGui::GetIO().MouseDelta.y;
+  // From the height shown (the guide's strip may hold the tabs below the height kept).
+  if (ImGui::IsItemActive())
+    inspector_height_ =
+        std::min(inspector_height_, ImGui::GetWindowHeight()) - ImGui::GetIO().MouseDelta.y;
   const float mid = top_left.x + width / 2;
   ImGui::GetWindowDrawList()->AddLine(
       ImVec2(mid - 24, top_left.y + 3), ImVec2(mid + 24, top_left.y + 3),

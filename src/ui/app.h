@@ -313,7 +313,7 @@ class App {
   // over whatever covers it. Empty when not drawn.
   NamedRect highlight_clip_;
   NamedRect maps_visible_;        // the part of the maps window that shows panels (last frame)
-  int guide_scrolled_step_ = -1;  // the step whose control was scrolled into view (once a step)
+  int guide_scrolled_step_ = -1;  // the step whose control was brought into view (once a step)
   // The guide's step control, seen being drawn (track): cuts the outline to its window, and
   // scrolls it into view once a step (a short window shows only part of the sidebar).
   void follow_guide_target(const std::string& id);

@@ -38,15 +38,18 @@ Status App::open_bytes(const std::uint8_t* data, std::size_t size, const std::st
 Result<Model::BankLoad> App::load_bank(const std::uint8_t* data, std::size_t size,
                                        const std::string& name, const std::string& tensor) {
   if (services_.check_maps_memory && model_.has_image()) {
-    // Read once more here to size the maps: a bank that joins the current one (same channel
-    // count, room for both: Model::load_bank_file) counts with it; one that replaces it, alone.
+    // Read once more here to size the maps: a file of the other channel count replaces the bank
+    // and counts alone; one of the same count joins it (or, past the bank's limit, replaces it,
+    // or replaces its own filters where they are: Model::load_bank_file), so at most the bank and
+    // the file, and at most kMaxBankFilters filters of them, count.
     Result<TensorBank> file = read_tensor_bank(data, size, tensor, path_stem(name));
     if (file) {
-      const bool joins = (file.value().channels == 3) == (model_.input_mode() == InputMode::rgb) &&
-                         model_.bank().size() + file.value().filters.size() <=
-                             static_cast<std::size_t>(kMaxBankFilters);
-      std::vector<Kernel> after = joins ? model_.bank() : std::vector<Kernel>{};
+      const bool same_input =
+          (file.value().channels == 3) == (model_.input_mode() == InputMode::rgb);
+      std::vector<Kernel> after = same_input ? model_.bank() : std::vector<Kernel>{};
       after.insert(after.end(), file.value().filters.begin(), file.value().filters.end());
+      if (after.size() > static_cast<std::size_t>(kMaxBankFilters))
+        after.erase(after.begin() + kMaxBankFilters, after.end());
       const Status fits = services_.check_maps_memory(after, file.value().channels == 3);
       if (!fits) {
         const std::string message = "Could not load filters from " + printable_text(name, 120) +

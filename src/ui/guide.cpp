@@ -23,10 +23,12 @@ App::NamedRect App::visible_part_of_window(const std::string& name) {
 
 void App::open_guide(int step) {
   guide_.open(model_, step);
+  guide_scrolled_step_ = -1;
 }
 
 void App::close_guide() {
   if (guide_.close() && services_.remember_guide_seen) services_.remember_guide_seen();
+  guide_scrolled_step_ = -1;
 }
 
 float App::guide_height(float width) const {
@@ -106,17 +108,19 @@ void App::draw_guide(float x, float y, float width, float height) {
   } else if (go < 0) {
     guide_.back(model_);
   }
+  if (go != 0) guide_scrolled_step_ = -1;  // the new step's control is followed once
 }
 
 void App::follow_guide_target(const std::string& id) {
   highlight_clip_ = visible_part_of_window(id);
+  // Once a step, on its first frame: a control not seen whole is scrolled into view (both ways:
+  // the inspector scrolls sideways too); afterwards the person's scrolling is theirs.
+  if (guide_scrolled_step_ == guide_.step()) return;
+  guide_scrolled_step_ = guide_.step();
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   const NamedRect& c = highlight_clip_;
-  const bool seen_whole = a.y >= c.y && b.y <= c.y + c.height;
-  if (!seen_whole && guide_scrolled_step_ != guide_.step()) {
-    ImGui::SetScrollHereY(0.5f);
-    guide_scrolled_step_ = guide_.step();
-  }
+  if (a.y < c.y || b.y > c.y + c.height) ImGui::SetScrollHereY(0.5f);
+  if (a.x < c.x || b.x > c.x + c.width) ImGui::SetScrollHereX(0.5f);
 }
 
 void App::draw_guide_highlight(const std::string& target) {

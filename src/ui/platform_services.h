@@ -17,8 +17,9 @@ namespace filterlens {
 
 struct PlatformServices {
   // Saves `bytes` as `file_name` (desktop: a file in the export folder; web: a download) and
-  // returns the line for the status bar ("Saved ...", or why it failed).
-  std::function<std::string(const std::string& file_name, const std::vector<std::uint8_t>& bytes)>
+  // returns the line for the status bar ("Saved ..."), or fails saying why.
+  std::function<Result<std::string>(const std::string& file_name,
+                                    const std::vector<std::uint8_t>& bytes)>
       save_file;
   // Puts text on the system clipboard.
   std::function<void(const std::string& text)> copy_text;

@@ -246,12 +246,19 @@ test('a phone held sideways (667 x 375): each step scrolls what it outlines into
     }
     await page.screenshot({ path: path.join(ARTIFACTS, `guide-phone-sideways-${step}.png`) });
   }
-  // Back at step 5, the person scrolls the sidebar up: the step scrolled once, it does not pull
-  // the kernel back into view every frame.
+  // The sidebar scrolled to its top at step 6, then Back: step 5 brings its kernel into view
+  // again. Then the person scrolls the sidebar up: the step scrolled once, on arrival; it does
+  // not pull the kernel back every frame.
+  await page.mouse.move(300, 300);
+  for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -200);
+  await page.waitForTimeout(600);
+  const away = await control(page, 'weight/1,1');
+  assert.ok(away.y > 375, `the sidebar did not scroll away from the kernel: ${JSON.stringify(away)}`);
   await pressKey(page, 'ArrowLeft');
   await atStep(page, 5, 'weight/1,1');
   await page.waitForTimeout(400);
   const before = await control(page, 'weight/1,1');
+  assert.ok(before.y >= 0 && before.y + before.height <= 375, `back at step 5, the kernel out of view: ${JSON.stringify(before)}`);
   await page.mouse.move(300, 300);
   for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -200);
   await page.waitForTimeout(800);

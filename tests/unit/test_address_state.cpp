@@ -192,6 +192,14 @@ TEST(AddressState, AnEditedAddressTakesFileFiltersFromTheFileTheModelHasOpen) {
   EXPECT_NE(encode_address_state(model).find("f=@my%20conv.npy::1:2x1x3x3&f=edge&"),
             std::string::npos);
 
+  // The same file filter twice would give two maps one name: refused, nothing changes.
+  const Status twice = apply_address_state(
+      model, "v=1&f=@my%20conv.npy::0:2x1x3x3&f=@my%20conv.npy::0:2x1x3x3&f=edge&padding=1");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().find("is used twice"), std::string::npos) << twice.error();
+  EXPECT_EQ(model.map_kernels().size(), 3u);
+  EXPECT_EQ(model.map_params().padding, 2);
+
   // Another shape, tensor or index past the file's filters is not that file's: named, not used.
   const Status other = apply_address_state(
       model, "v=1&f=edge&f=@my%20conv.npy::0:3x1x3x3&f=@my%20conv.npy::5:2x1x3x3&padding=1");

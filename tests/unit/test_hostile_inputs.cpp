@@ -115,6 +115,32 @@ TEST(Figure, ManyPanelsWrapIntoAGridAndFewStayInOneRow) {
   EXPECT_EQ(row.height, 16 + 34 + h + 16);
 }
 
+TEST(Figure, LongTitlesInAGridStayInTheirColumnsAndKeepTheirNumbers) {
+  // 65 square panels titled like a detection model's first layer: each title is cut to its column
+  // (and the gap after it) in the middle, so the gaps between columns stay white in the title row.
+  const Result<std::vector<std::uint8_t>> font = read_file_bytes(FILTERLENS_FONT);
+  ASSERT_TRUE(font) << FILTERLENS_FONT << ": " << font.error();
+  std::vector<FigurePanel> panels;
+  for (int i = 0; i < 65; ++i)
+    panels.push_back({"backbone_stem_conv1_weight_" + std::to_string(i),
+                      Image{30, 30, 1, std::vector<std::uint8_t>(900, 128)}});
+  const Image fig = compose_figure(panels, font.value(), 160);
+  const int col = 160 + 16;  // each column: a 160 px panel and the 16 px gap
+  ASSERT_EQ(fig.width, 16 + 9 * col);
+  int inked = 0;
+  for (int row = 0; row < 8; ++row)
+    for (int y = 16 + row * (34 + 160 + 16); y < 16 + row * (34 + 160 + 16) + 34; ++y) {
+      for (int c = 0; c < 8; ++c) {  // the middle of the gap after column c
+        const int x = 16 + c * col + 160 + 8;
+        EXPECT_EQ(fig.pixels[(std::size_t(y) * fig.width + x) * 3], 255)
+            << "a title crosses into the gap after column " << c << " in row " << row;
+      }
+      for (int x = 16; x < 16 + 160; ++x)
+        inked += fig.pixels[(std::size_t(y) * fig.width + x) * 3] < 128;
+    }
+  EXPECT_GT(inked, 100) << "the titles are drawn";
+}
+
 TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const ResizedSize s = resized_size(1, 1000, 16384);
   EXPECT_EQ(s.width, 16384);

@@ -92,6 +92,15 @@
     }
   }, true);
 
+  // ---- Touchpad pinch ----
+  // A pinch arrives as a wheel event with ctrlKey and no Control key; Emscripten's GLFW drops
+  // ctrlKey, so the app is told that this wheel zooms (over a grid of many maps that scrolls, a
+  // plain wheel scrolls it and Ctrl + wheel zooms).
+  window.addEventListener('wheel', e => {
+    const m = app();
+    if (m && e.ctrlKey && e.target === canvas && m._fl_zoom_wheel) m._fl_zoom_wheel();
+  }, { capture: true, passive: true });
+
   // ---- Touch ----
   let gesture = false;  // the current touches belong to the app's gesture
   function forwardTouches(e) {

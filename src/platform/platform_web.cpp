@@ -985,6 +985,11 @@ EMSCRIPTEN_KEEPALIVE void fl_pointer(double x, double y, int action) {
   filterlens::platform::queue_pointer(x, y, action);
   wake_loop();
 }
+// The wheel of the next frame zooms: a touchpad's pinch (a wheel event with ctrlKey, which
+// Emscripten's GLFW drops, and no Control key).
+EMSCRIPTEN_KEEPALIVE void fl_zoom_wheel() {
+  g_app->zoom_next_wheel();
+}
 // The panel under (x, y) (CSS pixels in the canvas), or -1.
 EMSCRIPTEN_KEEPALIVE int fl_panel_at(float x, float y) {
   return g_app->panel_at(x, y);

@@ -358,14 +358,20 @@ void App::frame() {
     ImGui::SetNextWindowFocus();
     focused_maps_ = true;
   }
+  // A pinch's wheel zooms (zoom_next_wheel); the scroll ImGui already made of it (in NewFrame,
+  // before this frame's flags) is taken back. Ctrl held sets NoScrollWithMouse a frame ahead.
+  if (zoom_wheel_)
+    if (const ImGuiWindow* maps = ImGui::FindWindowByName(kMapsWindowId))
+      ImGui::SetNextWindowScroll(ImVec2(-1.0f, maps->Scroll.y));
   static const std::string maps_title =
       std::string(
           "FilterLens: convolution filters as feature detectors. Drop a photo (or "
           "Ctrl+O), then point at a map.") +
       kMapsWindowId;
-  if (ImGui::Begin(maps_title.c_str(), nullptr,
-                   fixed | ImGuiWindowFlags_NoNavInputs |
-                       (ImGui::GetIO().KeyCtrl ? ImGuiWindowFlags_NoScrollWithMouse : 0)))
+  if (ImGui::Begin(
+          maps_title.c_str(), nullptr,
+          fixed | ImGuiWindowFlags_NoNavInputs |
+              (ImGui::GetIO().KeyCtrl || zoom_wheel_ ? ImGuiWindowFlags_NoScrollWithMouse : 0)))
     draw_panels();
   ImGui::End();
 
@@ -434,6 +440,7 @@ void App::frame() {
   model_.train_for(std::chrono::duration<double, std::milli>(8.0));
   model_.advance_animation(ImGui::GetIO().DeltaTime);
   sync_textures();  // edits made this frame show in this frame
+  zoom_wheel_ = false;
 }
 
 void App::draw_split_handle() {

@@ -81,6 +81,9 @@ class App {
   // Touch (input.cpp): every touch event's fingers, all that are down, in logical units; one
   // finger pans, two pinch-zoom, a tap inspects (touch.h has the rules).
   void touch(const std::vector<TouchFinger>& fingers);
+  // The next frame's wheel zooms the maps even where it would scroll a grid of many (the
+  // platform saw a touchpad's pinch: a wheel with Ctrl held in all but the key state).
+  void zoom_next_wheel() { zoom_wheel_ = true; }
   // The index in panel_rects() of the panel under (x, y), or -1: whether a touch there is a
   // gesture on the maps (else the platform lets it act as a click). Only where the maps window
   // shows the panel (not scrolled out of it, under the sidebar or the tabs) and while no menu or
@@ -303,7 +306,9 @@ class App {
   int touch_panel_ = -1;  // the gesture's panel (index in panel_rects_)
   // The maps window's ImGui id ("###": its title may change, the window stays).
   static constexpr const char* kMapsWindowId = "###Feature maps";
-  std::optional<float> grid_touch_y_;  // a one-finger drag's last y, while it scrolls the grid
+  std::optional<float> grid_touch_y_;
+  bool zoom_wheel_ = false;  // zoom_next_wheel: this frame's wheel zooms (cleared after it)  // a
+                             // one-finger drag's last y, while it scrolls the grid
   // The guide (guide.cpp).
   Guide guide_;
   std::string bottom_tab_;    // the bottom tab shown in the last frame

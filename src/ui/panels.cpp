@@ -283,10 +283,10 @@ void App::draw_panel(int index, float width, float max_height, bool compact) {
   PanelMapping m{p0, size, ImVec2(view.cx - half, view.cy - half),
                  ImVec2(view.cx + half, view.cy + half)};
   // The wheel zooms, unless the grid scrolls (a large bank): then it scrolls the grid, and
-  // Ctrl + wheel zooms (the maps window then ignores the wheel). A touchpad's pinch reaches the
-  // page as a wheel with ctrlKey, which Emscripten's GLFW drops: it scrolls such a grid.
-  const bool wheel_zooms =
-      hovered && io.MouseWheel != 0.0f && (io.KeyCtrl || ImGui::GetScrollMaxY() <= 0.0f);
+  // Ctrl + wheel, or a touchpad's pinch (zoom_next_wheel), zooms (the maps window then ignores
+  // the wheel).
+  const bool wheel_zooms = hovered && io.MouseWheel != 0.0f &&
+                           (io.KeyCtrl || zoom_wheel_ || ImGui::GetScrollMaxY() <= 0.0f);
   if (wheel_zooms || dragging) {
     if (wheel_zooms) {
       const ImVec2 anchor = m.to_image(io.MousePos);

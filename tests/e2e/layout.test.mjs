@@ -379,6 +379,19 @@ test('a bank of 24 or 64 filters is a grid of readable tiles inside the window, 
     assert.equal(back.length, count + 1, where);
     const again = back.at(-1);  // back in the grid where it was, not at the top
     assert.ok(again.y >= 0 && again.y + again.height <= 800, `${where}: after "all" the map is at ${JSON.stringify(again)}`);
+    // A touchpad's pinch over it (a wheel event with ctrlKey and no Control key) zooms the maps
+    // and leaves the grid where it is.
+    await page.mouse.move(again.x + again.width / 2, again.y + again.height / 2);
+    await page.waitForTimeout(200);
+    await page.evaluate(([x, y]) => document.getElementById('canvas').dispatchEvent(new WheelEvent('wheel',
+      { deltaY: -100, ctrlKey: true, clientX: x, clientY: y, bubbles: true, cancelable: true })),
+    [again.x + again.width / 2, again.y + again.height / 2]);
+    await page.waitForTimeout(400);
+    const pinched = await page.evaluate(() => window.FilterLens.viewState().zoom);
+    assert.ok(pinched > 1, `${where}: the pinch did not zoom (zoom ${pinched})`);
+    assert.equal((await page.evaluate(() => window.FilterLens.panels())).at(-1).y, again.y, `${where}: the pinch scrolled the grid`);
+    await page.keyboard.press('0');  // fit again
+    await page.waitForTimeout(300);
   }
   await page.screenshot({ path: path.join(ARTIFACTS, 'web-layout-64-filters.png') });
   // A file's filters join at the end of the 64-row bank list and the first is selected: the list

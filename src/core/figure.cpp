@@ -47,25 +47,6 @@ int text_width(const stbtt_fontinfo& font, const std::string& text) {
   return width;
 }
 
-// `text` cut to `max_width` pixels with "..." in the middle when its last part (after the last
-// '_', '.', '-' or space) takes at most half the room: a model's 64 titles keep the numbers that
-// tell them apart ("backbone_st..._weight_12") instead of running into each other.
-std::string fit_title(const stbtt_fontinfo& font, const std::string& text, int max_width) {
-  if (text_width(font, text) <= max_width) return text;
-  std::string tail;
-  const std::size_t cut = text.find_last_of("_.- ");
-  if (cut != std::string::npos && cut > 0 && cut + 1 < text.size()) {
-    tail = text.substr(cut);
-    if (text_width(font, tail) > max_width / 2) tail.clear();
-  }
-  std::string head = text.substr(0, text.size() - tail.size());
-  while (!head.empty()) {
-    drop_last_character(head);
-    if (text_width(font, head + "..." + tail) <= max_width) return head + "..." + tail;
-  }
-  return "";
-}
-
 void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, int cx, int y) {
   const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
   int pen = cx - text_width(font, text) / 2;
@@ -157,8 +138,11 @@ Image compose_figure(const std::vector<FigurePanel>& panels,
     if (have_font)  // as wide as its column and the gap after it
       draw_text(
           font,
-          fit_title(font, panels[k].title, col_w[static_cast<std::size_t>(col)] + kMargin - 4), fig,
-          cx + widths[k] / 2, top + kTitleHeight - 10);
+          fit_text_middle(
+              panels[k].title,
+              static_cast<float>(col_w[static_cast<std::size_t>(col)] + kMargin - 4),
+              [&](const std::string& t) { return static_cast<float>(text_width(font, t)); }, "..."),
+          fig, cx + widths[k] / 2, top + kTitleHeight - 10);
     x += col_w[static_cast<std::size_t>(col)] + kMargin;
   }
   return fig;

@@ -50,6 +50,25 @@ void drop_last_character(std::string& text) {
   if (!text.empty()) text.pop_back();
 }
 
+std::string fit_text_middle(const std::string& text, float max_width,
+                            const std::function<float(const std::string&)>& width_of,
+                            const std::string& ellipsis) {
+  auto fits = [&](const std::string& s) { return width_of(s) <= max_width; };
+  if (fits(text)) return text;
+  std::string tail;
+  const std::size_t cut = text.find_last_of("_.- ");
+  if (cut != std::string::npos && cut > 0 && cut + 1 < text.size()) {
+    tail = text.substr(cut);
+    if (width_of(tail) > max_width * 0.5f) tail.clear();
+  }
+  std::string head = text.substr(0, text.size() - tail.size());
+  while (!head.empty()) {
+    drop_last_character(head);
+    if (fits(head + ellipsis + tail)) return head + ellipsis + tail;
+  }
+  return tail.empty() || !fits(ellipsis + tail) ? std::string() : ellipsis + tail;
+}
+
 std::string filter_name_problem(std::string_view name) {
   if (name.empty()) return "is empty";
   int chars = 0;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,15 @@ std::string printable_text(std::string_view text, std::size_t max_chars = 0);
 
 // `text` without its last UTF-8 character (its continuation bytes and its lead byte).
 void drop_last_character(std::string& text);
+
+// `text` cut to `max_width` as `width_of` measures it (a UI font, a figure's font), at UTF-8
+// character boundaries, with `ellipsis` in the middle when its last part (from the last '_', '.',
+// '-' or space) takes at most half the room, else at the end: a model's
+// "backbone_stem_conv1_weight_12" keeps the number that tells its maps apart. "" when not even
+// the ellipsis fits.
+std::string fit_text_middle(const std::string& text, float max_width,
+                            const std::function<float(const std::string&)>& width_of,
+                            const std::string& ellipsis);
 
 // A filter name has 1 to kMaxFilterNameChars characters of printable UTF-8 and no "##" (ImGui
 // would hide the rest of the label): names reach labels, messages, export file names and code.

@@ -52,25 +52,11 @@ void pixel_rect(ImDrawList* dl, const PanelMapping& m, int w, int h, int x0, int
   }
 }
 
-// `text` cut (with an ellipsis, at a UTF-8 character boundary) to fit `width`, in the middle
-// when its last part (after the last '_', '.', '-' or space) takes at most half the room: a
-// model's "backbone_stem_conv1_weight_12" keeps the number that tells its maps apart.
+// `text` cut to fit `width` in the UI font (fit_text_middle).
 std::string fit_text(const std::string& text, float width) {
-  auto fits = [&](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x <= width; };
-  if (fits(text)) return text;
-  const std::string ellipsis = "\xE2\x80\xA6";
-  std::string tail;
-  const std::size_t cut = text.find_last_of("_.- ");
-  if (cut != std::string::npos && cut > 0 && cut + 1 < text.size()) {
-    tail = text.substr(cut);
-    if (ImGui::CalcTextSize(tail.c_str()).x > width * 0.5f) tail.clear();
-  }
-  std::string head = text.substr(0, text.size() - tail.size());
-  while (!head.empty()) {
-    drop_last_character(head);
-    if (fits(head + ellipsis + tail)) return head + ellipsis + tail;
-  }
-  return tail.empty() || !fits(ellipsis + tail) ? std::string() : ellipsis + tail;
+  return fit_text_middle(
+      text, width, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; },
+      "\xE2\x80\xA6");
 }
 
 // The width of a map's "focus", "png" and "npy" buttons in the current font.

@@ -71,3 +71,21 @@ TEST(PrintableText, EscapesWhatWouldCutBreakOrReorderAMessageAndCutsLongText) {
 
 }  // namespace
 }  // namespace filterlens
+
+namespace {
+float chars(const std::string& s) {  // one unit a byte: ASCII text, one unit a character
+  return static_cast<float>(s.size());
+}
+}  // namespace
+
+TEST(FitTextMiddle, KeepsTheLastPartAndCutsTheMiddleOrTheEnd) {
+  using filterlens::fit_text_middle;
+  EXPECT_EQ(fit_text_middle("edge", 10, chars, "~"), "edge");
+  // The number after the last '_' is kept; the middle is cut.
+  EXPECT_EQ(fit_text_middle("backbone_stem_conv1_weight_12", 12, chars, "~"), "backbone~_12");
+  // A last part wider than half the room: cut at the end.
+  EXPECT_EQ(fit_text_middle("conv1.weightsabcdef", 10, chars, "~"), "conv1.wei~");
+  // Whole UTF-8 characters only ("é" is two bytes).
+  EXPECT_EQ(fit_text_middle("\xC3\xA9\xC3\xA9\xC3\xA9_1", 6, chars, "~"), "\xC3\xA9~_1");
+  EXPECT_EQ(fit_text_middle("abcdef", 0, chars, "~"), "");
+}

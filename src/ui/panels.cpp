@@ -105,7 +105,7 @@ void App::draw_panels() {
   const int n = static_cast<int>(shown.size());
   // A guide step about the panels outlines what this window shows of them.
   if (guide_.is_open() && std::string(guide_.current().highlight).rfind("panel", 0) == 0)
-    highlight_clip_ = visible_part_of_window("panels");
+    highlight_clip_ = maps_visible_;
   const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float aspect = float(gray.height) / float(std::max(1, gray.width));

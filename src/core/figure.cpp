@@ -35,25 +35,49 @@ void blit_scaled(const Image& src, Image& dst, int x0, int y0, int w, int h) {
   }
 }
 
-// Draws `text` centred on column cx with its baseline at y, black on white.
+// The glyphs of UTF-8 `text` in `font`: a byte that starts no valid sequence is U+FFFD, and a
+// character the font lacks is drawn as U+25A1 (WHITE SQUARE) when the font has it, as the UI does
+// (scripts/make_ui_font.py), so a title keeps one mark per character.
+std::vector<int> glyphs_of(const stbtt_fontinfo& font, const std::string& text) {
+  const int fallback = stbtt_FindGlyphIndex(&font, 0x25A1);
+  std::vector<int> glyphs;
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = static_cast<unsigned char>(text[i]);
+    std::size_t length = 1;
+    if (cp >= 0x80) {
+      const std::size_t n = utf8_sequence(text, i, cp);
+      if (n > 0)
+        length = n;
+      else
+        cp = 0xFFFD;
+    }
+    const int glyph = stbtt_FindGlyphIndex(&font, static_cast<int>(cp));
+    glyphs.push_back(glyph != 0 ? glyph : fallback);
+    i += length;
+  }
+  return glyphs;
+}
+
+int advance_of(const stbtt_fontinfo& font, int glyph, float scale) {
+  int advance = 0, lsb = 0;
+  stbtt_GetGlyphHMetrics(&font, glyph, &advance, &lsb);
+  return static_cast<int>(std::lround(advance * scale));
+}
+
 int text_width(const stbtt_fontinfo& font, const std::string& text) {
   const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
   int width = 0;
-  for (char ch : text) {
-    int advance = 0, lsb = 0;
-    stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
-    width += static_cast<int>(std::lround(advance * scale));
-  }
+  for (int glyph : glyphs_of(font, text)) width += advance_of(font, glyph, scale);
   return width;
 }
 
+// Draws `text` centred on column cx with its baseline at y, black on white.
 void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, int cx, int y) {
   const float scale = stbtt_ScaleForPixelHeight(&font, kFontPixels);
   int pen = cx - text_width(font, text) / 2;
-  for (char ch : text) {
-    int advance = 0, lsb = 0, gw = 0, gh = 0, xoff = 0, yoff = 0;
-    stbtt_GetCodepointHMetrics(&font, ch, &advance, &lsb);
-    unsigned char* glyph = stbtt_GetCodepointBitmap(&font, 0, scale, ch, &gw, &gh, &xoff, &yoff);
+  for (int g : glyphs_of(font, text)) {
+    int gw = 0, gh = 0, xoff = 0, yoff = 0;
+    unsigned char* glyph = stbtt_GetGlyphBitmap(&font, 0, scale, g, &gw, &gh, &xoff, &yoff);
     for (int gy = 0; gy < gh; ++gy) {
       for (int gx = 0; gx < gw; ++gx) {
         const int px = pen + xoff + gx, py = y + yoff + gy;
@@ -64,7 +88,7 @@ void draw_text(const stbtt_fontinfo& font, const std::string& text, Image& dst, 
       }
     }
     stbtt_FreeBitmap(glyph, nullptr);
-    pen += static_cast<int>(std::lround(advance * scale));
+    pen += advance_of(font, g, scale);
   }
 }
 

@@ -141,6 +141,40 @@ TEST(Figure, LongTitlesInAGridStayInTheirColumnsAndKeepTheirNumbers) {
   EXPECT_GT(inked, 100) << "the titles are drawn";
 }
 
+// The figure of one 60 x 60 panel titled `title`, in the font the CLI uses.
+Image titled_figure(const std::string& title) {
+  const Result<std::vector<std::uint8_t>> font = read_file_bytes(FILTERLENS_FONT);
+  if (!font) return {};
+  return compose_figure({{title, Image{60, 60, 1, std::vector<std::uint8_t>(3600, 128)}}},
+                        font.value(), 60);
+}
+
+// The dark pixels of a figure's title row (the 34 rows above the panel).
+int title_ink(const Image& fig) {
+  int inked = 0;
+  for (int y = 16; y < 16 + 34; ++y)
+    for (int x = 0; x < fig.width; ++x)
+      inked += fig.pixels[(std::size_t(y) * fig.width + x) * 3] < 128;
+  return inked;
+}
+
+TEST(Figure, TitlesAreDrawnPerCharacterNotPerByte) {
+  // A Cyrillic name (two bytes a letter) used to be drawn as two missing-glyph boxes a letter.
+  const Image cyrillic = titled_figure("\xD0\x96");    // U+0416 CYRILLIC CAPITAL LETTER ZHE
+  const Image square = titled_figure("\xE2\x96\xA1");  // U+25A1 WHITE SQUARE, the fallback
+  ASSERT_FALSE(cyrillic.empty()) << FILTERLENS_FONT;
+  EXPECT_GT(title_ink(cyrillic), 20);
+  EXPECT_TRUE(cyrillic.pixels != square.pixels) << "the letter is drawn, not a fallback mark";
+  // DejaVu Sans draws Cyrillic A, B, C, E and o with the outlines and advances of the Latin
+  // letters, so the same word in either script is the same title, pixel for pixel.
+  EXPECT_TRUE(titled_figure("\xD0\x90\xD0\x92\xD0\xA1\xD0\x95\xD0\xBE").pixels ==
+              titled_figure("ABCEo").pixels);
+  // A character the font lacks (CJK in DejaVu Sans) is the fallback square, as in the UI; a byte
+  // that starts no UTF-8 character is U+FFFD, one mark for one byte.
+  EXPECT_TRUE(titled_figure("\xE4\xB8\xAD").pixels == square.pixels);  // U+4E2D
+  EXPECT_TRUE(titled_figure("\xFF").pixels == titled_figure("\xEF\xBF\xBD").pixels);
+}
+
 TEST(Resize, SizeIsComputedIn64BitAndTheLimitHolds) {
   const ResizedSize s = resized_size(1, 1000, 16384);
   EXPECT_EQ(s.width, 16384);

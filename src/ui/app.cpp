@@ -379,10 +379,19 @@ void App::frame() {
   ImGui::SetNextWindowSize(ImVec2(area_size.x, inspector_h));
   // The inspector's grids may be wider than the tab (a colour filter's three rows, a large
   // kernel, long values): then it scrolls sideways.
+  // The tab bar stays put: a tab's content scrolls in a child under it (the tiles of 64 filters
+  // used to take the tabs away with them).
   const bool wide_inspector = model_.focus().has_value();
+  auto tab_content = [&](void (App::*draw)()) {
+    if (tabs_collapsed_) return;  // folded: the tab bar only
+    if (ImGui::BeginChild("tab content", ImVec2(0, 0), false,
+                          wide_inspector ? ImGuiWindowFlags_HorizontalScrollbar : 0))
+      (this->*draw)();
+    ImGui::EndChild();
+  };
   if (ImGui::Begin("Inspector", nullptr,
-                   fixed | ImGuiWindowFlags_NoTitleBar |
-                       (wide_inspector ? ImGuiWindowFlags_HorizontalScrollbar : 0))) {
+                   fixed | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar |
+                       ImGuiWindowFlags_NoScrollWithMouse)) {
     if (!tabs_collapsed_) draw_split_handle();
     if (ImGui::BeginTabBar("bottom")) {
       // Hide the tabs to give the maps the whole height; the same button brings them back.
@@ -400,33 +409,24 @@ void App::frame() {
                                     guide_flag(GuideTab::how_it_works)),
                 "tab/How it works")) {
         bottom_tab_ = "How it works";
-        if (!tabs_collapsed_) {  // folded: the tab bar only
-          draw_inspector();
-          draw_learn_panel();
-        }
+        tab_content(&App::draw_how_it_works_tab);
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Learned filters", nullptr,
                                     guide_flag(GuideTab::learned_filters)),
                 "tab/Learned filters")) {
         bottom_tab_ = "Learned filters";
-        if (!tabs_collapsed_) {  // folded: the tab bar only
-          draw_learned_tab();
-        }
+        tab_content(&App::draw_learned_tab);
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Train a CNN"), "tab/Train a CNN")) {
         bottom_tab_ = "Train a CNN";
-        if (!tabs_collapsed_) {  // folded: the tab bar only
-          draw_training_tab();
-        }
+        tab_content(&App::draw_training_tab);
         ImGui::EndTabItem();
       }
       if (track(ImGui::BeginTabItem("Filters as tiles"), "tab/Filters as tiles")) {
         bottom_tab_ = "Filters as tiles";
-        if (!tabs_collapsed_) {  // folded: the tab bar only
-          draw_bank_tiles_tab();
-        }
+        tab_content(&App::draw_bank_tiles_tab);
         ImGui::EndTabItem();
       }
       ImGui::EndTabBar();

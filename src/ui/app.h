@@ -191,6 +191,7 @@ class App {
   void draw_split_handle();
   // `compact`: the map's actions behind one arrow button, so that a narrow tile keeps its name.
   void draw_panel(int index, float width, float max_height, bool compact);
+  void draw_how_it_works_tab();  // the inspector, then draw_learn_panel
   void draw_inspector();
   void draw_learn_panel();  // learn_panel.cpp: watch a kernel being learned
   void draw_learned_tab();

@@ -448,6 +448,11 @@ void App::draw_histogram(int mi, float width) {
     ImGui::SetTooltip("min %.5g  max %.5g  mean %.5g (yellow line: 0)", s.min, s.max, s.mean);
 }
 
+void App::draw_how_it_works_tab() {
+  draw_inspector();
+  draw_learn_panel();
+}
+
 void App::draw_inspector() {
   if (model_.maps().empty()) {
     ImGui::TextWrapped("Load an image to see how each output pixel is computed.");

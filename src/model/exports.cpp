@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "figure.h"
 #include "npy.h"
@@ -28,11 +30,33 @@ Image colour_mapped(const Model& model, int i) {
                         model.display_range(i));
 }
 
+// ASCII letters in lower case: the names Windows and macOS file systems hold as one.
+std::string folded(std::string text) {
+  for (char& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return text;
+}
+
+// Filter i's part of its map files' names: its name made safe, unless that (ignoring ASCII case)
+// is already taken by an earlier filter's or by the image's other exports (gray, rgb, figure):
+// then "_<i>" is added, so "All maps" never writes two files of one name. Two filters "a/b" and
+// "a_b" give "a_b" and "a_b_1"; a filter named "gray" gives "gray_0".
+std::string map_part(const Model& model, int i) {
+  std::set<std::string> taken = {"gray", "rgb", "figure"};
+  std::string part;
+  for (int j = 0; j <= i; ++j) {
+    part = safe_file_part(model.map_kernels()[static_cast<std::size_t>(j)].name);
+    if (part.empty()) part = "map" + std::to_string(j);
+    for (std::string suffix = "_" + std::to_string(j); taken.count(folded(part)) > 0;)
+      part += suffix;
+    taken.insert(folded(part));
+  }
+  return part;
+}
+
 std::string map_file(const Model& model, int i, const char* extension) {
   // Filter names are typed by people too: the same rule as the image's.
-  std::string filter = safe_file_part(model.map_kernels()[static_cast<std::size_t>(i)].name);
-  if (filter.empty()) filter = "map" + std::to_string(i);
-  return export_stem(model.source_name()) + "-" + filter + extension;
+  return export_stem(model.source_name()) + "-" + map_part(model, i) + extension;
 }
 
 }  // namespace

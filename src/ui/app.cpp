@@ -997,10 +997,10 @@ void App::draw_export_section() {
       saved = save(export_map_png(model_, i)) && save(export_map_npy(model_, i));
       files += 2;
     }
-    if (saved && save(export_gray_npy(model_)))
-      model_.set_status(
-          std::to_string(files + 1) +
-          " files (a PNG and a .npy per map, and the gray input); the last: " + model_.status());
+    const bool rgb = model_.input_mode() == InputMode::rgb;
+    if (saved && save(export_input_npy(model_)))
+      model_.set_status(std::to_string(files + 1) + " files (a PNG and a .npy per map, and the " +
+                        (rgb ? "RGB" : "gray") + " input); the last: " + model_.status());
   }
   if (track(ImGui::Button("Copy as PyTorch"), "Copy as PyTorch")) {
     if (services_.copy_text) {

@@ -326,6 +326,27 @@ print(worst)
   assert.ok(Number(worst) <= 1e-5, `PyTorch disagrees by ${worst}`);
 });
 
+test('on the RGB input "All maps" saves the (3, H, W) input the filters saw, beside each map', async () => {
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['encoder_conv1_weight_4', 'encoder_conv1_weight_0'], padding: 1 }));
+  const downloads = [];
+  page.on('download', d => downloads.push(d));
+  await clickControl('All maps (PNG + .npy)');
+  const start = Date.now();
+  while (downloads.length < 5 && Date.now() - start < 20000) await new Promise(r => setTimeout(r, 100));
+  page.removeAllListeners('download');
+  const names = downloads.map(d => d.suggestedFilename());
+  assert.deepEqual(names.sort(), ['photo-encoder_conv1_weight_0.npy', 'photo-encoder_conv1_weight_0.png',
+    'photo-encoder_conv1_weight_4.npy', 'photo-encoder_conv1_weight_4.png', 'photo-rgb.npy']);
+  await downloads.find(d => d.suggestedFilename() === 'photo-rgb.npy').saveAs(path.join(tmp, 'saved-rgb.npy'));
+  const check = python(`
+import numpy as np
+from PIL import Image
+a = np.load('saved-rgb.npy')
+want = (np.asarray(Image.open('photo.png').convert('RGB'), dtype=np.float32) / np.float32(255)).transpose(2, 0, 1)
+print(a.dtype, a.shape, bool((a == want).all()))`);
+  assert.equal(check.trim(), 'float32 (3, 43, 61) True');
+});
+
 test('loadBank: errors keep the maps; a C = 1 tensor replaces the RGB bank; float16 .npy loads', async () => {
   await page.evaluate(() => window.FilterLens.setFilters({ filters: ['encoder_conv1_weight_4', 'encoder_conv1_weight_0'],
     padding: 2, paddingMode: 'reflect', stride: 2 }));

@@ -82,6 +82,35 @@ TEST(ExportNames, FigureAndMapFilesKeepTheNames) {
   EXPECT_EQ(map.value().name, "猫 café-Kante_ä.png");
 }
 
+TEST(ExportNames, OneExportNeverNamesTwoFilesAlike) {
+  // Names that make the same file name, or one that differs only in case (one file on Windows
+  // and macOS), or the name of the image's other exports: each later one gets "_<index>".
+  Model model;
+  const std::vector<std::uint8_t> px = rgba(8, 6);
+  ASSERT_TRUE(model.load_rgba(8, 6, px.data(), "cat.png"));
+  const std::vector<std::string> names = {"a/b",    "a_b", "Edge",  "edge", "gray",
+                                          "Figure", "rgb", "a_b_1", ""};
+  std::vector<Kernel> bank;
+  for (const std::string& n : names) {
+    Kernel k = model.bank().front();
+    k.name = n.empty() ? "..." : n;  // "..." leaves nothing of itself in a file name
+    bank.push_back(k);
+  }
+  ASSERT_TRUE(model.set_bank(bank, model.params())) << model.status();
+  std::vector<std::string> files;
+  for (int i = 0; i < static_cast<int>(names.size()); ++i) {
+    const Result<ExportFile> png = export_map_png(model, i);
+    ASSERT_TRUE(png);
+    files.push_back(png.value().name);
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"cat-a_b.png", "cat-a_b_1.png", "cat-Edge.png",
+                                             "cat-edge_3.png", "cat-gray_4.png", "cat-Figure_5.png",
+                                             "cat-rgb_6.png", "cat-a_b_1_7.png", "cat-map8.png"}));
+  // The .npy of a map has the PNG's name, and the input's own file keeps its name.
+  EXPECT_EQ(export_map_npy(model, 4).value().name, "cat-gray_4.npy");
+  EXPECT_EQ(export_input_npy(model).value().name, "cat-gray.npy");
+}
+
 // ---- Arrow keys ----------------------------------------------------------------------------
 
 TEST(InspectorKeys, ArrowsMoveTheInspectedPixelClampedToTheMap) {

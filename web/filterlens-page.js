@@ -281,8 +281,8 @@
       if (mine !== loadsStarted) return answered().then(info);
       const rgba = new Uint8Array(pixels.data.buffer);
       checkMemory(pixels.width, pixels.height, 4, rgba.length, name);
-      const ok = withBytes(rgba, ptr => withCString(name + ' (decoded by the browser)',
-        n => module._fl_load_rgba(pixels.width, pixels.height, ptr, n)));
+      const ok = withBytes(rgba, ptr => withCString(name,
+        n => module._fl_load_rgba(pixels.width, pixels.height, ptr, n, 1)));
       if (ok === 0) return info();
       if (ok === 3) return answered().then(info);
     }
@@ -776,6 +776,8 @@
   // '%', '%E0%A4%A') is no reason to refuse an image that downloaded fine: the name is then shown
   // as it is in the address.
   function fileNameOf(url) {
+    // A data: or blob: address has no file name (its path is the bytes, or an id).
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return 'image';
     const last = url.pathname.split('/').pop() || url.hostname || 'image';
     try {
       return cleanName(decodeURIComponent(last));
@@ -1154,9 +1156,11 @@
     e.stopPropagation();  // the app reads the bytes; nothing goes through the in-memory file system
     dragDepth = 0;
     document.body.classList.remove('dragging');
-    const file = e.dataTransfer.files && e.dataTransfer.files[0];
-    if (file) {
-      loadAndReport(file, file.name);
+    // Several files (a photo and a filter file, say) are opened one after another, in the order
+    // dropped, each when the one before it is done: as if dropped one at a time.
+    const files = Array.from((e.dataTransfer.files) || []);
+    if (files.length) {
+      files.reduce((before, file) => before.then(() => loadAndReport(file, file.name)), Promise.resolve());
       return;
     }
     const url = e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain');

@@ -88,6 +88,9 @@ std::string safe_file_part(const std::string& text) {
 
 std::string export_stem(const std::string& source_name) {
   std::string stem = source_name.substr(source_name.find_last_of("/\\") + 1);
+  const std::string note = kBrowserDecodedNote;
+  if (stem.size() > note.size() && stem.compare(stem.size() - note.size(), note.size(), note) == 0)
+    stem.resize(stem.size() - note.size());
   const std::size_t dot = stem.find_last_of('.');
   if (dot != std::string::npos && dot > 0) stem.resize(dot);
   stem = safe_file_part(stem);

@@ -24,8 +24,12 @@ struct ExportFile {
 // 120 bytes. May return "".
 std::string safe_file_part(const std::string& text);
 
-// The image's file name without folders and extension, made safe_file_part ("image" when
-// nothing is left).
+// What the page adds to an image's name when the browser decoded it (a WebP, an AVIF, ...):
+// "pic.webp (decoded by the browser)".
+constexpr const char* kBrowserDecodedNote = " (decoded by the browser)";
+
+// The image's file name without folders, kBrowserDecodedNote and extension, made safe_file_part
+// ("image" when nothing is left).
 std::string export_stem(const std::string& source_name);
 
 // Map i colour-mapped as the panels show it (the display's colour map and range), as PNG.

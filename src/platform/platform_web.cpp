@@ -34,6 +34,7 @@
 #include "background.h"
 #include "cnn/similarity.h"
 #include "decode.h"
+#include "exports.h"
 #include "gl.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -470,9 +471,13 @@ EMSCRIPTEN_KEEPALIVE int fl_load_image(const std::uint8_t* data, int size, const
   return maps_result(s);
 }
 
+// `browser_decoded`: the pixels are the browser's decoding of the file `name`, which the name
+// shown says (kBrowserDecodedNote; export names leave it out).
 EMSCRIPTEN_KEEPALIVE int fl_load_rgba(int width, int height, const std::uint8_t* rgba,
-                                      const char* name) {
-  return maps_result(g_app->load_rgba(width, height, rgba, name));
+                                      const char* name, int browser_decoded) {
+  return maps_result(g_app->load_rgba(
+      width, height, rgba,
+      std::string(name) + (browser_decoded ? filterlens::kBrowserDecodedNote : "")));
 }
 
 // Before the page copies `bytes` of a file (width == 0) or a decoded RGBA image into the heap:

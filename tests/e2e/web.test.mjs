@@ -306,6 +306,9 @@ print(json.dumps((np.asarray(Image.open(sys.argv[1]).convert('L')).astype(np.flo
   const gray = await page.evaluate(() => Array.from(window.FilterLens.getGray().data));
   // Two builds of libjpeg-turbo may round an IDCT or an upsampled chroma sample differently.
   assert.ok(maxAbsDiff(gray, want) <= 3 / 255, `gray differs from PIL's by ${maxAbsDiff(gray, want) * 255}/255`);
+  // The note is the status's, not the exports': the figure is arith-figure.png.
+  const [figure] = await Promise.all([page.waitForEvent('download'), clickControl('Figure (PNG)')]);
+  assert.equal(figure.suggestedFilename(), 'arith-figure.png');
 });
 
 test('a 12-bit JPEG neither decoder reads: both tried, the message names the kind, the maps stay', async () => {
@@ -535,8 +538,39 @@ test('loading from a URL: success, a 404 and a network failure each say what hap
   assert.match(await waitFor(() => /CORS/.test(window.FilterLens.lastError()) && window.FilterLens.lastError(),
                              'the network message'), /drop it here instead/);
   assert.equal(await page.evaluate(() => window.FilterLens.getGray().width), 451);  // kept
+  // A data: address has no file name: the image is called "image", not the tail of its base64.
+  const png = fs.readFileSync(makeImage(path.join(tmp, 'data-url.png'), 12, 9, 4)).toString('base64');
+  await page.evaluate(url => window.FilterLensPage.fetchUrl(url), 'data:image/png;base64,' + png);
+  await waitFor(() => window.FilterLens.getGray().width === 12, 'the image from the data: address');
+  assert.equal((await page.evaluate(() => window.FilterLens.message())).status, 'Opened image');
+  await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'chelsea.png');
+  await waitFor(() => window.FilterLens.getGray().width === 451, 'chelsea again');
   const { stats } = await screenshotAndCheckPanels('web-ui.png');
   for (const s of stats) assert.ok(s.std > 8, `panel ${s.name} looks blank`);
+});
+
+test('a photo and a filter file dropped together are both opened, one after the other', async () => {
+  const photo = makeImage(path.join(tmp, 'pair.png'), 30, 20, 6);
+  const bank = path.join(tmp, 'pair-bank.npy');
+  python(`
+import sys
+import numpy as np
+np.save(sys.argv[1], (np.arange(18, dtype=np.float32).reshape(2, 1, 3, 3) - 9) / 9)`, bank);
+  await page.evaluate(files => {
+    const dt = new DataTransfer();
+    for (const { bytes, name } of files) dt.items.add(new File([new Uint8Array(bytes)], name));
+    const canvas = document.getElementById('canvas');
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      canvas.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [photo, bank].map(f => ({ bytes: [...fs.readFileSync(f)], name: path.basename(f) })));
+  // The file's filters join the bank (as when dropped alone), the photo replaces chelsea.
+  await waitFor(() => window.FilterLens.getGray().width === 30 &&
+                      window.FilterLens.getFeatureMaps().map(m => m.name).join() === 'edge,sharpen,blur,pair-bank_0,pair-bank_1',
+                'the photo with the file\'s two filters');
+  assert.equal(await page.evaluate(() => window.FilterLens.lastError()), '');
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: ['edge', 'sharpen', 'blur'] }));
+  await page.evaluate(url => window.FilterLensPage.fetchUrl(url), base + 'chelsea.png');
+  await waitFor(() => window.FilterLens.getGray().width === 451, 'chelsea again');
 });
 
 test('hovering inspects a pixel in every panel; the wheel zooms all panels together', async () => {

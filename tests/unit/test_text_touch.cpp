@@ -57,6 +57,10 @@ TEST(ExportNames, ReplaceOnlyPathHostileCharacters) {
   EXPECT_EQ(safe_file_part(" ..hidden. "), "hidden");
   EXPECT_EQ(safe_file_part("..."), "");
   EXPECT_EQ(export_stem("....png"), "image");  // nothing left: the fallback
+  // The page's note on an image the browser decoded is no part of the file's name.
+  EXPECT_EQ(export_stem("pic (decoded by the browser)"), "pic");
+  EXPECT_EQ(export_stem("pic.webp (decoded by the browser)"), "pic");
+  EXPECT_EQ(export_stem("v1.2 (decoded by the browser)"), "v1");
 }
 
 TEST(ExportNames, CutAtACharacterBoundary) {

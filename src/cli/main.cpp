@@ -60,6 +60,7 @@ const char kMainDescription[] =
     "into DIR. With --bank, the filters are a conv weight [N, C, kh, kw] from a .npy or\n"
     ".safetensors file (C = 1 on the gray image, C = 3 on the RGB channels, ToTensor() of\n"
     "convert('RGB')); the maps are <stem>_<i>.npy/.png and filters.png shows the filters.\n"
+    "A JPEG with an EXIF orientation is turned upright first (PIL's ImageOps.exif_transpose).\n"
     "A file name that starts with '-' (or is 'train', 'eval' or 'filter') goes after\n"
     "'--', options before it: filterlens-cli --out DIR -- -photo.png";
 

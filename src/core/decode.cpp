@@ -269,10 +269,11 @@ bool another_decoder_may_read(const std::uint8_t* data, std::size_t size,
                               const DecodeLimits& limits) {
   if (data == nullptr || size == 0) return false;
   const std::string format = file_format(data, size);
-  if (format != "JPEG") return !is_decodable_format(format);
+  if (format != "JPEG" && format != "BMP") return !is_decodable_format(format);
   detail::HeaderFacts facts;
   detail::check_before_decode(format, data, size, facts);
   const bool too_large = past_pixel_limit(facts.width, facts.height, limits);
+  if (format == "BMP") return facts.unsupported_kind && !too_large;
   // The walk stops at the frame header of a kind it does not read, before the scans: a file cut
   // short is told by its missing end-of-image marker (0xFF 0xD9, trailing zeros allowed), and
   // keeps FilterLens's message rather than a browser's partial picture.
@@ -402,6 +403,25 @@ std::string not_an_image(const std::uint8_t* data, std::size_t size) {
   if (!what.empty()) return "it is " + what + ", not an image" + kFilters;
   return "it is not an image FilterLens can read (not PNG, JPEG, BMP, GIF, TGA, PSD, HDR or PNM)" +
          std::string(kFilters);
+}
+
+// A 16-bit BMP's samples as PIL's BGR;15 / BGR;16 unpackers make them: an n-bit value v becomes
+// v * 255 / (2^n - 1), rounded down. stb_image 2.27 widens v by repeating its bits (v << 3 | v >>
+// 2 for 5 bits), one level above PIL's in about half the samples; its top n bits are v.
+void rescale_bmp16_like_pil(Image& image, int green_bits) {
+  std::uint8_t five[256], six[256];
+  for (int v = 0; v < 256; ++v) {
+    five[v] = static_cast<std::uint8_t>((v >> 3) * 255 / 31);
+    six[v] = static_cast<std::uint8_t>((v >> 2) * 255 / 63);
+  }
+  const std::uint8_t* green = green_bits == 6 ? six : five;
+  const std::size_t step = static_cast<std::size_t>(image.channels);
+  if (step < 3) return;  // stb gives 3 (4 with an alpha mask, which PIL does not read)
+  for (std::size_t i = 0; i + 2 < image.pixels.size(); i += step) {
+    image.pixels[i] = five[image.pixels[i]];
+    image.pixels[i + 1] = green[image.pixels[i + 1]];
+    image.pixels[i + 2] = five[image.pixels[i + 2]];
+  }
 }
 
 }  // namespace
@@ -542,6 +562,7 @@ Result<Image> decode_image(const std::uint8_t* data, std::size_t size, const Dec
   pixels_ptr.reset();
   if (info.format == "JPEG")
     image = apply_exif_orientation(std::move(image), jpeg_exif_orientation(data, size));
+  if (facts.bmp_green_bits != 0) rescale_bmp16_like_pil(image, facts.bmp_green_bits);
   return Result<Image>::ok(std::move(image));
 }
 

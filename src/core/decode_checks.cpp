@@ -298,12 +298,32 @@ std::string check_bmp(const std::uint8_t* d, std::size_t n, HeaderFacts& f) {
     const std::int64_t bits = le16(d + 28);
     if (bits == 0 || bits > 32)
       return "the BMP header declares " + std::to_string(bits) + " bits per pixel";
+    // Valid BMPs stb_image does not read (it reads uncompressed and bit-field ones): say so, and
+    // another decoder (the browser's) may read them.
+    if (compression == 1 || compression == 2 || compression == 4 || compression == 5) {
+      f.unsupported_kind = true;
+      const char* kind = compression == 1   ? "an RLE8-compressed"
+                         : compression == 2 ? "an RLE4-compressed"
+                         : compression == 4 ? "a JPEG-compressed"
+                                            : "a PNG-compressed";
+      return std::string("it is ") + kind +
+             " BMP, which FilterLens cannot decode; convert it to PNG or an uncompressed BMP";
+    }
+    if (compression > 5)
+      return "the BMP header declares an unknown compression (" + std::to_string(compression) + ")";
     if (f.width > kHugeSide || f.height > kHugeSide) return "";  // see check_png
     if (n >= 14 + std::size_t(header) && compression == 0 && (bits == 1 || bits == 4 || bits == 8))
       note_short_bmp_palette(d, header, 4, le32(d + 10) - 14 - std::int64_t(header), bits, f);
     if (compression == 0 || compression == 3) {  // uncompressed: every row is stored whole
       if (const std::string short_data = check_bmp_rows(n, f, bits); !short_data.empty())
         return short_data;
+    }
+    // 16 bits a pixel: PIL reads 5-5-5 (no masks, or those masks) and 5-6-5 as BGR;15 / BGR;16.
+    if (bits == 16 && compression == 0) f.bmp_green_bits = 5;
+    if (bits == 16 && compression == 3 && n >= 66) {
+      const std::uint32_t r = le32(d + 54), g = le32(d + 58), b = le32(d + 62);
+      if (r == 0x7C00 && g == 0x3E0 && b == 0x1F) f.bmp_green_bits = 5;
+      if (r == 0xF800 && g == 0x7E0 && b == 0x1F) f.bmp_green_bits = 6;
     }
   }
   return "";

@@ -32,8 +32,10 @@ struct HeaderFacts {
   std::size_t pnm_samples = 0;          //      ... and where the samples start
   std::size_t bmp_palette_end = 0;      // BMP: where a short palette ends (0 when none) ...
   std::size_t bmp_palette_missing = 0;  //     ... and the bytes of black entries it lacks
-  std::size_t psd_compression_at = 0;   // PSD with more than 3 channels: where its image data
-  int psd_channels = 0;                 //   starts, and its channel count (0 when 3 or fewer)
+  int bmp_green_bits = 0;  // BMP of 16 bits a pixel in PIL's layouts, 5-5-5 or 5-6-5: 5 or 6
+                           // (decode_image scales the samples as PIL does); 0 otherwise
+  std::size_t psd_compression_at = 0;  // PSD with more than 3 channels: where its image data
+  int psd_channels = 0;                //   starts, and its channel count (0 when 3 or fewer)
   // The walk refused a valid file of a kind stb_image does not read (an arithmetic-coded,
   // lossless, hierarchical or 12/16-bit JPEG), not a damaged one: another decoder may read it.
   bool unsupported_kind = false;

@@ -102,8 +102,10 @@ std::string pytorch_code(const std::vector<Kernel>& bank, const ConvParams& p,
   if (safetensors) code += "import json\nimport struct\n";
   code += "\n";
   code += options.rgb
-              ? "# img: (1, 3, H, W) float tensor: ToTensor() of Image.open(f).convert('RGB')\n"
-              : "# img: (1, 1, H, W) float tensor, the grayscale image in [0, 1]\n";
+              ? "# img: (1, 3, H, W) float tensor: ToTensor() of\n"
+                "# ImageOps.exif_transpose(Image.open(f)).convert('RGB')\n"
+              : "# img: (1, 1, H, W) float tensor, the grayscale image in [0, 1]: ToTensor() of\n"
+                "# ImageOps.exif_transpose(Image.open(f)).convert('L')\n";
   if (safetensors) {
     // The format's documented layout, so the snippet needs no package beyond torch.
     code +=

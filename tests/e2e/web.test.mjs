@@ -287,6 +287,23 @@ test('a WebP the browser is still decoding does not replace an image asked for a
   assert.equal((await page.evaluate(() => window.FilterLens.message())).status, 'Opened second.png');
 });
 
+test('an RLE8-compressed BMP, which stb_image cannot read, is decoded by the browser', async () => {
+  // 4 x 2, palette gray 0 / 100 / 200; RLE8 rows (bottom up): 4 x index 1, then 2 x 2 + 2 x 0.
+  const header = [];
+  const le = (v, n) => { for (let i = 0; i < n; ++i) header.push((v >>> (8 * i)) & 255); };
+  const palette = [0, 0, 0, 0, 100, 100, 100, 0, 200, 200, 200, 0];
+  const data = [4, 1, 0, 0, 2, 2, 2, 0, 0, 1];  // runs, end of line, end of bitmap
+  const offset = 14 + 40 + palette.length;
+  header.push(66, 77); le(offset + data.length, 4); le(0, 4); le(offset, 4);
+  le(40, 4); le(4, 4); le(2, 4); le(1, 2); le(8, 2); le(1, 4); le(data.length, 4); le(0, 8); le(3, 4); le(0, 4);
+  const bytes = [...header, ...palette, ...data];
+  const info = await page.evaluate(b => window.FilterLens.loadImage(new Uint8Array(b), 'runs.bmp'), bytes);
+  assert.deepEqual([info.width, info.height], [4, 2]);
+  assert.equal((await page.evaluate(() => window.FilterLens.message())).status, 'Opened runs.bmp (decoded by the browser)');
+  const gray = await page.evaluate(() => Array.from(window.FilterLens.getGray().data, v => Math.round(v * 255)));
+  assert.deepEqual(gray, [200, 200, 0, 0, 100, 100, 100, 100]);
+});
+
 test('an arithmetic-coded JPEG, which stb_image cannot read, is decoded by the browser', async () => {
   const baseline = makeImage(path.join(tmp, 'arith-base.jpg'), 72, 48, 21, 'JPEG', ', quality=92');
   const arith = arithmeticJpeg(baseline, path.join(tmp, 'arith.jpg'));

@@ -221,6 +221,76 @@ TEST(DecodeHostile, TopDownBmpIsReadTopRowFirst) {
   }
 }
 
+// A BITMAPINFOHEADER BMP of 16 bits a pixel, `compression` 0 or 3 (then `masks` R, G, B follow
+// the header), one row of `pixels`, or `data` as the pixel data when given.
+Bytes bmp16(std::uint32_t compression, const std::vector<std::uint32_t>& masks,
+            const std::vector<std::uint16_t>& pixels, const Bytes& data = {}) {
+  Bytes bmp = {
+      'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(14 + 40 + 4 * masks.size()),
+      0,   0,   0};
+  auto le32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bmp.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  le32(40);
+  le32(static_cast<std::uint32_t>(pixels.size()));  // width
+  le32(1);                                          // height
+  bmp.insert(bmp.end(), {1, 0, 16, 0});
+  le32(compression);
+  for (int i = 0; i < 5; ++i) le32(0);
+  for (std::uint32_t m : masks) le32(m);
+  if (!data.empty()) bmp.insert(bmp.end(), data.begin(), data.end());
+  for (std::uint16_t p : pixels)
+    bmp.insert(bmp.end(), {std::uint8_t(p & 255), std::uint8_t(p >> 8)});
+  while (bmp.size() % 4 != 2) bmp.push_back(0);  // the row padded to 4 bytes (the header is 54)
+  bmp[2] = static_cast<std::uint8_t>(bmp.size());
+  return bmp;
+}
+
+TEST(DecodeHostile, SixteenBitBmpSamplesAreScaledAsPilScalesThem) {
+  // PIL's BGR;15 and BGR;16 unpackers: an n-bit value v is v * 255 / (2^n - 1) rounded down.
+  // stb_image repeats the bits instead (5-bit 4 gave 33, PIL 32).
+  auto pil = [](int v, int bits) { return std::uint8_t(v * 255 / ((1 << bits) - 1)); };
+  const std::vector<int> r = {0, 4, 17, 31}, g = {1, 9, 30, 63}, b = {31, 2, 13, 0};
+  std::vector<std::uint16_t> p555, p565;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    p555.push_back(std::uint16_t(r[i] << 10 | (g[i] & 31) << 5 | b[i]));
+    p565.push_back(std::uint16_t(r[i] << 11 | g[i] << 5 | b[i]));
+  }
+  Bytes want555, want565;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    want555.insert(want555.end(), {pil(r[i], 5), pil(g[i] & 31, 5), pil(b[i], 5)});
+    want565.insert(want565.end(), {pil(r[i], 5), pil(g[i], 6), pil(b[i], 5)});
+  }
+  const auto plain = decode(bmp16(0, {}, p555));
+  const auto masked555 = decode(bmp16(3, {0x7C00, 0x3E0, 0x1F}, p555));
+  const auto masked565 = decode(bmp16(3, {0xF800, 0x7E0, 0x1F}, p565));
+  ASSERT_TRUE(plain && masked555 && masked565);
+  EXPECT_EQ(plain.value().pixels, want555);
+  EXPECT_EQ(masked555.value().pixels, want555);
+  EXPECT_EQ(masked565.value().pixels, want565);
+}
+
+TEST(DecodeHostile, CompressedBmpsNameTheirKindAndAnotherDecoderMayReadThem) {
+  // RLE8 (compression 1): a valid BMP PIL and browsers read; stb_image does not. It was "damaged".
+  Bytes rle = bmp16(0, {}, {});
+  rle[28] = 8;                          // 8 bits a pixel
+  rle[30] = 1;                          // BI_RLE8
+  rle.insert(rle.end(), {1, 0, 0, 1});  // one pixel of index 0, end of bitmap
+  rle[2] = static_cast<std::uint8_t>(rle.size());
+  for (auto [code, kind] : {std::pair{1, "RLE8"}, {2, "RLE4"}, {4, "JPEG"}, {5, "PNG"}}) {
+    rle[30] = static_cast<std::uint8_t>(code);
+    expect_refused(rle, std::string("it is ") + (code == 1 || code == 2 ? "an " : "a ") + kind +
+                            "-compressed BMP, which FilterLens cannot decode");
+    EXPECT_TRUE(another_decoder_may_read(rle.data(), rle.size())) << kind;
+  }
+  rle[30] = 7;
+  expect_refused(rle, "the BMP header declares an unknown compression (7)");
+  EXPECT_FALSE(another_decoder_may_read(rle.data(), rle.size()));
+  // Uncompressed BMPs stay FilterLens's own.
+  const Bytes plain = bmp16(0, {}, {1, 2});
+  EXPECT_FALSE(another_decoder_may_read(plain.data(), plain.size()));
+}
+
 TEST(DecodeHostile, PngWhoseDataIsFarLargerThanItsPixelsIsABomb) {
   // 1 x 1 gray needs 2 bytes inflated; 1 MB of deflate data could inflate to 1 GB.
   Bytes rows(1 << 20, 0);

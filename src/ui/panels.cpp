@@ -78,6 +78,14 @@ bool needs_compact_title(float row_width, float name_width) {
   return row_width - title_buttons_width() - 6.0f < std::min(name_width, 80.0f);
 }
 
+// A w x h image's size in a panel: the column's width, or less when the row's height binds.
+ImVec2 panel_image_size(int w, int h, float width, float max_height) {
+  ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
+  if (size.y > max_height)  // too tall for the row: fit the height, keep the aspect
+    size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
+  return size;
+}
+
 }  // namespace
 
 void App::draw_panels() {
@@ -151,12 +159,22 @@ void App::draw_panels() {
     const float name_w = ImGui::CalcTextSize(filter_title(model_.map_kernels()[mi].name).c_str()).x;
     compact = compact || needs_compact_title(title_row_width(width, image_width), name_w);
   }
+  // One pitch for every column: the widest panel's (a panel is its image or its title row,
+  // whichever is wider), so the columns line up row under row even when the Original's title row
+  // is narrower than a map's.
+  float pitch = ImGui::CalcTextSize("Original").x;
+  for (int i : shown) {
+    const Plane& plane = i == 0 ? gray : model_.maps()[static_cast<std::size_t>(i - 1)];
+    const float image = panel_image_size(plane.width, plane.height, width, panel_height).x;
+    pitch = std::max(pitch, i == 0 ? image : title_row_width(width, image));
+  }
+  const float start_x = ImGui::GetCursorPosX();
   for (int k = 0; k < n; ++k) {
     const int i = shown[static_cast<std::size_t>(k)];
     // A panel's buttons may change the model (an export failing reports an error, leaving the
     // focus view), so the number of maps is checked again on every panel.
     if (i > static_cast<int>(model_.maps().size())) break;
-    if (k % cols) ImGui::SameLine();
+    if (k % cols) ImGui::SameLine(start_x + static_cast<float>(k % cols) * (pitch + spacing.x));
     ImGui::BeginGroup();
     ImGui::PushID(i);
     draw_panel(i, width, panel_height, compact);
@@ -179,10 +197,7 @@ void App::draw_panel(int index, float width, float max_height, bool compact) {
   const bool rgb_input = model_.input_mode() == InputMode::rgb;
   const bool show_colour = original_in_colour();
 
-  // The image's size in the panel: the column's width, or less when the row's height binds.
-  ImVec2 size(width, std::max(1.0f, std::floor(width * h / std::max(1, w))));
-  if (size.y > max_height)  // too tall for the row: fit the height, keep the aspect
-    size = ImVec2(std::max(1.0f, std::floor(max_height * w / std::max(1, h))), max_height);
+  const ImVec2 size = panel_image_size(w, h, width, max_height);
   const float row_width = title_row_width(width, size.x);
 
   // Title row, like the notebook's plot titles; maps get their export buttons.

@@ -146,6 +146,7 @@
   // clicked in one task ("All maps" of a 64-filter bank saves 129 files; 40 arrived).
   const DOWNLOAD_GAP_MS = 150;
   const downloads = [];  // {name, blob}, the first one being saved
+  let batchParts = [];   // the files of the archive being gathered (batchAdd)
   function nextDownload() {
     const { name, blob } = downloads[0];
     const url = URL.createObjectURL(blob);
@@ -1100,6 +1101,17 @@
     },
     saveFile(name, bytes) {
       downloads.push({ name, blob: new Blob([bytes]) });  // a copy: `bytes` views the wasm heap
+      if (downloads.length === 1) nextDownload();
+    },
+    // "All maps" as one .zip: the app hands over each file with its zip header (src/core/zip.h),
+    // kept as a Blob (the browser may keep it on disk), then the directory, and the archive is
+    // one download.
+    batchAdd(header, bytes) {
+      batchParts.push(new Blob([header, bytes]));
+    },
+    batchFinish(name, directory) {
+      downloads.push({ name, blob: new Blob([...batchParts, directory], { type: 'application/zip' }) });
+      batchParts = [];
       if (downloads.length === 1) nextDownload();
     },
     copyText(text) {

@@ -45,6 +45,7 @@
 #include "text.h"
 #include "thread_pool.h"
 #include "ui_renderer.h"
+#include "zip.h"
 
 // The page's side of the bridge (web/filterlens-page.js defines FilterLensPage).
 EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size), {
@@ -52,6 +53,19 @@ EM_JS(void, js_save_file, (const char* name, const std::uint8_t* data, int size)
   // split into >> > when EM_JS turns this body into a string).
   if (data < 0) data += 4294967296;
   FilterLensPage.saveFile(UTF8ToString(name), HEAPU8.slice(data, data + size));
+});
+// A file of a batch: its zip header and its bytes, kept by the page until js_batch_finish.
+EM_JS(void, js_batch_add,
+      (const std::uint8_t* header, int header_size, const std::uint8_t* data, int size), {
+        if (header < 0) header += 4294967296;
+        if (data < 0) data += 4294967296;
+        FilterLensPage.batchAdd(HEAPU8.slice(header, header + header_size),
+                                HEAPU8.slice(data, data + size));
+      });
+// The archive's directory: the page downloads the files added since the last one as `name`.
+EM_JS(void, js_batch_finish, (const char* name, const std::uint8_t* directory, int size), {
+  if (directory < 0) directory += 4294967296;
+  FilterLensPage.batchFinish(UTF8ToString(name), HEAPU8.slice(directory, directory + size));
 });
 EM_JS(void, js_copy_text, (const char* text), { FilterLensPage.copyText(UTF8ToString(text)); });
 EM_JS(void, js_open_dialog, (), { FilterLensPage.openDialog(); });
@@ -76,11 +90,71 @@ const char* name() {
   return "web";
 }
 
+namespace {
+
+// The batch being gathered (begin_batch), if any: the archive's name, how many archives it has
+// taken so far, and the one being written.
+struct Batch {
+  std::string name;
+  int archives = 1;
+  ZipStream zip;
+  std::string archive_name() const {
+    if (archives == 1) return name;
+    const std::size_t dot = name.rfind('.');
+    return name.substr(0, dot) + "-" + std::to_string(archives) + name.substr(dot);
+  }
+  void finish_archive() const {
+    const std::vector<std::uint8_t> directory = zip.finish();
+    js_batch_finish(archive_name().c_str(), directory.data(), static_cast<int>(directory.size()));
+  }
+};
+std::optional<Batch> g_batch;
+
+}  // namespace
+
 Result<std::string> save_file(const std::string& file_name,
                               const std::vector<std::uint8_t>& bytes) {
+  if (g_batch) {
+    const auto size = static_cast<std::int64_t>(bytes.size());
+    if (!g_batch->zip.fits(file_name, size) && g_batch->zip.entries() > 0) {
+      g_batch->finish_archive();  // full: the rest go into the next archive
+      g_batch->zip = ZipStream{};
+      ++g_batch->archives;
+    }
+    if (!g_batch->zip.fits(file_name, size))
+      return Result<std::string>::fail("Could not save " + file_name +
+                                       ": it is larger than a .zip archive can hold (4 GB)");
+    const std::vector<std::uint8_t> header =
+        g_batch->zip.add(file_name, bytes.data(), bytes.size());
+    js_batch_add(header.data(), static_cast<int>(header.size()), bytes.data(),
+                 static_cast<int>(bytes.size()));
+    return Result<std::string>::ok("Added " + file_name + " to " + g_batch->archive_name());
+  }
   js_save_file(file_name.c_str(), bytes.data(), static_cast<int>(bytes.size()));
   return Result<std::string>::ok("Downloaded " + file_name);
 }
+
+namespace {
+
+void begin_batch(const std::string& archive_name) {
+  g_batch.emplace();
+  g_batch->name = archive_name;
+}
+
+std::string end_batch() {
+  if (!g_batch) return "";
+  const Batch batch = std::move(*g_batch);
+  g_batch.reset();
+  if (batch.zip.entries() > 0) batch.finish_archive();
+  const int archives = batch.zip.entries() > 0 ? batch.archives : batch.archives - 1;
+  if (archives == 0) return "";
+  return "Downloaded " + batch.name +
+         (archives > 1 ? " and " + std::to_string(archives - 1) + " more (" + batch.archive_name() +
+                             ": a .zip holds at most 4 GB)"
+                       : "");
+}
+
+}  // namespace
 
 void copy_text(const std::string& text) {
   js_copy_text(text.c_str());
@@ -1208,6 +1282,8 @@ int main() {
     js_share_address(filterlens::encode_address_state(g_app->model()).c_str());
   };
   services.remember_guide_seen = [] { js_remember_guide_seen(); };
+  services.begin_batch = filterlens::platform::begin_batch;
+  services.end_batch = filterlens::platform::end_batch;
   services.start_camera = [] { js_camera_start(); };
   services.stop_camera = [] { js_camera_stop(); };
   services.camera_status = camera_status;

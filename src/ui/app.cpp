@@ -990,17 +990,24 @@ void App::draw_export_section() {
     save(export_figure(model_, services_.title_font ? services_.title_font() : kNoFont));
   ImGui::SameLine();
   if (track(ImGui::Button("All maps (PNG + .npy)"), "All maps (PNG + .npy)")) {
-    // Stops at the first file that fails (its message stays); else the status counts them.
+    // Stops at the first file that fails (its message stays); else the status counts them. In
+    // the browser they are one .zip (a burst of downloads asks the person's leave, and fills
+    // their downloads folder).
+    const bool batch = services_.begin_batch && services_.end_batch;
+    if (batch) services_.begin_batch(export_stem(model_.source_name()) + "-maps.zip");
     bool saved = true;
     int files = 0;
     for (int i = 0; saved && i < static_cast<int>(model_.maps().size()); ++i) {
       saved = save(export_map_png(model_, i)) && save(export_map_npy(model_, i));
       files += 2;
     }
+    saved = saved && save(export_input_npy(model_));
+    const std::string archive = batch ? services_.end_batch() : "";
     const bool rgb = model_.input_mode() == InputMode::rgb;
-    if (saved && save(export_input_npy(model_)))
+    if (saved)
       model_.set_status(std::to_string(files + 1) + " files (a PNG and a .npy per map, and the " +
-                        (rgb ? "RGB" : "gray") + " input); the last: " + model_.status());
+                        (rgb ? "RGB" : "gray") + " input); " +
+                        (batch ? archive : "the last: " + model_.status()));
   }
   if (track(ImGui::Button("Copy as PyTorch"), "Copy as PyTorch")) {
     if (services_.copy_text) {

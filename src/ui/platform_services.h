@@ -21,6 +21,12 @@ struct PlatformServices {
   std::function<Result<std::string>(const std::string& file_name,
                                     const std::vector<std::uint8_t>& bytes)>
       save_file;
+  // Gathers the files save_file saves until end_batch into one archive, `archive_name` (web: the
+  // files of "All maps" as one .zip download; a batch past the format's 4 GB goes on in
+  // "<name>-2.zip", ...). end_batch returns the status line. Empty where files go one by one
+  // (the desktop's export folder).
+  std::function<void(const std::string& archive_name)> begin_batch;
+  std::function<std::string()> end_batch;
   // Puts text on the system clipboard.
   std::function<void(const std::string& text)> copy_text;
   // Opens the system's file dialog; the chosen file arrives later through App::load_bytes.

@@ -225,6 +225,10 @@ bool g_address_live = false;
 // An address edited on the open page was refused: the settings shown are published again
 // although nothing changed, so the address bar holds what is on screen, not the refused settings.
 bool g_republish_address = false;
+// The page was opened with an address that was refused: it stays in the address bar (the person
+// can mend the link, and a reload shows the message again) while the settings shown are still
+// these, written as an address; the first change of them replaces it. Empty: none.
+std::string g_refused_link_kept_for;
 
 void publish_address() {
   static std::uint64_t maps_generation = ~std::uint64_t(0);
@@ -238,7 +242,12 @@ void publish_address() {
   g_republish_address = false;
   maps_generation = model.maps_generation();
   display = model.display();
-  js_set_address(filterlens::encode_address_state(model).c_str());
+  const std::string address = filterlens::encode_address_state(model);
+  if (!g_refused_link_kept_for.empty()) {
+    if (address == g_refused_link_kept_for) return;
+    g_refused_link_kept_for.clear();
+  }
+  js_set_address(address.c_str());
 }
 
 // ---- Idle means idle (issue 11 point 6) ---------------------------------------------------
@@ -833,6 +842,16 @@ EMSCRIPTEN_KEEPALIVE const char* fl_learned_filter(int i, float* out, double* co
   return name.c_str();
 }
 
+// After an address was refused: the one the page was opened with stays (g_refused_link_kept_for)
+// while the settings shown are unchanged; one edited on the open page is replaced by the settings
+// shown at once.
+void keep_or_replace_refused_address(bool opened_with) {
+  if (opened_with)
+    g_refused_link_kept_for = filterlens::encode_address_state(g_app->model());
+  else
+    g_republish_address = true;
+}
+
 // Applies the settings of an address's `#` part (empty: none) and from then on keeps the address
 // up to date. A bad address is reported and changes nothing (returns 1; fl_last_error says why).
 EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
@@ -853,7 +872,7 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
         estimate_bank_maps(state.bank, state.params, state.input == filterlens::InputMode::rgb),
         heap_available(), heap_limit());
     if (!fits) {
-      g_republish_address = !opened_with;
+      keep_or_replace_refused_address(opened_with);
       return refuse("The address's settings were not used: " + std::to_string(state.bank.size()) +
                     " filters on this " + std::to_string(gray.width) + " x " +
                     std::to_string(gray.height) + " image " + fits.error());
@@ -861,7 +880,7 @@ EMSCRIPTEN_KEEPALIVE int fl_apply_address(const char* address) {
   }
   const filterlens::Status s = filterlens::apply_address_state(g_app->model(), address);
   if (!s) {
-    g_republish_address = !opened_with;
+    keep_or_replace_refused_address(opened_with);
     return refuse(s.error());
   }
   return result(s);

@@ -96,6 +96,16 @@ test('a bad or hand-edited address gives a message and the default bank, never a
     assert.match(await page.evaluate(() => window.FilterLens.lastError()), why, hash);
     assert.deepEqual(await maps(page), defaults, hash);
     assert.deepEqual(errors, [], hash);
+    // The refused link stays in the address bar (to be mended), after the default maps are drawn.
+    await page.waitForTimeout(1200);
+    assert.equal(await page.evaluate(() => location.hash), hash, `${hash} was replaced`);
+    await page.close();
+  }
+  // The person's first change replaces the refused link with the settings shown.
+  {
+    const { page } = await open(base + '#v=1&f=nosuchfilter');
+    await page.evaluate(() => window.FilterLens.setFilters({ filters: ['sharpen'] }));
+    await waitForHash(page, /^#v=1&f=sharpen&padding=1&/);
     await page.close();
   }
   // Edited in the address bar of an open page: the message, and the maps stay. The address then

@@ -139,17 +139,17 @@ void add_filter_options(CLI::App& app, FilterArgs& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--padding", o.params.padding, "padding on every side, 0-1000 (default 1)")
       ->type_name("N")
-      ->check(whole_number(0, 1000));
+      ->check(whole_number(0, kMaxConvParam));
   app.add_option("--padding-mode", o.padding_mode,
                  "zeros | reflect | replicate | circular (default zeros)")
       ->type_name("M")
       ->check(core_check(parse_padding_mode));
   app.add_option("--stride", o.params.stride, "stride, 1-1000 (default 1)")
       ->type_name("N")
-      ->check(whole_number(1, 1000));
+      ->check(whole_number(1, kMaxConvParam));
   app.add_option("--dilation", o.params.dilation, "dilation, 1-1000 (default 1)")
       ->type_name("N")
-      ->check(whole_number(1, 1000));
+      ->check(whole_number(1, kMaxConvParam));
   app.add_flag("--flip", o.params.flip, "rotate kernels 180 degrees: true convolution");
   app.add_option("--threads", o.threads,
                  "threads for the filter bank, 0-64 (default 0: all hardware threads);\n"

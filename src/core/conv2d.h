@@ -41,6 +41,10 @@ enum class PaddingMode { zeros, reflect, replicate, circular };
 const char* padding_mode_name(PaddingMode mode);
 Result<PaddingMode> parse_padding_mode(const std::string& name);
 
+// The largest padding, stride and dilation anything accepts (the sidebar, the address, the
+// page's setFilters, the CLI): far past any kernel's use, small enough that no size overflows.
+constexpr int kMaxConvParam = 1000;
+
 struct ConvParams {
   int padding = 1;
   PaddingMode padding_mode = PaddingMode::zeros;

@@ -238,17 +238,17 @@ Result<AddressState> parse_address_state(const std::string& address) {
           return R::fail(where + ": the name '" + other.name + "' is used twice");
       state.bank.push_back(std::move(k.value()));
     } else if (key == "padding") {
-      if (!parse_int(value, 0, 1000, state.params.padding))
+      if (!parse_int(value, 0, kMaxConvParam, state.params.padding))
         return R::fail("padding must be 0 to 1000");
     } else if (key == "mode") {
       const Result<PaddingMode> mode = parse_padding_mode(value);
       if (!mode) return R::fail(mode.error());
       state.params.padding_mode = mode.value();
     } else if (key == "stride") {
-      if (!parse_int(value, 1, 1000, state.params.stride))
+      if (!parse_int(value, 1, kMaxConvParam, state.params.stride))
         return R::fail("stride must be 1 to 1000");
     } else if (key == "dilation") {
-      if (!parse_int(value, 1, 1000, state.params.dilation))
+      if (!parse_int(value, 1, kMaxConvParam, state.params.dilation))
         return R::fail("dilation must be 1 to 1000");
     } else if (key == "flip") {
       if (value != "0" && value != "1") return R::fail("flip must be 0 or 1");

@@ -431,10 +431,11 @@ filterlens::MemoryEstimate estimate_bank_maps(const std::vector<filterlens::Kern
   return need;
 }
 
-filterlens::Status check_maps_memory(const std::vector<filterlens::Kernel>& bank, bool rgb) {
+filterlens::Status check_maps_memory(const std::vector<filterlens::Kernel>& bank,
+                                     const filterlens::ConvParams& params, bool rgb) {
   const filterlens::Plane& gray = g_app->gray();
-  const filterlens::Status fits = filterlens::check_memory(
-      estimate_bank_maps(bank, g_app->params(), rgb), heap_available(), heap_limit());
+  const filterlens::Status fits = filterlens::check_memory(estimate_bank_maps(bank, params, rgb),
+                                                           heap_available(), heap_limit());
   if (fits) return fits;
   return filterlens::Status::fail("on this " + std::to_string(gray.width) + " x " +
                                   std::to_string(gray.height) + " image " + fits.error());

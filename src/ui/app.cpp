@@ -371,8 +371,15 @@ void App::frame() {
   if (ImGui::Begin(
           maps_title.c_str(), nullptr,
           fixed | ImGuiWindowFlags_NoNavInputs |
-              (ImGui::GetIO().KeyCtrl || zoom_wheel_ ? ImGuiWindowFlags_NoScrollWithMouse : 0)))
+              (ImGui::GetIO().KeyCtrl || zoom_wheel_ ? ImGuiWindowFlags_NoScrollWithMouse : 0))) {
     draw_panels();
+    // Pointing at the maps gives them the keyboard, so the arrows move the inspected pixel
+    // (keyboard navigation elsewhere took them until a click on a map), unless a field is being
+    // typed into or a menu is open.
+    if (ImGui::IsWindowHovered() && !ImGui::IsWindowFocused() && !ImGui::IsAnyItemActive() &&
+        !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId))
+      ImGui::SetWindowFocus();
+  }
   ImGui::End();
 
   ImGui::SetNextWindowPos(ImVec2(area_pos.x, area_pos.y + area_size.y - inspector_h));
@@ -879,8 +886,8 @@ void App::draw_params_section() {
     changed = true;
   }
   ImGui::SetNextItemWidth(-110.0f);
-  if (ImGui::InputInt("padding", &p.padding)) {
-    p.padding = std::clamp(p.padding, 0, 64);
+  if (track(ImGui::InputInt("padding", &p.padding), "padding")) {
+    p.padding = std::clamp(p.padding, 0, kMaxConvParam);
     changed = true;
   }
   // Stride and dilation share a row (the sidebar then fits an 800-pixel window).
@@ -892,17 +899,29 @@ void App::draw_params_section() {
                           2.0f);
   ImGui::SetNextItemWidth(pair_w);
   if (ImGui::InputInt("stride", &p.stride)) {
-    p.stride = std::clamp(p.stride, 1, 16);
+    p.stride = std::clamp(p.stride, 1, kMaxConvParam);
     changed = true;
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(pair_w);
   if (ImGui::InputInt("dilation", &p.dilation)) {
-    p.dilation = std::clamp(p.dilation, 1, 16);
+    p.dilation = std::clamp(p.dilation, 1, kMaxConvParam);
     changed = true;
   }
   if (ImGui::Checkbox("flip kernels (true convolution)", &p.flip)) changed = true;
-  if (changed) model_.set_params(p);
+  if (!changed) return;
+  // A padding of hundreds makes maps far larger than the image: in the page they must fit.
+  if (services_.check_maps_memory && model_.has_image()) {
+    const Status fits =
+        services_.check_maps_memory(model_.bank(), p, model_.input_mode() == InputMode::rgb);
+    if (!fits) {
+      model_.report_error("The settings were not changed: with padding " +
+                          std::to_string(p.padding) + ", " + std::to_string(model_.bank().size()) +
+                          " filters " + fits.error());
+      return;
+    }
+  }
+  model_.set_params(p);
 }
 
 void App::draw_display_section() {

@@ -50,7 +50,8 @@ Result<Model::BankLoad> App::load_bank(const std::uint8_t* data, std::size_t siz
       after.insert(after.end(), file.value().filters.begin(), file.value().filters.end());
       if (after.size() > static_cast<std::size_t>(kMaxBankFilters))
         after.erase(after.begin() + kMaxBankFilters, after.end());
-      const Status fits = services_.check_maps_memory(after, file.value().channels == 3);
+      const Status fits =
+          services_.check_maps_memory(after, model_.params(), file.value().channels == 3);
       if (!fits) {
         const std::string message = "Could not load filters from " + printable_text(name, 120) +
                                     ": " + std::to_string(file.value().count) + " filters " +

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "conv2d.h"
 #include "kernel.h"
 #include "result.h"
 #include "status.h"
@@ -39,9 +40,10 @@ struct PlatformServices {
   std::function<Result<std::vector<std::uint8_t>>(const std::string& path)> read_file;
   // TrueType font bytes for figure titles (empty: untitled panels).
   std::function<const std::vector<std::uint8_t>&()> title_font;
-  // Whether the maps of `bank` (on the RGB input when `rgb`) would fit in memory next to what is
-  // there, or why not; empty where memory is not a fixed budget (the desktop).
-  std::function<Status(const std::vector<Kernel>& bank, bool rgb)> check_maps_memory;
+  // Whether the maps of `bank` with `params` (on the RGB input when `rgb`) would fit in memory
+  // next to what is there, or why not; empty where memory is not a fixed budget (the desktop).
+  std::function<Status(const std::vector<Kernel>& bank, const ConvParams& params, bool rgb)>
+      check_maps_memory;
   // Copies a link to the current settings (the page's address, see address_state.h) to the
   // clipboard; empty where there is no address (the desktop).
   std::function<void()> share_address;

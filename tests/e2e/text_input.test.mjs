@@ -159,6 +159,33 @@ test('keys held while the keyboard moves between the text field and the canvas s
   await context.close();
 });
 
+// The sidebar's padding takes what the address and setFilters take (0 to 1000; it stopped at
+// 64, and its + button lowered a padding of 100 from a link to 64), and a padding whose maps would
+// not fit in the page's memory is refused with the reason, the maps kept.
+test('a typed padding up to 1000 applies; one whose maps would not fit is refused', async () => {
+  const { context, page, errors } = await open();
+  const padding = () => page.evaluate(() => decodeURIComponent(location.hash).match(/padding=(\d+)/)[1]);
+  const typeInto = async (text) => {
+    const field = await control(page, 'padding');
+    await clickUi(page, field.x + field.width * 0.3, field.y + field.height / 2);
+    await waitFor(page, () => window.FilterLens.textInputActive(), 'the field to take the keyboard');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text, { delay: 60 });
+    await page.keyboard.press('Enter');
+    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the field to let go');
+  };
+  await typeInto('100');
+  await waitFor(page, () => window.FilterLens.getFeatureMaps()[0].width === 451 + 2 * 100 - 2, 'padding 100');
+  assert.equal(await padding(), '100');
+  // 256 filters with padding 1000: 256 maps of 2451 x 2300 floats, 5.4 GB, past the 4 GB heap.
+  await page.evaluate(() => window.FilterLens.setFilters({ filters: Array.from({ length: 256 }, (_, i) => ({ name: `f${i}`, weights: [[i / 256]] })), padding: 100 }));
+  await typeInto('1000');
+  await waitFor(page, () => /The settings were not changed: with padding 1000, 256 filters/.test(window.FilterLens.message().error), 'the refusal');
+  assert.equal(await page.evaluate(() => window.FilterLens.getFeatureMaps()[0].width), 451 + 200);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A value typed into the kernel editor applies once, when its field is left: a width typed "15"
 // used to crop the kernel to one column at the "1" (its weights lost), a weight typed "1e39" left
 // the prefix "1e3" applied under the refusal, and the refusal's message stayed after the next
@@ -343,9 +370,12 @@ test('+ - 0 zoom, the arrow keys move the inspected pixel, Esc clears the messag
   await waitFor(page, () => window.FilterLens.viewState().zoom === 1, 'fit');
   assert.equal(await zoom(), 1);
 
-  // Point at a pixel of the edge map, then take the mouse off the maps: the arrows move it.
+  // Point at a pixel of the edge map, then take the mouse off the maps: the arrows move it. No
+  // click needed, even after one in the sidebar (whose keyboard navigation took the arrows).
   const edge = (await page.evaluate(() => window.FilterLens.panels())).find(p => p.name === 'edge');
-  await clickUi(page, edge.x + edge.width * 0.3, edge.y + edge.height * 0.4);
+  await clickUi(page, 200, 140);
+  await page.mouse.move(edge.x + edge.width * 0.3, edge.y + edge.height * 0.4);
+  await page.waitForTimeout(300);
   await page.mouse.move(edge.x + 10, 5);  // the header line: no panel under the mouse
   await page.waitForTimeout(100);
   const start = (await page.evaluate(() => window.FilterLens.viewState())).hover;

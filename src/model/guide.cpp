@@ -30,7 +30,7 @@ const GuideStep kStepTable[Guide::kSteps] = {
      "its eight neighbours and smooths detail away. The pink mark is the same spot on every map.",
      "panels", GuideTab::how_it_works, false},
     {"5. Change a weight, watch the map change",
-     "The edge kernel is open in the editor on the left (outlined). Drag a weight or type a new "
+     "The edge kernel is open in the editor (outlined). Drag a weight or type a new "
      "one and the edge map is recomputed at once. Try the centre 8 as 9: the weights then add up "
      "to 1 instead of 0, and the map keeps the image under its outlines, a sharpen.",
      "weight/1,1", GuideTab::how_it_works, false},

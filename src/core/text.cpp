@@ -1,7 +1,9 @@
 // UTF-8 is decoded by hand here (the standard library has no validating decoder).
 #include "text.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 
 namespace filterlens {
 
@@ -116,6 +118,56 @@ std::string printable_text(std::string_view text, std::size_t max_chars) {
     }
   }
   return out;
+}
+
+namespace {
+
+// A plain decimal number filling `text` (an optional sign, digits with at most one '.', an
+// optional exponent), finite; nullopt otherwise. strtod alone would also take "inf", "nan", hex
+// and leading spaces.
+std::optional<double> plain_number(std::string_view text) {
+  std::size_t i = 0, digits = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  bool dot = false;
+  for (; i < text.size() && ((text[i] >= '0' && text[i] <= '9') || (text[i] == '.' && !dot)); ++i) {
+    if (text[i] == '.')
+      dot = true;
+    else
+      ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    const std::size_t exponent = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == exponent) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  const std::string copy(text);
+  const double v = std::strtod(copy.c_str(), nullptr);
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+std::optional<double> parse_typed_number(std::string_view text) {
+  text = trimmed(text);
+  // The operator is the first '*' or '/' after the first character (which may be a sign).
+  const std::size_t op = text.find_first_of("*/", 1);
+  if (op == std::string_view::npos) return plain_number(text);
+  const std::optional<double> a = plain_number(trimmed(text.substr(0, op)));
+  const std::optional<double> b = plain_number(trimmed(text.substr(op + 1)));
+  if (!a || !b) return std::nullopt;
+  if (text[op] == '/' && *b == 0.0) return std::nullopt;
+  const double v = text[op] == '/' ? *a / *b : *a * *b;
+  return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
 }  // namespace filterlens

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,12 @@ void drop_last_character(std::string& text);
 std::string fit_text_middle(const std::string& text, float max_width,
                             const std::function<float(const std::string&)>& width_of,
                             const std::string& ellipsis);
+
+// A number as a person types one into a weight: a decimal ("0.5", "-1", ".25", "2.5e-3", a
+// leading '+'), or two of them divided or multiplied ("1/9", "-1/8", "2*0.5"), spaces allowed
+// around them. Anything else (text, "nan", "inf", hex, "1/0", an empty field) is nullopt. The
+// result is a double (the caller checks that it fits its type).
+std::optional<double> parse_typed_number(std::string_view text);
 
 // A filter name has 1 to kMaxFilterNameChars characters of printable UTF-8 and no "##" (ImGui
 // would hide the rest of the label): names reach labels, messages, export file names and code.

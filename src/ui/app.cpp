@@ -4,12 +4,16 @@
 #include "app.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
+#include <optional>
 
 #include "colormap.h"
 #include "imgui.h"
 #include "imgui_internal.h"  // ImGuiWindow::Hidden (App::track)
+#include "text.h"
 #include "thread_pool.h"
 #include "titles.h"
 #include "version.h"
@@ -727,6 +731,25 @@ bool App::apply_typed_edit(Kernel& k) const {
   return false;
 }
 
+bool App::read_typed_weight() {
+  if (typed_.kind != TypedEdit::Kind::weight) return true;
+  // Left as it was shown ("0.123" for 0.1234567) or emptied: the weight stays.
+  if (typed_.text == typed_.initial_text || typed_.text.find_first_not_of(' ') == std::string::npos)
+    return false;
+  const std::optional<double> v = parse_typed_number(typed_.text);
+  if (!v) {
+    model_.report_error("'" + printable_text(typed_.text, 40) +
+                        "' is not a number: type one like 0.5, -1, 2.5e-3 or 1/9");
+    return false;
+  }
+  // Past float32 it becomes an infinity, which the model refuses with its own message.
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  typed_.weight = std::abs(*v) <= std::numeric_limits<float>::max() ? static_cast<float>(*v)
+                  : *v > 0                                          ? kInf
+                                                                    : -kInf;
+  return true;
+}
+
 bool App::track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, int index,
                            Kernel& k) {
   bool changed = false;
@@ -734,7 +757,7 @@ bool App::track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, in
     // Another field was being typed into and was left for this one (drawn earlier in the frame,
     // so its own call could not see it go): its value applies now.
     if (typed_.kind != TypedEdit::Kind::none && typed_.field != field)
-      changed = apply_typed_edit(k);
+      changed = read_typed_weight() && apply_typed_edit(k);
     if (typed_.field != field) typed_.filter_name = k.name;
     typed_.kind = kind;
     typed_.field = field;
@@ -745,7 +768,7 @@ bool App::track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, in
   // Left this frame: applied unless by Escape. Not active and not just left (a modal took the
   // keyboard, the section closed): the edit ends unapplied, so it cannot come back later.
   if (ImGui::IsItemDeactivated() && !ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
-    changed = apply_typed_edit(k);
+    changed = read_typed_weight() && apply_typed_edit(k);
   typed_ = TypedEdit{};
   return changed;
 }
@@ -804,6 +827,13 @@ void App::draw_kernel_editor(int index) {
                       ImVec2(0.0f, k.height * ImGui::GetFrameHeightWithSpacing() +
                                        style.ScrollbarSize + style.ItemSpacing.y),
                       false, ImGuiWindowFlags_HorizontalScrollbar);
+  // A decimal comma typed into a weight is its point (ImGui's number field would drop it: "1,5"
+  // became 15).
+  if (typed_.kind == TypedEdit::Kind::weight) {
+    ImVector<ImWchar>& typed = ImGui::GetIO().InputQueueCharacters;
+    for (ImWchar& c : typed)
+      if (c == ',') c = '.';
+  }
   for (int y = 0; y < k.height; ++y) {
     for (int x = 0; x < k.width; ++x) {
       ImGui::PushID(y * kMaxKernelSize + x);
@@ -818,6 +848,12 @@ void App::draw_kernel_editor(int index) {
       const bool dragged = track(ImGui::DragFloat("##w", value, 0.01f, 0.0f, 0.0f, "%.3g"),
                                  "weight/" + std::to_string(x) + "," + std::to_string(y));
       const bool typing = ImGui::TempInputIsActive(cell_id);
+      if (typing)  // the text as typed, read when the cell is left (read_typed_weight)
+        if (const ImGuiInputTextState* state = ImGui::GetInputTextState(cell_id)) {
+          typed_.text = state->TextA.Data ? state->TextA.Data : "";  // UTF-8 of the live text
+          if (!was_typing)
+            typed_.initial_text = state->InitialTextA.Data ? state->InitialTextA.Data : "";
+        }
       if (typing && !was_typing) {
         // The text starts from the model's value (whatever this first call parsed into k).
         k.weights[t] = model_.bank()[static_cast<std::size_t>(index)].weights[t];

@@ -290,6 +290,8 @@ class App {
     int size[2] = {0, 0};
     float weight = 0.0f;
     std::size_t weight_index = 0;  // into the kernel's weights
+    std::string text;              // the weight's text as typed (parse_typed_number reads it)
+    std::string initial_text;      // ... and as the cell showed it when typing began
   };
   TypedEdit typed_;
   // The field drawn last (`field`, of this kind) after its widget call: while it is active its
@@ -299,6 +301,10 @@ class App {
   bool track_typed_edit(unsigned field, TypedEdit::Kind kind, bool active, int index, Kernel& k);
   // Applies typed_'s value to `k` (a new name, size or weight); whether `k` changed.
   bool apply_typed_edit(Kernel& k) const;
+  // A typed weight's text read as a number into typed_.weight (ImGui's own reading takes "1/9"
+  // as 1 and "+7" as the old value plus 7); false when it is none (an empty field silently, any
+  // other text with a message), and then nothing applies.
+  bool read_typed_weight();
 
   // Keyboard and touch (input.cpp).
   bool focus_path_ = false;    // Ctrl+O where there is no file dialog: the path field

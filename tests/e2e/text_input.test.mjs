@@ -186,6 +186,41 @@ test('a typed padding up to 1000 applies; one whose maps would not fit is refuse
   await context.close();
 });
 
+// A typed weight is the number typed: a fraction, a decimal comma, a leading '+'; text that is
+// no number is refused with a message (ImGui's own reading took "1/9" as 1, "1,5" as 15 and
+// "+7" as the old value plus 7, silently).
+test('typed weights: fractions, decimal commas and signs read as typed; text refused', async () => {
+  const { context, page, errors } = await open();
+  await clickControl(page, 'bank/blur');
+  const corner = () => page.evaluate(() => {
+    const m = decodeURIComponent(location.hash).match(/f=blur(:[^&]*)?/);
+    return m && m[1] ? Math.fround(Number(m[1].slice(1).split(':')[1].split(',')[0])) : 'preset';
+  });
+  const typeWeight = async text => {
+    const cell = await control(page, 'weight/0,0');
+    await page.keyboard.down('Control');
+    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
+    await page.keyboard.up('Control');
+    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text, { delay: 60 });
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
+    await page.waitForTimeout(400);
+  };
+  for (const [text, want] of [['1/3', Math.fround(1 / 3)], ['1,5', 1.5], ['+7', 7], ['-1/8', -0.125]]) {
+    await typeWeight(text);
+    assert.equal(await corner(), want, text);
+  }
+  // (Letters never reach the cell: ImGui's number field takes digits, signs, '.', 'e', '*', '/'.)
+  await typeWeight('1/');
+  assert.match(await page.evaluate(() => window.FilterLens.message().error), /'1\/' is not a number/);
+  assert.equal(await corner(), -0.125, 'kept');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // A value typed into the kernel editor applies once, when its field is left: a width typed "15"
 // used to crop the kernel to one column at the "1" (its weights lost), a weight typed "1e39" left
 // the prefix "1e3" applied under the refusal, and the refusal's message stayed after the next

@@ -70,6 +70,22 @@ TEST(PrintableText, EscapesWhatWouldCutBreakOrReorderAMessageAndCutsLongText) {
 }
 
 }  // namespace
+TEST(TypedNumber, DecimalsFractionsAndProductsOnlyAndNothingSilentlyHalfRead) {
+  EXPECT_EQ(parse_typed_number("0.5"), 0.5);
+  EXPECT_EQ(parse_typed_number(" -1 "), -1.0);
+  EXPECT_EQ(parse_typed_number("+7"), 7.0);  // a sign, not "the old value plus 7"
+  EXPECT_EQ(parse_typed_number(".25"), 0.25);
+  EXPECT_EQ(parse_typed_number("2.5e-3"), 2.5e-3);
+  EXPECT_EQ(parse_typed_number("1/9"), 1.0 / 9.0);
+  EXPECT_EQ(parse_typed_number("-1 / 8"), -0.125);
+  EXPECT_EQ(parse_typed_number("2*0.5"), 1.0);
+  EXPECT_EQ(parse_typed_number("1e2/4"), 25.0);
+  for (const char* bad :
+       {"",    " ",   "-",  "+",  ".",  "e3",    "1e",   "abc",   "nan", "inf",  "0x10",
+        "1,5", "1/0", "1/", "/2", "2*", "1/2/3", "1..2", "1.2.3", "--1", "1e999"})
+    EXPECT_FALSE(parse_typed_number(bad).has_value()) << "'" << bad << "'";
+}
+
 }  // namespace filterlens
 
 namespace {

@@ -20,7 +20,7 @@ Result<BankSpec> parse_bank_spec(const std::string& text) {
     auto read_int = [&](int lo, int& out) -> bool {
       long long v = 0;
       std::string rest;
-      if (!(words >> v) || (words >> rest) || v < lo || v > 1000) return false;
+      if (!(words >> v) || (words >> rest) || v < lo || v > kMaxConvParam) return false;
       out = static_cast<int>(v);
       return true;
     };

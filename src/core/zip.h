@@ -16,7 +16,8 @@
 
 namespace filterlens {
 
-constexpr std::size_t kMaxZipEntries = 65535;
+// 0xFFFF entries (and 0xFFFFFFFF bytes) mark a ZIP64 archive to readers: one fewer.
+constexpr std::size_t kMaxZipEntries = 65534;
 constexpr std::int64_t kMaxZipBytes = 0xFFFFFFFFLL;
 
 class ZipStream {

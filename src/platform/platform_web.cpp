@@ -361,7 +361,6 @@ int refuse(const std::string& message) {
 
 // Limits of the scripting API's setFilters (the page checks them too, with the same numbers).
 constexpr int kMaxFilters = 256;
-constexpr int kMaxParam = 1000;  // padding, stride and dilation, as in the bank-spec text
 
 // Kept free for ImGui's buffers, the GL glue's temporaries and the allocator's fragmentation: an
 // allocation that fails in wasm aborts the app, so the budget stays clear of the very top.
@@ -630,7 +629,7 @@ EMSCRIPTEN_KEEPALIVE int fl_bank_commit(int padding, const char* padding_mode, i
   std::vector<filterlens::Kernel> bank;
   bank.swap(g_staged);
   if (bank.empty()) return refuse("setFilters: the filter bank is empty: add at least one filter");
-  auto in_range = [](int v, int lo) { return v >= lo && v <= kMaxParam; };
+  auto in_range = [](int v, int lo) { return v >= lo && v <= filterlens::kMaxConvParam; };
   if (!in_range(padding, 0) || !in_range(stride, 1) || !in_range(dilation, 1) || flip < 0 ||
       flip > 1)
     return refuse("setFilters: padding must be 0 to 1000, stride and dilation 1 to 1000");
@@ -847,10 +846,12 @@ EMSCRIPTEN_KEEPALIVE const char* fl_learned_filter(int i, float* out, double* co
 // while the settings shown are unchanged; one edited on the open page is replaced by the settings
 // shown at once.
 void keep_or_replace_refused_address(bool opened_with) {
-  if (opened_with)
+  if (opened_with) {
     g_refused_link_kept_for = filterlens::encode_address_state(g_app->model());
-  else
+  } else {
+    g_refused_link_kept_for.clear();  // the link the page was opened with is gone from the bar
     g_republish_address = true;
+  }
 }
 
 // Applies the settings of an address's `#` part (empty: none) and from then on keeps the address

@@ -848,19 +848,21 @@ void App::draw_kernel_editor(int index) {
       const bool dragged = track(ImGui::DragFloat("##w", value, 0.01f, 0.0f, 0.0f, "%.3g"),
                                  "weight/" + std::to_string(x) + "," + std::to_string(y));
       const bool typing = ImGui::TempInputIsActive(cell_id);
-      if (typing)  // the text as typed, read when the cell is left (read_typed_weight)
-        if (const ImGuiInputTextState* state = ImGui::GetInputTextState(cell_id)) {
-          typed_.text = state->TextA.Data ? state->TextA.Data : "";  // UTF-8 of the live text
-          if (!was_typing)
-            typed_.initial_text = state->InitialTextA.Data ? state->InitialTextA.Data : "";
-        }
+      // ImGui's live text of this cell (still there on the frame it is left, with the characters
+      // of that frame), read when the cell is left (read_typed_weight).
+      const ImGuiInputTextState* state =
+          typing || was_typing ? ImGui::GetInputTextState(cell_id) : nullptr;
       if (typing && !was_typing) {
         // The text starts from the model's value (whatever this first call parsed into k).
         k.weights[t] = model_.bank()[static_cast<std::size_t>(index)].weights[t];
+        // A field left for this one applies first, from its own text.
         if (track_typed_edit(cell_id, Kind::weight, true, index, k)) changed = true;
         typed_.weight = k.weights[t];
         typed_.weight_index = t;
+        typed_.initial_text = state && state->InitialTextA.Data ? state->InitialTextA.Data : "";
+        typed_.text = state && state->TextA.Data ? state->TextA.Data : typed_.initial_text;
       } else if (typing || was_typing) {
+        if (state && state->TextA.Data) typed_.text = state->TextA.Data;
         if (track_typed_edit(cell_id, Kind::weight, typing, index, k)) changed = true;
       } else if (dragged) {
         changed = true;
@@ -952,8 +954,9 @@ void App::draw_params_section() {
         services_.check_maps_memory(model_.bank(), p, model_.input_mode() == InputMode::rgb);
     if (!fits) {
       model_.report_error("The settings were not changed: with padding " +
-                          std::to_string(p.padding) + ", " + std::to_string(model_.bank().size()) +
-                          " filters " + fits.error());
+                          std::to_string(p.padding) + ", stride " + std::to_string(p.stride) +
+                          " and dilation " + std::to_string(p.dilation) + ", " +
+                          std::to_string(model_.bank().size()) + " filters " + fits.error());
       return;
     }
   }

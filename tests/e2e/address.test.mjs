@@ -101,11 +101,18 @@ test('a bad or hand-edited address gives a message and the default bank, never a
     assert.equal(await page.evaluate(() => location.hash), hash, `${hash} was replaced`);
     await page.close();
   }
-  // The person's first change replaces the refused link with the settings shown.
+  // The person's first change replaces the refused link with the settings shown, and so does
+  // another refused address typed into the bar.
   {
     const { page } = await open(base + '#v=1&f=nosuchfilter');
     await page.evaluate(() => window.FilterLens.setFilters({ filters: ['sharpen'] }));
     await waitForHash(page, /^#v=1&f=sharpen&padding=1&/);
+    await page.close();
+  }
+  {
+    const { page } = await open(base + '#v=1&f=nosuchfilter');
+    await page.evaluate(() => { location.hash = '#v=1&f=edge&mode=mirror'; });
+    await waitForHash(page, /^#v=1&f=edge&f=sharpen&f=blur&padding=1&/);
     await page.close();
   }
   // Edited in the address bar of an open page: the message, and the maps stay. The address then

@@ -180,7 +180,7 @@ test('a typed padding up to 1000 applies; one whose maps would not fit is refuse
   // 256 filters with padding 1000: 256 maps of 2451 x 2300 floats, 5.4 GB, past the 4 GB heap.
   await page.evaluate(() => window.FilterLens.setFilters({ filters: Array.from({ length: 256 }, (_, i) => ({ name: `f${i}`, weights: [[i / 256]] })), padding: 100 }));
   await typeInto('1000');
-  await waitFor(page, () => /The settings were not changed: with padding 1000, 256 filters/.test(window.FilterLens.message().error), 'the refusal');
+  await waitFor(page, () => /The settings were not changed: with padding 1000, stride 1 and dilation 1, 256 filters/.test(window.FilterLens.message().error), 'the refusal');
   assert.equal(await page.evaluate(() => window.FilterLens.getFeatureMaps()[0].width), 451 + 200);
   assert.deepEqual(errors, []);
   await context.close();
@@ -213,10 +213,42 @@ test('typed weights: fractions, decimal commas and signs read as typed; text ref
     await typeWeight(text);
     assert.equal(await corner(), want, text);
   }
+  // Typed and entered at once (one frame may take both): the text of that frame counts.
+  {
+    const cell = await control(page, 'weight/0,0');
+    await page.keyboard.down('Control');
+    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
+    await page.keyboard.up('Control');
+    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('0.5');
+    await page.keyboard.press('Enter');
+    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
+    await page.waitForTimeout(400);
+    assert.equal(await corner(), 0.5, '0.5 and Enter at once');
+  }
+  // Shift+Tab to the cell before: the one left applies its own text.
+  {
+    const cell = await control(page, 'weight/1,0');
+    await page.keyboard.down('Control');
+    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
+    await page.keyboard.up('Control');
+    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1/4', { delay: 60 });
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Shift+Tab');
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Escape');  // the cell before: left as it was
+    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cells to let go');
+    await page.waitForTimeout(400);
+    const weights = await page.evaluate(() => decodeURIComponent(location.hash).match(/f=blur:[^:&]*:([^&]*)/)[1].split(',').map(Number));
+    assert.deepEqual([weights[0], weights[1]], [0.5, 0.25]);
+  }
   // (Letters never reach the cell: ImGui's number field takes digits, signs, '.', 'e', '*', '/'.)
   await typeWeight('1/');
   assert.match(await page.evaluate(() => window.FilterLens.message().error), /'1\/' is not a number/);
-  assert.equal(await corner(), -0.125, 'kept');
+  assert.equal(await corner(), 0.5, 'kept');
   assert.deepEqual(errors, []);
   await context.close();
 });

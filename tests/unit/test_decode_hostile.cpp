@@ -271,11 +271,24 @@ TEST(DecodeHostile, SixteenBitBmpSamplesAreScaledAsPilScalesThem) {
 }
 
 TEST(DecodeHostile, CompressedBmpsNameTheirKindAndAnotherDecoderMayReadThem) {
-  // RLE8 (compression 1): a valid BMP PIL and browsers read; stb_image does not. It was "damaged".
-  Bytes rle = bmp16(0, {}, {});
-  rle[28] = 8;                          // 8 bits a pixel
-  rle[30] = 1;                          // BI_RLE8
-  rle.insert(rle.end(), {1, 0, 0, 1});  // one pixel of index 0, end of bitmap
+  // RLE8 (compression 1): a valid BMP PIL and browsers read (4 x 2, a 3-colour palette, runs
+  // of 4 x index 1, then 2 x 2 and 2 x 0); stb_image does not. It was "damaged".
+  Bytes rle = {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 14 + 40 + 12, 0, 0, 0};
+  auto le32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) rle.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  le32(40);
+  le32(4);
+  le32(2);
+  rle.insert(rle.end(), {1, 0, 8, 0});  // planes, 8 bits a pixel
+  le32(1);                              // BI_RLE8
+  le32(10);                             // the data's size
+  le32(0);
+  le32(0);
+  le32(3);  // colours used
+  le32(0);
+  rle.insert(rle.end(), {0, 0, 0, 0, 100, 100, 100, 0, 200, 200, 200, 0});
+  rle.insert(rle.end(), {4, 1, 0, 0, 2, 2, 2, 0, 0, 1});
   rle[2] = static_cast<std::uint8_t>(rle.size());
   for (auto [code, kind] : {std::pair{1, "RLE8"}, {2, "RLE4"}, {4, "JPEG"}, {5, "PNG"}}) {
     rle[30] = static_cast<std::uint8_t>(code);

@@ -186,6 +186,17 @@ test('a typed padding up to 1000 applies; one whose maps would not fit is refuse
   await context.close();
 });
 
+// Control + click on the weight cell `id` types into it: resolves once the cell has the
+// keyboard, its text selected.
+async function startTypingInCell(page, id) {
+  const cell = await control(page, id);
+  await page.keyboard.down('Control');
+  await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
+  await page.keyboard.up('Control');
+  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
+  await page.keyboard.press('Control+A');
+}
+
 // A typed weight is the number typed: a fraction, a decimal comma, a leading '+'; text that is
 // no number is refused with a message (ImGui's own reading took "1/9" as 1, "1,5" as 15 and
 // "+7" as the old value plus 7, silently).
@@ -197,12 +208,7 @@ test('typed weights: fractions, decimal commas and signs read as typed; text ref
     return m && m[1] ? Math.fround(Number(m[1].slice(1).split(':')[1].split(',')[0])) : 'preset';
   });
   const typeWeight = async text => {
-    const cell = await control(page, 'weight/0,0');
-    await page.keyboard.down('Control');
-    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
-    await page.keyboard.up('Control');
-    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-    await page.keyboard.press('Control+A');
+    await startTypingInCell(page, 'weight/0,0');
     await page.keyboard.type(text, { delay: 60 });
     await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
@@ -214,37 +220,23 @@ test('typed weights: fractions, decimal commas and signs read as typed; text ref
     assert.equal(await corner(), want, text);
   }
   // Typed and entered at once (one frame may take both): the text of that frame counts.
-  {
-    const cell = await control(page, 'weight/0,0');
-    await page.keyboard.down('Control');
-    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
-    await page.keyboard.up('Control');
-    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('0.5');
-    await page.keyboard.press('Enter');
-    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
-    await page.waitForTimeout(400);
-    assert.equal(await corner(), 0.5, '0.5 and Enter at once');
-  }
+  await startTypingInCell(page, 'weight/0,0');
+  await page.keyboard.type('0.5');
+  await page.keyboard.press('Enter');
+  await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
+  await page.waitForTimeout(400);
+  assert.equal(await corner(), 0.5, '0.5 and Enter at once');
   // Shift+Tab to the cell before: the one left applies its own text.
-  {
-    const cell = await control(page, 'weight/1,0');
-    await page.keyboard.down('Control');
-    await clickUi(page, cell.x + cell.width / 2, cell.y + cell.height / 2);
-    await page.keyboard.up('Control');
-    await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('1/4', { delay: 60 });
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Shift+Tab');
-    await page.waitForTimeout(400);
-    await page.keyboard.press('Escape');  // the cell before: left as it was
-    await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cells to let go');
-    await page.waitForTimeout(400);
-    const weights = await page.evaluate(() => decodeURIComponent(location.hash).match(/f=blur:[^:&]*:([^&]*)/)[1].split(',').map(Number));
-    assert.deepEqual([weights[0], weights[1]], [0.5, 0.25]);
-  }
+  await startTypingInCell(page, 'weight/1,0');
+  await page.keyboard.type('1/4', { delay: 60 });
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Shift+Tab');
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Escape');  // the cell before: left as it was
+  await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cells to let go');
+  await page.waitForTimeout(400);
+  const weights = await page.evaluate(() => decodeURIComponent(location.hash).match(/f=blur:[^:&]*:([^&]*)/)[1].split(',').map(Number));
+  assert.deepEqual([weights[0], weights[1]], [0.5, 0.25]);
   // (Letters never reach the cell: ImGui's number field takes digits, signs, '.', 'e', '*', '/'.)
   await typeWeight('1/');
   assert.match(await page.evaluate(() => window.FilterLens.message().error), /'1\/' is not a number/);
@@ -289,12 +281,7 @@ test('typed kernel sizes and weights apply when the field is left; refused ones 
   [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]].forEach((row, y) => row.forEach((a, x) => { expected[y * 15 + 6 + x] = a; }));
   assert.deepEqual(v, expected);
   // A weight typed beyond float32 is refused as a whole: the centre stays 8, the message says why.
-  const centre = await control(page, 'weight/7,1');
-  await page.keyboard.down('Control');
-  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
-  await page.keyboard.up('Control');
-  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-  await page.keyboard.press('Control+A');
+  await startTypingInCell(page, 'weight/7,1');
   await page.keyboard.type('1e39', { delay: 60 });
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
@@ -302,11 +289,7 @@ test('typed kernel sizes and weights apply when the field is left; refused ones 
   await waitFor(page, () => /float32's range/.test(window.FilterLens.message().error), 'the refusal');
   assert.equal((await edge()).split(':')[1].split(',').map(Number)[22], 8);
   // The next edit that applies clears the message.
-  await page.keyboard.down('Control');
-  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
-  await page.keyboard.up('Control');
-  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-  await page.keyboard.press('Control+A');
+  await startTypingInCell(page, 'weight/7,1');
   await page.keyboard.type('4', { delay: 60 });
   await page.keyboard.press('Enter');
   await waitFor(page, () => !window.FilterLens.textInputActive(), 'the cell to let go');
@@ -314,11 +297,7 @@ test('typed kernel sizes and weights apply when the field is left; refused ones 
                 'the centre weight 4');
   assert.equal(await message(), '');
   // Left for a field drawn before it (the name): the typed value applies too.
-  await page.keyboard.down('Control');
-  await clickUi(page, centre.x + centre.width / 2, centre.y + centre.height / 2);
-  await page.keyboard.up('Control');
-  await waitFor(page, () => window.FilterLens.textInputActive(), 'the cell to take the keyboard');
-  await page.keyboard.press('Control+A');
+  await startTypingInCell(page, 'weight/7,1');
   await page.keyboard.type('6', { delay: 60 });
   await page.waitForTimeout(300);
   await clickControl(page, 'name');
